@@ -1,0 +1,131 @@
+"""Frozen data handed from services to the CLI and the GUI: never ORM objects, so nothing lazy-loads
+on the GUI thread and nothing can be changed behind a transaction's back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+NodeKind = Literal["section", "measure"]
+ChildRef = tuple[NodeKind, int]
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureRow:
+    id: int
+    roadmap_id: int
+    section_id: int | None
+    position: int
+    number: str
+    title: str
+    form: str
+    deadline_text: str
+    responsible: str
+    result: str
+    target_group: str
+    status: str
+    done_on: date | None
+    note: str
+    version: int
+    school_ids: tuple[int, ...] = ()
+    number_as_written: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class SectionRow:
+    id: int
+    parent_id: int | None
+    position: int
+    number: str
+    title: str
+    version: int
+    children: tuple[ChildRef, ...] = ()
+    number_as_written: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class OrderInfo:
+    issuer: str
+    number: str
+    number_text: str
+    date: date | None
+    date_text: str
+    place: str | None
+    title: str | None
+    preamble: str
+    directive: str
+    clauses: tuple[str, ...]
+    signer: str
+    signer_position: str
+
+
+@dataclass(frozen=True, slots=True)
+class SchoolRow:
+    id: int
+    name: str
+    is_shnor: bool
+    is_sssu: bool
+    is_mentor: bool
+    risk_profiles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RoadmapHeader:
+    id: int
+    title: str
+    organization: str
+    period_start: date
+    period_end: date
+    numbering: str
+    subsection_numbering: str
+    goal: str
+    tasks: tuple[str, ...]
+    approval_kind: str | None
+    approval_lines: tuple[str, ...]
+    order: OrderInfo | None
+    version: int
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def period(self) -> tuple[date, date]:
+        return (self.period_start, self.period_end)
+
+
+@dataclass(frozen=True, slots=True)
+class RoadmapTree:
+    """A whole roadmap as loaded in one read transaction."""
+
+    header: RoadmapHeader
+    top: tuple[ChildRef, ...]
+    sections: dict[int, SectionRow]
+    measures: dict[int, MeasureRow]
+    schools: tuple[SchoolRow, ...]
+
+    def measures_in_order(self) -> list[MeasureRow]:
+        """Every measure in document order (depth first)."""
+        out: list[MeasureRow] = []
+
+        def walk(children: tuple[ChildRef, ...]) -> None:
+            for kind, ident in children:
+                if kind == "measure":
+                    out.append(self.measures[ident])
+                else:
+                    walk(self.sections[ident].children)
+
+        walk(self.top)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class RoadmapSummary:
+    """A line of the file's list of roadmaps."""
+
+    id: int
+    title: str
+    period_start: date
+    period_end: date
+    measures: int
+    done: int
+    overdue: int

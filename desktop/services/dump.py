@@ -1,0 +1,96 @@
+"""The dump of CLI.md: a roadmap as plain JSON-ready data, with each deadline as understood."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from desktop.services.dto import ChildRef, MeasureRow, RoadmapTree
+from models.domain.deadlines import read_deadline
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def measure_dict(tree: RoadmapTree, row: MeasureRow, school_names: dict[int, str]) -> dict[str, Any]:
+    deadline = read_deadline(row.deadline_text, tree.header.period)
+    return {
+        "id": row.id,
+        "number": row.number,
+        "number_as_written": row.number_as_written,
+        "title": row.title,
+        "form": row.form,
+        "deadline": {
+            "text": row.deadline_text,
+            "kind": deadline.kind,
+            "windows": [[_iso(a), _iso(b)] for a, b in deadline.windows],
+            "warnings": list(deadline.warnings),
+        },
+        "responsible": row.responsible,
+        "result": row.result,
+        "target_group": row.target_group,
+        "status": row.status,
+        "done_on": _iso(row.done_on),
+        "note": row.note,
+        "version": row.version,
+        "schools": [school_names[s] for s in row.school_ids if s in school_names],
+        "extra": row.extra,
+    }
+
+
+def roadmap_dict(tree: RoadmapTree) -> dict[str, Any]:
+    """One roadmap in the dump's shape."""
+    header = tree.header
+    names = {s.id: s.name for s in tree.schools}
+
+    def children(refs: tuple[ChildRef, ...]) -> dict[str, list[dict[str, Any]]]:
+        sections, measures = [], []
+        for kind, ident in refs:
+            if kind == "measure":
+                measures.append(measure_dict(tree, tree.measures[ident], names))
+            else:
+                section = tree.sections[ident]
+                sections.append(
+                    {
+                        "id": section.id,
+                        "number": section.number,
+                        "title": section.title,
+                        "number_as_written": section.number_as_written,
+                        **children(section.children),
+                    }
+                )
+        return {"sections": sections, "measures": measures}
+
+    order = header.order
+    return {
+        "id": header.id,
+        "title": header.title,
+        "organization": header.organization,
+        "period": [_iso(header.period_start), _iso(header.period_end)],
+        "numbering": header.numbering,
+        "subsection_numbering": header.subsection_numbering,
+        "order": None
+        if order is None
+        else {
+            "number": order.number,
+            "date": _iso(order.date),
+            "place": order.place,
+            "signer": order.signer,
+            "signer_position": order.signer_position,
+            "issuer": order.issuer,
+            "number_text": order.number_text,
+            "date_text": order.date_text,
+            "title": order.title,
+            "preamble": order.preamble,
+            "directive": order.directive,
+            "clauses": list(order.clauses),
+        },
+        "approval": None
+        if not header.approval_kind
+        else {"kind": header.approval_kind, "lines": list(header.approval_lines)},
+        "goal": header.goal,
+        "tasks": list(header.tasks),
+        "schools": [s.name for s in tree.schools if not s.is_mentor],
+        "mentor_schools": [s.name for s in tree.schools if s.is_mentor],
+        **children(tree.top),
+    }

@@ -1,0 +1,403 @@
+"""RoadmapService: loading roadmaps as DTOs and committing single edits.
+
+Every method that writes is one transaction. Edits are guarded by the version the user saw:
+``UPDATE … WHERE id = :id AND version = :seen`` — if someone else saved in between, no row
+matches and the edit is refused, so two people never silently overwrite each other.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, func, insert, select, update
+
+from desktop.services.dto import (
+    ChildRef,
+    MeasureRow,
+    OrderInfo,
+    RoadmapHeader,
+    RoadmapSummary,
+    RoadmapTree,
+    SchoolRow,
+    SectionRow,
+)
+from models.domain.deadlines import read_deadline
+from models.domain.errors import NotFoundError, StaleEditError, ValidationError
+from models.domain.numbering import Node, number_tree
+from models.domain.status import DONE, parse_status
+from models.domain.tracking import is_overdue
+from models.entities import ApprovalOrder, ChangeLogEntry, Measure, MeasureSchool, Roadmap, School, Section
+from models.storage.database import Database
+
+# Fields of a measure a user may change, as named in the dump and the CLI, with their columns.
+EDITABLE_FIELDS: Mapping[str, str] = {
+    "title": "title",
+    "form": "form",
+    "deadline": "deadline_text",
+    "responsible": "responsible",
+    "result": "result",
+    "target_group": "target_group",
+    "status": "status",
+    "done_on": "done_on",
+    "note": "note",
+}
+_MEASURE_COLUMNS = (
+    Measure.id,
+    Measure.roadmap_id,
+    Measure.section_id,
+    Measure.position,
+    Measure.title,
+    Measure.form,
+    Measure.deadline_text,
+    Measure.responsible,
+    Measure.result,
+    Measure.target_group,
+    Measure.status,
+    Measure.done_on,
+    Measure.note,
+    Measure.version,
+    Measure.number_as_written,
+    Measure.extra,
+)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who makes a change, for the change log and conflict messages."""
+
+    user: str
+    computer: str
+
+
+def parse_date(value: str) -> date | None:
+    """ISO (2024-03-01) or Russian (01.03.2024) date; empty means none."""
+    text = value.strip()
+    if not text:
+        return None
+    for parse in (date.fromisoformat, lambda t: datetime.strptime(t, "%d.%m.%Y").date()):
+        try:
+            return parse(text)
+        except ValueError:
+            continue
+    raise ValidationError(f"Не удалось понять дату «{value}». Введите её как 31.12.2024.")
+
+
+def normalise_value(field: str, value: object) -> object:
+    """Check and convert one field's new value; raise ValidationError with a Russian message."""
+    if field not in EDITABLE_FIELDS:
+        allowed = ", ".join(EDITABLE_FIELDS)
+        raise ValidationError(f"Поле «{field}» нельзя изменить. Изменяемые поля: {allowed}.")
+    if field == "status":
+        return parse_status(str(value))
+    if field == "done_on":
+        if value is None or isinstance(value, date):
+            return value
+        return parse_date(str(value))
+    text = "" if value is None else str(value)
+    if "\x00" in text:
+        raise ValidationError("Текст содержит недопустимый символ (NUL). Удалите его и повторите.")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _as_text(value: object) -> str | None:
+    if value is None:
+        return None
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+class RoadmapService:
+    """Reads and edits roadmaps of one open file."""
+
+    def __init__(self, database: Database, actor: Actor) -> None:
+        self.db = database
+        self.actor = actor
+
+    # ---- reading -------------------------------------------------------------------------
+    def list_roadmaps(self, today: date | None = None) -> list[RoadmapSummary]:
+        """Every roadmap with its progress figures, in creation order."""
+        today = today or date.today()
+        with self.db.read() as conn:
+            roadmaps = conn.execute(
+                select(Roadmap.id, Roadmap.title, Roadmap.period_start, Roadmap.period_end).order_by(
+                    Roadmap.id
+                )
+            ).all()
+            rows = conn.execute(select(Measure.roadmap_id, Measure.status, Measure.deadline_text)).all()
+        stats: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+        periods = {r.id: (r.period_start, r.period_end) for r in roadmaps}
+        for roadmap_id, status, deadline_text in rows:
+            figures = stats[roadmap_id]
+            figures[0] += 1
+            figures[1] += status == DONE
+            windows = read_deadline(deadline_text, periods[roadmap_id]).windows
+            figures[2] += is_overdue(status, windows, today)
+        return [RoadmapSummary(r.id, r.title, r.period_start, r.period_end, *stats[r.id]) for r in roadmaps]
+
+    def roadmap_ids(self) -> list[int]:
+        with self.db.read() as conn:
+            return list(conn.scalars(select(Roadmap.id).order_by(Roadmap.id)))
+
+    def load(self, roadmap_id: int) -> RoadmapTree:
+        """The whole roadmap in one read transaction, numbered by its style."""
+        with self.db.read() as conn:
+            roadmap = conn.execute(select(Roadmap.__table__).where(Roadmap.id == roadmap_id)).one_or_none()
+            if roadmap is None:
+                raise NotFoundError(f"Дорожная карта № {roadmap_id} не найдена в файле.")
+            order = conn.execute(
+                select(ApprovalOrder.__table__).where(ApprovalOrder.roadmap_id == roadmap_id)
+            ).one_or_none()
+            sections = conn.execute(
+                select(
+                    Section.id,
+                    Section.parent_id,
+                    Section.position,
+                    Section.title,
+                    Section.version,
+                    Section.number_as_written,
+                ).where(Section.roadmap_id == roadmap_id)
+            ).all()
+            measures = conn.execute(select(*_MEASURE_COLUMNS).where(Measure.roadmap_id == roadmap_id)).all()
+            links = conn.execute(
+                select(MeasureSchool.measure_id, MeasureSchool.school_id)
+                .join(Measure, Measure.id == MeasureSchool.measure_id)
+                .where(Measure.roadmap_id == roadmap_id)
+            ).all()
+            schools = conn.execute(
+                select(School.__table__).where(School.roadmap_id == roadmap_id).order_by(School.position)
+            ).all()
+        return self._assemble(roadmap, order, sections, measures, links, schools)
+
+    def _assemble(
+        self,
+        roadmap: Row[Any],
+        order: Row[Any] | None,
+        sections: Sequence[Row[Any]],
+        measures: Sequence[Row[Any]],
+        links: Sequence[Row[Any]],
+        schools: Sequence[Row[Any]],
+    ) -> RoadmapTree:
+        children: dict[int | None, list[tuple[int, ChildRef]]] = defaultdict(list)
+        for s in sections:
+            children[s.parent_id].append((s.position, ("section", s.id)))
+        for m in measures:
+            children[m.section_id].append((m.position, ("measure", m.id)))
+        ordered = {
+            parent: tuple(
+                ref for _, ref in sorted(items, key=lambda i: (i[0], i[1][0] == "measure", i[1][1]))
+            )
+            for parent, items in children.items()
+        }
+
+        def node(ref: ChildRef) -> Node:
+            kind, ident = ref
+            if kind == "measure":
+                return Node("measure", ident)
+            return Node("section", ident, [node(c) for c in ordered.get(ident, ())])
+
+        top = ordered.get(None, ())
+        numbers = number_tree([node(r) for r in top], roadmap.numbering, roadmap.subsection_numbering)
+        school_links: dict[int, list[int]] = defaultdict(list)
+        for measure_id, school_id in links:
+            school_links[measure_id].append(school_id)
+        section_rows = {
+            s.id: SectionRow(
+                s.id,
+                s.parent_id,
+                s.position,
+                numbers.get(("section", s.id), ""),
+                s.title,
+                s.version,
+                ordered.get(s.id, ()),
+                s.number_as_written,
+            )
+            for s in sections
+        }
+        measure_rows = {
+            m.id: MeasureRow(
+                m.id,
+                m.roadmap_id,
+                m.section_id,
+                m.position,
+                numbers.get(("measure", m.id), ""),
+                m.title,
+                m.form,
+                m.deadline_text,
+                m.responsible,
+                m.result,
+                m.target_group,
+                m.status,
+                m.done_on,
+                m.note,
+                m.version,
+                tuple(sorted(school_links.get(m.id, ()))),
+                m.number_as_written,
+                dict(m.extra or {}),
+            )
+            for m in measures
+        }
+        header = RoadmapHeader(
+            roadmap.id,
+            roadmap.title,
+            roadmap.organization,
+            roadmap.period_start,
+            roadmap.period_end,
+            roadmap.numbering,
+            roadmap.subsection_numbering,
+            roadmap.goal,
+            tuple(roadmap.tasks or ()),
+            roadmap.approval_kind,
+            tuple(roadmap.approval_lines or ()),
+            _order_info(order),
+            roadmap.version,
+            dict(roadmap.settings or {}),
+        )
+        school_rows = tuple(
+            SchoolRow(s.id, s.name, s.is_shnor, s.is_sssu, s.is_mentor, tuple(s.risk_profiles or ()))
+            for s in schools
+        )
+        return RoadmapTree(header, top, section_rows, measure_rows, school_rows)
+
+    def measure(self, measure_id: int) -> MeasureRow:
+        """One measure as stored now (numbers are not computed here: use load() for that)."""
+        with self.db.read() as conn:
+            row = conn.execute(select(*_MEASURE_COLUMNS).where(Measure.id == measure_id)).one_or_none()
+            if row is None:
+                raise NotFoundError(f"Мероприятие № {measure_id} не найдено: возможно, его удалили.")
+            schools = tuple(
+                conn.scalars(select(MeasureSchool.school_id).where(MeasureSchool.measure_id == measure_id))
+            )
+        return MeasureRow(
+            row.id,
+            row.roadmap_id,
+            row.section_id,
+            row.position,
+            row.number_as_written,
+            row.title,
+            row.form,
+            row.deadline_text,
+            row.responsible,
+            row.result,
+            row.target_group,
+            row.status,
+            row.done_on,
+            row.note,
+            row.version,
+            tuple(sorted(schools)),
+            row.number_as_written,
+            dict(row.extra or {}),
+        )
+
+    # ---- writing -------------------------------------------------------------------------
+    def edit_measure(
+        self, measure_id: int, seen_version: int | None, changes: Mapping[str, object]
+    ) -> list[str]:
+        """Change fields of one measure in one committed transaction.
+
+        Args:
+            seen_version: the version the user's change is based on; None means "whatever is
+                stored now" (only for scripted use, e.g. the CLI without --expect-version).
+            changes: field name (as in the dump) -> new value.
+        Returns:
+            The fields whose value actually changed.
+        Raises:
+            StaleEditError: someone saved the measure after ``seen_version``.
+        """
+        values = {EDITABLE_FIELDS[f]: normalise_value(f, v) for f, v in changes.items()}
+        now = datetime.now().replace(microsecond=0)
+        with self.db.write() as conn:
+            current = conn.execute(
+                select(
+                    Measure.roadmap_id, Measure.version, Measure.title, *(getattr(Measure, c) for c in values)
+                ).where(Measure.id == measure_id)
+            ).one_or_none()
+            if current is None:
+                raise NotFoundError(f"Мероприятие № {measure_id} не найдено: возможно, его удалили.")
+            expected = current.version if seen_version is None else seen_version
+            changed = [f for f, c in zip(changes, values, strict=True) if getattr(current, c) != values[c]]
+            if not changed:
+                if expected != current.version:
+                    raise self._stale(conn, measure_id, current.title)
+                return []
+            result = conn.execute(
+                update(Measure)
+                .where(Measure.id == measure_id, Measure.version == expected)
+                .values(**values, version=expected + 1, updated_at=now)
+            )
+            if result.rowcount != 1:
+                raise self._stale(conn, measure_id, current.title)
+            conn.execute(
+                insert(ChangeLogEntry),
+                [
+                    {
+                        "at": now,
+                        "user": self.actor.user,
+                        "computer": self.actor.computer,
+                        "roadmap_id": current.roadmap_id,
+                        "entity": "measure",
+                        "entity_id": measure_id,
+                        "field": f,
+                        "old": _as_text(getattr(current, EDITABLE_FIELDS[f])),
+                        "new": _as_text(values[EDITABLE_FIELDS[f]]),
+                    }
+                    for f in changed
+                ],
+            )
+        return changed
+
+    def _stale(self, conn: Connection, measure_id: int, title: str) -> StaleEditError:
+        last = conn.execute(
+            select(ChangeLogEntry.user, ChangeLogEntry.computer, ChangeLogEntry.at)
+            .where(ChangeLogEntry.entity == "measure", ChangeLogEntry.entity_id == measure_id)
+            .order_by(ChangeLogEntry.id.desc())
+            .limit(1)
+        ).one_or_none()
+        who = f" ({last.user}, {last.computer}, {last.at:%d.%m.%Y %H:%M})" if last else ""
+        short = title if len(title) <= 60 else title[:57] + "…"
+        return StaleEditError(
+            f"Мероприятие «{short}» уже изменено другим пользователем{who}. Ваше изменение не сохранено: "
+            "строка обновлена, внесите изменение ещё раз."
+        )
+
+    def history(self, measure_id: int) -> list[dict[str, object]]:
+        """The measure's change log, newest first."""
+        with self.db.read() as conn:
+            rows = (
+                conn.execute(
+                    select(ChangeLogEntry)
+                    .where(ChangeLogEntry.entity == "measure", ChangeLogEntry.entity_id == measure_id)
+                    .order_by(ChangeLogEntry.id.desc())
+                )
+                .scalars()
+                .all()
+            )
+        return [
+            {"at": r.at, "user": r.user, "computer": r.computer, "field": r.field, "old": r.old, "new": r.new}
+            for r in rows
+        ]
+
+    def count_measures(self) -> int:
+        with self.db.read() as conn:
+            return int(conn.scalar(select(func.count()).select_from(Measure)) or 0)
+
+
+def _order_info(order: Row[Any] | None) -> OrderInfo | None:
+    if order is None:
+        return None
+    return OrderInfo(
+        order.issuer,
+        order.number,
+        order.number_text,
+        order.date,
+        order.date_text,
+        order.place,
+        order.title,
+        order.preamble,
+        order.directive,
+        tuple(order.clauses or ()),
+        order.signer,
+        order.signer_position,
+    )

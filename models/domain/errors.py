@@ -1,0 +1,26 @@
+"""Errors a user can understand: every message is a complete Russian sentence."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A failure caused by the user's data or environment, not by a bug.
+
+    The GUI shows ``message`` in a warning box; the CLI prints it on stderr and exits 1.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFoundError(DomainError):
+    """The roadmap, section or measure asked for does not exist (any more)."""
+
+
+class ValidationError(DomainError):
+    """A value the user entered cannot be stored (bad date, unknown status...)."""
+
+
+class StaleEditError(DomainError):
+    """Someone else changed the row after the user saw it; the edit was not written."""

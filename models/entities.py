@@ -1,0 +1,181 @@
+"""ORM entities of the roadmap file (SQLAlchemy 2 typed mappings).
+
+Numbers shown to people ("1.2", "IV") are not stored: they are derived from ``position`` and the
+roadmap's numbering style (``models.domain.numbering``). ``number_as_written`` only keeps what an
+imported document printed, for reference. Measures and subsections of one parent share a single
+``position`` sequence, so document order is well defined.
+
+Only portable column types are used (the same models must run on PostgreSQL later).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from models.domain.status import PLANNED, STATUSES
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+STATUS_CHECK = "status IN (" + ", ".join(f"'{s}'" for s in STATUSES) + ")"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Roadmap(Base):
+    __tablename__ = "roadmaps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(Text, default="")
+    organization: Mapped[str] = mapped_column(Text, default="")
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    # "hierarchical" (1, 1.1, 1.1.1), "restart" (1, 2… in each section) or "flat" (1…N throughout).
+    numbering: Mapped[str] = mapped_column(String(20), default="hierarchical")
+    # How subsections are labelled: "nested" (1.1) or "roman" (I, II; measures count on by top section).
+    subsection_numbering: Mapped[str] = mapped_column(String(20), default="nested")
+    goal: Mapped[str] = mapped_column(Text, default="")
+    tasks: Mapped[list[str]] = mapped_column(JSON, default=list)
+    approval_kind: Mapped[str | None] = mapped_column(String(20))  # "stamp" | "appendix" | None
+    approval_lines: Mapped[list[str]] = mapped_column(JSON, default=list)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    order: Mapped[ApprovalOrder | None] = relationship(
+        back_populates="roadmap", cascade="all, delete-orphan", uselist=False
+    )
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (CheckConstraint("period_start <= period_end", name="period"),)
+
+
+class ApprovalOrder(Base):
+    """The order (приказ) that approves a roadmap; at most one per roadmap."""
+
+    __tablename__ = "orders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    roadmap_id: Mapped[int] = mapped_column(ForeignKey("roadmaps.id", ondelete="CASCADE"), unique=True)
+    issuer: Mapped[str] = mapped_column(Text, default="")
+    number: Mapped[str] = mapped_column(String(50), default="")
+    number_text: Mapped[str] = mapped_column(String(100), default="")
+    date: Mapped[date | None] = mapped_column(Date)
+    date_text: Mapped[str] = mapped_column(String(100), default="")
+    place: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
+    preamble: Mapped[str] = mapped_column(Text, default="")
+    directive: Mapped[str] = mapped_column(String(100), default="")
+    clauses: Mapped[list[str]] = mapped_column(JSON, default=list)
+    signer: Mapped[str] = mapped_column(Text, default="")
+    signer_position: Mapped[str] = mapped_column(Text, default="")
+
+    roadmap: Mapped[Roadmap] = relationship(back_populates="order")
+
+
+class Section(Base):
+    __tablename__ = "sections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    roadmap_id: Mapped[int] = mapped_column(ForeignKey("roadmaps.id", ondelete="CASCADE"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("sections.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text, default="")
+    number_as_written: Mapped[str] = mapped_column(String(50), default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (Index("ix_sections_parent", "roadmap_id", "parent_id", "position"),)
+
+
+class Measure(Base):
+    __tablename__ = "measures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    roadmap_id: Mapped[int] = mapped_column(ForeignKey("roadmaps.id", ondelete="CASCADE"))
+    section_id: Mapped[int | None] = mapped_column(ForeignKey("sections.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text, default="")
+    form: Mapped[str] = mapped_column(Text, default="")
+    deadline_text: Mapped[str] = mapped_column(Text, default="")
+    responsible: Mapped[str] = mapped_column(Text, default="")
+    result: Mapped[str] = mapped_column(Text, default="")
+    target_group: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default=PLANNED)
+    done_on: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    number_as_written: Mapped[str] = mapped_column(String(50), default="")
+    extra: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)  # unknown imported columns
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        CheckConstraint(STATUS_CHECK, name="status"),
+        Index("ix_measures_parent", "roadmap_id", "section_id", "position"),
+    )
+
+
+class School(Base):
+    __tablename__ = "schools"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    roadmap_id: Mapped[int] = mapped_column(ForeignKey("roadmaps.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(Text)
+    is_shnor: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_sssu: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_mentor: Mapped[bool] = mapped_column(Boolean, default=False)
+    risk_profiles: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    __table_args__ = (Index("ix_schools_roadmap", "roadmap_id", "position"),)
+
+
+class MeasureSchool(Base):
+    """Which schools a measure concerns."""
+
+    __tablename__ = "measure_schools"
+
+    measure_id: Mapped[int] = mapped_column(ForeignKey("measures.id", ondelete="CASCADE"), primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), primary_key=True)
+
+
+class ChangeLogEntry(Base):
+    """One changed field: who, when, on which computer, old → new (text)."""
+
+    __tablename__ = "change_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    user: Mapped[str] = mapped_column(String(200), default="")
+    computer: Mapped[str] = mapped_column(String(200), default="")
+    roadmap_id: Mapped[int | None] = mapped_column(ForeignKey("roadmaps.id", ondelete="CASCADE"))
+    entity: Mapped[str] = mapped_column(String(20))  # "measure", "section", "roadmap"
+    entity_id: Mapped[int] = mapped_column(Integer)
+    field: Mapped[str] = mapped_column(String(50))
+    old: Mapped[str | None] = mapped_column(Text)
+    new: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_change_log_entity", "entity", "entity_id", "at"),)

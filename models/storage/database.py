@@ -1,0 +1,274 @@
+"""Opening a roadmap file safely, and the transactions every read and edit goes through.
+
+Opening checks, in this order and without changing the file: it exists and is a file, it is a
+SQLite database, it is one of ours, it is not from a newer program, it passes ``quick_check``.
+Only then is it backed up (rolling copies) and, if it is older, backed up again and upgraded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sqlite3
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from models.storage import backup as backups
+from models.storage import migrations
+from models.storage.engine import APPLICATION_ID, BEGIN_OPTION, BUSY_TIMEOUT_MS, make_engine
+from models.storage.errors import (
+    DamagedFileError,
+    FileMissingError,
+    NewerVersionError,
+    NotADatabaseError,
+    NotRoadmapFileError,
+    ReadOnlyError,
+    StorageError,
+    damaged_message,
+    translate,
+)
+from models.storage.location import is_network_path
+
+log = logging.getLogger(__name__)
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    """What a read-only inspection of a roadmap file found."""
+
+    path: Path
+    revision: str
+    integrity: str
+    read_only: bool
+    network: bool
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def is_read_only_file(path: Path) -> bool:
+    """True when the user may not write the file, or has marked it read-only.
+
+    The mode bits are looked at too: root (and Windows' read-only attribute) would otherwise
+    write to a file its owner protected.
+    """
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return not os.access(path, os.W_OK) or not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _check_container(path: Path) -> None:
+    if not path.exists():
+        raise FileMissingError(f"Файл «{path}» не найден. Проверьте путь или выберите другой файл.")
+    if path.is_dir():
+        raise NotADatabaseError(f"«{path}» — это папка, а не файл дорожных карт. Выберите файл.")
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise StorageError(f"Не удалось прочитать файл «{path}»: {exc.strerror or exc}.") from exc
+    if not header:
+        raise NotADatabaseError(
+            f"Файл «{path}» пуст: это не файл дорожных карт. Выберите другой файл или создайте новый."
+        )
+    if header != SQLITE_HEADER:
+        raise NotADatabaseError(
+            f"Файл «{path}» — не файл дорожных карт (это не база данных SQLite). "
+            "Документы Word и Excel добавляются через «Импорт»."
+        )
+
+
+def _raw_connect(path: Path, read_only: bool) -> sqlite3.Connection:
+    mode = "ro" if read_only else "rw"
+    connection = sqlite3.connect(
+        f"{path.resolve().as_uri()}?mode={mode}",
+        uri=True,
+        timeout=BUSY_TIMEOUT_MS / 1000,
+        isolation_level=None,
+    )
+    connection.execute("PRAGMA query_only=ON")
+    return connection
+
+
+def inspect(path: Path, backup_root: Path | None = None, with_counts: bool = False) -> FileFacts:
+    """Check ``path`` without changing it; raise a StorageError saying what is wrong."""
+    _check_container(path)
+    read_only = is_read_only_file(path)
+    folder = backups.backup_folder(backup_root, path) if backup_root else None
+    try:
+        connection = _raw_connect(path, read_only)
+    except sqlite3.Error as exc:
+        raise _damaged(path, str(exc), folder) from exc
+    try:
+        try:
+            app_id = connection.execute("PRAGMA application_id").fetchone()[0]
+            revision = migrations.read_revision(connection)
+        except sqlite3.DatabaseError as exc:
+            known = translate(exc, path)
+            if known is not None and not isinstance(known, DamagedFileError):
+                raise known from exc
+            raise _damaged(path, str(exc), folder) from exc
+        if revision is None:
+            raise NotRoadmapFileError(
+                f"Файл «{path}» — база данных SQLite, но не файл дорожных карт. Выберите другой файл."
+                if app_id != APPLICATION_ID
+                else f"В файле «{path}» нет данных о версии: он не был создан до конца. Выберите другой файл."
+            )
+        if revision not in migrations.KNOWN_REVISIONS:
+            raise NewerVersionError(
+                f"Файл «{path}» создан более новой версией программы (версия данных {revision}). "
+                "Обновите программу; файл не изменён."
+            )
+        try:
+            integrity = backups.quick_check(connection)
+        except sqlite3.DatabaseError as exc:
+            integrity = str(exc)
+        if integrity != "ok":
+            raise _damaged(path, integrity, folder)
+        counts = _counts(connection) if with_counts else {}
+    finally:
+        connection.close()
+    return FileFacts(path, revision, integrity, read_only, is_network_path(path), counts)
+
+
+def _counts(connection: sqlite3.Connection) -> dict[str, int]:
+    tables = {"roadmaps": "roadmaps", "sections": "sections", "measures": "measures"}
+    return {
+        name: int(connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+        for name, table in tables.items()
+    }
+
+
+def _damaged(path: Path, detail: str, folder: Path | None) -> DamagedFileError:
+    newest = backups.newest_backup(folder) if folder else None
+    return DamagedFileError(damaged_message(path, detail, newest), newest)
+
+
+class Database:
+    """One open roadmap file: an engine plus the transaction helpers everything must use."""
+
+    def __init__(self, path: Path, engine: Engine, facts: FileFacts, backup_folder: Path | None) -> None:
+        self.path = path
+        self.engine = engine
+        self.facts = facts
+        self.backup_folder = backup_folder
+        self._reader = engine.execution_options(**{BEGIN_OPTION: "DEFERRED"})
+
+    @property
+    def read_only(self) -> bool:
+        return self.facts.read_only
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Connection]:
+        """One write transaction (BEGIN IMMEDIATE): committed on success, rolled back on error."""
+        if self.read_only:
+            from models.storage.errors import READ_ONLY_MESSAGE
+
+            raise ReadOnlyError(READ_ONLY_MESSAGE)
+        with self._translated(), self.engine.begin() as connection:
+            yield connection
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A consistent read snapshot (deferred transaction, takes no write lock)."""
+        with self._translated(), self._reader.begin() as connection:
+            yield connection
+
+    @contextlib.contextmanager
+    def unit_of_work(self) -> Iterator[Session]:
+        """An ORM session inside one write transaction; objects stay usable after commit."""
+        with self.write() as connection:
+            session = Session(bind=connection, expire_on_commit=False, autoflush=False)
+            try:
+                yield session
+                session.flush()
+            finally:
+                session.close()
+
+    def data_version(self) -> int:
+        """Changes when another connection commits (PRAGMA data_version), for refreshing views."""
+        with self.engine.connect() as connection:
+            raw = connection.connection.dbapi_connection
+            assert raw is not None
+            return int(raw.execute("PRAGMA data_version").fetchone()[0])
+
+    @contextlib.contextmanager
+    def _translated(self) -> Iterator[None]:
+        try:
+            yield
+        except (DBAPIError, sqlite3.Error) as exc:
+            known = translate(exc, self.path)
+            if known is None:
+                raise
+            raise known from exc
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def create_database(path: Path) -> Database:
+    """Make a new, empty roadmap file at ``path`` (which must not exist)."""
+    if path.exists():
+        raise StorageError(f"Файл «{path}» уже существует; он не будет перезаписан. Выберите другое имя.")
+    if not path.parent.is_dir():
+        raise StorageError(f"Папка «{path.parent}» не найдена. Выберите существующую папку.")
+    engine = make_engine(path, create=True)
+    try:
+        migrations.upgrade(engine, application_id=APPLICATION_ID)
+    except BaseException:
+        engine.dispose()
+        with contextlib.suppress(OSError):
+            path.unlink()
+        raise
+    facts = FileFacts(path, migrations.HEAD, "ok", False, is_network_path(path))
+    return Database(path, engine, facts, None)
+
+
+def open_database(
+    path: Path, backup_root: Path | None = None, *, create: bool = False, read_only: bool = False
+) -> Database:
+    """Open ``path`` after the checks of ``inspect``; back it up and upgrade it if older.
+
+    Args:
+        backup_root: the data folder's backup root; None disables backups (tests, read-only use).
+        create: make the file when it does not exist.
+        read_only: the caller will not write (no rolling backup; an older file is still
+            upgraded, after its own backup, since it cannot be read otherwise).
+    """
+    if create and not path.exists():
+        database = create_database(path)
+        database.backup_folder = backups.backup_folder(backup_root, path) if backup_root else None
+        return database
+    facts = inspect(path, backup_root)
+    folder = backups.backup_folder(backup_root, path) if backup_root else None
+    if facts.revision != migrations.HEAD:
+        if facts.read_only:
+            raise ReadOnlyError(
+                f"Файл «{path}» создан прежней версией программы и должен быть обновлён, "
+                "но он доступен только для чтения. Снимите атрибут «только чтение» и откройте его снова."
+            )
+        if folder is not None:
+            made = backups.make_backup(path, folder, f"перед обновлением {facts.revision}")
+            log.info("backup before upgrade from %s: %s", facts.revision, made)
+        upgrade_engine = make_engine(path)
+        try:
+            migrations.upgrade(upgrade_engine)
+        finally:
+            upgrade_engine.dispose()
+    read_only = read_only or facts.read_only
+    engine = make_engine(path, read_only=read_only)
+    facts = FileFacts(path, migrations.HEAD, "ok", read_only, facts.network)
+    if folder is not None and not read_only:
+        try:
+            backups.rolling_backup(path, folder)
+        except (OSError, sqlite3.Error) as exc:  # a failed backup must not stop the user's work
+            log.warning("rolling backup of %s failed: %s", path, exc)
+    return Database(path, engine, facts, folder)

@@ -1,0 +1,138 @@
+"""Shared fixtures: an isolated data folder, real roadmap files, and the CLI as a subprocess."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own data folder (backups, logs), never the user's."""
+    folder = tmp_path_factory.mktemp("data")
+    monkeypatch.setenv("ROADMAP_DATA_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo file, made once per run; tests get copies (made the way users get it)."""
+    from desktop.services.demo import create_demo
+
+    path = tmp_path_factory.mktemp("template") / "demo.sqlite"
+    create_demo(path)
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_template: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "Дорожные карты.sqlite"
+    shutil.copyfile(demo_template, path)
+    return path
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """``python -m desktop ARGS`` as a separate process, as users and acceptance checks run it."""
+    full_env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONIOENCODING="utf-8")
+    if env:
+        full_env.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "desktop", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=timeout,
+        env=full_env,
+        cwd=ROOT,
+    )
+
+
+def cli_json(*args: str) -> Any:
+    result = run_cli(*args)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+SMALL_ROADMAP: dict[str, Any] = {
+    "title": "Дорожная карта по сопровождению ШНОР на 2023-2024 учебный год",
+    "organization": "Отдел образования администрации Тестового района",
+    "period": ["2023-09-01", "2024-08-31"],
+    "order": {
+        "number": "12",
+        "date": "2023-08-30",
+        "place": "с. Тестовое",
+        "signer": "И.И. Иванов",
+        "signer_position": "Начальник отдела образования",
+    },
+    "schools": ["МБОУ «Тубинская СОШ»", "МКОУ СОШ № 16"],
+    "sections": [
+        {
+            "number": "1",
+            "title": "Организационные мероприятия",
+            "sections": [],
+            "measures": [
+                {
+                    "number": "1.1",
+                    "title": "Создание рабочей группы",
+                    "deadline": {"text": "сентябрь 2023 г."},
+                    "responsible": "Отдел образования",
+                    "result": "Приказ",
+                    "schools": ["МКОУ СОШ № 16"],
+                },
+                {
+                    "number": "1.2",
+                    "title": "Семинар для директоров\n- анализ ВПР\n- планирование",
+                    "deadline": {"text": "ежеквартально"},
+                    "responsible": "МКУ «ЦРО»",
+                    "result": "Протокол",
+                },
+            ],
+        },
+        {
+            "number": "2",
+            "title": "Методическая помощь",
+            "sections": [],
+            "measures": [
+                {
+                    "number": "2.1",
+                    "title": "Консультации учителей",
+                    "deadline": {"text": "по запросу"},
+                    "responsible": "РМО",
+                    "result": "Журнал консультаций",
+                },
+            ],
+        },
+    ],
+    "measures": [],
+}
+
+
+@pytest.fixture
+def small_db(tmp_path: Path) -> Path:
+    """A real roadmap file with one small roadmap (3 measures in 2 sections)."""
+    from desktop.services.writer import write_roadmap
+    from models.storage.database import create_database
+
+    path = tmp_path / "small.sqlite"
+    database = create_database(path)
+    write_roadmap(database, SMALL_ROADMAP)
+    database.close()
+    return path

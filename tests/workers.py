@@ -1,0 +1,53 @@
+"""Worker processes for the safety tests: ``python -m tests.workers MODE DB ...``.
+
+Each prints one line per acknowledged (committed) edit and flushes it, so that the parent knows
+exactly what was acknowledged before it killed the process.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import time
+from pathlib import Path
+
+from desktop.services.roadmap import Actor, RoadmapService
+from models.domain.errors import StaleEditError
+from models.storage.database import open_database
+
+
+def power(db: Path, start: int, measure_ids: list[int]) -> None:
+    """Edit notes for ever: edit n goes to measure ids[n % len]; prints ``ACK n`` after commit."""
+    service = RoadmapService(open_database(db), Actor("power", "test"))
+    n = start
+    while True:
+        measure = measure_ids[n % len(measure_ids)]
+        service.edit_measure(measure, None, {"note": f"edit {n}", "result": f"result {n}"})
+        sys.stdout.write(f"ACK {n}\n")
+        sys.stdout.flush()
+        n += 1
+
+
+def race(db: Path, measure_id: int, tag: str, attempts: int, seed: int) -> None:
+    """Read, pause, save with the version seen: prints OK/STALE per attempt."""
+    rng = random.Random(seed)
+    service = RoadmapService(open_database(db), Actor(tag, "test"))
+    for i in range(attempts):
+        row = service.measure(measure_id)
+        time.sleep(rng.random() * 0.004)
+        token = f"|{tag}{i}"
+        try:
+            service.edit_measure(measure_id, row.version, {"note": row.note + token})
+        except StaleEditError as exc:
+            sys.stdout.write(f"STALE {token} {exc.message}\n")
+        else:
+            sys.stdout.write(f"OK {token}\n")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    mode, path = sys.argv[1], Path(sys.argv[2])
+    if mode == "power":
+        power(path, int(sys.argv[3]), [int(x) for x in sys.argv[4].split(",")])
+    elif mode == "race":
+        race(path, int(sys.argv[3]), sys.argv[4], int(sys.argv[5]), int(sys.argv[6]))

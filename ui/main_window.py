@@ -1,0 +1,127 @@
+"""MainWindow: the file's roadmaps and, for the selected one, what it is.
+
+The measures grid, calendars and reports come with their own issues; this window already does
+the parts every later screen relies on: the open file, its list of roadmaps, the status bar,
+remembered geometry, Russian messages.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QItemSelection, QSettings, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+)
+
+from desktop.services.dto import RoadmapTree
+from desktop.services.roadmap import RoadmapService
+from ui.roadmap_list_model import RoadmapListModel, period_text
+
+APP_TITLE = "Дорожные карты"
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br>")
+
+
+def describe(tree: RoadmapTree) -> str:
+    """The roadmap's document parts as simple HTML (all user text escaped)."""
+    header = tree.header
+    parts = [f"<h2>{_escape(header.title)}</h2>"]
+    if header.organization:
+        parts.append(f"<p><b>Организация:</b> {_escape(header.organization)}</p>")
+    parts.append(f"<p><b>Период:</b> {header.period_start:%d.%m.%Y} – {header.period_end:%d.%m.%Y}</p>")
+    if header.order is not None:
+        order = header.order
+        when = f" от {order.date:%d.%m.%Y}" if order.date else ""
+        parts.append(
+            f"<p><b>Приказ</b>{when} № {_escape(order.number)}"
+            f"{', ' + _escape(order.signer) if order.signer else ''}</p>"
+        )
+    if header.goal:
+        parts.append(f"<p><b>Цель:</b> {_escape(header.goal)}</p>")
+    measures = tree.measures_in_order()
+    parts.append(f"<p><b>Разделов:</b> {len(tree.sections)}, <b>мероприятий:</b> {len(measures)}</p>")
+    if tree.schools:
+        items = "".join(
+            f"<li>{_escape(s.name)}{' (наставник)' if s.is_mentor else ''}</li>" for s in tree.schools
+        )
+        parts.append(f"<p><b>Школы:</b></p><ul>{items}</ul>")
+    return "".join(parts)
+
+
+class MainWindow(QMainWindow):
+    """The program's window over one open roadmap file."""
+
+    def __init__(self, service: RoadmapService, file_label: str, notices: list[str] | None = None) -> None:
+        super().__init__()
+        self.service = service
+        self.setWindowTitle(f"{APP_TITLE} — {file_label}")
+        self.list_model = RoadmapListModel(self)
+        self.list_view = QTableView()
+        self.list_view.setModel(self.list_model)
+        self.list_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.list_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list_view.verticalHeader().hide()
+        self.list_view.setWordWrap(True)
+        self.list_view.setAlternatingRowColors(True)
+        header = self.list_view.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.details = QTextBrowser()
+        self.details.setOpenLinks(False)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.list_view)
+        splitter.addWidget(self.details)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        self.setCentralWidget(splitter)
+        self._build_menu()
+        self.file_label = QLabel(file_label)
+        self.statusBar().addWidget(self.file_label, 1)
+        for notice in notices or []:
+            self.statusBar().addPermanentWidget(QLabel(notice))
+        self.list_view.selectionModel().selectionChanged.connect(self._on_selection)
+        self.refresh()
+        self._restore_state()
+
+    def _build_menu(self) -> None:
+        file_menu = self.menuBar().addMenu("&Файл")
+        quit_action = QAction("В&ыход", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+    def refresh(self) -> None:
+        """Reload the list from the file, keeping the selection."""
+        current = self.list_view.currentIndex().row()
+        self.list_model.set_rows(self.service.list_roadmaps())
+        if self.list_model.rowCount():
+            self.list_view.selectRow(max(0, min(current, self.list_model.rowCount() - 1)))
+        self.list_view.resizeRowsToContents()
+
+    def _on_selection(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        rows = selected.indexes()
+        if not rows:
+            self.details.clear()
+            return
+        summary = self.list_model.summary(rows[0].row())
+        self.details.setHtml(describe(self.service.load(summary.id)))
+        self.statusBar().showMessage(f"{summary.title[:80]} · {period_text(summary)}", 5000)
+
+    def _restore_state(self) -> None:
+        settings = QSettings()
+        geometry = settings.value("main/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+
+    def closeEvent(self, event: object) -> None:
+        QSettings().setValue("main/geometry", self.saveGeometry())
+        super().closeEvent(event)  # type: ignore[arg-type]
