@@ -1,0 +1,65 @@
+"""Synthetic roadmaps for benchmarks: the content of make_docs.py (copied from the shared
+benchmark kit) as a roadmap dict, written straight into a file with the project's writer."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from make_docs import ORDER, build_content
+
+
+def roadmap_dict(n: int) -> dict[str, Any]:
+    """N measures in ~N/15 sections, as make_docs.py lays them out."""
+    sections = []
+    for title, rows in build_content(n):
+        number, _, name = title.partition(". ")
+        sections.append(
+            {
+                "number": number,
+                "title": name,
+                "sections": [],
+                "measures": [
+                    {
+                        "number": num,
+                        "title": t,
+                        "form": form,
+                        "deadline": {"text": deadline},
+                        "responsible": resp,
+                        "result": result,
+                    }
+                    for num, t, form, deadline, resp, result in rows
+                ],
+            }
+        )
+    return {
+        "title": ORDER["title"],
+        "organization": " ".join(ORDER["org"]),
+        "period": ["2023-01-01", "2024-12-31"],
+        "order": {
+            "number": "47-од",
+            "date": "2023-02-15",
+            "place": ORDER["place"],
+            "signer": ORDER["sign_name"],
+            "signer_position": ORDER["sign_pos"],
+        },
+        "sections": sections,
+        "measures": [],
+    }
+
+
+def make_file(path: Path, n: int) -> Path:
+    """A roadmap file with one synthetic roadmap of ``n`` measures (made once, then reused)."""
+    if path.exists():
+        return path
+    from desktop.services.writer import write_roadmap
+    from models.storage.database import create_database
+
+    database = create_database(path)
+    write_roadmap(database, roadmap_dict(n))
+    database.close()
+    return path
