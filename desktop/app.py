@@ -152,7 +152,8 @@ def render_shot(db: Path, roadmap: int | None, view: str, out: Path, size: tuple
                 raise UserError(f"Дорожная карта № {roadmap} не найдена в файле.")
             window.list_view.selectRow(ids.index(roadmap))
         window.show()
-        app.processEvents()
+        for _ in range(3):  # layout, then the deferred row heights
+            app.processEvents()
         if not window.grab().save(str(out), "PNG"):
             raise UserError(f"Не удалось записать снимок в «{out}». Проверьте папку и права на запись.")
         window.hide()  # not close(): a shot must not overwrite the user's remembered geometry

@@ -7,8 +7,8 @@ remembered geometry, Russian messages.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QItemSelection, QSettings, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QByteArray, QItemSelection, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from desktop.services.dto import RoadmapTree
 from desktop.services.roadmap import RoadmapService
-from ui.roadmap_list_model import RoadmapListModel, period_text
+from ui.roadmap_list_model import RoadmapListModel
 
 APP_TITLE = "Дорожные карты"
 
@@ -89,6 +89,8 @@ class MainWindow(QMainWindow):
         for notice in notices or []:
             self.statusBar().addPermanentWidget(QLabel(notice))
         self.list_view.selectionModel().selectionChanged.connect(self._on_selection)
+        # Wrapped titles: heights follow the title column's width (a handful of rows, cheap).
+        header.sectionResized.connect(lambda *_: self.list_view.resizeRowsToContents())
         self.refresh()
         self._restore_state()
 
@@ -114,13 +116,16 @@ class MainWindow(QMainWindow):
             return
         summary = self.list_model.summary(rows[0].row())
         self.details.setHtml(describe(self.service.load(summary.id)))
-        self.statusBar().showMessage(f"{summary.title[:80]} · {period_text(summary)}", 5000)
 
     def _restore_state(self) -> None:
         settings = QSettings()
         geometry = settings.value("main/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self.list_view.resizeRowsToContents)  # after the layout settles
 
     def closeEvent(self, event: object) -> None:
         QSettings().setValue("main/geometry", self.saveGeometry())

@@ -306,7 +306,8 @@ class RoadmapService:
         Raises:
             StaleEditError: someone saved the measure after ``seen_version``.
         """
-        values = {EDITABLE_FIELDS[f]: normalise_value(f, v) for f, v in changes.items()}
+        normalised = {f: normalise_value(f, v) for f, v in changes.items()}  # validates names first
+        values = {EDITABLE_FIELDS[f]: v for f, v in normalised.items()}
         now = datetime.now().replace(microsecond=0)
         with self.db.write() as conn:
             current = conn.execute(
@@ -365,15 +366,11 @@ class RoadmapService:
     def history(self, measure_id: int) -> list[dict[str, object]]:
         """The measure's change log, newest first."""
         with self.db.read() as conn:
-            rows = (
-                conn.execute(
-                    select(ChangeLogEntry)
-                    .where(ChangeLogEntry.entity == "measure", ChangeLogEntry.entity_id == measure_id)
-                    .order_by(ChangeLogEntry.id.desc())
-                )
-                .scalars()
-                .all()
-            )
+            rows = conn.execute(
+                select(ChangeLogEntry.__table__)
+                .where(ChangeLogEntry.entity == "measure", ChangeLogEntry.entity_id == measure_id)
+                .order_by(ChangeLogEntry.id.desc())
+            ).all()
         return [
             {"at": r.at, "user": r.user, "computer": r.computer, "field": r.field, "old": r.old, "new": r.new}
             for r in rows
