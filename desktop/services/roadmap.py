@@ -7,13 +7,14 @@ matches and the edit is refused, so two people never silently overwrite each oth
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, insert, select, update
+from sqlalchemy import Connection, Row, Text, func, insert, select, type_coerce, update
 
 from desktop.services.dto import (
     ChildRef,
@@ -61,7 +62,7 @@ _MEASURE_COLUMNS = (
     Measure.note,
     Measure.version,
     Measure.number_as_written,
-    Measure.extra,
+    type_coerce(Measure.extra, Text()).label("extra"),  # decoded only when not empty
 )
 
 
@@ -217,26 +218,7 @@ class RoadmapService:
             for s in sections
         }
         measure_rows = {
-            m.id: MeasureRow(
-                m.id,
-                m.roadmap_id,
-                m.section_id,
-                m.position,
-                numbers.get(("measure", m.id), ""),
-                m.title,
-                m.form,
-                m.deadline_text,
-                m.responsible,
-                m.result,
-                m.target_group,
-                m.status,
-                m.done_on,
-                m.note,
-                m.version,
-                tuple(sorted(school_links.get(m.id, ()))),
-                m.number_as_written,
-                dict(m.extra or {}),
-            )
+            m[0]: _measure_row(tuple(m), numbers.get(("measure", m[0]), ""), school_links.get(m[0], ()))
             for m in measures
         }
         header = RoadmapHeader(
@@ -270,26 +252,7 @@ class RoadmapService:
             schools = tuple(
                 conn.scalars(select(MeasureSchool.school_id).where(MeasureSchool.measure_id == measure_id))
             )
-        return MeasureRow(
-            row.id,
-            row.roadmap_id,
-            row.section_id,
-            row.position,
-            row.number_as_written,
-            row.title,
-            row.form,
-            row.deadline_text,
-            row.responsible,
-            row.result,
-            row.target_group,
-            row.status,
-            row.done_on,
-            row.note,
-            row.version,
-            tuple(sorted(schools)),
-            row.number_as_written,
-            dict(row.extra or {}),
-        )
+        return _measure_row(tuple(row), row.number_as_written, schools)
 
     # ---- writing -------------------------------------------------------------------------
     def edit_measure(
@@ -379,6 +342,48 @@ class RoadmapService:
     def count_measures(self) -> int:
         with self.db.read() as conn:
             return int(conn.scalar(select(func.count()).select_from(Measure)) or 0)
+
+
+def _measure_row(values: tuple[Any, ...], number: str, school_ids: Sequence[int]) -> MeasureRow:
+    """A MeasureRow from a row of _MEASURE_COLUMNS (positional: the hot path of load())."""
+    (
+        ident,
+        roadmap_id,
+        section_id,
+        position,
+        title,
+        form,
+        deadline_text,
+        responsible,
+        result,
+        target_group,
+        status,
+        done_on,
+        note,
+        version,
+        number_as_written,
+        extra,
+    ) = values
+    return MeasureRow(
+        ident,
+        roadmap_id,
+        section_id,
+        position,
+        number,
+        title,
+        form,
+        deadline_text,
+        responsible,
+        result,
+        target_group,
+        status,
+        done_on,
+        note,
+        version,
+        tuple(sorted(school_ids)),
+        number_as_written,
+        json.loads(extra) if extra and extra != "{}" else {},
+    )
 
 
 def _order_info(order: Row[Any] | None) -> OrderInfo | None:
