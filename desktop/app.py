@@ -50,15 +50,17 @@ def _service(database: Any) -> Any:
     return RoadmapService(database, Actor(config.current_user(), config.current_computer()))
 
 
-def _notices(database: Any) -> list[str]:
+def _notices(database: Any) -> list[tuple[str, str]]:
+    """Short status-bar notices about the open file, each with its full explanation."""
+    from models.storage.errors import READ_ONLY_MESSAGE
     from models.storage.location import NETWORK_WARNING
 
     notices = []
     if database.facts.network:
-        notices.append("Файл в сетевой папке")
+        notices.append(("⚠ Файл в сетевой папке", NETWORK_WARNING))
         log.warning(NETWORK_WARNING)
     if database.read_only:
-        notices.append("Только чтение")
+        notices.append(("Только чтение", READ_ONLY_MESSAGE))
     return notices
 
 

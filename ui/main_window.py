@@ -59,7 +59,9 @@ def describe(tree: RoadmapTree) -> str:
 class MainWindow(QMainWindow):
     """The program's window over one open roadmap file."""
 
-    def __init__(self, service: RoadmapService, file_label: str, notices: list[str] | None = None) -> None:
+    def __init__(
+        self, service: RoadmapService, file_label: str, notices: list[tuple[str, str]] | None = None
+    ) -> None:
         super().__init__()
         self.service = service
         self.setWindowTitle(f"{APP_TITLE} — {file_label}")
@@ -86,8 +88,10 @@ class MainWindow(QMainWindow):
         self._build_menu()
         self.file_label = QLabel(file_label)
         self.statusBar().addWidget(self.file_label, 1)
-        for notice in notices or []:
-            self.statusBar().addPermanentWidget(QLabel(notice))
+        for short, explanation in notices or []:
+            label = QLabel(short)
+            label.setToolTip(explanation)
+            self.statusBar().addPermanentWidget(label)
         self.list_view.selectionModel().selectionChanged.connect(self._on_selection)
         # Wrapped titles: heights follow the title column's width (a handful of rows, cheap).
         header.sectionResized.connect(lambda *_: self.list_view.resizeRowsToContents())
