@@ -35,3 +35,44 @@ def test_list_model_passes_qt_model_tester(qtmodeltester: object, demo_db: Path)
     model.set_rows(service.list_roadmaps())
     qtmodeltester.check(model)  # type: ignore[attr-defined]
     service.db.close()
+
+
+def test_first_start_creates_the_demo_file_in_the_data_folder(qtbot: QtBot, data_dir: Path) -> None:
+    from desktop import app, config
+
+    database = app._open_or_create(config.default_database())
+    try:
+        assert database.path == data_dir / "Дорожные карты.sqlite"
+        assert len(app._service(database).list_roadmaps()) == 3
+    finally:
+        database.close()
+
+
+def test_damaged_file_offers_its_newest_backup(qtbot: QtBot, small_db: Path, monkeypatch: object) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop import app, config
+    from models.storage.database import open_database as reopen
+    from models.storage.errors import DamagedFileError
+    from tests.test_storage_open import corrupt
+
+    reopen(small_db, config.backup_root()).close()  # the rolling backup
+    corrupt(small_db)
+    try:
+        reopen(small_db, config.backup_root())
+    except DamagedFileError as error:
+        damaged = error
+    shown: list[str] = []
+
+    def click_restore(box: QMessageBox) -> int:
+        shown.append(box.text())
+        restore = next(b for b in box.buttons() if b.text() == "Восстановить из копии")
+        restore.click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", click_restore)  # type: ignore[attr-defined]
+    database = app._show_open_error(damaged, small_db)
+    assert "повреждён" in shown[0]
+    assert database is not None
+    assert [s.measures for s in app._service(database).list_roadmaps()] == [3]
+    database.close()
