@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, Text, func, insert, select, type_coerce, update
+from sqlalchemy import Connection, Row, Text, insert, select, type_coerce, update
 
 from desktop.services.dto import (
     ChildRef,
@@ -339,49 +339,20 @@ class RoadmapService:
             for r in rows
         ]
 
-    def count_measures(self) -> int:
-        with self.db.read() as conn:
-            return int(conn.scalar(select(func.count()).select_from(Measure)) or 0)
-
 
 def _measure_row(values: tuple[Any, ...], number: str, school_ids: Sequence[int]) -> MeasureRow:
-    """A MeasureRow from a row of _MEASURE_COLUMNS (positional: the hot path of load())."""
-    (
-        ident,
-        roadmap_id,
-        section_id,
-        position,
-        title,
-        form,
-        deadline_text,
-        responsible,
-        result,
-        target_group,
-        status,
-        done_on,
-        note,
-        version,
-        number_as_written,
-        extra,
-    ) = values
+    """A MeasureRow from a row of _MEASURE_COLUMNS (positional: the hot path of load()).
+
+    The columns are id … version (14), number_as_written, extra; MeasureRow puts the derived
+    number after position and the school ids after version.
+    """
+    extra = values[15]
     return MeasureRow(
-        ident,
-        roadmap_id,
-        section_id,
-        position,
+        *values[:4],
         number,
-        title,
-        form,
-        deadline_text,
-        responsible,
-        result,
-        target_group,
-        status,
-        done_on,
-        note,
-        version,
+        *values[4:14],
         tuple(sorted(school_ids)),
-        number_as_written,
+        values[14],
         json.loads(extra) if extra and extra != "{}" else {},
     )
 
