@@ -57,7 +57,10 @@ def measure(n: int, folder: Path) -> dict[str, float]:
     for i in range(200):
         measure_id = rng.choice(ids)
         start = time.perf_counter()
-        service.edit_measure(measure_id, versions[measure_id], {"note": f"правка {i}"})
+        changed = service.edit_measure(
+            measure_id, versions[measure_id], {"note": f"правка {i} {time.time_ns()}"}
+        )
+        assert changed == ["note"], "every timed edit must really write"
         edit_times.append(time.perf_counter() - start)
         versions[measure_id] += 1
     service.db.close()
