@@ -159,3 +159,18 @@ def test_check_changes_nothing(small_db: Path, data_dir: Path) -> None:
     assert result.returncode == 0
     assert sha256(small_db) == before
     assert not (data_dir / "backups").exists() or not any((data_dir / "backups").rglob("*.sqlite"))
+
+
+def test_huge_and_hostile_files(tmp_path: Path) -> None:
+    """A 200 MB sparse junk file, and SQLite's header over megabytes of garbage: quick, clear, untouched."""
+    sparse = tmp_path / "huge.sqlite"
+    with open(sparse, "wb") as handle:
+        handle.truncate(200 * 1024 * 1024)
+    garbage = tmp_path / "garbage.sqlite"
+    garbage.write_bytes(b"SQLite format 3\x00" + os.urandom(5 * 1024 * 1024))
+    for path, words in ((sparse, "не база данных SQLite"), (garbage, "повреждён")):
+        before = sha256(path)
+        result = run_cli("check", "--db", str(path), timeout=30)
+        assert result.returncode == 1 and words in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
+        assert sha256(path) == before

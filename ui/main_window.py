@@ -7,6 +7,9 @@ remembered geometry, Russian messages.
 
 from __future__ import annotations
 
+from collections import Counter
+from datetime import date
+
 from PySide6.QtCore import QByteArray, QItemSelection, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
@@ -21,6 +24,9 @@ from PySide6.QtWidgets import (
 
 from desktop.services.dto import RoadmapTree
 from desktop.services.roadmap import RoadmapService
+from models.domain.deadlines import read_deadline
+from models.domain.status import STATUS_LABELS
+from models.domain.tracking import is_overdue
 from ui.roadmap_list_model import RoadmapListModel
 
 APP_TITLE = "Дорожные карты"
@@ -48,6 +54,14 @@ def describe(tree: RoadmapTree) -> str:
         parts.append(f"<p><b>Цель:</b> {_escape(header.goal)}</p>")
     measures = tree.measures_in_order()
     parts.append(f"<p><b>Разделов:</b> {len(tree.sections)}, <b>мероприятий:</b> {len(measures)}</p>")
+    counts = Counter(m.status for m in measures)
+    overdue = sum(
+        is_overdue(m.status, read_deadline(m.deadline_text, header.period).windows, date.today())
+        for m in measures
+    )
+    statuses = ", ".join(f"{label}: {counts[code]}" for code, label in STATUS_LABELS.items() if counts[code])
+    if statuses:
+        parts.append(f"<p><b>Исполнение:</b> {statuses}; <b>просрочено:</b> {overdue}</p>")
     if tree.schools:
         items = "".join(
             f"<li>{_escape(s.name)}{' (наставник)' if s.is_mentor else ''}</li>" for s in tree.schools
@@ -82,7 +96,7 @@ class MainWindow(QMainWindow):
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.list_view)
         splitter.addWidget(self.details)
-        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 3)
         self.setCentralWidget(splitter)
         self._build_menu()
