@@ -174,3 +174,16 @@ def test_huge_and_hostile_files(tmp_path: Path) -> None:
         assert result.returncode == 1 and words in result.stderr, result.stderr
         assert "Traceback" not in result.stderr
         assert sha256(path) == before
+
+
+def test_odd_characters_in_the_path(tmp_path: Path) -> None:
+    """Spaces, Cyrillic, '#', '?', '%' and '&' in folder and file names (users name files freely)."""
+    folder = tmp_path / "Отдел #1 ? 100% & Ко"
+    folder.mkdir()
+    path = folder / "карта №5 (копия).sqlite"
+    create_database(path).close()
+    database = open_database(path, config.backup_root())
+    assert database.facts.revision and not database.read_only
+    database.close()
+    assert inspect(path, with_counts=True).counts["roadmaps"] == 0
+    assert [p.name for p in folder.iterdir()] == [path.name]

@@ -18,6 +18,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Final
 
+from models.storage.engine import sqlite_uri
+
 KEEP_ROLLING: Final = 10
 KEEP_SPECIAL: Final = 5  # before-upgrade / before-restore copies, kept apart from the rolling ones
 ROLLING_MIN_INTERVAL_S: Final = 300  # a file opened many times in a row keeps older copies too
@@ -60,7 +62,7 @@ def make_backup(db_path: Path, folder: Path, reason: str = "") -> Path:
         target = folder / f"{db_path.stem} {stamp}-{n}{suffix}.sqlite"
         n += 1
     temp = target.with_suffix(".tmp")
-    source = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
+    source = sqlite3.connect(sqlite_uri(db_path, "ro"), uri=True, timeout=10)
     try:
         dest = sqlite3.connect(temp)
         try:
@@ -124,7 +126,7 @@ def restore(backup: Path, db_path: Path, folder: Path) -> Path | None:
     open sees either the old or the restored data, never a half-written file.
     Returns the safety copy of the replaced contents (None if the old file was unreadable).
     """
-    source = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
+    source = sqlite3.connect(sqlite_uri(backup, "ro"), uri=True)
     try:
         verdict = quick_check(source)
         if verdict != "ok":

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from models.storage import backup as backups
 from models.storage import migrations
-from models.storage.engine import APPLICATION_ID, BEGIN_OPTION, BUSY_TIMEOUT_MS, make_engine
+from models.storage.engine import APPLICATION_ID, BEGIN_OPTION, BUSY_TIMEOUT_MS, make_engine, sqlite_uri
 from models.storage.errors import (
     DamagedFileError,
     FileMissingError,
@@ -89,7 +89,7 @@ def _check_container(path: Path) -> None:
 def _raw_connect(path: Path, read_only: bool) -> sqlite3.Connection:
     mode = "ro" if read_only else "rw"
     connection = sqlite3.connect(
-        f"{path.resolve().as_uri()}?mode={mode}",
+        sqlite_uri(path, mode),
         uri=True,
         timeout=BUSY_TIMEOUT_MS / 1000,
         isolation_level=None,

@@ -11,9 +11,11 @@ mid-transaction with "database is locked") and ``BEGIN`` (deferred) for reads.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any, Final
+from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import QueuePool
@@ -30,9 +32,23 @@ SQLITE_PRAGMAS: Final = (
 BEGIN_OPTION: Final = "roadmap_begin"  # execution option: "IMMEDIATE" (default) or "DEFERRED"
 
 
+def sqlite_uri(path: Path, mode: str) -> str:
+    """A SQLite URI for ``path`` opened in ``mode`` ("ro", "rw", "rwc").
+
+    ``Path.as_uri()`` is not enough: for a Windows share (\\\\server\\share) it gives
+    ``file://server/share``, an authority SQLite refuses; SQLite wants ``file:////server/share``.
+    """
+    text = os.path.abspath(path).replace(os.sep, "/")
+    if text.startswith("//"):
+        text = "//" + text  # UNC: file:////server/share/…
+    elif not text.startswith("/"):
+        text = "/" + text  # drive letter: file:///C:/…
+    return f"file:{quote(text, safe='/:')}?mode={mode}"
+
+
 def _connect_factory(path: Path, mode: str) -> Any:
     """A connect function for SQLAlchemy's ``creator``: a URI so that ``mode`` is enforced."""
-    uri = f"{path.resolve().as_uri()}?mode={mode}"
+    uri = sqlite_uri(path, mode)
 
     def connect() -> sqlite3.Connection:
         return sqlite3.connect(
