@@ -79,16 +79,22 @@ def test_older_file_is_backed_up_then_upgraded(tmp_path: Path, revision: str) ->
 
 
 def test_failed_upgrade_leaves_the_file_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An upgrade that fails halfway (table made, index not) is rolled back as a whole."""
+    from alembic.ddl.impl import DefaultImpl
+
     path = tmp_path / "old.sqlite"
     make_old_file(path, migrations.KNOWN_REVISIONS[0])
     before = path.read_bytes()
 
-    def broken_upgrade(*_args: object, **_kwargs: object) -> None:
+    def broken_create_index(*_args: object, **_kwargs: object) -> None:
         raise OSError("диск отключён")
 
-    from alembic import command
-
-    monkeypatch.setattr(command, "upgrade", broken_upgrade)
+    monkeypatch.setattr(DefaultImpl, "create_index", broken_create_index)
     with pytest.raises(OSError):
         open_database(path, config.backup_root())
     assert path.read_bytes() == before
+    assert inspect(path).revision == migrations.KNOWN_REVISIONS[0]
+    with sqlite3.connect(path) as conn:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    conn.close()
+    assert "change_log" not in tables
