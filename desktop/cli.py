@@ -61,6 +61,28 @@ def cmd_demo(args: argparse.Namespace) -> None:
     _emit({"db": str(path), "roadmaps": create_demo(path)})
 
 
+def cmd_import(args: argparse.Namespace) -> None:
+    from desktop import config
+    from desktop.importers import read_source, recognise
+    from desktop.services.writer import write_roadmap
+    from models.storage.database import open_database
+
+    recognised = recognise(read_source(Path(args.source)))  # nothing is opened or written before this
+    database = open_database(Path(args.db), config.backup_root(), create=True)
+    try:
+        result = write_roadmap(database, recognised.roadmap)
+    finally:
+        database.close()
+    _emit(
+        {
+            "roadmap_id": result.roadmap_id,
+            "sections": result.sections,
+            "measures": result.measures,
+            "warnings": recognised.warnings,
+        }
+    )
+
+
 def cmd_dump(args: argparse.Namespace) -> None:
     from desktop.services.dump import roadmap_dict
 
@@ -161,6 +183,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="создать файл с демонстрационными данными")
     demo.add_argument("--db", required=True)
     demo.set_defaults(func=cmd_demo)
+
+    importer = sub.add_parser("import", help="импортировать дорожную карту из .docx, .xlsx, .txt/.tsv")
+    importer.add_argument("source")
+    importer.add_argument("--db", required=True)
+    importer.set_defaults(func=cmd_import)
 
     dump = sub.add_parser("dump", help="вывести содержимое файла в JSON")
     dump.add_argument("--db", required=True)

@@ -1,0 +1,137 @@
+"""Document -> an imported roadmap (the dump's shape) plus warnings, without writing anything.
+
+The preview in the window and the ``import`` command share this step; writing is one call to
+``desktop.services.writer.write_roadmap`` (one transaction).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from desktop.importers.document import Document, Paragraph, Table
+from desktop.importers.frame import read_frame
+from desktop.importers.guard import ImportError_
+from desktop.importers.table import Columns, find_header, read_measures
+from models.domain.deadlines import read_deadline
+
+
+@dataclass
+class Recognised:
+    roadmap: dict[str, Any]
+    warnings: list[str] = field(default_factory=list)
+
+
+def _measures(node: dict[str, Any]) -> list[dict[str, Any]]:
+    out = list(node.get("measures") or [])
+    for section in node.get("sections") or []:
+        out.extend(_measures(section))
+    return out
+
+
+def _choose_table(document: Document) -> tuple[int, Table, Columns]:
+    best: tuple[int, int, Table, Columns] | None = None
+    for index, block in enumerate(document.blocks):
+        if not isinstance(block, Table):
+            continue
+        columns = find_header(block)
+        if columns is None:
+            continue
+        score = len(set(columns.fields.values())) * 1000 + len(block.rows)
+        if best is None or score > best[0]:
+            best = (score, index, block, columns)
+    if best is None:
+        if not document.tables:
+            raise ImportError_(
+                "В документе не найдена таблица мероприятий. Проверьте, что дорожная карта "
+                "оформлена таблицей со столбцами «Мероприятие», «Сроки», «Ответственные»."
+            )
+        raise ImportError_(
+            "В таблицах документа нет столбца с мероприятиями: не найден заголовок вида "
+            "«Наименование мероприятия» рядом со «Сроки» или «Ответственные»."
+        )
+    return best[1], best[2], best[3]
+
+
+def _paragraph_text(blocks: list[Any]) -> list[str]:
+    out: list[str] = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            out.append(block.text)
+        elif isinstance(block, Table):  # small layout tables (signature, stamp) read as lines
+            for row in block.rows:
+                out.append("\t".join(c.text for c in row if c.text.strip()))
+    return out
+
+
+def period_from(
+    title_period: tuple[date, date] | None, measures: list[dict[str, Any]], order_date: date | None
+) -> tuple[date, date]:
+    """The title's period, unless the dated deadlines clearly lie in other years.
+
+    Otherwise the calendar years the explicit deadlines span; failing those, the order's year.
+    """
+    probe = title_period or (date(2000, 1, 1), date(2000, 12, 31))
+    years: Counter[int] = Counter()
+    for measure in measures:
+        deadline = read_deadline(measure["deadline"]["text"], probe)
+        if deadline.kind == "fixed":
+            for start, end in deadline.windows:
+                if (
+                    str(start.year) in measure["deadline"]["text"]
+                    or str(end.year) in measure["deadline"]["text"]
+                ):
+                    years[start.year] += 1
+                    years[end.year] += 1 if end.year != start.year else 0
+    if title_period is not None:
+        inside = sum(n for y, n in years.items() if title_period[0].year <= y <= title_period[1].year)
+        if not years or inside * 2 >= sum(years.values()):
+            return title_period
+    if years:
+        return date(min(years), 1, 1), date(max(years), 12, 31)
+    if order_date is not None:
+        return date(order_date.year, 1, 1), date(order_date.year, 12, 31)
+    today = date.today()
+    return date(today.year, 1, 1), date(today.year, 12, 31)
+
+
+def recognise(document: Document) -> Recognised:
+    """The roadmap a document holds, or ImportError_ saying why there is none."""
+    index, table, columns = _choose_table(document)
+    reading = read_measures(table, columns)
+    measures = _measures({"sections": reading.sections, "measures": reading.measures})
+    if not measures:
+        raise ImportError_("В таблице мероприятий нет ни одной строки с мероприятием.")
+    frame = read_frame(
+        _paragraph_text(document.blocks[:index]), _paragraph_text(document.blocks[index + 1 :])
+    )
+    order_date = None
+    if frame.order and frame.order.get("date"):
+        order_date = date.fromisoformat(frame.order["date"])
+    period = period_from(frame.title_period, measures, order_date)
+    warnings = list(document.warnings) + reading.warnings
+    outside = 0
+    for measure in measures:
+        outside += bool(read_deadline(measure["deadline"]["text"], period).warnings)
+    if outside:
+        warnings.append(
+            f"Сроки {outside} мероприятий выходят за период дорожной карты "
+            f"({period[0]:%d.%m.%Y}–{period[1]:%d.%m.%Y})."
+        )
+    roadmap = {
+        "title": frame.title or "Дорожная карта",
+        "organization": frame.organization,
+        "period": [period[0].isoformat(), period[1].isoformat()],
+        "order": frame.order,
+        "approval": frame.approval,
+        "goal": frame.goal,
+        "tasks": frame.tasks,
+        "schools": frame.schools,
+        "columns": reading.columns,
+        "column_fields": reading.column_fields,
+        "sections": reading.sections,
+        "measures": reading.measures,
+    }
+    return Recognised(roadmap, warnings)
