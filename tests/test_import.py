@@ -126,3 +126,32 @@ def test_flat_list_keeps_its_numbers_and_line_breaks(tmp_path: Path) -> None:
     assert got["sections"] == [] and len(got["measures"]) == 22
     assert [m["number"] for m in got["measures"][:3]] == ["1", "2", "3"]
     assert got["measures"][0]["number_as_written"] == "1."
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 40-measure roadmap as DOCX and XLSX, made by the benchmark generator."""
+    import subprocess
+    import sys
+
+    folder = tmp_path_factory.mktemp("generated")
+    root = Path(__file__).resolve().parent.parent
+    subprocess.run(
+        [sys.executable, str(root / "bench" / "make_docs.py"), "40", str(folder)],
+        check=True,
+        capture_output=True,
+    )
+    return folder
+
+
+@pytest.mark.parametrize("ext", ["docx", "xlsx"])
+def test_generated_word_and_excel_roadmaps(generated: Path, ext: str, tmp_path: Path) -> None:
+    got = imported(generated / f"roadmap_40.{ext}", tmp_path)
+    sections, measures = flatten(got)
+    assert len(measures) == 40 and len(sections) == 3
+    assert got["title"].startswith("Дорожная карта по повышению качества образования")
+    assert got["period"] == ["2023-01-01", "2024-12-31"]
+    assert all(m["title"] and m["deadline"]["text"] and m["responsible"] for m in measures)
+    assert measures[0]["form"]
+    if ext == "docx":
+        assert got["order"]["number"] == "47-од" and got["order"]["date"] == "2023-02-15"

@@ -103,10 +103,9 @@ def sentence_case(text: str) -> str:
     words = text.lower().split()
     out = []
     for i, word in enumerate(words):
-        if (
-            i == 0
-            or (re.search(r"(?:ского|ской|ский|цкого|цкой|нского|нской)$", word)
-            and word not in ("муниципального", "городского", "областного", "районного"))
+        if i == 0 or (
+            re.search(r"(?:ского|ской|ский|цкого|цкой|нского|нской)$", word)
+            and word not in ("муниципального", "городского", "областного", "районного")
         ):
             word = word[:1].upper() + word[1:]
         out.append(word)

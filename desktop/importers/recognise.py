@@ -104,9 +104,9 @@ def recognise(document: Document) -> Recognised:
     measures = _measures({"sections": reading.sections, "measures": reading.measures})
     if not measures:
         raise ImportError_("В таблице мероприятий нет ни одной строки с мероприятием.")
-    frame = read_frame(
-        _paragraph_text(document.blocks[:index]), _paragraph_text(document.blocks[index + 1 :])
-    )
+    above = ["\t".join(c.text for c in row if c.text.strip()) for row in table.rows[: columns.first]]
+    before = _paragraph_text(document.blocks[:index]) + above
+    frame = read_frame(before, _paragraph_text(document.blocks[index + 1 :]))
     order_date = None
     if frame.order and frame.order.get("date"):
         order_date = date.fromisoformat(frame.order["date"])

@@ -72,8 +72,9 @@ class Columns:
 
     fields: dict[int, str]
     extra: dict[int, str]
-    header_rows: int
+    header_rows: int  # rows up to and including the header
     names: list[str]
+    first: int = 0  # index of the header's first row (rows above it are title lines)
 
     def index(self, name: str) -> int | None:
         for column, field_name in self.fields.items():
@@ -103,11 +104,8 @@ def find_header(table: Table, search_rows: int = 30) -> Columns | None:
                 and all(len(t) < 40 for t in texts)
             ):
                 following = table.rows[i + 2] if i + 2 < len(table.rows) else []
-                if (
-                    (following
-                    and _NUMBER.match(grid(following)[0].text or ""))
-                    or (following
-                    and grid(following)[0].text)
+                if (following and _NUMBER.match(grid(following)[0].text or "")) or (
+                    following and grid(following)[0].text
                 ):
                     names = [
                         f"{a} {b}".strip() for a, b in zip(names, texts + [""] * len(names), strict=False)
@@ -121,7 +119,7 @@ def find_header(table: Table, search_rows: int = 30) -> Columns | None:
                 fields[j] = found
             elif name.strip():
                 extra[j] = name.strip()
-        return Columns(fields, extra, i + used, names)
+        return Columns(fields, extra, i + used, names, i)
     return None
 
 

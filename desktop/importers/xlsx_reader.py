@@ -11,7 +11,7 @@ import datetime as dt
 import zipfile
 from pathlib import Path
 
-from desktop.importers.document import Cell, Document, Paragraph, Table
+from desktop.importers.document import Cell, Document, Table
 from desktop.importers.guard import ImportError_, check_xml
 
 MAX_ROWS = 20_000
@@ -84,7 +84,6 @@ def read_xlsx(path: Path) -> Document:
                 c += width
             table.rows.append(cells)
         if table.rows:
-            document.blocks.append(Paragraph(sheet.title))
             document.blocks.append(table)
     if sheet_rows_over(workbook):
         document.warnings.append(f"Прочитаны только первые {MAX_ROWS} строк листа.")

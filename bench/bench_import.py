@@ -1,0 +1,55 @@
+"""Import figures (whole processes, medians): the 1,000- and 5,000-measure DOCX made by
+make_docs.py. Budgets: ≤ 2 s and ≤ 8 s."""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+
+def main() -> None:
+    folder = Path(os.environ.get("BENCH_DIR", tempfile.gettempdir())) / "roadmap-bench"
+    folder.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    results: dict[str, object] = {"budgets_s": {"1000": 2.0, "5000": 8.0}}
+    for n in (1000, 5000):
+        source = folder / f"roadmap_{n}.docx"
+        if not source.exists():
+            subprocess.run(
+                [sys.executable, str(HERE / "make_docs.py"), str(n), str(folder), "--only", "docx"],
+                check=True,
+            )
+        times = []
+        for run in range(3):
+            db = folder / f"import_{n}_{run}.sqlite"
+            db.unlink(missing_ok=True)
+            start = time.perf_counter()
+            out = subprocess.run(
+                [sys.executable, "-m", "desktop", "import", str(source), "--db", str(db)],
+                check=True,
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+                env=env,
+            )
+            times.append(time.perf_counter() - start)
+            assert json.loads(out.stdout)["measures"] == n
+            db.unlink()
+        results[f"import_docx_{n}_s_median"] = round(statistics.median(times), 3)
+    out_file = HERE / "results" / "import.json"
+    out_file.parent.mkdir(exist_ok=True)
+    out_file.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(results, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
