@@ -159,3 +159,44 @@ def test_guard_refuses_a_folder(tmp_path: Path) -> None:
     with pytest.raises(ImportError_, match="папка"):
         read_source(tmp_path)
     assert os.path.isdir(tmp_path)
+
+
+def _tree(roadmap: dict) -> list[tuple[str, list[str]]]:
+    return [(s["title"], [m["title"] for m in s["measures"]]) for s in roadmap["sections"]]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        # Roman section numbers in the № column, a row numbering the columns, restarting measures.
+        [
+            "№\tМероприятие\tСрок\tОтветственный\tРезультат",
+            "1\t2\t3\t4\t5",
+            "I\tОрганизационные мероприятия\t\t\t",
+            "1\tСовещание\tЯнварь 2024\tМОУО\tПриказ",
+            "2\tСеминар\tФевраль 2024\tЦРО\tПротокол",
+            "II\tМетодические мероприятия\t\t\t",
+            "1\tКурсы\tМарт 2024\tЦРО\tУдостоверения",
+        ],
+        # Numbered headings with the rest of the row empty, measures restarting at 1.
+        [
+            "№\tМероприятие\tСрок\tОтветственный\tРезультат",
+            "1.\tОрганизационные мероприятия\t\t\t",
+            "1.\tСовещание\tЯнварь 2024\tМОУО\tПриказ",
+            "2.\tСеминар\tФевраль 2024\tЦРО\tПротокол",
+            "2.\tМетодические мероприятия\t\t\t",
+            "1.\tКурсы\tМарт 2024\tЦРО\tУдостоверения",
+        ],
+    ],
+    ids=["roman", "numbered-headings"],
+)
+def test_restarting_numbering_variants(lines: list[str], tmp_path: Path) -> None:
+    source = tmp_path / "v.tsv"
+    source.write_text("План мероприятий на 2024 год\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    recognised = recognise(read_source(source))
+    assert _tree(recognised.roadmap) == [
+        ("Организационные мероприятия", ["Совещание", "Семинар"]),
+        ("Методические мероприятия", ["Курсы"]),
+    ]
+    assert not any("несколько раз" in w for w in recognised.warnings)
+    assert recognised.roadmap["period"] == ["2024-01-01", "2024-12-31"]

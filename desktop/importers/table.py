@@ -32,7 +32,7 @@ FIELD_NAMES_RU = {
 _SYNONYMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("number", re.compile(r"^\s*(?:№|n|no\.?|номер)\s*(?:п\s*/\s*п)?\.?\s*$|^\s*п\s*/\s*п\s*$")),
     ("target_group", re.compile(r"целев|категори\w* участ|участники")),
-    ("form", re.compile(r"^\s*форм[аы]\b|форма (?:проведен|реализац|мероприят)")),
+    ("form", re.compile(r"^\s*форм[аы](?:\s+(?:проведения|реализации|мероприяти[яй]|работы))?\s*$")),
     ("deadline", re.compile(r"срок|дата проведен|период|время проведен")),
     ("responsible", re.compile(r"ответствен|исполнител")),
     ("note", re.compile(r"отметк|примечан|комментар|информация об исполн")),
@@ -180,7 +180,7 @@ class _Reader:
         self.last_measure: _Node | None = None
         self.last_section: _Node | None = None  # the section row just read, while no measure follows
         self.warnings: list[str] = []
-        self.seen_numbers: dict[str, int] = {}
+        self.seen_numbers: dict[tuple[int, str], int] = {}  # (section, number): restart style repeats numbers
         self.empty_rows = 0
 
     # -- cells -------------------------------------------------------------------------------
@@ -222,6 +222,16 @@ class _Reader:
         roman = _ROMAN_TITLE.match(" ".join(filled))
         if not number and roman and len(filled) <= 4 and deadline.strip() != filled[-1]:
             return roman["num"], self._fragments(filled)[len(roman["num"]) :].strip(" .")
+        others = [self.cell(row, f) for f in ("form", "deadline", "responsible", "result", "target_group")]
+        if number and re.fullmatch(r"[IVX]{1,5}\.?", number) and not deadline and not responsible:
+            return number, title or self._fragments([t for t in texts[1:] if t])
+        if number and title and _NUMBER.match(number) and not any(others):
+            # "1. | ОРГАНИЗАЦИОННЫЕ МЕРОПРИЯТИЯ | | |": a heading when its measures restart at 1,
+            # or it is set in capitals or bold.
+            following = self.next_measure_number(position)
+            heading = title.isupper() or all(c.bold for c in row if c.text.strip())
+            if heading or following == "1":
+                return number, title
         if number and _NUMBER.match(number):
             following = self.next_measure_number(position)
             if (
@@ -303,8 +313,9 @@ class _Reader:
         if extra:
             data["extra"] = extra
         if clean:
-            self.seen_numbers[clean] = self.seen_numbers.get(clean, 0) + 1
-            if self.seen_numbers[clean] == 2:
+            key = (id(self.stack[-1]) if self.stack else 0, clean)
+            self.seen_numbers[key] = self.seen_numbers.get(key, 0) + 1
+            if self.seen_numbers[key] == 2:
                 self.warnings.append(
                     f"Номер {clean} встречается в таблице несколько раз; строки сохранены как есть."
                 )
@@ -344,6 +355,9 @@ class _Reader:
             if not any(texts):
                 self.empty_rows += 1
                 continue
+            filled = [t for t in texts if t]
+            if len(filled) >= 3 and filled == [str(i) for i in range(1, len(filled) + 1)]:
+                continue  # the row numbering the columns ("1 2 3 4 5") under the header
             section = self.section_title(row, position)
             if section is not None:
                 self.add_section(section[0], section[1], position)
