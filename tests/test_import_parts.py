@@ -200,3 +200,40 @@ def test_restarting_numbering_variants(lines: list[str], tmp_path: Path) -> None
     ]
     assert not any("несколько раз" in w for w in recognised.warnings)
     assert recognised.roadmap["period"] == ["2024-01-01", "2024-12-31"]
+
+
+def test_a_table_split_per_section_with_repeated_headers(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("ДОРОЖНАЯ КАРТА на 2024 год")
+    for heading, measures in (
+        ("1. Организационные мероприятия", ["Совещание", "Семинар"]),
+        ("2. Методическая работа", ["Курсы"]),
+    ):
+        document.add_paragraph(heading)
+        table = document.add_table(rows=1 + len(measures), cols=len(HEADER))
+        for cell, text in zip(table.rows[0].cells, HEADER, strict=True):
+            cell.text = text
+        for i, title in enumerate(measures, start=1):
+            for cell, text in zip(
+                table.rows[i].cells, (f"{heading[0]}.{i}", title, "Май 2024", "РМО", "Справка"), strict=True
+            ):
+                cell.text = text
+    path = tmp_path / "split.docx"
+    document.save(path)
+    roadmap = recognise(read_source(path)).roadmap
+    assert _tree(roadmap) == [
+        ("Организационные мероприятия", ["Совещание", "Семинар"]),
+        ("Методическая работа", ["Курсы"]),
+    ]
+    assert roadmap["measures"] == []
+
+
+def test_a_header_repeated_inside_the_table_is_skipped(tmp_path: Path) -> None:
+    source = tmp_path / "r.tsv"
+    header = "№\tМероприятие\tСрок\tОтветственный"
+    source.write_text(
+        "\n".join([header, "1.\tСовещание\tЯнварь 2024\tМОУО", header, "2.\tСеминар\tМай 2024\tЦРО"]),
+        encoding="utf-8",
+    )
+    roadmap = recognise(read_source(source)).roadmap
+    assert [m["title"] for m in roadmap["measures"]] == ["Совещание", "Семинар"]

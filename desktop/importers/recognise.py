@@ -6,12 +6,13 @@ The preview in the window and the ``import`` command share this step; writing is
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from desktop.importers.document import Document, Paragraph, Table
+from desktop.importers.document import Cell, Document, Paragraph, Table
 from desktop.importers.frame import read_frame
 from desktop.importers.guard import ImportError_
 from desktop.importers.table import Columns, find_header, read_measures
@@ -53,6 +54,55 @@ def _choose_table(document: Document) -> tuple[int, Table, Columns]:
             "«Наименование мероприятия» рядом со «Сроки» или «Ответственные»."
         )
     return best[1], best[2], best[3]
+
+
+def _heading(text: str) -> bool:
+    """A paragraph between two parts of a split table that names a section."""
+    text = text.strip()
+    return (
+        bool(text)
+        and len(text) < 300
+        and (
+            text[:1].isdigit()
+            or text.isupper()
+            or text[:2] in ("I ", "I.")
+            or text.split(" ")[0].strip(".") in ("II", "III", "IV", "V", "VI")
+        )
+    )
+
+
+def _join_split_tables(document: Document, index: int, table: Table, columns: Columns) -> Table:
+    """One table from the chosen one and the tables of the same width that follow it.
+
+    Word documents often have a table per section, or a table broken at a page with its header
+    repeated; headings between the parts become section rows.
+    """
+    width = max((sum(c.span for c in row) for row in table.rows), default=0)
+    joined = Table(list(table.rows))
+    previous = next(
+        (b for b in reversed(document.blocks[:index]) if isinstance(b, Paragraph) and b.text.strip()), None
+    )
+    if (
+        previous is not None
+        and re.match(r"^\s*(?:\d{1,2}|[IVX]{1,4})[.\s]", previous.text)
+        and _heading(previous.text)
+    ):
+        # The first section's heading stands above the first part of a split table.
+        joined.rows.insert(columns.header_rows, [Cell(previous.text.strip(), width, True)])
+    pending: list[Paragraph] = []
+    for block in document.blocks[index + 1 :]:
+        if isinstance(block, Paragraph):
+            if block.text.strip():
+                pending.append(block)
+            continue
+        if max((sum(c.span for c in row) for row in block.rows), default=0) != width:
+            break
+        for paragraph in pending:
+            if _heading(paragraph.text) or paragraph.bold:
+                joined.rows.append([Cell(paragraph.text.strip(), width, True)])
+        pending = []
+        joined.rows.extend(block.rows)
+    return joined
 
 
 def _paragraph_text(blocks: list[Any]) -> list[str]:
@@ -100,6 +150,7 @@ def period_from(
 def recognise(document: Document) -> Recognised:
     """The roadmap a document holds, or ImportError_ saying why there is none."""
     index, table, columns = _choose_table(document)
+    table = _join_split_tables(document, index, table, columns)
     reading = read_measures(table, columns)
     measures = _measures({"sections": reading.sections, "measures": reading.measures})
     if not measures:

@@ -339,6 +339,15 @@ class _Reader:
             else:
                 data[name] = _join(data.get(name, ""), addition)
 
+    def is_repeated_header(self, texts: list[str]) -> bool:
+        """The header printed again on a new page (PDF conversions, split tables)."""
+        names = [re.sub(r"\s+", " ", n).strip().lower() for n in self.columns.names]
+        same = 0
+        for text, name in zip(texts, names, strict=False):
+            cell = re.sub(r"\s+", " ", text).strip().lower()
+            same += bool(cell and name and (name.startswith(cell) or cell.startswith(name)))
+        return same >= 2
+
     def is_whole_measure(self, row: list[Cell]) -> bool:
         title = self.cell(row, "title")
         return bool(
@@ -358,6 +367,8 @@ class _Reader:
             filled = [t for t in texts if t]
             if len(filled) >= 3 and filled == [str(i) for i in range(1, len(filled) + 1)]:
                 continue  # the row numbering the columns ("1 2 3 4 5") under the header
+            if self.is_repeated_header(texts):
+                continue
             section = self.section_title(row, position)
             if section is not None:
                 self.add_section(section[0], section[1], position)
