@@ -14,7 +14,7 @@ from pathlib import Path
 from lxml import etree
 
 from desktop.importers.document import Cell, Document, Paragraph, Table
-from desktop.importers.guard import ImportError_, check_xml, check_zip_directory
+from desktop.importers.guard import ImportError_, check_xml, check_zip_directory, read_member
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
@@ -24,9 +24,10 @@ def read_docx(path: Path) -> Document:
     try:
         with zipfile.ZipFile(path) as archive:
             check_zip_directory(path, archive.infolist())
-            data = archive.read("word/document.xml")
-            styles = archive.read("word/styles.xml") if "word/styles.xml" in archive.namelist() else b""
-    except (KeyError, zipfile.BadZipFile, OSError, EOFError) as exc:
+            data = read_member(archive, "word/document.xml", path)
+            names = archive.namelist()
+            styles = read_member(archive, "word/styles.xml", path) if "word/styles.xml" in names else b""
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
         raise ImportError_(
             f"Документ «{path.name}» повреждён: не найдено его содержимое. Сохраните его заново."
         ) from exc

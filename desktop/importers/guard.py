@@ -8,6 +8,7 @@ declares a DTD (entity bombs, external entities): OOXML never needs one.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Final
 
@@ -87,7 +88,7 @@ def _zip_kind(path: Path, suffix: str) -> str:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
             names = {i.filename for i in infos}
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
         raise ImportError_(
             f"Файл «{path.name}» повреждён (архив документа не читается). Откройте его в Word или Excel "
             "и сохраните заново."
@@ -117,6 +118,20 @@ def check_zip_directory(path: Path, infos: list[zipfile.ZipInfo]) -> None:
             f"Файл «{path.name}» при распаковке занял бы {unpacked // (1024 * 1024)} МБ — "
             "это похоже на повреждённый или вредоносный документ; он не будет открыт."
         )
+
+
+def read_member(archive: zipfile.ZipFile, name: str, path: Path) -> bytes:
+    """One part of a document's zip, with any damage reported as a Russian message."""
+    try:
+        return archive.read(name)
+    except KeyError as exc:
+        raise ImportError_(
+            f"Документ «{path.name}» неполон: в нём нет части «{name}». Сохраните его заново."
+        ) from exc
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError) as exc:
+        raise ImportError_(
+            f"Документ «{path.name}» повреждён (часть «{name}» не распаковывается). Сохраните его заново."
+        ) from exc
 
 
 def check_xml(name: str, data: bytes) -> None:

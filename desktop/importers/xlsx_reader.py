@@ -12,7 +12,7 @@ import zipfile
 from pathlib import Path
 
 from desktop.importers.document import Cell, Document, Table
-from desktop.importers.guard import ImportError_, check_xml
+from desktop.importers.guard import ImportError_, check_xml, read_member
 
 MAX_ROWS = 20_000
 MAX_COLUMNS = 40
@@ -33,12 +33,16 @@ def _text(value: object) -> str:
 def read_xlsx(path: Path) -> Document:
     import openpyxl
 
-    with zipfile.ZipFile(path) as archive:
-        for name in archive.namelist():
-            if name.endswith(".xml") and name.startswith(
-                ("xl/worksheets/", "xl/sharedStrings", "xl/workbook")
-            ):
-                check_xml(name, archive.read(name))
+    parts = ("xl/worksheets/", "xl/sharedStrings", "xl/workbook")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for name in archive.namelist():
+                if name.endswith(".xml") and name.startswith(parts):
+                    check_xml(name, read_member(archive, name, path))
+    except (zipfile.BadZipFile, OSError, NotImplementedError) as exc:
+        raise ImportError_(
+            f"Книга Excel «{path.name}» повреждена. Откройте её в Excel и сохраните заново."
+        ) from exc
     try:
         workbook = openpyxl.load_workbook(path, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken workbook
