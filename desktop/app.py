@@ -129,7 +129,7 @@ def run_window(path: Path | None = None) -> int:
     return code
 
 
-VIEWS = ("window",)
+VIEWS = {"window": 0, "grid": 0, "document": 1}  # view -> tab of the roadmap shown
 
 
 def render_shot(db: Path, roadmap: int | None, view: str, out: Path, size: tuple[int, int]) -> Path:
@@ -153,6 +153,7 @@ def render_shot(db: Path, roadmap: int | None, view: str, out: Path, size: tuple
             if roadmap not in ids:
                 raise UserError(f"Дорожная карта № {roadmap} не найдена в файле.")
             window.list_view.selectRow(ids.index(roadmap))
+        window.tabs.setCurrentIndex(VIEWS[view])
         window.show()
         for _ in range(3):  # layout, then the deferred row heights
             app.processEvents()

@@ -8,26 +8,33 @@ remembered geometry, Russian messages.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import date, datetime
 
-from PySide6.QtCore import QByteArray, QItemSelection, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence, QResizeEvent
+from PySide6.QtCore import QByteArray, QItemSelection, QModelIndex, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence, QResizeEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QSplitter,
     QTableView,
+    QTabWidget,
     QTextBrowser,
+    QTreeView,
 )
 
+from desktop.services.commands import EditMeasureCommand
 from desktop.services.dto import RoadmapTree
 from desktop.services.roadmap import RoadmapService
 from models.domain.deadlines import read_deadline
+from models.domain.errors import DomainError
 from models.domain.status import STATUS_LABELS
 from models.domain.tracking import is_overdue
 from ui.roadmap_list_model import RoadmapListModel
+from ui.roadmap_model import RoadmapTreeModel
+from ui.undo import ServiceUndoCommand
 
 APP_TITLE = "Дорожные карты"
 
@@ -93,9 +100,30 @@ class MainWindow(QMainWindow):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.details = QTextBrowser()
         self.details.setOpenLinks(False)
+        self.undo_stack = QUndoStack(self)
+        self.grid_model = RoadmapTreeModel(self)
+        self.grid_model.edit_requested = self.execute
+        self.grid = QTreeView()
+        self.grid.setModel(self.grid_model)
+        self.grid.setWordWrap(True)
+        self.grid.setAlternatingRowColors(True)
+        self.grid.setUniformRowHeights(False)
+        self.grid.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
+        self.grid.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.grid.setIndentation(14)
+        for column, width in enumerate((84, 340, 110, 140, 180, 220, 110, 140, 110, 100, 200)):
+            self.grid.setColumnWidth(column, width)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.grid, "Мероприятия")
+        self.tabs.addTab(self.details, "Документ")
+        self.current_roadmap: int | None = None
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.list_view)
-        splitter.addWidget(self.details)
+        splitter.addWidget(self.tabs)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 3)
         self.setCentralWidget(splitter)
@@ -118,6 +146,47 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
+        edit_menu = self.menuBar().addMenu("&Правка")
+        undo = self.undo_stack.createUndoAction(self, "&Отменить")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.undo_stack.createRedoAction(self, "&Повторить")
+        redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence.StandardKey.Redo])
+        edit_menu.addAction(undo)
+        edit_menu.addAction(redo)
+
+    # ---- editing ---------------------------------------------------------------------------
+    def execute(self, command: EditMeasureCommand) -> None:
+        """Apply an edit (one committed transaction), then make it undoable."""
+        try:
+            row = command.apply(self.service)
+        except DomainError as error:
+            QMessageBox.warning(self, APP_TITLE, error.message)
+            self.reload_grid()
+            return
+        self.grid_model.replace_measure(row)
+        self.undo_stack.push(
+            ServiceUndoCommand(command, self.service, self.grid_model.replace_measure, self._undo_failed)
+        )
+        self.statusBar().showMessage(f"Сохранено в {datetime.now():%H:%M:%S}", 5000)
+
+    def _undo_failed(self, error: DomainError) -> None:
+        QMessageBox.warning(self, APP_TITLE, error.message)
+        QTimer.singleShot(0, self.undo_stack.clear)  # not from inside the stack's own undo()
+        QTimer.singleShot(0, self.reload_grid)
+
+    def reload_grid(self) -> None:
+        """Show the selected roadmap as stored now."""
+        tree = self.service.load(self.current_roadmap) if self.current_roadmap is not None else None
+        self.grid_model.set_tree(tree)
+        self.grid.expandAll()
+        self._span_sections(QModelIndex())
+
+    def _span_sections(self, parent: QModelIndex) -> None:
+        for row in range(self.grid_model.rowCount(parent)):
+            index = self.grid_model.index(row, 0, parent)
+            if self.grid_model.is_section(index):
+                self.grid.setFirstColumnSpanned(row, parent, True)
+                self._span_sections(index)
 
     def refresh(self) -> None:
         """Reload the list from the file, keeping the selection."""
@@ -133,7 +202,11 @@ class MainWindow(QMainWindow):
             self.details.clear()
             return
         summary = self.list_model.summary(rows[0].row())
+        if summary.id != self.current_roadmap:
+            self.undo_stack.clear()
+        self.current_roadmap = summary.id
         self.details.setHtml(describe(self.service.load(summary.id)))
+        self.reload_grid()
 
     def _restore_state(self) -> None:
         settings = QSettings()

@@ -1,0 +1,119 @@
+"""The measures grid: typing into a cell commits to the file, undo and redo go through the file,
+a colleague's newer save is never overwritten."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from pytestqt.qtbot import QtBot
+
+from desktop.services.roadmap import Actor, RoadmapService
+from models.storage.database import open_database
+from ui.main_window import MainWindow
+from ui.roadmap_model import COLUMNS, RoadmapTreeModel
+
+
+def type_text(target: QWidget, text: str) -> None:
+    """Type text as a user does (QTest's key clicks accept only ASCII): the first key goes to
+    ``target``, the rest to whatever has focus then (the cell editor it opened)."""
+    for char in text:
+        QApplication.processEvents()
+        widget = QApplication.focusWidget() or target
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(
+                widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char)
+            )
+
+
+def stored(path: Path, measure_id: int, column: str) -> object:
+    with sqlite3.connect(path) as conn:
+        value = conn.execute(f"SELECT {column} FROM measures WHERE id = ?", (measure_id,)).fetchone()[0]
+    conn.close()
+    return value
+
+
+@pytest.fixture
+def window(qtbot: QtBot, small_db: Path) -> MainWindow:
+    service = RoadmapService(open_database(small_db), Actor("Петрова", "ПК-1"))
+    main = MainWindow(service, str(small_db))
+    qtbot.addWidget(main)
+    main.resize(1366, 768)
+    main.show()
+    yield main
+    service.db.close()
+
+
+def test_tree_model_passes_qt_model_tester(qtmodeltester: object, small_db: Path) -> None:
+    service = RoadmapService(open_database(small_db), Actor("t", "t"))
+    model = RoadmapTreeModel()
+    model.set_tree(service.load(service.roadmap_ids()[0]))
+    qtmodeltester.check(model)  # type: ignore[attr-defined]
+    service.db.close()
+
+
+def test_grid_shows_sections_and_numbers(window: MainWindow) -> None:
+    model = window.grid_model
+    assert model.rowCount() == 2
+    first = model.index(0, 0)
+    assert model.data(first) == "1 Организационные мероприятия"
+    assert [model.index(r, 0, first).data() for r in range(model.rowCount(first))] == ["1.1", "1.2"]
+    assert window.grid.isFirstColumnSpanned(0, first.parent())
+
+
+def test_typing_into_a_cell_commits_and_undo_restores(
+    window: MainWindow, qtbot: QtBot, small_db: Path
+) -> None:
+    model = window.grid_model
+    measure = model.measure_at(model.index(0, 1, model.index(0, 0)))
+    assert measure is not None
+    note = model.measure_index(measure.id, [c[0] for c in COLUMNS].index("Отметка об исполнении"))
+    window.grid.setCurrentIndex(note)
+    window.activateWindow()
+    window.grid.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.grid)
+    type_text(window.grid, "Протокол № 3")
+    QApplication.processEvents()
+    editor = QApplication.focusWidget()
+    assert editor is not window.grid, "typing must have opened the cell editor"
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.undo_stack.count() == 1)  # the delegate commits on the next loop turn
+    assert stored(small_db, measure.id, "note") == "Протокол № 3"
+    assert note.data() == "Протокол № 3"
+
+    window.undo_stack.undo()
+    assert stored(small_db, measure.id, "note") == ""
+    assert model.measure_index(measure.id, note.column()).data() == ""
+    window.undo_stack.redo()
+    assert stored(small_db, measure.id, "note") == "Протокол № 3"
+
+
+def test_status_is_entered_in_russian(window: MainWindow, small_db: Path) -> None:
+    model = window.grid_model
+    measure = model.measure_at(model.index(0, 1, model.index(0, 0)))
+    status = model.measure_index(measure.id, [c[0] for c in COLUMNS].index("Статус"))
+    assert model.setData(status, "выполнено")
+    assert stored(small_db, measure.id, "status") == "done"
+    assert status.data() == "выполнено"
+
+
+def test_a_colleagues_newer_save_is_not_overwritten(
+    window: MainWindow, small_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = window.grid_model
+    measure = model.measure_at(model.index(0, 1, model.index(0, 0)))
+    colleague = RoadmapService(open_database(small_db), Actor("Иванов", "ПК-2"))
+    colleague.edit_measure(measure.id, measure.version, {"note": "от Иванова"})
+    colleague.db.close()
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: shown.append(text))
+    note = model.measure_index(measure.id, [c[0] for c in COLUMNS].index("Отметка об исполнении"))
+    model.setData(note, "моё")
+    assert "уже изменено другим пользователем" in shown[0]
+    assert stored(small_db, measure.id, "note") == "от Иванова"
+    assert model.measure_index(measure.id, note.column()).data() == "от Иванова"  # the row was reloaded
+    assert window.undo_stack.count() == 0

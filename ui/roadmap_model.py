@@ -1,0 +1,244 @@
+"""RoadmapTreeModel: sections and measures of one roadmap as a tree of rows for the grid.
+
+The model holds the DTOs a service returned and never writes: ``setData`` turns an edit into an
+EditMeasureCommand and hands it to ``edit_requested``; the window executes it through the undo
+stack and the model then shows the stored row (``replace_measure``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from desktop.services.commands import EditMeasureCommand
+from desktop.services.dto import ChildRef, MeasureRow, RoadmapTree
+from models.domain.deadlines import read_deadline
+from models.domain.status import STATUS_LABELS
+from models.domain.tracking import is_overdue
+
+Index = QModelIndex | QPersistentModelIndex
+# (header, field of the dump or None when the column is not edited as text)
+COLUMNS: tuple[tuple[str, str | None], ...] = (
+    ("№", None),
+    ("Мероприятие", "title"),
+    ("Форма", "form"),
+    ("Срок", "deadline"),
+    ("Ответственные", "responsible"),
+    ("Ожидаемый результат", "result"),
+    ("Целевая группа", "target_group"),
+    ("Школы", None),
+    ("Статус", "status"),
+    ("Дата выполнения", "done_on"),
+    ("Отметка об исполнении", "note"),
+)
+KIND_NAMES = {
+    "fixed": "даты",
+    "recurring": "повторяется",
+    "continuous": "весь период",
+    "on_request": "по запросу",
+    "per_plan": "по плану",
+    "after_event": "по итогам события",
+    "unknown": "срок не распознан",
+}
+OVERDUE = QColor("#b00020")
+
+
+class _Node:
+    __slots__ = ("children", "kind", "node_id", "parent", "row")
+
+    def __init__(self, kind: str, node_id: int, parent: _Node | None, row: int) -> None:
+        self.kind, self.node_id, self.parent, self.row = kind, node_id, parent, row
+        self.children: list[_Node] = []
+
+
+class RoadmapTreeModel(QAbstractItemModel):
+    """Tree of section rows (spanning the grid) and measure rows."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.tree: RoadmapTree | None = None
+        self._root = _Node("root", 0, None, 0)
+        self._measure_nodes: dict[int, _Node] = {}
+        self.edit_requested: Callable[[EditMeasureCommand], None] | None = None
+        self.today = date.today()
+
+    # ---- loading -------------------------------------------------------------------------
+    def set_tree(self, tree: RoadmapTree | None) -> None:
+        self.beginResetModel()
+        self.tree = tree
+        self._root = _Node("root", 0, None, 0)
+        self._measure_nodes = {}
+        if tree is not None:
+            self._build(self._root, tree.top)
+        self.endResetModel()
+
+    def _build(self, parent: _Node, refs: tuple[ChildRef, ...]) -> None:
+        assert self.tree is not None
+        for row, (kind, ident) in enumerate(refs):
+            node = _Node(kind, ident, parent, row)
+            parent.children.append(node)
+            if kind == "measure":
+                self._measure_nodes[ident] = node
+            else:
+                self._build(node, self.tree.sections[ident].children)
+
+    def replace_measure(self, stored: MeasureRow) -> None:
+        """Show a measure as stored after an edit (its number does not change on a field edit)."""
+        if self.tree is None or stored.id not in self.tree.measures:
+            return
+        current = self.tree.measures[stored.id]
+        self.tree.measures[stored.id] = replace(stored, number=current.number)
+        node = self._measure_nodes[stored.id]
+        parent = self._index_of(node.parent)
+        self.dataChanged.emit(self.index(node.row, 0, parent), self.index(node.row, len(COLUMNS) - 1, parent))
+
+    def measure_index(self, measure_id: int, column: int = 1) -> QModelIndex:
+        node = self._measure_nodes.get(measure_id)
+        if node is None:
+            return QModelIndex()
+        return self.index(node.row, column, self._index_of(node.parent))
+
+    def measure_at(self, index: Index) -> MeasureRow | None:
+        node = self._node(index)
+        if node is None or node.kind != "measure" or self.tree is None:
+            return None
+        return self.tree.measures[node.node_id]
+
+    def is_section(self, index: Index) -> bool:
+        node = self._node(index)
+        return node is not None and node.kind == "section"
+
+    # ---- structure -----------------------------------------------------------------------
+    def _node(self, index: Index) -> _Node | None:
+        return index.internalPointer() if index.isValid() else None  # type: ignore[no-any-return]
+
+    def _index_of(self, node: _Node | None) -> QModelIndex:
+        if node is None or node is self._root:
+            return QModelIndex()
+        return self.createIndex(node.row, 0, node)
+
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        owner = self._node(parent) or self._root
+        if not 0 <= row < len(owner.children) or not 0 <= column < len(COLUMNS):
+            return QModelIndex()
+        return self.createIndex(row, column, owner.children[row])
+
+    def parent(self, index: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
+        node = self._node(index)
+        if node is None or node.parent is None:
+            return QModelIndex()
+        return self._index_of(node.parent)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        if parent.isValid() and parent.column() != 0:
+            return 0
+        owner = self._node(parent) or self._root
+        return len(owner.children)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section][0]
+        return None
+
+    # ---- data ----------------------------------------------------------------------------
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        node = self._node(index)
+        if node is not None and node.kind == "measure" and COLUMNS[index.column()][1] is not None:
+            return base | Qt.ItemFlag.ItemIsEditable
+        return base
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        node = self._node(index)
+        if node is None or self.tree is None:
+            return None
+        if node.kind == "section":
+            return self._section_data(node, index.column(), role)
+        return self._measure_data(self.tree.measures[node.node_id], index.column(), role)
+
+    def _section_data(self, node: _Node, column: int, role: int) -> Any:
+        assert self.tree is not None
+        section = self.tree.sections[node.node_id]
+        if role == Qt.ItemDataRole.DisplayRole and column == 0:
+            return f"{section.number} {section.title}".strip()
+        if role == Qt.ItemDataRole.FontRole:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return QBrush(QColor("#eef2f7"))
+        return None
+
+    def _measure_data(self, measure: MeasureRow, column: int, role: int) -> Any:
+        name = COLUMNS[column][1]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(measure, column)
+        if role == Qt.ItemDataRole.EditRole:
+            if name == "status":
+                return STATUS_LABELS.get(measure.status, measure.status)
+            if name == "done_on":
+                return f"{measure.done_on:%d.%m.%Y}" if measure.done_on else ""
+            return self._display(measure, column)
+        if role == Qt.ItemDataRole.ToolTipRole and name == "deadline":
+            return self._deadline_tooltip(measure)
+        if (
+            role == Qt.ItemDataRole.ForegroundRole
+            and name in ("deadline", "status")
+            and self._overdue(measure)
+        ):
+            return QBrush(OVERDUE)
+        return None
+
+    def _display(self, measure: MeasureRow, column: int) -> str:
+        name = COLUMNS[column][1]
+        if column == 0:
+            return measure.number
+        if column == 7:
+            names = {s.id: s.name for s in self.tree.schools} if self.tree else {}
+            return ", ".join(names.get(s, "") for s in measure.school_ids)
+        if name == "deadline":
+            return measure.deadline_text
+        if name == "status":
+            return STATUS_LABELS.get(measure.status, measure.status)
+        if name == "done_on":
+            return f"{measure.done_on:%d.%m.%Y}" if measure.done_on else ""
+        return str(getattr(measure, name or "title"))
+
+    def _deadline_tooltip(self, measure: MeasureRow) -> str:
+        assert self.tree is not None
+        deadline = read_deadline(measure.deadline_text, self.tree.header.period)
+        lines = [f"Понято как: {KIND_NAMES.get(deadline.kind, deadline.kind)}"]
+        for start, end in deadline.windows[:12]:
+            lines.append(f"{start:%d.%m.%Y}" if start == end else f"{start:%d.%m.%Y} – {end:%d.%m.%Y}")
+        if len(deadline.windows) > 12:
+            lines.append(f"… и ещё {len(deadline.windows) - 12}")
+        lines.extend(deadline.warnings)
+        return "\n".join(lines)
+
+    def _overdue(self, measure: MeasureRow) -> bool:
+        assert self.tree is not None
+        windows = read_deadline(measure.deadline_text, self.tree.header.period).windows
+        return is_overdue(measure.status, windows, self.today)
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        """Never writes: builds the command and asks the window to execute it."""
+        measure = self.measure_at(index)
+        name = COLUMNS[index.column()][1]
+        if role != Qt.ItemDataRole.EditRole or measure is None or name is None or self.edit_requested is None:
+            return False
+        if str(value) == str(self.data(index, Qt.ItemDataRole.EditRole)):
+            return False
+        self.edit_requested(EditMeasureCommand.for_row(measure, {name: value}))
+        return True
