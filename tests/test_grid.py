@@ -117,3 +117,65 @@ def test_a_colleagues_newer_save_is_not_overwritten(
     assert stored(small_db, measure.id, "note") == "от Иванова"
     assert model.measure_index(measure.id, note.column()).data() == "от Иванова"  # the row was reloaded
     assert window.undo_stack.count() == 0
+
+
+def _start_editing(window: MainWindow, qtbot: QtBot, column_name: str) -> tuple[int, QWidget]:
+    model = window.grid_model
+    measure = model.measure_at(model.index(0, 1, model.index(0, 0)))
+    index = model.measure_index(measure.id, [c[0] for c in COLUMNS].index(column_name))
+    window.grid.setCurrentIndex(index)
+    window.activateWindow()
+    window.grid.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.grid)
+    qtbot.keyClick(window.grid, Qt.Key.Key_F2)
+    QApplication.processEvents()
+    return measure.id, QApplication.focusWidget()
+
+
+def test_alt_enter_makes_a_line_break_inside_the_cell(
+    window: MainWindow, qtbot: QtBot, small_db: Path
+) -> None:
+    measure_id, editor = _start_editing(window, qtbot, "Ожидаемый результат")
+    assert editor.toPlainText() == "Приказ" and editor.textCursor().position() == len(
+        "Приказ"
+    )  # F2: at the end
+    qtbot.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.AltModifier)
+    type_text(editor, "Протокол")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.undo_stack.count() == 1)
+    assert stored(small_db, measure_id, "result") == "Приказ\nПротокол"
+
+
+def test_escape_cancels_the_edit(window: MainWindow, qtbot: QtBot, small_db: Path) -> None:
+    measure_id, editor = _start_editing(window, qtbot, "Ожидаемый результат")
+    type_text(editor, " и ещё")
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    QApplication.processEvents()
+    assert stored(small_db, measure_id, "result") == "Приказ"
+    assert window.undo_stack.count() == 0
+
+
+def test_status_from_the_list(window: MainWindow, qtbot: QtBot, small_db: Path) -> None:
+    from PySide6.QtWidgets import QComboBox
+
+    measure_id, editor = _start_editing(window, qtbot, "Статус")
+    assert isinstance(editor, QComboBox)
+    editor.setCurrentText("выполняется")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.undo_stack.count() == 1)
+    assert stored(small_db, measure_id, "status") == "in_progress"
+
+
+def test_typing_replaces_the_cell_as_in_excel(window: MainWindow, qtbot: QtBot, small_db: Path) -> None:
+    model = window.grid_model
+    measure = model.measure_at(model.index(0, 1, model.index(0, 0)))
+    index = model.measure_index(measure.id, [c[0] for c in COLUMNS].index("Ожидаемый результат"))
+    window.grid.setCurrentIndex(index)
+    window.activateWindow()
+    window.grid.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.grid)
+    type_text(window.grid, "Справка")
+    QApplication.processEvents()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.undo_stack.count() == 1)
+    assert stored(small_db, measure.id, "result") == "Справка"

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QTableView,
     QTabWidget,
     QTextBrowser,
-    QTreeView,
 )
 
 from desktop.services.commands import EditMeasureCommand
@@ -32,6 +31,7 @@ from models.domain.deadlines import read_deadline
 from models.domain.errors import DomainError
 from models.domain.status import STATUS_LABELS
 from models.domain.tracking import is_overdue
+from ui.grid_view import GridView
 from ui.roadmap_list_model import RoadmapListModel
 from ui.roadmap_model import RoadmapTreeModel
 from ui.undo import ServiceUndoCommand
@@ -103,18 +103,8 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.grid_model = RoadmapTreeModel(self)
         self.grid_model.edit_requested = self.execute
-        self.grid = QTreeView()
+        self.grid = GridView()
         self.grid.setModel(self.grid_model)
-        self.grid.setWordWrap(True)
-        self.grid.setAlternatingRowColors(True)
-        self.grid.setUniformRowHeights(False)
-        self.grid.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-            | QAbstractItemView.EditTrigger.AnyKeyPressed
-        )
-        self.grid.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
-        self.grid.setIndentation(14)
         for column, width in enumerate((84, 340, 110, 140, 180, 220, 110, 140, 110, 100, 200)):
             self.grid.setColumnWidth(column, width)
         self.tabs = QTabWidget()

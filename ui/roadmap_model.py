@@ -191,6 +191,8 @@ class RoadmapTreeModel(QAbstractItemModel):
             if name == "done_on":
                 return f"{measure.done_on:%d.%m.%Y}" if measure.done_on else ""
             return self._display(measure, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         if role == Qt.ItemDataRole.ToolTipRole and name == "deadline":
             return self._deadline_tooltip(measure)
         if (

@@ -1,0 +1,150 @@
+"""Cell editors of the grid, Excel-like: Enter commits, Alt+Enter starts a new line inside the cell,
+Esc cancels, typing replaces the cell; status from a list; date with a calendar pop-up."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QDate,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+)
+from PySide6.QtGui import QFontMetrics, QKeyEvent, QTextCursor
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QComboBox,
+    QDateEdit,
+    QPlainTextEdit,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
+
+from models.domain.status import STATUS_LABELS
+from ui.roadmap_model import COLUMNS
+
+Index = QModelIndex | QPersistentModelIndex
+NO_DATE = QDate(2000, 1, 1)  # shown as "—": QDateEdit cannot be empty
+MAX_LINES = 8  # a very long cell shows its first lines; the editor shows all
+
+
+class CellTextEditor(QPlainTextEdit):
+    """Multi-line text: Enter and Tab finish editing, Alt+Enter inserts a line break."""
+
+    def __init__(self, parent: QWidget, delegate: GridDelegate) -> None:
+        super().__init__(parent)
+        self.delegate = delegate
+        self.setTabChangesFocus(True)
+        self.setFrameShape(QPlainTextEdit.Shape.NoFrame)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if event.modifiers() & Qt.KeyboardModifier.AltModifier:
+                self.insertPlainText("\n")
+                return
+            self.delegate.commitData.emit(self)
+            self.delegate.closeEditor.emit(self, QAbstractItemDelegate.EndEditHint.NoHint)
+            return
+        super().keyPressEvent(event)
+
+
+class GridDelegate(QStyledItemDelegate):
+    """Chooses the editor by the column's field."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.last_editor: QWidget | None = None
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
+        name = COLUMNS[index.column()][1]
+        editor: QWidget
+        if name == "status":
+            combo = QComboBox(parent)
+            combo.addItems(list(STATUS_LABELS.values()))
+            editor = combo
+        elif name == "done_on":
+            date_edit = QDateEdit(parent)
+            date_edit.setCalendarPopup(True)
+            date_edit.setDisplayFormat("dd.MM.yyyy")
+            date_edit.setMinimumDate(NO_DATE)
+            date_edit.setSpecialValueText("—")
+            editor = date_edit
+        else:
+            editor = CellTextEditor(parent, self)
+        self.last_editor = editor
+        return editor
+
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
+        value = index.data(Qt.ItemDataRole.EditRole) or ""
+        if isinstance(editor, QComboBox):
+            editor.setCurrentText(str(value))
+        elif isinstance(editor, QDateEdit):
+            parsed = QDate.fromString(str(value), "dd.MM.yyyy")
+            editor.setDate(parsed if parsed.isValid() else NO_DATE)
+        elif isinstance(editor, CellTextEditor):
+            editor.setPlainText(str(value))
+            editor.selectAll()  # typing replaces the cell, as in Excel; F2 moves to the end (see GridView)
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
+        value: Any
+        if isinstance(editor, QComboBox):
+            value = editor.currentText()
+        elif isinstance(editor, QDateEdit):
+            chosen = editor.date()
+            value = (
+                ""
+                if chosen == NO_DATE
+                else date(chosen.year(), chosen.month(), chosen.day()).strftime("%d.%m.%Y")
+            )
+        elif isinstance(editor, CellTextEditor):
+            value = editor.toPlainText()
+        else:
+            return
+        model.setData(index, value, Qt.ItemDataRole.EditRole)
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        """Rows grow to fit wrapped text (up to MAX_LINES); asked only for rows being shown."""
+        base = super().sizeHint(option, index)
+        view = self.parent()
+        text = index.data(Qt.ItemDataRole.DisplayRole)
+        if not text or not hasattr(view, "columnWidth"):
+            return base
+        width = view.columnWidth(index.column())  # type: ignore[attr-defined]
+        model = index.model()
+        if hasattr(model, "is_section") and model.is_section(index):  # the row spans the whole grid
+            width = view.viewport().width() - 40  # type: ignore[attr-defined]
+        width = max(20, width - 8)
+        metrics = QFontMetrics(option.font)  # type: ignore[attr-defined]
+        rect = metrics.boundingRect(QRect(0, 0, width, 10_000), int(Qt.TextFlag.TextWordWrap), str(text))
+        lines = min(MAX_LINES, max(1, round(rect.height() / max(1, metrics.lineSpacing()))))
+        return QSize(base.width(), max(base.height(), lines * metrics.lineSpacing() + 6))
+
+    def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem, index: Index) -> None:
+        rect = option.rect  # type: ignore[attr-defined]
+        if isinstance(editor, CellTextEditor):
+            rect = rect.adjusted(0, 0, 0, max(0, 80 - rect.height()))  # room for a few lines
+        editor.setGeometry(rect)
+
+    def eventFilter(self, editor: QObject, event: QEvent) -> bool:
+        # The text editor handles Enter itself (commit, or a new line with Alt).
+        if isinstance(editor, CellTextEditor) and event.type() == QEvent.Type.KeyPress:
+            key = event.key()  # type: ignore[attr-defined]
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                return False
+        return super().eventFilter(editor, event)
+
+
+def move_cursor_to_end(editor: QWidget | None) -> None:
+    """F2 / double click: edit the existing text, cursor at its end (Excel's behaviour)."""
+    if isinstance(editor, CellTextEditor):
+        cursor = editor.textCursor()
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        editor.setTextCursor(cursor)
