@@ -83,7 +83,7 @@ class GridDelegate(QStyledItemDelegate):
         return editor
 
     def setEditorData(self, editor: QWidget, index: Index) -> None:
-        value = index.data(Qt.ItemDataRole.EditRole) or ""
+        value = index.model().data(index, Qt.ItemDataRole.EditRole) or ""
         if isinstance(editor, QComboBox):
             editor.setCurrentText(str(value))
         elif isinstance(editor, QDateEdit):
@@ -114,7 +114,9 @@ class GridDelegate(QStyledItemDelegate):
         """Rows grow to fit wrapped text (up to MAX_LINES); asked only for rows being shown."""
         base = super().sizeHint(option, index)
         view = self.parent()
-        text = index.data(Qt.ItemDataRole.DisplayRole)
+        # Ask the Python model directly: QModelIndex.data() from Python, called for every row while
+        # scrolling, hits a PySide6 reference-count bug on Python 3.11 (None deallocated).
+        text = index.model().data(index, Qt.ItemDataRole.DisplayRole)
         if not text or not hasattr(view, "columnWidth"):
             return base
         width = view.columnWidth(index.column())  # type: ignore[attr-defined]
