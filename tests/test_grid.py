@@ -179,3 +179,71 @@ def test_typing_replaces_the_cell_as_in_excel(window: MainWindow, qtbot: QtBot, 
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.undo_stack.count() == 1)
     assert stored(small_db, measure.id, "result") == "Справка"
+
+
+def _numbers_and_titles(path: Path) -> list[tuple[str, str]]:
+    service = RoadmapService(open_database(path), Actor("t", "t"))
+    rows = service.load(service.roadmap_ids()[0]).measures_in_order()
+    service.db.close()
+    return [(m.number, m.title.split("\n")[0]) for m in rows]
+
+
+def _select_first_measure(window: MainWindow) -> None:
+    model = window.grid_model
+    window.grid.setCurrentIndex(model.index(0, 1, model.index(0, 0)))
+
+
+def test_insert_below_renumbers_and_undo_removes(window: MainWindow, small_db: Path) -> None:
+    _select_first_measure(window)
+    window.insert_measure(below=True)
+    assert _numbers_and_titles(small_db) == [
+        ("1.1", "Создание рабочей группы"),
+        ("1.2", ""),
+        ("1.3", "Семинар для директоров"),
+        ("2.1", "Консультации учителей"),
+    ]
+    current = window.grid_model.measure_at(window.grid.currentIndex())
+    assert current is not None and current.title == "" and current.number == "1.2"  # the new row is current
+    window.undo_stack.undo()
+    assert [n for n, _ in _numbers_and_titles(small_db)] == ["1.1", "1.2", "2.1"]
+
+
+def test_alt_down_moves_the_row_and_numbers_follow(window: MainWindow, qtbot: QtBot, small_db: Path) -> None:
+    _select_first_measure(window)
+    window.activateWindow()
+    window.grid.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.grid)
+    qtbot.keyClick(window.grid, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    assert _numbers_and_titles(small_db)[:2] == [
+        ("1.1", "Семинар для директоров"),
+        ("1.2", "Создание рабочей группы"),
+    ]
+    moved = window.grid_model.measure_at(window.grid.currentIndex())
+    assert moved is not None and moved.title == "Создание рабочей группы"
+    window.undo_stack.undo()
+    assert _numbers_and_titles(small_db)[0] == ("1.1", "Создание рабочей группы")
+
+
+def test_delete_asks_with_the_count_and_undo_restores(
+    window: MainWindow, small_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str] = []
+
+    def answer_yes(_parent: object, _title: str, text: str) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", answer_yes)
+    model = window.grid_model
+    first_section = model.index(0, 0)
+    window.grid.selectionModel().select(
+        model.index(0, 1, first_section), window.grid.selectionModel().SelectionFlag.Select
+    )
+    window.grid.selectionModel().select(
+        model.index(1, 1, first_section), window.grid.selectionModel().SelectionFlag.Select
+    )
+    window.delete_measures()
+    assert "(2)" in asked[0]
+    assert _numbers_and_titles(small_db) == [("2.1", "Консультации учителей")]
+    window.undo_stack.undo()
+    assert len(_numbers_and_titles(small_db)) == 3

@@ -24,8 +24,13 @@ from PySide6.QtWidgets import (
     QTextBrowser,
 )
 
-from desktop.services.commands import EditMeasureCommand
-from desktop.services.dto import RoadmapTree
+from desktop.services.commands import (
+    Command,
+    DeleteMeasuresCommand,
+    InsertMeasureCommand,
+    MoveMeasureCommand,
+)
+from desktop.services.dto import MeasureRow, RoadmapTree
 from desktop.services.roadmap import RoadmapService
 from models.domain.deadlines import read_deadline
 from models.domain.errors import DomainError
@@ -143,21 +148,94 @@ class MainWindow(QMainWindow):
         redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence.StandardKey.Redo])
         edit_menu.addAction(undo)
         edit_menu.addAction(redo)
+        rows_menu = self.menuBar().addMenu("&Строки")
+        for text, keys, slot in (
+            ("Вставить мероприятие &выше", "Ctrl+Shift+=", lambda: self.insert_measure(below=False)),
+            ("Вставить мероприятие &ниже", "Ctrl+=", lambda: self.insert_measure(below=True)),
+            ("&Удалить мероприятия…", "Ctrl+-", self.delete_measures),
+            ("Переместить в&верх", "Alt+Up", lambda: self.move_measure(-1)),
+            ("Переместить в&низ", "Alt+Down", lambda: self.move_measure(+1)),
+        ):
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(keys))
+            action.triggered.connect(slot)
+            rows_menu.addAction(action)
+            self.grid.addAction(action)
 
     # ---- editing ---------------------------------------------------------------------------
-    def execute(self, command: EditMeasureCommand) -> None:
-        """Apply an edit (one committed transaction), then make it undoable."""
+    def execute(self, command: Command) -> None:
+        """Apply a change (one committed transaction), then make it undoable."""
         try:
-            row = command.apply(self.service)
+            result = command.apply(self.service)
         except DomainError as error:
             QMessageBox.warning(self, APP_TITLE, error.message)
             self.reload_grid()
             return
-        self.grid_model.replace_measure(row)
-        self.undo_stack.push(
-            ServiceUndoCommand(command, self.service, self.grid_model.replace_measure, self._undo_failed)
-        )
+        self._show_result(result, command)
+        self.undo_stack.push(ServiceUndoCommand(command, self.service, self._show_result, self._undo_failed))
         self.statusBar().showMessage(f"Сохранено в {datetime.now():%H:%M:%S}", 5000)
+
+    def _show_result(self, result: MeasureRow | None, command: Command) -> None:
+        """A field edit updates its row; a structural change reloads the grid, keeping the place."""
+        if isinstance(result, MeasureRow):
+            self.grid_model.replace_measure(result)
+            return
+        column = max(1, self.grid.currentIndex().column())
+        focus = getattr(command, "measure_id", None)
+        self.reload_grid()
+        if focus is not None:
+            index = self.grid_model.measure_index(focus, column)
+            if index.isValid():
+                self.grid.setCurrentIndex(index)
+                self.grid.scrollTo(index)
+
+    # ---- rows ----------------------------------------------------------------------------
+    def _current_place(self) -> tuple[int | None, int, MeasureRow | None]:
+        """(section id, position, measure) of the current row; measure is None on a section row."""
+        index = self.grid.currentIndex()
+        measure = self.grid_model.measure_at(index)
+        if measure is not None:
+            return measure.section_id, measure.position, measure
+        section = self.grid_model.section_at(index)
+        if section is not None:
+            children = section.children
+            return section.id, (self._position_of(children[0]) if children else 1), None
+        return None, 1, None
+
+    def _position_of(self, ref: tuple[str, int]) -> int:
+        tree = self.grid_model.tree
+        assert tree is not None
+        kind, ident = ref
+        return tree.measures[ident].position if kind == "measure" else tree.sections[ident].position
+
+    def insert_measure(self, below: bool) -> None:
+        if self.current_roadmap is None:
+            return
+        section_id, position, measure = self._current_place()
+        if measure is not None and below:
+            position += 1
+        self.execute(InsertMeasureCommand(self.current_roadmap, section_id, position))
+
+    def delete_measures(self) -> None:
+        ids = sorted(
+            {
+                m.id
+                for i in self.grid.selectionModel().selectedIndexes()
+                if (m := self.grid_model.measure_at(i)) is not None
+            }
+        )
+        if not ids:
+            return
+        answer = QMessageBox.question(
+            self, APP_TITLE, f"Удалить выбранные мероприятия ({len(ids)})? Удаление можно отменить (Ctrl+Z)."
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.execute(DeleteMeasuresCommand(ids))
+
+    def move_measure(self, step: int) -> None:
+        measure = self.grid_model.measure_at(self.grid.currentIndex())
+        if measure is not None:
+            self.execute(MoveMeasureCommand(measure.id, step))
 
     def _undo_failed(self, error: DomainError) -> None:
         QMessageBox.warning(self, APP_TITLE, error.message)

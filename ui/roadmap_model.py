@@ -16,7 +16,7 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from desktop.services.commands import EditMeasureCommand
-from desktop.services.dto import ChildRef, MeasureRow, RoadmapTree
+from desktop.services.dto import ChildRef, MeasureRow, RoadmapTree, SectionRow
 from models.domain.deadlines import read_deadline
 from models.domain.status import STATUS_LABELS
 from models.domain.tracking import is_overdue
@@ -108,6 +108,12 @@ class RoadmapTreeModel(QAbstractItemModel):
         if node is None or node.kind != "measure" or self.tree is None:
             return None
         return self.tree.measures[node.node_id]
+
+    def section_at(self, index: Index) -> SectionRow | None:
+        node = self._node(index)
+        if node is None or node.kind != "section" or self.tree is None:
+            return None
+        return self.tree.sections[node.node_id]
 
     def is_section(self, index: Index) -> bool:
         node = self._node(index)

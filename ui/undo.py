@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QUndoCommand
 
-from desktop.services.commands import EditMeasureCommand
+from desktop.services.commands import Command
 from desktop.services.dto import MeasureRow
 from desktop.services.roadmap import RoadmapService
 from models.domain.errors import DomainError
@@ -20,14 +20,14 @@ from models.domain.errors import DomainError
 class ServiceUndoCommand(QUndoCommand):
     def __init__(
         self,
-        command: EditMeasureCommand,
+        command: Command,
         service: RoadmapService,
-        on_row: Callable[[MeasureRow], None],
+        on_done: Callable[[MeasureRow | None, Command], None],
         on_failure: Callable[[DomainError], None],
     ) -> None:
         super().__init__(command.label)
         self.command, self.service = command, service
-        self.on_row, self.on_failure = on_row, on_failure
+        self.on_done, self.on_failure = on_done, on_failure
         self._pushed = False
 
     def redo(self) -> None:
@@ -39,9 +39,9 @@ class ServiceUndoCommand(QUndoCommand):
     def undo(self) -> None:
         self._run(self.command.revert)
 
-    def _run(self, step: Callable[[RoadmapService], MeasureRow]) -> None:
+    def _run(self, step: Callable[[RoadmapService], MeasureRow | None]) -> None:
         try:
-            self.on_row(step(self.service))
+            self.on_done(step(self.service), self.command)
         except DomainError as error:
             self.setObsolete(True)
             self.on_failure(error)

@@ -8,12 +8,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from desktop.services import structure
 from desktop.services.dto import MeasureRow
 from desktop.services.roadmap import EDITABLE_FIELDS, RoadmapService
 
-FIELD_LABELS = {"title": "мероприятие", "form": "форма", "deadline": "срок", "responsible": "ответственные",
-                "result": "ожидаемый результат", "target_group": "целевая группа", "status": "статус",
-                "done_on": "дата выполнения", "note": "отметка об исполнении"}
+FIELD_LABELS = {
+    "title": "мероприятие",
+    "form": "форма",
+    "deadline": "срок",
+    "responsible": "ответственные",
+    "result": "ожидаемый результат",
+    "target_group": "целевая группа",
+    "status": "статус",
+    "done_on": "дата выполнения",
+    "note": "отметка об исполнении",
+}
 
 
 def _current(row: MeasureRow, name: str) -> object:
@@ -54,3 +63,70 @@ class EditMeasureCommand:
         row = service.measure(self.measure_id)
         self.expected_version = row.version
         return row
+
+
+@dataclass
+class InsertMeasureCommand:
+    """A new empty measure at a place; undo removes it, redo brings it back with the same id."""
+
+    roadmap_id: int
+    section_id: int | None
+    position: int
+    measure_id: int | None = None
+    label: str = "Вставка мероприятия"
+
+    def apply(self, service: RoadmapService) -> None:
+        self.measure_id = structure.insert_measure(
+            service.db,
+            service.actor,
+            self.roadmap_id,
+            self.section_id,
+            self.position,
+            measure_id=self.measure_id,
+        )
+
+    def revert(self, service: RoadmapService) -> None:
+        assert self.measure_id is not None
+        structure.uninsert_measure(service.db, service.actor, self.measure_id)
+
+
+@dataclass
+class DeleteMeasuresCommand:
+    """Delete measures; undo puts them back with their ids, positions, values and schools."""
+
+    measure_ids: list[int]
+    snapshot: list[dict[str, object]] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return f"Удаление мероприятий: {len(self.measure_ids)}"
+
+    def apply(self, service: RoadmapService) -> None:
+        self.snapshot = structure.snapshot_measures(service.db, self.measure_ids)
+        structure.delete_measures(service.db, service.actor, self.snapshot)
+
+    def revert(self, service: RoadmapService) -> None:
+        structure.restore_measures(service.db, service.actor, self.snapshot)
+
+
+@dataclass
+class MoveMeasureCommand:
+    """Move a measure one place up (-1) or down (+1) among its section's rows."""
+
+    measure_id: int
+    step: int
+    moved: bool = False
+
+    @property
+    def label(self) -> str:
+        return "Перемещение мероприятия " + ("вверх" if self.step < 0 else "вниз")
+
+    def apply(self, service: RoadmapService) -> None:
+        self.moved = structure.move_measure(service.db, service.actor, self.measure_id, self.step)
+
+    def revert(self, service: RoadmapService) -> None:
+        if self.moved:
+            structure.move_measure(service.db, service.actor, self.measure_id, -self.step)
+
+
+Command = EditMeasureCommand | InsertMeasureCommand | DeleteMeasuresCommand | MoveMeasureCommand

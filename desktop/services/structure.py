@@ -1,0 +1,182 @@
+"""Structural edits of a roadmap: insert, delete and move measures, each one transaction.
+
+Measures and subsections of a parent share one position sequence. Inserting shifts the
+positions after it; deleting leaves a gap (order is all that matters, and undo can put the rows
+back at the very same positions with the very same ids).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from desktop.services.roadmap import Actor
+from models.domain.errors import NotFoundError
+from models.entities import ChangeLogEntry, Measure, MeasureSchool, Section
+from models.storage.database import Database
+
+_COLUMNS = [c.name for c in Measure.__table__.columns]
+
+
+def _log(conn: Connection, actor: Actor, roadmap_id: int, measure_id: int, action: str, detail: str) -> None:
+    conn.execute(
+        insert(ChangeLogEntry).values(
+            at=datetime.now().replace(microsecond=0),
+            user=actor.user,
+            computer=actor.computer,
+            roadmap_id=roadmap_id,
+            entity="measure",
+            entity_id=measure_id,
+            field=action,
+            old=None,
+            new=detail,
+        )
+    )
+
+
+def _shift(conn: Connection, roadmap_id: int, section_id: int | None, from_position: int, by: int) -> None:
+    """Move every child of the parent at or after ``from_position`` by ``by`` places."""
+    measure_parent = Measure.section_id.is_(None) if section_id is None else Measure.section_id == section_id
+    section_parent = Section.parent_id.is_(None) if section_id is None else Section.parent_id == section_id
+    conn.execute(
+        update(Measure)
+        .where(Measure.roadmap_id == roadmap_id, measure_parent, Measure.position >= from_position)
+        .values(position=Measure.position + by)
+    )
+    conn.execute(
+        update(Section)
+        .where(Section.roadmap_id == roadmap_id, section_parent, Section.position >= from_position)
+        .values(position=Section.position + by)
+    )
+
+
+def insert_measure(
+    database: Database,
+    actor: Actor,
+    roadmap_id: int,
+    section_id: int | None,
+    position: int,
+    values: dict[str, Any] | None = None,
+    measure_id: int | None = None,
+) -> int:
+    """A new measure at ``position`` among the section's children; returns its id."""
+    row: dict[str, Any] = {
+        "title": "",
+        "form": "",
+        "deadline_text": "",
+        "responsible": "",
+        "result": "",
+        "target_group": "",
+        "status": "planned",
+        "done_on": None,
+        "note": "",
+        "number_as_written": "",
+        "extra": {},
+        "version": 1,
+    }
+    row.update(values or {})
+    with database.write() as conn:
+        _shift(conn, roadmap_id, section_id, position, 1)
+        data = {**row, "roadmap_id": roadmap_id, "section_id": section_id, "position": position}
+        if measure_id is not None:
+            data["id"] = measure_id
+        new_id = int(conn.execute(insert(Measure).values(**data).returning(Measure.id)).scalar_one())
+        _log(conn, actor, roadmap_id, new_id, "insert", f"позиция {position}")
+    return new_id
+
+
+def snapshot_measures(database: Database, ids: list[int]) -> list[dict[str, Any]]:
+    """Everything needed to put the measures back: their rows and school links."""
+    with database.read() as conn:
+        rows = conn.execute(select(Measure.__table__).where(Measure.id.in_(ids))).mappings().all()
+        links = conn.execute(
+            select(MeasureSchool.measure_id, MeasureSchool.school_id).where(MeasureSchool.measure_id.in_(ids))
+        ).all()
+    by_id = {row["id"]: dict(row) for row in rows}
+    for measure_id, school_id in links:
+        by_id[measure_id].setdefault("_schools", []).append(school_id)
+    missing = [i for i in ids if i not in by_id]
+    if missing:
+        raise NotFoundError("Некоторые мероприятия уже удалены другим пользователем; список обновлён.")
+    return [by_id[i] for i in ids]
+
+
+def delete_measures(database: Database, actor: Actor, snapshot: list[dict[str, Any]]) -> None:
+    """Delete the measures of ``snapshot`` in one transaction."""
+    ids = [row["id"] for row in snapshot]
+    with database.write() as conn:
+        gone = conn.execute(delete(Measure).where(Measure.id.in_(ids)))
+        if gone.rowcount != len(ids):
+            raise NotFoundError("Некоторые мероприятия уже удалены другим пользователем; список обновлён.")
+        for row in snapshot:
+            _log(conn, actor, row["roadmap_id"], row["id"], "delete", row["title"][:200])
+
+
+def restore_measures(database: Database, actor: Actor, snapshot: list[dict[str, Any]]) -> None:
+    """Put deleted measures back with their ids, positions and school links."""
+    with database.write() as conn:
+        for row in snapshot:
+            values = {name: row[name] for name in _COLUMNS}
+            conn.execute(insert(Measure).values(**values))
+            for school_id in row.get("_schools", []):
+                conn.execute(insert(MeasureSchool).values(measure_id=row["id"], school_id=school_id))
+            _log(conn, actor, row["roadmap_id"], row["id"], "restore", row["title"][:200])
+
+
+def move_measure(database: Database, actor: Actor, measure_id: int, step: int) -> bool:
+    """Swap the measure with its neighbour above (step -1) or below (+1); False at an edge."""
+    with database.write() as conn:
+        me = conn.execute(
+            select(Measure.roadmap_id, Measure.section_id, Measure.position).where(Measure.id == measure_id)
+        ).one_or_none()
+        if me is None:
+            raise NotFoundError("Мероприятие не найдено: возможно, его удалили. Список обновлён.")
+        parent_m = (
+            Measure.section_id.is_(None) if me.section_id is None else Measure.section_id == me.section_id
+        )
+        parent_s = (
+            Section.parent_id.is_(None) if me.section_id is None else Section.parent_id == me.section_id
+        )
+        siblings = [
+            ("measure", i, p)
+            for i, p in conn.execute(
+                select(Measure.id, Measure.position).where(Measure.roadmap_id == me.roadmap_id, parent_m)
+            )
+        ]
+        siblings += [
+            ("section", i, p)
+            for i, p in conn.execute(
+                select(Section.id, Section.position).where(Section.roadmap_id == me.roadmap_id, parent_s)
+            )
+        ]
+        siblings.sort(key=lambda s: (s[2], s[0] == "measure", s[1]))
+        here = next(k for k, s in enumerate(siblings) if s[0] == "measure" and s[1] == measure_id)
+        there = here + step
+        if not 0 <= there < len(siblings):
+            return False
+        kind, other_id, other_position = siblings[there]
+        my_position = siblings[here][2]
+        if other_position == my_position:  # equal positions after old edits: make them distinct
+            other_position = my_position + step
+        conn.execute(update(Measure).where(Measure.id == measure_id).values(position=other_position))
+        table = Measure if kind == "measure" else Section
+        conn.execute(update(table).where(table.id == other_id).values(position=my_position))
+        _log(conn, actor, me.roadmap_id, measure_id, "move", "вверх" if step < 0 else "вниз")
+    return True
+
+
+def uninsert_measure(database: Database, actor: Actor, measure_id: int) -> None:
+    """Undo an insertion: delete the measure and close the gap it opened, in one transaction."""
+    with database.write() as conn:
+        me = conn.execute(
+            select(Measure.roadmap_id, Measure.section_id, Measure.position, Measure.title).where(
+                Measure.id == measure_id
+            )
+        ).one_or_none()
+        if me is None:
+            raise NotFoundError("Мероприятие не найдено: возможно, его удалили. Список обновлён.")
+        conn.execute(delete(Measure).where(Measure.id == measure_id))
+        _shift(conn, me.roadmap_id, me.section_id, me.position + 1, -1)
+        _log(conn, actor, me.roadmap_id, measure_id, "delete", me.title[:200])

@@ -1,0 +1,93 @@
+"""Every command: apply -> the file changed as asked -> revert -> the file equals its snapshot."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from desktop.services.commands import (
+    DeleteMeasuresCommand,
+    EditMeasureCommand,
+    InsertMeasureCommand,
+    MoveMeasureCommand,
+)
+from desktop.services.roadmap import Actor, RoadmapService
+from models.storage.database import open_database
+
+
+def content(path: Path) -> list[tuple]:
+    """The measures and their school links as stored (the change log grows and is left out)."""
+    with sqlite3.connect(path) as conn:
+        measures = conn.execute(
+            "SELECT id, section_id, position, title, deadline_text, responsible, status, note"
+            " FROM measures ORDER BY id"
+        ).fetchall()
+        links = conn.execute("SELECT * FROM measure_schools ORDER BY 1, 2").fetchall()
+    conn.close()
+    return measures + links
+
+
+@pytest.fixture
+def service(small_db: Path) -> RoadmapService:
+    svc = RoadmapService(open_database(small_db), Actor("t", "t"))
+    yield svc
+    svc.db.close()
+
+
+def titles(service: RoadmapService) -> list[tuple[str, str]]:
+    tree = service.load(service.roadmap_ids()[0])
+    return [(m.number, m.title.split("\n")[0]) for m in tree.measures_in_order()]
+
+
+def test_insert_then_undo_then_redo(service: RoadmapService, small_db: Path) -> None:
+    before = content(small_db)
+    tree = service.load(service.roadmap_ids()[0])
+    first_section = tree.top[0][1]
+    command = InsertMeasureCommand(tree.header.id, first_section, 2)
+    command.apply(service)
+    assert titles(service) == [
+        ("1.1", "Создание рабочей группы"),
+        ("1.2", ""),
+        ("1.3", "Семинар для директоров"),
+        ("2.1", "Консультации учителей"),
+    ]
+    command.revert(service)
+    assert content(small_db) == before
+    inserted = command.measure_id
+    command.apply(service)
+    assert command.measure_id == inserted
+
+
+def test_delete_then_undo_restores_everything(service: RoadmapService, small_db: Path) -> None:
+    before = content(small_db)
+    rows = service.load(service.roadmap_ids()[0]).measures_in_order()
+    command = DeleteMeasuresCommand([rows[0].id, rows[2].id])
+    command.apply(service)
+    assert titles(service) == [("1.1", "Семинар для директоров")]
+    command.revert(service)
+    assert content(small_db) == before  # same ids, positions, values and school links
+
+
+def test_move_down_and_back(service: RoadmapService, small_db: Path) -> None:
+    before = content(small_db)
+    rows = service.load(service.roadmap_ids()[0]).measures_in_order()
+    command = MoveMeasureCommand(rows[0].id, +1)
+    command.apply(service)
+    assert titles(service)[:2] == [("1.1", "Семинар для директоров"), ("1.2", "Создание рабочей группы")]
+    command.revert(service)
+    assert content(small_db) == before
+    edge = MoveMeasureCommand(rows[0].id, -1)
+    edge.apply(service)
+    assert not edge.moved and content(small_db) == before
+
+
+def test_edit_then_undo(service: RoadmapService, small_db: Path) -> None:
+    before = content(small_db)
+    row = service.load(service.roadmap_ids()[0]).measures_in_order()[0]
+    command = EditMeasureCommand.for_row(row, {"status": "done", "note": "Приказ № 1"})
+    command.apply(service)
+    assert content(small_db) != before
+    command.revert(service)
+    assert content(small_db) == before
