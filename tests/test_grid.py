@@ -247,3 +247,67 @@ def test_delete_asks_with_the_count_and_undo_restores(
     assert _numbers_and_titles(small_db) == [("2.1", "Консультации учителей")]
     window.undo_stack.undo()
     assert len(_numbers_and_titles(small_db)) == 3
+
+
+def _clipboard_text(text: str) -> None:
+    QApplication.clipboard().setText(text)
+
+
+def test_paste_a_block_from_excel_with_a_multiline_cell_and_new_rows(
+    window: MainWindow, small_db: Path
+) -> None:
+    model = window.grid_model
+    first = model.index(0, 0)
+    names = [c[0] for c in COLUMNS]
+    start = model.measure_at(model.index(0, 1, first))
+    window.grid.setCurrentIndex(model.measure_index(start.id, names.index("Форма")))
+    # 3 rows x 4 columns (Форма, Срок, Ответственные, Ожидаемый результат), as Excel copies them.
+    rows = [
+        ["семинар", "Март 2024 г.", "РМО", '"Протокол\nи справка"'],
+        ["вебинар", "Апрель 2024 г.", "ЦРО", "Запись"],
+        ["совещание", "Май 2024 г.", "МОУО", "Приказ"],
+    ]
+    _clipboard_text("\r\n".join("\t".join(r) for r in rows) + "\r\n")
+    window.paste_cells()
+    service = RoadmapService(open_database(small_db), Actor("t", "t"))
+    measures = service.load(service.roadmap_ids()[0]).measures_in_order()
+    service.db.close()
+    assert [(m.form, m.deadline_text, m.responsible, m.result) for m in measures[:3]] == [
+        ("семинар", "Март 2024 г.", "РМО", "Протокол\nи справка"),
+        ("вебинар", "Апрель 2024 г.", "ЦРО", "Запись"),
+        ("совещание", "Май 2024 г.", "МОУО", "Приказ"),
+    ]
+    assert window.undo_stack.count() == 1
+    window.undo_stack.undo()
+    assert stored(small_db, start.id, "result") == "Приказ"
+
+
+def test_paste_past_the_last_row_adds_rows(window: MainWindow, small_db: Path) -> None:
+    model = window.grid_model
+    names = [c[0] for c in COLUMNS]
+    last = model.tree.measures_in_order()[-1]
+    window.grid.setCurrentIndex(model.measure_index(last.id, names.index("Мероприятие")))
+    _clipboard_text("Новое А\tМарт 2024\nНовое Б\tАпрель 2024\n")
+    window.paste_cells()
+    assert [t for _, t in _numbers_and_titles(small_db)][-2:] == ["Новое А", "Новое Б"]
+    assert [n for n, _ in _numbers_and_titles(small_db)][-2:] == ["2.1", "2.2"]
+    window.undo_stack.undo()
+    assert len(_numbers_and_titles(small_db)) == 3
+
+
+def test_copy_gives_tsv_and_html_and_ctrl_d_fills_down(window: MainWindow, small_db: Path) -> None:
+    model = window.grid_model
+    first = model.index(0, 0)
+    names = [c[0] for c in COLUMNS]
+    selection = window.grid.selectionModel()
+    for row in (0, 1):
+        selection.select(
+            model.index(row, names.index("Ответственные"), first), selection.SelectionFlag.Select
+        )
+    window.copy_cells()
+    mime = QApplication.clipboard().mimeData()
+    assert mime.text() == "Отдел образования\r\nМКУ «ЦРО»\r\n"
+    assert "<td>МКУ «ЦРО»</td>" in mime.html()
+    window.fill_down()
+    measures = model.tree.measures_in_order()
+    assert stored(small_db, measures[1].id, "responsible") == "Отдел образования"

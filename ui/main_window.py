@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, datetime
 
-from PySide6.QtCore import QByteArray, QItemSelection, QModelIndex, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QItemSelection, QMimeData, QModelIndex, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QResizeEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QHeaderView,
     QLabel,
     QMainWindow,
@@ -27,18 +28,21 @@ from PySide6.QtWidgets import (
 from desktop.services.commands import (
     Command,
     DeleteMeasuresCommand,
+    EditMeasureCommand,
     InsertMeasureCommand,
     MoveMeasureCommand,
+    PasteCommand,
 )
 from desktop.services.dto import MeasureRow, RoadmapTree
 from desktop.services.roadmap import RoadmapService
+from desktop.services.tabular import from_tsv, to_html, to_tsv
 from models.domain.deadlines import read_deadline
 from models.domain.errors import DomainError
 from models.domain.status import STATUS_LABELS
 from models.domain.tracking import is_overdue
 from ui.grid_view import GridView
 from ui.roadmap_list_model import RoadmapListModel
-from ui.roadmap_model import RoadmapTreeModel
+from ui.roadmap_model import COLUMNS, RoadmapTreeModel
 from ui.undo import ServiceUndoCommand
 
 APP_TITLE = "Дорожные карты"
@@ -148,6 +152,17 @@ class MainWindow(QMainWindow):
         redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence.StandardKey.Redo])
         edit_menu.addAction(undo)
         edit_menu.addAction(redo)
+        for text, keys, slot in (
+            ("&Копировать", QKeySequence.StandardKey.Copy, self.copy_cells),
+            ("В&ставить", QKeySequence.StandardKey.Paste, self.paste_cells),
+            ("Заполнить &вниз", QKeySequence("Ctrl+D"), self.fill_down),
+        ):
+            action = QAction(text, self)
+            action.setShortcut(keys)
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(slot)
+            edit_menu.addAction(action)
+            self.grid.addAction(action)
         rows_menu = self.menuBar().addMenu("&Строки")
         for text, keys, slot in (
             ("Вставить мероприятие &выше", "Ctrl+Shift+=", lambda: self.insert_measure(below=False)),
@@ -188,6 +203,83 @@ class MainWindow(QMainWindow):
             if index.isValid():
                 self.grid.setCurrentIndex(index)
                 self.grid.scrollTo(index)
+
+    # ---- clipboard -------------------------------------------------------------------------
+    def _selected_block(self) -> tuple[list[MeasureRow], list[int]]:
+        """Measures (document order) and columns covered by the selection."""
+        indexes = self.grid.selectionModel().selectedIndexes() or [self.grid.currentIndex()]
+        ids = {m.id for i in indexes if (m := self.grid_model.measure_at(i)) is not None}
+        columns = sorted({i.column() for i in indexes if i.isValid()})
+        tree = self.grid_model.tree
+        ordered = [m for m in tree.measures_in_order() if m.id in ids] if tree else []
+        return ordered, (list(range(columns[0], columns[-1] + 1)) if columns else [])
+
+    def copy_cells(self) -> None:
+        measures, columns = self._selected_block()
+        if not measures:
+            return
+        rows = [
+            [str(self.grid_model.data(self.grid_model.measure_index(m.id, c)) or "") for c in columns]
+            for m in measures
+        ]
+        mime = QMimeData()
+        mime.setText(to_tsv(rows))
+        mime.setHtml(to_html(rows))
+        QApplication.clipboard().setMimeData(mime)
+
+    def paste_cells(self) -> None:
+        """Paste a block from Excel or Word at the current cell; rows past the end become new rows."""
+        tree = self.grid_model.tree
+        start = self.grid_model.measure_at(self.grid.currentIndex())
+        block = from_tsv(QApplication.clipboard().text())
+        if tree is None or start is None or not block:
+            return
+        ordered = tree.measures_in_order()
+        first = next(i for i, m in enumerate(ordered) if m.id == start.id)
+        column0 = max(1, self.grid.currentIndex().column())
+        fields = [
+            COLUMNS[c][1] if c < len(COLUMNS) else None for c in range(column0, column0 + len(block[0]))
+        ]
+        edits: list[EditMeasureCommand] = []
+        new_rows: list[dict[str, object]] = []
+        for offset, values in enumerate(block):
+            changes = {f: v for f, v in zip(fields, values, strict=False) if f is not None}
+            if first + offset < len(ordered):
+                row = ordered[first + offset]
+                changes = {f: v for f, v in changes.items() if str(v) != str(self._edit_value(row, f))}
+                if changes:
+                    edits.append(EditMeasureCommand.for_row(row, changes))
+            else:
+                new_rows.append(changes)
+        last = ordered[-1]
+        self.execute(PasteCommand(edits, tree.header.id, last.section_id, last.position + 1, new_rows))
+
+    def fill_down(self) -> None:
+        """Ctrl+D: the top cell's value into the selected cells below it, column by column."""
+        measures, columns = self._selected_block()
+        if len(measures) < 2:
+            return
+        edits = []
+        for row in measures[1:]:
+            changes = {}
+            for column in columns:
+                name = COLUMNS[column][1]
+                if name is not None:
+                    value = self._edit_value(measures[0], name)
+                    if str(value) != str(self._edit_value(row, name)):
+                        changes[name] = value
+            if changes:
+                edits.append(EditMeasureCommand.for_row(row, changes))
+        if edits:
+            command = PasteCommand(edits)
+            command.label = "Заполнение вниз"
+            self.execute(command)
+
+    def _edit_value(self, row: MeasureRow, name: str) -> object:
+        return self.grid_model.data(
+            self.grid_model.measure_index(row.id, [c[1] for c in COLUMNS].index(name)),
+            Qt.ItemDataRole.EditRole,
+        )
 
     # ---- rows ----------------------------------------------------------------------------
     def _current_place(self) -> tuple[int | None, int, MeasureRow | None]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from desktop.services import structure
 from desktop.services.dto import MeasureRow
-from desktop.services.roadmap import EDITABLE_FIELDS, RoadmapService
+from desktop.services.roadmap import EDITABLE_FIELDS, RoadmapService, normalise_value
 
 FIELD_LABELS = {
     "title": "мероприятие",
@@ -129,4 +129,54 @@ class MoveMeasureCommand:
             structure.move_measure(service.db, service.actor, self.measure_id, -self.step)
 
 
-Command = EditMeasureCommand | InsertMeasureCommand | DeleteMeasuresCommand | MoveMeasureCommand
+@dataclass
+class PasteCommand:
+    """A block of values over several measures (paste, fill down), plus new rows when the block
+    reaches past the last row: one transaction, one undo step."""
+
+    edits: list[EditMeasureCommand]
+    roadmap_id: int = 0
+    section_id: int | None = None
+    append_at: int = 0  # position of the first new row in its section
+    new_rows: list[dict[str, object]] = field(default_factory=list)
+    new_ids: list[int] = field(default_factory=list)
+    label: str = "Вставка из буфера обмена"
+
+    @property
+    def measure_id(self) -> int | None:
+        return self.edits[0].measure_id if self.edits else (self.new_ids[0] if self.new_ids else None)
+
+    def apply(self, service: RoadmapService) -> None:
+        with service.db.write() as conn:
+            for edit in self.edits:
+                service.edit_in_transaction(conn, edit.measure_id, edit.expected_version, edit.after)
+            if self.new_rows:
+                self.new_ids = structure.insert_many_in(
+                    conn,
+                    service.actor,
+                    self.roadmap_id,
+                    self.section_id,
+                    self.append_at,
+                    [
+                        {EDITABLE_FIELDS[k]: normalise_value(k, v) for k, v in row.items()}
+                        for row in self.new_rows
+                    ],
+                )
+        self._refresh_versions(service)
+
+    def revert(self, service: RoadmapService) -> None:
+        with service.db.write() as conn:
+            if self.new_ids:
+                structure.remove_many_in(conn, service.actor, self.new_ids)
+            for edit in self.edits:
+                service.edit_in_transaction(conn, edit.measure_id, edit.expected_version, edit.before)
+        self._refresh_versions(service)
+
+    def _refresh_versions(self, service: RoadmapService) -> None:
+        for edit in self.edits:
+            edit.expected_version = service.measure(edit.measure_id).version
+
+
+Command = (
+    EditMeasureCommand | InsertMeasureCommand | DeleteMeasuresCommand | MoveMeasureCommand | PasteCommand
+)

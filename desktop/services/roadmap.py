@@ -269,47 +269,59 @@ class RoadmapService:
         Raises:
             StaleEditError: someone saved the measure after ``seen_version``.
         """
+        with self.db.write() as conn:
+            return self.edit_in_transaction(conn, measure_id, seen_version, changes)
+
+    def edit_many(self, edits: Sequence[tuple[int, int | None, Mapping[str, object]]]) -> None:
+        """Several measures' edits (a paste, a fill-down) in one transaction: all or none."""
+        with self.db.write() as conn:
+            for measure_id, seen_version, changes in edits:
+                self.edit_in_transaction(conn, measure_id, seen_version, changes)
+
+    def edit_in_transaction(
+        self, conn: Connection, measure_id: int, seen_version: int | None, changes: Mapping[str, object]
+    ) -> list[str]:
+        """edit_measure's work inside a transaction the caller opened (pastes, fills)."""
         normalised = {f: normalise_value(f, v) for f, v in changes.items()}  # validates names first
         values = {EDITABLE_FIELDS[f]: v for f, v in normalised.items()}
         now = datetime.now().replace(microsecond=0)
-        with self.db.write() as conn:
-            current = conn.execute(
-                select(
-                    Measure.roadmap_id, Measure.version, Measure.title, *(getattr(Measure, c) for c in values)
-                ).where(Measure.id == measure_id)
-            ).one_or_none()
-            if current is None:
-                raise NotFoundError(f"Мероприятие № {measure_id} не найдено: возможно, его удалили.")
-            expected = current.version if seen_version is None else seen_version
-            changed = [f for f, c in zip(changes, values, strict=True) if getattr(current, c) != values[c]]
-            if not changed:
-                if expected != current.version:
-                    raise self._stale(conn, measure_id, current.title)
-                return []
-            result = conn.execute(
-                update(Measure)
-                .where(Measure.id == measure_id, Measure.version == expected)
-                .values(**values, version=expected + 1, updated_at=now)
-            )
-            if result.rowcount != 1:
+        current = conn.execute(
+            select(
+                Measure.roadmap_id, Measure.version, Measure.title, *(getattr(Measure, c) for c in values)
+            ).where(Measure.id == measure_id)
+        ).one_or_none()
+        if current is None:
+            raise NotFoundError(f"Мероприятие № {measure_id} не найдено: возможно, его удалили.")
+        expected = current.version if seen_version is None else seen_version
+        changed = [f for f, c in zip(changes, values, strict=True) if getattr(current, c) != values[c]]
+        if not changed:
+            if expected != current.version:
                 raise self._stale(conn, measure_id, current.title)
-            conn.execute(
-                insert(ChangeLogEntry),
-                [
-                    {
-                        "at": now,
-                        "user": self.actor.user,
-                        "computer": self.actor.computer,
-                        "roadmap_id": current.roadmap_id,
-                        "entity": "measure",
-                        "entity_id": measure_id,
-                        "field": f,
-                        "old": _as_text(getattr(current, EDITABLE_FIELDS[f])),
-                        "new": _as_text(values[EDITABLE_FIELDS[f]]),
-                    }
-                    for f in changed
-                ],
-            )
+            return []
+        result = conn.execute(
+            update(Measure)
+            .where(Measure.id == measure_id, Measure.version == expected)
+            .values(**values, version=expected + 1, updated_at=now)
+        )
+        if result.rowcount != 1:
+            raise self._stale(conn, measure_id, current.title)
+        conn.execute(
+            insert(ChangeLogEntry),
+            [
+                {
+                    "at": now,
+                    "user": self.actor.user,
+                    "computer": self.actor.computer,
+                    "roadmap_id": current.roadmap_id,
+                    "entity": "measure",
+                    "entity_id": measure_id,
+                    "field": f,
+                    "old": _as_text(getattr(current, EDITABLE_FIELDS[f])),
+                    "new": _as_text(values[EDITABLE_FIELDS[f]]),
+                }
+                for f in changed
+            ],
+        )
         return changed
 
     def _stale(self, conn: Connection, measure_id: int, title: str) -> StaleEditError:

@@ -180,3 +180,52 @@ def uninsert_measure(database: Database, actor: Actor, measure_id: int) -> None:
         conn.execute(delete(Measure).where(Measure.id == measure_id))
         _shift(conn, me.roadmap_id, me.section_id, me.position + 1, -1)
         _log(conn, actor, me.roadmap_id, measure_id, "delete", me.title[:200])
+
+
+def insert_many_in(
+    conn: Connection,
+    actor: Actor,
+    roadmap_id: int,
+    section_id: int | None,
+    position: int,
+    rows: list[dict[str, Any]],
+) -> list[int]:
+    """Measures with values at ``position`` (inside the caller's transaction); their ids."""
+    _shift(conn, roadmap_id, section_id, position, len(rows))
+    ids = []
+    for offset, values in enumerate(rows):
+        data = {
+            "title": "",
+            "form": "",
+            "deadline_text": "",
+            "responsible": "",
+            "result": "",
+            "target_group": "",
+            "status": "planned",
+            "done_on": None,
+            "note": "",
+            "number_as_written": "",
+            "extra": {},
+            "version": 1,
+            **values,
+            "roadmap_id": roadmap_id,
+            "section_id": section_id,
+            "position": position + offset,
+        }
+        new_id = int(conn.execute(insert(Measure).values(**data).returning(Measure.id)).scalar_one())
+        _log(conn, actor, roadmap_id, new_id, "insert", f"позиция {position + offset}")
+        ids.append(new_id)
+    return ids
+
+
+def remove_many_in(conn: Connection, actor: Actor, ids: list[int]) -> None:
+    """Undo insert_many_in: delete the rows and close the gap (inside the caller's transaction)."""
+    for measure_id in reversed(ids):
+        me = conn.execute(
+            select(Measure.roadmap_id, Measure.section_id, Measure.position).where(Measure.id == measure_id)
+        ).one_or_none()
+        if me is None:
+            raise NotFoundError("Вставленные строки уже удалены другим пользователем; список обновлён.")
+        conn.execute(delete(Measure).where(Measure.id == measure_id))
+        _shift(conn, me.roadmap_id, me.section_id, me.position + 1, -1)
+        _log(conn, actor, me.roadmap_id, measure_id, "delete", "отмена вставки")
