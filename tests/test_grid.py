@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QModelIndex, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
@@ -311,3 +311,43 @@ def test_copy_gives_tsv_and_html_and_ctrl_d_fills_down(window: MainWindow, small
     window.fill_down()
     measures = model.tree.measures_in_order()
     assert stored(small_db, measures[1].id, "responsible") == "Отдел образования"
+
+
+def _visible_titles(window: MainWindow) -> list[str]:
+    model = window.grid_model
+    out = []
+    for s in range(model.rowCount()):
+        section = model.index(s, 0)
+        if window.grid.isRowHidden(s, QModelIndex()):
+            continue
+        out.append("§ " + str(model.data(section)))
+        for r in range(model.rowCount(section)):
+            if not window.grid.isRowHidden(r, section):
+                out.append(str(model.data(model.index(r, 1, section))).split("\n")[0])
+    return out
+
+
+def test_find_and_filters_keep_their_sections(window: MainWindow, small_db: Path) -> None:
+    bar = window.filter_bar
+    bar.text.setText("консультации")
+    assert _visible_titles(window) == ["§ 2 Методическая помощь", "Консультации учителей"]
+    assert bar.shown.text() == "Показано 1 из 3"
+    bar.text.setText("")
+    bar.school.setCurrentIndex(bar.school.findText("МКОУ СОШ № 16"))
+    assert _visible_titles(window) == ["§ 1 Организационные мероприятия", "Создание рабочей группы"]
+    bar.school.setCurrentIndex(0)
+    bar.status.setCurrentIndex(bar.status.findText("Выполнено"))
+    assert _visible_titles(window) == []
+    bar.status.setCurrentIndex(0)
+    assert len(_visible_titles(window)) == 5  # two sections and three measures
+
+
+def test_overdue_filter(window: MainWindow, small_db: Path) -> None:
+    bar = window.filter_bar
+    bar.status.setCurrentIndex(bar.status.findText("Просрочено"))
+    # 1.1 "сентябрь 2023" and 1.2 "ежеквартально" are past; "по запросу" never is.
+    assert _visible_titles(window) == [
+        "§ 1 Организационные мероприятия",
+        "Создание рабочей группы",
+        "Семинар для директоров",
+    ]

@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QTableView,
     QTabWidget,
     QTextBrowser,
+    QVBoxLayout,
+    QWidget,
 )
 
 from desktop.services.commands import (
@@ -34,12 +36,14 @@ from desktop.services.commands import (
     PasteCommand,
 )
 from desktop.services.dto import MeasureRow, RoadmapTree
+from desktop.services.filtering import kept_ids
 from desktop.services.roadmap import RoadmapService
 from desktop.services.tabular import from_tsv, to_html, to_tsv
 from models.domain.deadlines import read_deadline
 from models.domain.errors import DomainError
 from models.domain.status import STATUS_LABELS
 from models.domain.tracking import is_overdue
+from ui.filter_bar import FilterBar
 from ui.grid_view import GridView
 from ui.roadmap_list_model import RoadmapListModel
 from ui.roadmap_model import COLUMNS, RoadmapTreeModel
@@ -116,8 +120,16 @@ class MainWindow(QMainWindow):
         self.grid.setModel(self.grid_model)
         for column, width in enumerate((84, 340, 110, 140, 180, 220, 110, 140, 110, 100, 200)):
             self.grid.setColumnWidth(column, width)
+        self.filter_bar = FilterBar()
+        self.filter_bar.changed.connect(self.apply_filter)
+        grid_page = QWidget()
+        grid_layout = QVBoxLayout(grid_page)
+        grid_layout.setContentsMargins(0, 0, 0, 0)
+        grid_layout.setSpacing(0)
+        grid_layout.addWidget(self.filter_bar)
+        grid_layout.addWidget(self.grid)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.grid, "Мероприятия")
+        self.tabs.addTab(grid_page, "Мероприятия")
         self.tabs.addTab(self.details, "Документ")
         self.current_roadmap: int | None = None
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -163,6 +175,10 @@ class MainWindow(QMainWindow):
             action.triggered.connect(slot)
             edit_menu.addAction(action)
             self.grid.addAction(action)
+        find = QAction("&Найти…", self)
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.triggered.connect(self.focus_find)
+        edit_menu.addAction(find)
         rows_menu = self.menuBar().addMenu("&Строки")
         for text, keys, slot in (
             ("Вставить мероприятие &выше", "Ctrl+Shift+=", lambda: self.insert_measure(below=False)),
@@ -338,8 +354,41 @@ class MainWindow(QMainWindow):
         """Show the selected roadmap as stored now."""
         tree = self.service.load(self.current_roadmap) if self.current_roadmap is not None else None
         self.grid_model.set_tree(tree)
+        self.filter_bar.set_schools(tree.schools if tree else ())
         self.grid.expandAll()
         self._span_sections(QModelIndex())
+        self.apply_filter()
+
+    def apply_filter(self) -> None:
+        """Hide the measures the filter drops, and sections left with nothing to show."""
+        tree = self.grid_model.tree
+        if tree is None:
+            return
+        criteria = self.filter_bar.criteria()
+        kept = kept_ids(tree, criteria, date.today()) if criteria.active else set(tree.measures)
+
+        def walk(parent: QModelIndex) -> int:
+            visible = 0
+            for row in range(self.grid_model.rowCount(parent)):
+                index = self.grid_model.index(row, 0, parent)
+                measure = self.grid_model.measure_at(index)
+                if measure is not None:
+                    shown = measure.id in kept
+                    visible += shown
+                else:
+                    inner = walk(index)
+                    shown = inner > 0 or not criteria.active
+                    visible += inner
+                self.grid.setRowHidden(row, parent, not shown)
+            return visible
+
+        walk(QModelIndex())
+        self.filter_bar.show_counts(len(kept), len(tree.measures))
+
+    def focus_find(self) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.filter_bar.text.setFocus()
+        self.filter_bar.text.selectAll()
 
     def _span_sections(self, parent: QModelIndex) -> None:
         for row in range(self.grid_model.rowCount(parent)):

@@ -1,0 +1,72 @@
+"""Which measures a filter keeps: text in any column, status (or "просрочено", "в этом месяце"),
+school, responsible. Sections stay when any measure inside them stays."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from desktop.services.dto import MeasureRow, RoadmapTree
+from models.domain.deadlines import read_deadline
+from models.domain.status import STATUS_LABELS
+from models.domain.tracking import is_overdue
+
+OVERDUE = "overdue"
+THIS_MONTH = "this_month"
+
+
+@dataclass(frozen=True)
+class Filter:
+    text: str = ""
+    status: str = ""  # a status code, OVERDUE, THIS_MONTH or "" for all
+    school_id: int | None = None
+    responsible: str = ""
+
+    @property
+    def active(self) -> bool:
+        return bool(
+            self.text.strip() or self.status or self.school_id is not None or self.responsible.strip()
+        )
+
+
+def _haystack(measure: MeasureRow, tree: RoadmapTree) -> str:
+    schools = {s.id: s.name for s in tree.schools}
+    parts = [
+        measure.number,
+        measure.title,
+        measure.form,
+        measure.deadline_text,
+        measure.responsible,
+        measure.result,
+        measure.target_group,
+        STATUS_LABELS.get(measure.status, ""),
+        measure.note,
+        f"{measure.done_on:%d.%m.%Y}" if measure.done_on else "",
+        *(schools.get(s, "") for s in measure.school_ids),
+    ]
+    return "\n".join(parts).lower().replace("ё", "е")
+
+
+def keeps(measure: MeasureRow, tree: RoadmapTree, criteria: Filter, today: date) -> bool:
+    """True when ``measure`` passes every criterion."""
+    if criteria.text.strip():
+        words = criteria.text.lower().replace("ё", "е").split()
+        haystack = _haystack(measure, tree)
+        if not all(word in haystack for word in words):
+            return False
+    if criteria.responsible.strip() and criteria.responsible.lower() not in measure.responsible.lower():
+        return False
+    if criteria.school_id is not None and criteria.school_id not in measure.school_ids:
+        return False
+    if criteria.status in (OVERDUE, THIS_MONTH):
+        windows = read_deadline(measure.deadline_text, tree.header.period).windows
+        if criteria.status == OVERDUE:
+            return is_overdue(measure.status, windows, today)
+        first = today.replace(day=1)
+        last = date(today.year + today.month // 12, today.month % 12 + 1, 1)
+        return any(start < last and end >= first for start, end in windows)
+    return not criteria.status or measure.status == criteria.status
+
+
+def kept_ids(tree: RoadmapTree, criteria: Filter, today: date) -> set[int]:
+    return {m.id for m in tree.measures.values() if keeps(m, tree, criteria, today)}
