@@ -121,10 +121,14 @@ def run_window(path: Path | None = None) -> int:
         if database is None:
             return 1
     settings.setValue("file/last", str(target))
-    window = MainWindow(_service(database), str(target), _notices(database))
+    from desktop.services.session import FileSession
+
+    session = FileSession(database, config.current_user(), config.current_computer())
+    window = MainWindow(_service(database), str(target), _notices(database), session)
     window.resize(1200, 700)
     window.show()
     code = int(app.exec())
+    session.close()
     database.close()
     return code
 

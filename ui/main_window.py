@@ -38,6 +38,7 @@ from desktop.services.commands import (
 from desktop.services.dto import MeasureRow, RoadmapTree
 from desktop.services.filtering import kept_ids
 from desktop.services.roadmap import RoadmapService
+from desktop.services.session import FileSession
 from desktop.services.tabular import from_tsv, to_html, to_tsv
 from models.domain.deadlines import read_deadline
 from models.domain.errors import DomainError
@@ -94,10 +95,15 @@ class MainWindow(QMainWindow):
     """The program's window over one open roadmap file."""
 
     def __init__(
-        self, service: RoadmapService, file_label: str, notices: list[tuple[str, str]] | None = None
+        self,
+        service: RoadmapService,
+        file_label: str,
+        notices: list[tuple[str, str]] | None = None,
+        session: FileSession | None = None,
     ) -> None:
         super().__init__()
         self.service = service
+        self.session = session
         self.setWindowTitle(f"{APP_TITLE} — {file_label}")
         self.list_model = RoadmapListModel(self)
         self.list_view = QTableView()
@@ -145,7 +151,17 @@ class MainWindow(QMainWindow):
             label = QLabel(short)
             label.setToolTip(explanation)
             self.statusBar().addPermanentWidget(label)
+        self.others_label = QLabel()
+        self.statusBar().addPermanentWidget(self.others_label)
         self.list_view.selectionModel().selectionChanged.connect(self._on_selection)
+        if session is not None:
+            self._watch = QTimer(self)
+            self._watch.timeout.connect(self.poll_file)
+            self._watch.start(2000)
+            self._beat = QTimer(self)
+            self._beat.timeout.connect(self._heartbeat)
+            self._beat.start(60_000)
+            self._heartbeat()
         # Wrapped titles: heights follow the title column's width (a handful of rows, cheap).
         header.sectionResized.connect(lambda *_: self.list_view.resizeRowsToContents())
         self.refresh()
@@ -206,8 +222,30 @@ class MainWindow(QMainWindow):
         self.undo_stack.push(ServiceUndoCommand(command, self.service, self._show_result, self._undo_failed))
         self.statusBar().showMessage(f"Сохранено в {datetime.now():%H:%M:%S}", 5000)
 
+    def poll_file(self) -> None:
+        """Someone else committed: show the file as it is now (the undo stack stays valid: each
+        step checks versions and refuses to overwrite their work)."""
+        if self.session is None or not self.session.changed_by_others():
+            return
+        if self.grid.state() == QAbstractItemView.State.EditingState:
+            return  # refresh after the edit; the edit itself is version-checked
+        self.refresh()
+        self.statusBar().showMessage(
+            f"Файл изменён другим пользователем в {datetime.now():%H:%M}; данные обновлены.", 10_000
+        )
+
+    def _heartbeat(self) -> None:
+        if self.session is None:
+            return
+        self.session.heartbeat()
+        others = self.session.others()
+        text = ", ".join(f"{p.user} ({p.computer}) с {p.since:%H:%M}" for p in others)
+        self.others_label.setText(f"Файл также открыт: {text}" if others else "")
+
     def _show_result(self, result: MeasureRow | None, command: Command) -> None:
         """A field edit updates its row; a structural change reloads the grid, keeping the place."""
+        if self.session is not None:
+            self.session.acknowledge_own_commit()
         if isinstance(result, MeasureRow):
             self.grid_model.replace_measure(result)
             return
@@ -398,12 +436,13 @@ class MainWindow(QMainWindow):
                 self._span_sections(index)
 
     def refresh(self) -> None:
-        """Reload the list from the file, keeping the selection."""
+        """Reload the list (and the selected roadmap) from the file, keeping the selection."""
         current = self.list_view.currentIndex().row()
         self.list_model.set_rows(self.service.list_roadmaps())
         if self.list_model.rowCount():
             self.list_view.selectRow(max(0, min(current, self.list_model.rowCount() - 1)))
         self.list_view.resizeRowsToContents()
+        self.reload_grid()
 
     def _on_selection(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
         rows = selected.indexes()

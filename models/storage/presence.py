@@ -1,0 +1,72 @@
+"""Who else has the file open: one small record per open session beside the file.
+
+Like LibreOffice's lock file, but one per session so that several colleagues can be listed:
+``.~lock.<file name>.<computer>.<pid>#`` holding user, computer and since. A session refreshes
+its record every minute; records not refreshed for STALE_AFTER seconds (a crash, a power cut)
+are ignored and cleaned up. A read-only folder simply means no records.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+STALE_AFTER = 300.0
+
+
+@dataclass(frozen=True)
+class Presence:
+    user: str
+    computer: str
+    since: datetime
+
+
+class PresenceRecord:
+    def __init__(self, db_path: Path, user: str, computer: str) -> None:
+        self.db_path = db_path
+        self.user, self.computer = user, computer
+        safe = re.sub(r"[^\w.-]", "_", computer)
+        self.path = db_path.with_name(f".~lock.{db_path.name}.{safe}.{os.getpid()}#")
+        self.since = datetime.now().replace(microsecond=0)
+        self.heartbeat()
+
+    def heartbeat(self) -> None:
+        data = {"user": self.user, "computer": self.computer, "since": self.since.isoformat()}
+        with contextlib.suppress(OSError):
+            self.path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+    def others(self, now: float | None = None) -> list[Presence]:
+        """Colleagues with the file open now (this session excluded; stale records removed)."""
+        now = time.time() if now is None else now
+        found = []
+        for record in self.db_path.parent.glob(f".~lock.{glob_escape(self.db_path.name)}.*#"):
+            if record == self.path:
+                continue
+            try:
+                age = now - record.stat().st_mtime
+                data = json.loads(record.read_text(encoding="utf-8"))
+                entry = Presence(
+                    str(data["user"]), str(data["computer"]), datetime.fromisoformat(data["since"])
+                )
+            except (OSError, ValueError, KeyError, TypeError):
+                continue
+            if age > STALE_AFTER:
+                with contextlib.suppress(OSError):
+                    record.unlink()
+                continue
+            found.append(entry)
+        return sorted(found, key=lambda p: p.since)
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.path.unlink()
+
+
+def glob_escape(name: str) -> str:
+    return re.sub(r"([\[\]*?])", r"[\1]", name)
