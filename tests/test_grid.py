@@ -351,3 +351,18 @@ def test_overdue_filter(window: MainWindow, small_db: Path) -> None:
         "Создание рабочей группы",
         "Семинар для директоров",
     ]
+
+
+def test_history_panel_shows_who_changed_what(window: MainWindow, small_db: Path) -> None:
+    model = window.grid_model
+    measure = model.measure_at(model.index(0, 1, model.index(0, 0)))
+    window.history_dock.show()
+    window.grid.setCurrentIndex(model.measure_index(measure.id, 1))
+    model.setData(model.measure_index(measure.id, [c[0] for c in COLUMNS].index("Статус")), "выполняется")
+    table = window.history.table
+    assert table.rowCount() == 1
+    assert [table.item(0, c).text() for c in (1, 2, 3)] == [
+        "Петрова (ПК-1)",
+        "Статус",
+        "запланировано → выполняется",
+    ]

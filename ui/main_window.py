@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction, QKeySequence, QResizeEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QDockWidget,
     QHeaderView,
     QLabel,
     QMainWindow,
@@ -46,6 +47,7 @@ from models.domain.status import STATUS_LABELS
 from models.domain.tracking import is_overdue
 from ui.filter_bar import FilterBar
 from ui.grid_view import GridView
+from ui.history_panel import HistoryPanel
 from ui.roadmap_list_model import RoadmapListModel
 from ui.roadmap_model import COLUMNS, RoadmapTreeModel
 from ui.undo import ServiceUndoCommand
@@ -151,6 +153,18 @@ class MainWindow(QMainWindow):
             label = QLabel(short)
             label.setToolTip(explanation)
             self.statusBar().addPermanentWidget(label)
+        self.history = HistoryPanel()
+        self.history_dock = QDockWidget("История изменений", self)
+        self.history_dock.setObjectName("history")
+        self.history_dock.setWidget(self.history)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.history_dock)
+        self.history_dock.hide()
+        self.history_dock.visibilityChanged.connect(lambda _visible: self.update_history())
+        self.grid.selectionModel().currentChanged.connect(lambda *_: self.update_history())
+        view_menu = self.menuBar().addMenu("&Вид")
+        toggle = self.history_dock.toggleViewAction()
+        toggle.setShortcut(QKeySequence("F9"))
+        view_menu.addAction(toggle)
         self.others_label = QLabel()
         self.statusBar().addPermanentWidget(self.others_label)
         self.list_view.selectionModel().selectionChanged.connect(self._on_selection)
@@ -234,6 +248,13 @@ class MainWindow(QMainWindow):
             f"Файл изменён другим пользователем в {datetime.now():%H:%M}; данные обновлены.", 10_000
         )
 
+    def update_history(self) -> None:
+        """The current measure's change log, while the panel is shown (read only then)."""
+        if not self.history_dock.isVisible():
+            return
+        measure = self.grid_model.measure_at(self.grid.currentIndex())
+        self.history.show_entries(self.service.history(measure.id) if measure is not None else [])
+
     def _heartbeat(self) -> None:
         if self.session is None:
             return
@@ -248,6 +269,7 @@ class MainWindow(QMainWindow):
             self.session.acknowledge_own_commit()
         if isinstance(result, MeasureRow):
             self.grid_model.replace_measure(result)
+            self.update_history()
             return
         column = max(1, self.grid.currentIndex().column())
         focus = getattr(command, "measure_id", None)
@@ -461,11 +483,20 @@ class MainWindow(QMainWindow):
         geometry = settings.value("main/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
+        state = settings.value("main/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        widths = settings.value("grid/header")
+        if isinstance(widths, QByteArray):
+            self.grid.header().restoreState(widths)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         QTimer.singleShot(0, self.list_view.resizeRowsToContents)  # after the layout settles
 
     def closeEvent(self, event: object) -> None:
-        QSettings().setValue("main/geometry", self.saveGeometry())
+        settings = QSettings()
+        settings.setValue("main/geometry", self.saveGeometry())
+        settings.setValue("main/state", self.saveState())
+        settings.setValue("grid/header", self.grid.header().saveState())  # widths, hidden columns
         super().closeEvent(event)  # type: ignore[arg-type]

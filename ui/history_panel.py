@@ -1,0 +1,52 @@
+"""A measure's history: who changed what and when, from the file's change log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+
+from models.domain.status import STATUS_LABELS
+from ui.roadmap_model import COLUMNS
+
+FIELD_NAMES = {name: header for header, name in COLUMNS if name} | {
+    "insert": "добавлено",
+    "delete": "удалено",
+    "restore": "восстановлено",
+    "move": "перемещено",
+}
+
+
+class HistoryPanel(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(["Когда", "Кто", "Что", "Было → стало"])
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table)
+
+    def show_entries(self, entries: list[dict[str, object]]) -> None:
+        self.table.setRowCount(len(entries))
+        for row, entry in enumerate(entries):
+            at = entry["at"]
+            when = f"{at:%d.%m.%Y %H:%M}" if isinstance(at, datetime) else str(at)
+            field = str(entry["field"])
+            old, new = str(entry["old"] or ""), str(entry["new"] or "")
+            if field == "status":
+                old, new = STATUS_LABELS.get(old, old), STATUS_LABELS.get(new, new)
+            change = (
+                f"{old} → {new}"
+                if field in FIELD_NAMES and field not in ("insert", "delete", "restore", "move")
+                else str(new)
+            )
+            values = (when, f"{entry['user']} ({entry['computer']})", FIELD_NAMES.get(field, field), change)
+            for column, text in enumerate(values):
+                self.table.setItem(row, column, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+        self.table.resizeRowsToContents()
