@@ -120,7 +120,9 @@ def run_window(path: Path | None = None) -> int:
         database = _show_open_error(error, target)
         if database is None:
             return 1
-    settings.setValue("file/last", str(target))
+    from ui.recent import remember_recent
+
+    remember_recent(target)
     from desktop.services.session import FileSession
 
     session = FileSession(database, config.current_user(), config.current_computer())

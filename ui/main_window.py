@@ -9,14 +9,18 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, datetime
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QItemSelection, QMimeData, QModelIndex, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QResizeEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QDialog,
     QDockWidget,
+    QFileDialog,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -28,6 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.importers import read_source, recognise
+from desktop.services import files
 from desktop.services.commands import (
     Command,
     DeleteMeasuresCommand,
@@ -48,6 +54,8 @@ from models.domain.tracking import is_overdue
 from ui.filter_bar import FilterBar
 from ui.grid_view import GridView
 from ui.history_panel import HistoryPanel
+from ui.import_dialog import ImportPreviewDialog
+from ui.recent import recent_files, remember_recent
 from ui.roadmap_list_model import RoadmapListModel
 from ui.roadmap_model import COLUMNS, RoadmapTreeModel
 from ui.undo import ServiceUndoCommand
@@ -183,6 +191,21 @@ class MainWindow(QMainWindow):
 
     def _build_menu(self) -> None:
         file_menu = self.menuBar().addMenu("&Файл")
+        for text, keys, slot in (
+            ("&Создать файл…", QKeySequence.StandardKey.New, self.new_file),
+            ("&Открыть файл…", QKeySequence.StandardKey.Open, self.open_file),
+            ("&Импорт документа…", QKeySequence("Ctrl+I"), self.import_document),
+            ("Сохранить &копию как…", QKeySequence("Ctrl+Shift+S"), self.save_copy),
+            ("&Проверить файл", QKeySequence(), self.check_file),
+            ("&Восстановить из резервной копии…", QKeySequence(), self.restore_backup),
+        ):
+            action = QAction(text, self)
+            action.setShortcut(keys)
+            action.triggered.connect(slot)
+            file_menu.addAction(action)
+        self.recent_menu = file_menu.addMenu("&Недавние файлы")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file_menu.addSeparator()
         quit_action = QAction("В&ыход", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -247,6 +270,155 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             f"Файл изменён другим пользователем в {datetime.now():%H:%M}; данные обновлены.", 10_000
         )
+
+    # ---- files -----------------------------------------------------------------------------
+    def _file_path(self) -> Path:
+        return Path(self.service.db.path)
+
+    def switch_to(self, opened: files.OpenFile) -> None:
+        """Work on another file: undo history belongs to the old one and is cleared."""
+        old_session = self.session
+        self.service, self.session = opened.service, opened.session
+        self.undo_stack.clear()
+        self.current_roadmap = None
+        if old_session is not None:
+            old_session.close()
+        self.setWindowTitle(f"{APP_TITLE} — {opened.path}")
+        self.file_label.setText(str(opened.path))
+        remember_recent(opened.path)
+        self.refresh()
+
+    def _open(self, path: Path, create: bool = False) -> None:
+        try:
+            opened = files.open_file(path, create=create)
+        except DomainError as error:
+            QMessageBox.warning(self, APP_TITLE, error.message)
+            return
+        self.switch_to(opened)
+
+    def new_file(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(
+            self,
+            "Новый файл дорожных карт",
+            str(self._file_path().parent / "Дорожные карты.sqlite"),
+            "Файлы дорожных карт (*.sqlite)",
+        )
+        if name:
+            self._open(Path(name), create=True)
+
+    def open_file(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self,
+            "Открыть файл дорожных карт",
+            str(self._file_path().parent),
+            "Файлы дорожных карт (*.sqlite *.db);;Все файлы (*)",
+        )
+        if name:
+            self._open(Path(name))
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in recent_files():
+            action = self.recent_menu.addAction(str(path))
+            action.triggered.connect(lambda _checked=False, p=path: self._open(p))
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction("(нет)").setEnabled(False)
+
+    def save_copy(self) -> None:
+        suggested = self._file_path().with_name(f"{self._file_path().stem} {datetime.now():%Y-%m-%d}.sqlite")
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Сохранить копию", str(suggested), "Файлы дорожных карт (*.sqlite)"
+        )
+        if not name:
+            return
+        try:
+            files.save_copy(self._file_path(), Path(name))
+        except DomainError as error:
+            QMessageBox.warning(self, APP_TITLE, error.message)
+            return
+        self.statusBar().showMessage(f"Копия сохранена: {name}", 10_000)
+
+    def check_file(self) -> None:
+        try:
+            facts = files.check_file(self._file_path())
+        except DomainError as error:
+            QMessageBox.warning(self, APP_TITLE, error.message)
+            return
+        counts = facts.counts
+        QMessageBox.information(
+            self,
+            APP_TITLE,
+            f"Файл в порядке: проверка целостности пройдена.\nДорожных карт: {counts['roadmaps']}, разделов: "
+            f"{counts['sections']}, мероприятий: {counts['measures']}.\nВерсия данных: {facts.revision}.",
+        )
+
+    def restore_backup(self) -> None:
+        path = self._file_path()
+        copies = files.list_backups(path)
+        if not copies:
+            QMessageBox.information(self, APP_TITLE, "Резервных копий этого файла пока нет.")
+            return
+        labels = [
+            f"{c.made_at:%d.%m.%Y %H:%M:%S}{' — ' + c.reason if c.reason else ''} ({c.size // 1024} КБ)"
+            for c in copies
+        ]
+        choice, ok = QInputDialog.getItem(self, APP_TITLE, "Восстановить файл из копии:", labels, 0, False)
+        if not ok:
+            return
+        chosen = copies[labels.index(choice)].path
+        answer = QMessageBox.question(
+            self,
+            APP_TITLE,
+            f"Заменить содержимое файла копией от {choice}? "
+            "Текущее содержимое будет сохранено отдельной резервной копией.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            files.restore_backup(chosen, path)
+        except DomainError as error:
+            QMessageBox.warning(self, APP_TITLE, error.message)
+            return
+        self.undo_stack.clear()
+        self.refresh()
+        self.statusBar().showMessage(f"Файл восстановлен из копии от {choice}.", 10_000)
+
+    def import_document(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self,
+            "Импорт дорожной карты",
+            str(Path.home()),
+            "Документы (*.docx *.xlsx *.txt *.tsv *.doc *.odt *.rtf);;Все файлы (*)",
+        )
+        if name:
+            self.import_path(Path(name))
+
+    def import_path(self, source: Path, confirm: bool = True) -> int | None:
+        """Preview what the document holds; on «Импортировать» add it in one transaction."""
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            recognised = recognise(read_source(source))
+        except DomainError as error:
+            QApplication.restoreOverrideCursor()
+            QMessageBox.warning(self, APP_TITLE, error.message)
+            return None
+        QApplication.restoreOverrideCursor()
+        if confirm:
+            dialog = ImportPreviewDialog(recognised.roadmap, recognised.warnings, source.name, self)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return None
+        try:
+            roadmap_id = self.service.add_roadmap(recognised.roadmap)
+        except DomainError as error:
+            QMessageBox.warning(self, APP_TITLE, error.message)
+            return None
+        if self.session is not None:
+            self.session.acknowledge_own_commit()
+        self.refresh()
+        ids = [self.list_model.summary(r).id for r in range(self.list_model.rowCount())]
+        self.list_view.selectRow(ids.index(roadmap_id))
+        self.statusBar().showMessage(f"Импортировано: {source.name}", 10_000)
+        return roadmap_id
 
     def update_history(self) -> None:
         """The current measure's change log, while the panel is shown (read only then)."""

@@ -338,6 +338,12 @@ class RoadmapService:
             "строка обновлена, внесите изменение ещё раз."
         )
 
+    def add_roadmap(self, data: Mapping[str, Any]) -> int:
+        """A whole roadmap (an import, the demo) in one transaction; returns its id."""
+        from desktop.services.writer import write_roadmap
+
+        return write_roadmap(self.db, data).roadmap_id
+
     def history(self, measure_id: int) -> list[dict[str, object]]:
         """The measure's change log, newest first."""
         with self.db.read() as conn:

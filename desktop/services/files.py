@@ -1,0 +1,77 @@
+"""File-level operations the window offers: open, new, save a copy, check, list and restore backups."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop import config
+from desktop.services.roadmap import Actor, RoadmapService
+from desktop.services.session import FileSession
+from models.storage import backup as backups
+from models.storage.database import FileFacts, create_database, inspect, open_database
+from models.storage.engine import sqlite_uri
+from models.storage.errors import StorageError
+
+
+@dataclass
+class OpenFile:
+    service: RoadmapService
+    session: FileSession
+
+    @property
+    def path(self) -> Path:
+        return self.service.db.path
+
+    def close(self) -> None:
+        self.session.close()
+        self.service.db.close()
+
+
+def actor() -> Actor:
+    return Actor(config.current_user(), config.current_computer())
+
+
+def open_file(path: Path, create: bool = False) -> OpenFile:
+    """Open (or, with ``create``, make) a roadmap file with its backups and presence record."""
+    database = create_database(path) if create else open_database(path, config.backup_root())
+    if create:
+        database.backup_folder = backups.backup_folder(config.backup_root(), path)
+    return OpenFile(RoadmapService(database, actor()), FileSession(database, actor().user, actor().computer))
+
+
+def save_copy(source: Path, target: Path) -> None:
+    """A consistent copy of the open file (SQLite backup API), written whole or not at all."""
+    if target.resolve() == source.resolve():
+        raise StorageError("Копию нельзя сохранить поверх открытого файла. Выберите другое имя.")
+    temp = target.with_name(target.name + ".tmp")
+    try:
+        src = sqlite3.connect(sqlite_uri(source, "ro"), uri=True, timeout=10)
+        try:
+            dst = sqlite3.connect(temp)
+            try:
+                src.backup(dst)
+            finally:
+                dst.close()
+        finally:
+            src.close()
+        os.replace(temp, target)
+    except (OSError, sqlite3.Error) as exc:
+        temp.unlink(missing_ok=True)
+        raise StorageError(
+            f"Не удалось сохранить копию в «{target}»: {exc}. Проверьте папку и место на диске."
+        ) from exc
+
+
+def check_file(path: Path) -> FileFacts:
+    return inspect(path, config.backup_root(), with_counts=True)
+
+
+def list_backups(path: Path) -> list[backups.BackupInfo]:
+    return backups.list_backups(backups.backup_folder(config.backup_root(), path))
+
+
+def restore_backup(chosen: Path, path: Path) -> None:
+    backups.restore(chosen, path, backups.backup_folder(config.backup_root(), path))

@@ -1,0 +1,83 @@
+"""File menu work: import with preview, save a copy, open another file, restore a backup."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from desktop.services import files
+from models.storage.database import inspect
+from ui.import_dialog import ImportPreviewDialog
+from ui.main_window import MainWindow
+
+SEEDS = Path(__file__).resolve().parent / "data" / "seeds"
+
+
+@pytest.fixture
+def window(qtbot: QtBot, small_db: Path) -> MainWindow:
+    opened = files.open_file(small_db)
+    main = MainWindow(opened.service, str(small_db), session=opened.session)
+    qtbot.addWidget(main)
+    main.show()
+    yield main
+    main.session.close()
+    main.service.db.close()
+
+
+def test_import_shows_a_preview_then_adds_the_roadmap(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[ImportPreviewDialog] = []
+
+    def accept(dialog: ImportPreviewDialog) -> int:
+        seen.append(dialog)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(ImportPreviewDialog, "exec", accept)
+    roadmap_id = window.import_path(SEEDS / "003.docx")
+    assert seen and seen[0].tree.topLevelItemCount() == 3
+    assert roadmap_id is not None and window.list_model.rowCount() == 2
+    assert window.current_roadmap == roadmap_id
+    assert len(window.grid_model.tree.measures) == 11
+
+
+def test_import_cancelled_writes_nothing(
+    window: MainWindow, small_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ImportPreviewDialog, "exec", lambda _d: QDialog.DialogCode.Rejected)
+    assert window.import_path(SEEDS / "002.txt") is None
+    assert inspect(small_db, with_counts=True).counts["roadmaps"] == 1
+
+
+def test_a_bad_document_gets_a_message(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: shown.append(text))
+    bad = tmp_path / "x.docx"
+    bad.write_bytes(b"not a document")
+    assert window.import_path(bad) is None
+    assert "повреждён" in shown[0]
+
+
+def test_save_copy_and_open_it(window: MainWindow, tmp_path: Path) -> None:
+    copy = tmp_path / "копия.sqlite"
+    files.save_copy(Path(window.service.db.path), copy)
+    assert inspect(copy, with_counts=True).counts["measures"] == 3
+    window.switch_to(files.open_file(copy))
+    assert window.file_label.text() == str(copy)
+    assert window.list_model.rowCount() == 1
+
+
+def test_restore_from_a_backup(window: MainWindow, small_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    measure = window.grid_model.tree.measures_in_order()[0]
+    window.service.edit_measure(measure.id, None, {"note": "после копии"})
+    copies = files.list_backups(small_db)
+    assert copies  # made when the file was opened
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *_a, **_k: (_a[3][0], True))
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: QMessageBox.StandardButton.Yes)
+    window.restore_backup()
+    assert window.service.measure(measure.id).note == ""
