@@ -84,6 +84,7 @@ def test_typing_into_a_cell_commits_and_undo_restores(
     qtbot.waitUntil(lambda: window.undo_stack.count() == 1)  # the delegate commits on the next loop turn
     assert stored(small_db, measure.id, "note") == "Протокол № 3"
     assert note.data() == "Протокол № 3"
+    assert window.saved_label.text().startswith("Сохранено в ")
 
     window.undo_stack.undo()
     assert stored(small_db, measure.id, "note") == ""

@@ -17,6 +17,11 @@ from PySide6.QtWidgets import (
 )
 
 
+def _ru_date(iso: object) -> str:
+    text = str(iso or "")
+    return f"{text[8:10]}.{text[5:7]}.{text[:4]}" if len(text) == 10 else "—"
+
+
 def _count(node: dict[str, Any]) -> int:
     return len(node.get("measures") or []) + sum(_count(s) for s in node.get("sections") or [])
 
@@ -34,7 +39,11 @@ class ImportPreviewDialog(QDialog):
         summary = QLabel(
             f"<b>{html.escape(roadmap['title'])}</b><br>Период: {start[8:10]}.{start[5:7]}.{start[:4]} – "
             f"{end[8:10]}.{end[5:7]}.{end[:4]}; мероприятий: {_count(roadmap)}"
-            + (f"; приказ № {order.get('number')} от {order.get('date') or '—'}" if order else "")
+            + (
+                f"; приказ № {html.escape(str(order.get('number') or ''))} от {_ru_date(order.get('date'))}"
+                if order
+                else ""
+            )
         )
         summary.setWordWrap(True)
         layout.addWidget(summary)
@@ -51,8 +60,9 @@ class ImportPreviewDialog(QDialog):
             notes.addItems(warnings)
             notes.setMaximumHeight(110)
             layout.addWidget(notes)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox()
         self.import_button = buttons.addButton("Импортировать", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton("Отмена", QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -70,9 +80,11 @@ class ImportPreviewDialog(QDialog):
                 ],
             )
         for section in node.get("sections") or []:
-            item = QTreeWidgetItem(parent, [section.get("number", ""), section.get("title", "")])
-            font = item.font(1)
+            item = QTreeWidgetItem(
+                parent, [f"{section.get('number', '')} {section.get('title', '')}".strip()]
+            )
+            font = item.font(0)
             font.setBold(True)
             item.setFont(0, font)
-            item.setFont(1, font)
+            item.setFirstColumnSpanned(True)
             self._fill(item, section)

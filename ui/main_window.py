@@ -175,6 +175,8 @@ class MainWindow(QMainWindow):
         view_menu.addAction(toggle)
         self.others_label = QLabel()
         self.statusBar().addPermanentWidget(self.others_label)
+        self.saved_label = QLabel()
+        self.statusBar().addPermanentWidget(self.saved_label)
         self.list_view.selectionModel().selectionChanged.connect(self._on_selection)
         if session is not None:
             self._watch = QTimer(self)
@@ -257,7 +259,10 @@ class MainWindow(QMainWindow):
             return
         self._show_result(result, command)
         self.undo_stack.push(ServiceUndoCommand(command, self.service, self._show_result, self._undo_failed))
-        self.statusBar().showMessage(f"Сохранено в {datetime.now():%H:%M:%S}", 5000)
+
+    def mark_saved(self) -> None:
+        """Every change is committed at once; the status bar says when the last one was."""
+        self.saved_label.setText(f"Сохранено в {datetime.now():%H:%M:%S}")
 
     def poll_file(self) -> None:
         """Someone else committed: show the file as it is now (the undo stack stays valid: each
@@ -414,6 +419,7 @@ class MainWindow(QMainWindow):
             return None
         if self.session is not None:
             self.session.acknowledge_own_commit()
+        self.mark_saved()
         self.refresh()
         ids = [self.list_model.summary(r).id for r in range(self.list_model.rowCount())]
         self.list_view.selectRow(ids.index(roadmap_id))
@@ -439,6 +445,7 @@ class MainWindow(QMainWindow):
         """A field edit updates its row; a structural change reloads the grid, keeping the place."""
         if self.session is not None:
             self.session.acknowledge_own_commit()
+        self.mark_saved()
         if isinstance(result, MeasureRow):
             self.grid_model.replace_measure(result)
             self.update_history()
