@@ -367,3 +367,19 @@ def test_history_panel_shows_who_changed_what(window: MainWindow, small_db: Path
         "Статус",
         "запланировано → выполняется",
     ]
+
+
+def test_deadline_cell_shows_what_the_reader_understood(window: MainWindow, small_db: Path) -> None:
+    model = window.grid_model
+    names = [c[0] for c in COLUMNS]
+    measure = model.measure_at(model.index(0, 1, model.index(0, 0)))
+    cell = model.measure_index(measure.id, names.index("Срок"))
+    assert "Понято как: даты" in model.data(cell, Qt.ItemDataRole.ToolTipRole)
+    assert "01.09.2023 – 30.09.2023" in model.data(cell, Qt.ItemDataRole.ToolTipRole)
+    assert model.data(cell, Qt.ItemDataRole.DecorationRole) is not None
+    model.setData(cell, "когда-нибудь")
+    cell = model.measure_index(measure.id, names.index("Срок"))
+    assert "срок не распознан" in model.data(cell, Qt.ItemDataRole.ToolTipRole)
+    model.setData(cell, "до 15 сентября 2030")
+    tooltip = model.data(model.measure_index(measure.id, names.index("Срок")), Qt.ItemDataRole.ToolTipRole)
+    assert "выходит за период" in tooltip

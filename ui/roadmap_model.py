@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import QApplication, QStyle
 
 from desktop.services.commands import EditMeasureCommand
 from desktop.services.dto import ChildRef, MeasureRow, RoadmapTree, SectionRow
@@ -46,6 +48,37 @@ KIND_NAMES = {
     "unknown": "срок не распознан",
 }
 OVERDUE = QColor("#b00020")
+
+
+KIND_COLOURS = {
+    "fixed": "#2e7d32",
+    "recurring": "#1565c0",
+    "continuous": "#6a1b9a",
+    "on_request": "#9e9e9e",
+    "per_plan": "#9e9e9e",
+    "after_event": "#9e9e9e",
+}
+
+
+@lru_cache(maxsize=16)
+def _kind_icon(kind: str) -> QIcon | None:
+    colour = KIND_COLOURS.get(kind)
+    if colour is None:
+        return None
+    pixmap = QPixmap(10, 10)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setBrush(QColor(colour))
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.drawEllipse(1, 1, 8, 8)
+    painter.end()
+    return QIcon(pixmap)
+
+
+@lru_cache(maxsize=1)
+def _warning_icon() -> QIcon:
+    return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
 
 
 class _Node:
@@ -197,6 +230,8 @@ class RoadmapTreeModel(QAbstractItemModel):
             if name == "done_on":
                 return f"{measure.done_on:%d.%m.%Y}" if measure.done_on else ""
             return self._display(measure, column)
+        if role == Qt.ItemDataRole.DecorationRole and name == "deadline":
+            return self._deadline_icon(measure)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         if role == Qt.ItemDataRole.ToolTipRole and name == "deadline":
@@ -223,6 +258,15 @@ class RoadmapTreeModel(QAbstractItemModel):
         if name == "done_on":
             return f"{measure.done_on:%d.%m.%Y}" if measure.done_on else ""
         return str(getattr(measure, name or "title"))
+
+    def _deadline_icon(self, measure: MeasureRow) -> QIcon | None:
+        """A warning when the reader understood nothing or a date lies outside the period;
+        otherwise a small mark of the kind (dated, recurring, whole period, undated)."""
+        assert self.tree is not None
+        deadline = read_deadline(measure.deadline_text, self.tree.header.period)
+        if deadline.warnings or (deadline.kind == "unknown" and measure.deadline_text.strip()):
+            return _warning_icon()
+        return _kind_icon(deadline.kind)
 
     def _deadline_tooltip(self, measure: MeasureRow) -> str:
         assert self.tree is not None
