@@ -383,3 +383,27 @@ def test_deadline_cell_shows_what_the_reader_understood(window: MainWindow, smal
     model.setData(cell, "до 15 сентября 2030")
     tooltip = model.data(model.measure_index(measure.id, names.index("Срок")), Qt.ItemDataRole.ToolTipRole)
     assert "выходит за период" in tooltip
+
+
+def test_schools_are_chosen_from_a_checklist(window: MainWindow, qtbot: QtBot, small_db: Path) -> None:
+    from PySide6.QtWidgets import QListWidget
+
+    measure_id, editor = _start_editing(window, qtbot, "Школы")
+    assert isinstance(editor, QListWidget)
+    assert [editor.item(r).checkState() == Qt.CheckState.Checked for r in range(editor.count())] == [
+        False,
+        True,
+    ]
+    editor.item(0).setCheckState(Qt.CheckState.Checked)
+    window.grid.delegate.commitData.emit(editor)
+    qtbot.waitUntil(lambda: window.undo_stack.count() == 1)
+    with sqlite3.connect(small_db) as conn:
+        linked = conn.execute(
+            "SELECT count(*) FROM measure_schools WHERE measure_id = ?", (measure_id,)
+        ).fetchone()
+    conn.close()
+    assert linked == (2,)
+    cell = window.grid_model.measure_index(measure_id, [c[0] for c in COLUMNS].index("Школы"))
+    assert cell.data() == "МБОУ «Тубинская СОШ», МКОУ СОШ № 16"
+    window.undo_stack.undo()
+    assert window.grid_model.measure_index(measure_id, cell.column()).data() == "МКОУ СОШ № 16"

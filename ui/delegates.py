@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QComboBox,
     QDateEdit,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -70,6 +72,14 @@ class GridDelegate(QStyledItemDelegate):
             combo = QComboBox(parent)
             combo.addItems(list(STATUS_LABELS.values()))
             editor = combo
+        elif name == "schools":
+            checklist = QListWidget(parent)
+            for school_id, school_name in index.model().school_choices():  # type: ignore[attr-defined]
+                item = QListWidgetItem(school_name, checklist)
+                item.setData(Qt.ItemDataRole.UserRole, school_id)
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Unchecked)
+            editor = checklist
         elif name == "done_on":
             date_edit = QDateEdit(parent)
             date_edit.setCalendarPopup(True)
@@ -84,7 +94,13 @@ class GridDelegate(QStyledItemDelegate):
 
     def setEditorData(self, editor: QWidget, index: Index) -> None:
         value = index.model().data(index, Qt.ItemDataRole.EditRole) or ""
-        if isinstance(editor, QComboBox):
+        if isinstance(editor, QListWidget):
+            chosen = set(value or [])
+            for row in range(editor.count()):
+                item = editor.item(row)
+                checked = item.data(Qt.ItemDataRole.UserRole) in chosen
+                item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        elif isinstance(editor, QComboBox):
             editor.setCurrentText(str(value))
         elif isinstance(editor, QDateEdit):
             parsed = QDate.fromString(str(value), "dd.MM.yyyy")
@@ -95,7 +111,13 @@ class GridDelegate(QStyledItemDelegate):
 
     def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
         value: Any
-        if isinstance(editor, QComboBox):
+        if isinstance(editor, QListWidget):
+            value = [
+                editor.item(r).data(Qt.ItemDataRole.UserRole)
+                for r in range(editor.count())
+                if editor.item(r).checkState() == Qt.CheckState.Checked
+            ]
+        elif isinstance(editor, QComboBox):
             value = editor.currentText()
         elif isinstance(editor, QDateEdit):
             chosen = editor.date()
@@ -133,6 +155,8 @@ class GridDelegate(QStyledItemDelegate):
         rect = option.rect  # type: ignore[attr-defined]
         if isinstance(editor, CellTextEditor):
             rect = rect.adjusted(0, 0, 0, max(0, 80 - rect.height()))  # room for a few lines
+        elif isinstance(editor, QListWidget):
+            rect = rect.adjusted(0, 0, 120, max(0, 22 * min(8, editor.count()) + 6 - rect.height()))
         editor.setGeometry(rect)
 
     def eventFilter(self, editor: QObject, event: QEvent) -> bool:

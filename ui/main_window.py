@@ -498,7 +498,7 @@ class MainWindow(QMainWindow):
         edits: list[EditMeasureCommand] = []
         new_rows: list[dict[str, object]] = []
         for offset, values in enumerate(block):
-            changes = {f: v for f, v in zip(fields, values, strict=False) if f is not None}
+            changes = {f: v for f, v in zip(fields, values, strict=False) if f is not None and f != "schools"}
             if first + offset < len(ordered):
                 row = ordered[first + offset]
                 changes = {f: v for f, v in changes.items() if str(v) != str(self._edit_value(row, f))}

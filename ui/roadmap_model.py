@@ -33,7 +33,7 @@ COLUMNS: tuple[tuple[str, str | None], ...] = (
     ("Ответственные", "responsible"),
     ("Ожидаемый результат", "result"),
     ("Целевая группа", "target_group"),
-    ("Школы", None),
+    ("Школы", "schools"),
     ("Статус", "status"),
     ("Дата выполнения", "done_on"),
     ("Отметка об исполнении", "note"),
@@ -101,6 +101,9 @@ class RoadmapTreeModel(QAbstractItemModel):
         self.today = date.today()
 
     # ---- loading -------------------------------------------------------------------------
+    def school_choices(self) -> list[tuple[int, str]]:
+        return [(s.id, s.name) for s in self.tree.schools] if self.tree else []
+
     def set_tree(self, tree: RoadmapTree | None) -> None:
         self.beginResetModel()
         self.tree = tree
@@ -225,6 +228,8 @@ class RoadmapTreeModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(measure, column)
         if role == Qt.ItemDataRole.EditRole:
+            if name == "schools":
+                return list(measure.school_ids)
             if name == "status":
                 return STATUS_LABELS.get(measure.status, measure.status)
             if name == "done_on":

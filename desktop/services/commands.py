@@ -26,7 +26,7 @@ FIELD_LABELS = {
 
 
 def _current(row: MeasureRow, name: str) -> object:
-    return getattr(row, EDITABLE_FIELDS[name])
+    return list(row.school_ids) if name == "schools" else getattr(row, EDITABLE_FIELDS[name])
 
 
 @dataclass

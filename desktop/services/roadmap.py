@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, Text, insert, select, type_coerce, update
+from sqlalchemy import Connection, Row, Text, delete, insert, select, type_coerce, update
 
 from desktop.services.dto import (
     ChildRef,
@@ -282,6 +282,8 @@ class RoadmapService:
         self, conn: Connection, measure_id: int, seen_version: int | None, changes: Mapping[str, object]
     ) -> list[str]:
         """edit_measure's work inside a transaction the caller opened (pastes, fills)."""
+        changes = dict(changes)
+        schools = changes.pop("schools", None)  # links, not a column: handled below, same version check
         normalised = {f: normalise_value(f, v) for f, v in changes.items()}  # validates names first
         values = {EDITABLE_FIELDS[f]: v for f, v in normalised.items()}
         now = datetime.now().replace(microsecond=0)
@@ -294,6 +296,9 @@ class RoadmapService:
             raise NotFoundError(f"Мероприятие № {measure_id} не найдено: возможно, его удалили.")
         expected = current.version if seen_version is None else seen_version
         changed = [f for f, c in zip(changes, values, strict=True) if getattr(current, c) != values[c]]
+        school_change = self._school_change(conn, measure_id, current.roadmap_id, schools)
+        if school_change is not None:
+            changed.append("schools")
         if not changed:
             if expected != current.version:
                 raise self._stale(conn, measure_id, current.title)
@@ -305,6 +310,22 @@ class RoadmapService:
         )
         if result.rowcount != 1:
             raise self._stale(conn, measure_id, current.title)
+        log_values = {
+            f: (_as_text(getattr(current, EDITABLE_FIELDS[f])), _as_text(values[EDITABLE_FIELDS[f]]))
+            for f in changed
+            if f != "schools"
+        }
+        if school_change is not None:
+            old_ids, new_ids, names = school_change
+            conn.execute(delete(MeasureSchool).where(MeasureSchool.measure_id == measure_id))
+            if new_ids:
+                conn.execute(
+                    insert(MeasureSchool), [{"measure_id": measure_id, "school_id": i} for i in new_ids]
+                )
+            log_values["schools"] = (
+                ", ".join(names[i] for i in old_ids),
+                ", ".join(names[i] for i in new_ids),
+            )
         conn.execute(
             insert(ChangeLogEntry),
             [
@@ -316,13 +337,35 @@ class RoadmapService:
                     "entity": "measure",
                     "entity_id": measure_id,
                     "field": f,
-                    "old": _as_text(getattr(current, EDITABLE_FIELDS[f])),
-                    "new": _as_text(values[EDITABLE_FIELDS[f]]),
+                    "old": log_values[f][0],
+                    "new": log_values[f][1],
                 }
                 for f in changed
             ],
         )
         return changed
+
+    @staticmethod
+    def _school_change(
+        conn: Connection, measure_id: int, roadmap_id: int, schools: object
+    ) -> tuple[list[int], list[int], dict[int, str]] | None:
+        """(old ids, new ids, names) when the measure's schools would change, else None."""
+        if schools is None:
+            return None
+        names = dict(
+            conn.execute(select(School.id, School.name).where(School.roadmap_id == roadmap_id)).all()
+        )
+        try:
+            wanted = sorted({int(i) for i in schools})  # type: ignore[attr-defined]
+        except (TypeError, ValueError):
+            raise ValidationError("Школы мероприятия выбираются из списка школ дорожной карты.") from None
+        unknown = [i for i in wanted if i not in names]
+        if unknown:
+            raise ValidationError("Выбранной школы нет в этой дорожной карте; список обновлён.")
+        old = sorted(
+            conn.scalars(select(MeasureSchool.school_id).where(MeasureSchool.measure_id == measure_id))
+        )
+        return None if old == wanted else (old, wanted, names)
 
     def _stale(self, conn: Connection, measure_id: int, title: str) -> StaleEditError:
         last = conn.execute(
