@@ -129,6 +129,9 @@ def run_window(path: Path | None = None) -> int:
     window = MainWindow(_service(database), str(target), _notices(database), session)
     window.resize(1200, 700)
     window.show()
+    from ui import clipboard
+
+    app.aboutToQuit.connect(clipboard.release)
     code = int(app.exec())
     session.close()
     database.close()

@@ -26,6 +26,15 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
     return folder
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _release_clipboard_at_exit() -> Any:
+    """What the program does on quit (ui.clipboard.release), for the test process."""
+    yield
+    from ui import clipboard
+
+    clipboard.release()
+
+
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo file, made once per run; tests get copies (made the way users get it)."""

@@ -11,7 +11,7 @@ from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QItemSelection, QMimeData, QModelIndex, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QItemSelection, QModelIndex, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QResizeEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -51,6 +51,7 @@ from models.domain.deadlines import read_deadline
 from models.domain.errors import DomainError
 from models.domain.status import STATUS_LABELS
 from models.domain.tracking import is_overdue
+from ui import clipboard
 from ui.filter_bar import FilterBar
 from ui.grid_view import GridView
 from ui.history_panel import HistoryPanel
@@ -477,10 +478,7 @@ class MainWindow(QMainWindow):
             [str(self.grid_model.data(self.grid_model.measure_index(m.id, c)) or "") for c in columns]
             for m in measures
         ]
-        mime = QMimeData()
-        mime.setText(to_tsv(rows))
-        mime.setHtml(to_html(rows))
-        QApplication.clipboard().setMimeData(mime)
+        clipboard.put_table(to_tsv(rows), to_html(rows))
 
     def paste_cells(self) -> None:
         """Paste a block from Excel or Word at the current cell; rows past the end become new rows."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
@@ -60,7 +59,6 @@ KIND_COLOURS = {
 }
 
 
-@lru_cache(maxsize=16)
 def _kind_icon(kind: str) -> QIcon | None:
     colour = KIND_COLOURS.get(kind)
     if colour is None:
@@ -74,11 +72,6 @@ def _kind_icon(kind: str) -> QIcon | None:
     painter.drawEllipse(1, 1, 8, 8)
     painter.end()
     return QIcon(pixmap)
-
-
-@lru_cache(maxsize=1)
-def _warning_icon() -> QIcon:
-    return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
 
 
 class _Node:
@@ -99,6 +92,7 @@ class RoadmapTreeModel(QAbstractItemModel):
         self._measure_nodes: dict[int, _Node] = {}
         self.edit_requested: Callable[[EditMeasureCommand], None] | None = None
         self.today = date.today()
+        self._icons: dict[str, QIcon | None] = {}
 
     # ---- loading -------------------------------------------------------------------------
     def school_choices(self) -> list[tuple[int, str]]:
@@ -269,9 +263,20 @@ class RoadmapTreeModel(QAbstractItemModel):
         otherwise a small mark of the kind (dated, recurring, whole period, undated)."""
         assert self.tree is not None
         deadline = read_deadline(measure.deadline_text, self.tree.header.period)
-        if deadline.warnings or (deadline.kind == "unknown" and measure.deadline_text.strip()):
-            return _warning_icon()
-        return _kind_icon(deadline.kind)
+        key = (
+            "warning"
+            if deadline.warnings or (deadline.kind == "unknown" and measure.deadline_text.strip())
+            else (deadline.kind)
+        )
+        # Icons are cached on the model, not in a module: Qt objects must die with the application,
+        # or the interpreter crashes at exit destroying pixmaps after QApplication.
+        if key not in self._icons:
+            self._icons[key] = (
+                QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+                if key == "warning"
+                else _kind_icon(key)
+            )
+        return self._icons[key]
 
     def _deadline_tooltip(self, measure: MeasureRow) -> str:
         assert self.tree is not None
