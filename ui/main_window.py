@@ -149,6 +149,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(grid_page, "Мероприятия")
         self.tabs.addTab(self.details, "Документ")
         self.current_roadmap: int | None = None
+        self._filtered = False  # some rows are hidden by the filter
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.list_view)
         splitter.addWidget(self.tabs)
@@ -591,6 +592,7 @@ class MainWindow(QMainWindow):
         """Show the selected roadmap as stored now."""
         tree = self.service.load(self.current_roadmap) if self.current_roadmap is not None else None
         self.grid_model.set_tree(tree)
+        self._filtered = False  # a new model shows every row; apply_filter hides again if needed
         self.filter_bar.set_schools(tree.schools if tree else ())
         self.grid.expandAll()
         self._span_sections(QModelIndex())
@@ -602,6 +604,10 @@ class MainWindow(QMainWindow):
         if tree is None:
             return
         criteria = self.filter_bar.criteria()
+        if not criteria.active and not self._filtered:
+            self.filter_bar.show_counts(len(tree.measures), len(tree.measures))
+            return  # nothing hidden, nothing to hide: no walk over every row
+        self._filtered = criteria.active
         kept = kept_ids(tree, criteria, date.today()) if criteria.active else set(tree.measures)
 
         def walk(parent: QModelIndex) -> int:
