@@ -407,3 +407,21 @@ def test_schools_are_chosen_from_a_checklist(window: MainWindow, qtbot: QtBot, s
     assert cell.data() == "МБОУ «Тубинская СОШ», МКОУ СОШ № 16"
     window.undo_stack.undo()
     assert window.grid_model.measure_index(measure_id, cell.column()).data() == "МКОУ СОШ № 16"
+
+
+def test_insert_a_section_name_it_and_undo(window: MainWindow, qtbot: QtBot, small_db: Path) -> None:
+    model = window.grid_model
+    window.grid.setCurrentIndex(model.index(1, 0))  # the row of section 2
+    window.insert_section()
+    new = model.section_at(window.grid.currentIndex())
+    assert new is not None and new.title == "Новый раздел"
+    assert model.setData(window.grid.currentIndex(), "Мониторинг")
+    sections = [model.data(model.index(r, 0)) for r in range(model.rowCount())]
+    assert sections == ["1 Организационные мероприятия", "2 Мониторинг", "3 Методическая помощь"]
+    assert _numbers_and_titles(small_db)[-1] == ("3.1", "Консультации учителей")
+    window.undo_stack.undo()  # the name
+    window.undo_stack.undo()  # the section
+    assert [model.data(model.index(r, 0)) for r in range(model.rowCount())] == [
+        "1 Организационные мероприятия",
+        "2 Методическая помощь",
+    ]

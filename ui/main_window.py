@@ -38,7 +38,9 @@ from desktop.services.commands import (
     Command,
     DeleteMeasuresCommand,
     EditMeasureCommand,
+    EditSectionCommand,
     InsertMeasureCommand,
+    InsertSectionCommand,
     MoveMeasureCommand,
     PasteCommand,
 )
@@ -240,6 +242,7 @@ class MainWindow(QMainWindow):
         for text, keys, slot in (
             ("Вставить мероприятие &выше", "Ctrl+Shift+=", lambda: self.insert_measure(below=False)),
             ("Вставить мероприятие &ниже", "Ctrl+=", lambda: self.insert_measure(below=True)),
+            ("Вставить &раздел", "Ctrl+Shift+R", self.insert_section),
             ("&Удалить мероприятия…", "Ctrl+-", self.delete_measures),
             ("Переместить в&верх", "Alt+Up", lambda: self.move_measure(-1)),
             ("Переместить в&низ", "Alt+Down", lambda: self.move_measure(+1)),
@@ -455,6 +458,13 @@ class MainWindow(QMainWindow):
         column = max(1, self.grid.currentIndex().column())
         focus = getattr(command, "measure_id", None)
         self.reload_grid()
+        section_id = getattr(command, "section_id", None)
+        if isinstance(command, InsertSectionCommand | EditSectionCommand) and section_id is not None:
+            index = self.grid_model.section_index(section_id)
+            if index.isValid():
+                self.grid.setCurrentIndex(index)
+                self.grid.scrollTo(index)
+            return
         if focus is not None:
             index = self.grid_model.measure_index(focus, column)
             if index.isValid():
@@ -561,6 +571,24 @@ class MainWindow(QMainWindow):
         if measure is not None and below:
             position += 1
         self.execute(InsertMeasureCommand(self.current_roadmap, section_id, position))
+
+    def insert_section(self) -> None:
+        """A new section before the current row, its title ready to type."""
+        if self.current_roadmap is None:
+            return
+        index = self.grid.currentIndex()
+        measure = self.grid_model.measure_at(index)
+        section = self.grid_model.section_at(index)
+        if measure is not None:
+            parent, position = measure.section_id, measure.position
+        elif section is not None:
+            parent, position = section.parent_id, section.position
+        else:
+            parent, position = None, 1
+        self.execute(InsertSectionCommand(self.current_roadmap, parent, position))
+        current = self.grid.currentIndex()
+        if self.grid_model.section_at(current) is not None:
+            self.grid.edit(current)
 
     def delete_measures(self) -> None:
         ids = sorted(

@@ -16,7 +16,7 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QStyle
 
-from desktop.services.commands import EditMeasureCommand
+from desktop.services.commands import Command, EditMeasureCommand, EditSectionCommand
 from desktop.services.dto import ChildRef, MeasureRow, RoadmapTree, SectionRow
 from models.domain.deadlines import read_deadline
 from models.domain.status import STATUS_LABELS
@@ -90,7 +90,7 @@ class RoadmapTreeModel(QAbstractItemModel):
         self.tree: RoadmapTree | None = None
         self._root = _Node("root", 0, None, 0)
         self._measure_nodes: dict[int, _Node] = {}
-        self.edit_requested: Callable[[EditMeasureCommand], None] | None = None
+        self.edit_requested: Callable[[Command], None] | None = None
         self.today = date.today()
         self._icons: dict[str, QIcon | None] = {}
 
@@ -132,6 +132,20 @@ class RoadmapTreeModel(QAbstractItemModel):
         if node is None:
             return QModelIndex()
         return self.index(node.row, column, self._index_of(node.parent))
+
+    def section_index(self, section_id: int) -> QModelIndex:
+        def find(parent: _Node) -> _Node | None:
+            for child in parent.children:
+                if child.kind == "section":
+                    if child.node_id == section_id:
+                        return child
+                    found = find(child)
+                    if found is not None:
+                        return found
+            return None
+
+        node = find(self._root)
+        return self.createIndex(node.row, 0, node) if node is not None else QModelIndex()
 
     def measure_at(self, index: Index) -> MeasureRow | None:
         node = self._node(index)
@@ -194,6 +208,8 @@ class RoadmapTreeModel(QAbstractItemModel):
         node = self._node(index)
         if node is not None and node.kind == "measure" and COLUMNS[index.column()][1] is not None:
             return base | Qt.ItemFlag.ItemIsEditable
+        if node is not None and node.kind == "section" and index.column() == 0:
+            return base | Qt.ItemFlag.ItemIsEditable  # the section's title
         return base
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -209,6 +225,8 @@ class RoadmapTreeModel(QAbstractItemModel):
         section = self.tree.sections[node.node_id]
         if role == Qt.ItemDataRole.DisplayRole and column == 0:
             return f"{section.number} {section.title}".strip()
+        if role == Qt.ItemDataRole.EditRole and column == 0:
+            return section.title
         if role == Qt.ItemDataRole.FontRole:
             font = QFont()
             font.setBold(True)
@@ -296,6 +314,12 @@ class RoadmapTreeModel(QAbstractItemModel):
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         """Never writes: builds the command and asks the window to execute it."""
+        section = self.section_at(index)
+        if section is not None and index.column() == 0 and role == Qt.ItemDataRole.EditRole:
+            if self.edit_requested is None or str(value).strip() == section.title:
+                return False
+            self.edit_requested(EditSectionCommand(section.id, section.version, str(value), section.title))
+            return True
         measure = self.measure_at(index)
         name = COLUMNS[index.column()][1]
         if role != Qt.ItemDataRole.EditRole or measure is None or name is None or self.edit_requested is None:

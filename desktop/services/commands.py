@@ -177,6 +177,56 @@ class PasteCommand:
             edit.expected_version = service.measure(edit.measure_id).version
 
 
+@dataclass
+class EditSectionCommand:
+    """Rename a section; undo gives the old name back."""
+
+    section_id: int
+    expected_version: int
+    after: str
+    before: str
+    label: str = "Изменение: название раздела"
+
+    def apply(self, service: RoadmapService) -> None:
+        self.expected_version = service.edit_section(self.section_id, self.expected_version, self.after)
+
+    def revert(self, service: RoadmapService) -> None:
+        self.expected_version = service.edit_section(self.section_id, self.expected_version, self.before)
+
+
+@dataclass
+class InsertSectionCommand:
+    """A new section at a place; undo removes it while it is still empty."""
+
+    roadmap_id: int
+    parent_id: int | None
+    position: int
+    title: str = "Новый раздел"
+    section_id: int | None = None
+    label: str = "Вставка раздела"
+
+    def apply(self, service: RoadmapService) -> None:
+        self.section_id = structure.insert_section(
+            service.db,
+            service.actor,
+            self.roadmap_id,
+            self.parent_id,
+            self.position,
+            self.title,
+            self.section_id,
+        )
+
+    def revert(self, service: RoadmapService) -> None:
+        assert self.section_id is not None
+        structure.uninsert_section(service.db, service.actor, self.section_id)
+
+
 Command = (
-    EditMeasureCommand | InsertMeasureCommand | DeleteMeasuresCommand | MoveMeasureCommand | PasteCommand
+    EditMeasureCommand
+    | InsertMeasureCommand
+    | DeleteMeasuresCommand
+    | MoveMeasureCommand
+    | PasteCommand
+    | EditSectionCommand
+    | InsertSectionCommand
 )

@@ -381,6 +381,45 @@ class RoadmapService:
             "строка обновлена, внесите изменение ещё раз."
         )
 
+    def edit_section(self, section_id: int, seen_version: int | None, title: str) -> int:
+        """Rename a section (one transaction, version-checked like a measure); its new version."""
+        text = str(title).strip()
+        if not text:
+            raise ValidationError("Название раздела не может быть пустым.")
+        with self.db.write() as conn:
+            current = conn.execute(
+                select(Section.roadmap_id, Section.version, Section.title).where(Section.id == section_id)
+            ).one_or_none()
+            if current is None:
+                raise NotFoundError("Раздел не найден: возможно, его удалили. Список обновлён.")
+            expected = current.version if seen_version is None else seen_version
+            if current.title == text and expected == current.version:
+                return current.version
+            updated = conn.execute(
+                update(Section)
+                .where(Section.id == section_id, Section.version == expected)
+                .values(title=text, version=expected + 1)
+            )
+            if updated.rowcount != 1:
+                raise StaleEditError(
+                    f"Раздел «{current.title[:60]}» уже изменён другим пользователем. "
+                    "Ваше изменение не сохранено: список обновлён, внесите изменение ещё раз."
+                )
+            conn.execute(
+                insert(ChangeLogEntry).values(
+                    at=datetime.now().replace(microsecond=0),
+                    user=self.actor.user,
+                    computer=self.actor.computer,
+                    roadmap_id=current.roadmap_id,
+                    entity="section",
+                    entity_id=section_id,
+                    field="title",
+                    old=current.title,
+                    new=text,
+                )
+            )
+            return expected + 1
+
     def add_roadmap(self, data: Mapping[str, Any]) -> int:
         """A whole roadmap (an import, the demo) in one transaction; returns its id."""
         from desktop.services.writer import write_roadmap

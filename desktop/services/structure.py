@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, insert, select, update
 
 from desktop.services.roadmap import Actor
-from models.domain.errors import NotFoundError
+from models.domain.errors import NotFoundError, ValidationError
 from models.entities import ChangeLogEntry, Measure, MeasureSchool, Section
 from models.storage.database import Database
 
@@ -229,3 +229,60 @@ def remove_many_in(conn: Connection, actor: Actor, ids: list[int]) -> None:
         conn.execute(delete(Measure).where(Measure.id == measure_id))
         _shift(conn, me.roadmap_id, me.section_id, me.position + 1, -1)
         _log(conn, actor, me.roadmap_id, measure_id, "delete", "отмена вставки")
+
+
+def insert_section(
+    database: Database,
+    actor: Actor,
+    roadmap_id: int,
+    parent_id: int | None,
+    position: int,
+    title: str,
+    section_id: int | None = None,
+) -> int:
+    """A new (empty) section at ``position`` among the parent's children; returns its id."""
+    with database.write() as conn:
+        _shift(conn, roadmap_id, parent_id, position, 1)
+        values: dict[str, Any] = {
+            "roadmap_id": roadmap_id,
+            "parent_id": parent_id,
+            "position": position,
+            "title": title,
+            "number_as_written": "",
+            "version": 1,
+        }
+        if section_id is not None:
+            values["id"] = section_id
+        new_id = int(conn.execute(insert(Section).values(**values).returning(Section.id)).scalar_one())
+        conn.execute(
+            insert(ChangeLogEntry).values(
+                at=datetime.now().replace(microsecond=0),
+                user=actor.user,
+                computer=actor.computer,
+                roadmap_id=roadmap_id,
+                entity="section",
+                entity_id=new_id,
+                field="insert",
+                old=None,
+                new=title,
+            )
+        )
+    return new_id
+
+
+def uninsert_section(database: Database, actor: Actor, section_id: int) -> None:
+    """Undo a section's insertion; refused once something was put inside it."""
+    with database.write() as conn:
+        me = conn.execute(
+            select(Section.roadmap_id, Section.parent_id, Section.position).where(Section.id == section_id)
+        ).one_or_none()
+        if me is None:
+            raise NotFoundError("Раздел не найден: возможно, его удалили. Список обновлён.")
+        inside = (
+            conn.execute(select(Measure.id).where(Measure.section_id == section_id).limit(1)).first()
+            or conn.execute(select(Section.id).where(Section.parent_id == section_id).limit(1)).first()
+        )
+        if inside:
+            raise ValidationError("В разделе уже есть мероприятия: сначала отмените или удалите их.")
+        conn.execute(delete(Section).where(Section.id == section_id))
+        _shift(conn, me.roadmap_id, me.parent_id, me.position + 1, -1)
