@@ -425,3 +425,21 @@ def test_insert_a_section_name_it_and_undo(window: MainWindow, qtbot: QtBot, sma
         "1 Организационные мероприятия",
         "2 Методическая помощь",
     ]
+
+
+def test_indent_and_outdent_a_section(window: MainWindow, small_db: Path) -> None:
+    model = window.grid_model
+    window.grid.setCurrentIndex(model.index(1, 0))  # section 2
+    window.indent_section("indent")
+    assert model.rowCount() == 1
+    inner = model.index(2, 0, model.index(0, 0))  # after measures 1.1, 1.2 comes the subsection
+    assert model.data(inner) == "1.3 Методическая помощь"
+    assert _numbers_and_titles(small_db)[-1] == ("1.3.1", "Консультации учителей")
+    window.indent_section("outdent")
+    assert [model.data(model.index(r, 0)) for r in range(model.rowCount())] == [
+        "1 Организационные мероприятия",
+        "2 Методическая помощь",
+    ]
+    window.undo_stack.undo()
+    window.undo_stack.undo()
+    assert _numbers_and_titles(small_db)[-1] == ("2.1", "Консультации учителей")

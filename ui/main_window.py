@@ -39,6 +39,7 @@ from desktop.services.commands import (
     DeleteMeasuresCommand,
     EditMeasureCommand,
     EditSectionCommand,
+    IndentSectionCommand,
     InsertMeasureCommand,
     InsertSectionCommand,
     MoveMeasureCommand,
@@ -243,6 +244,8 @@ class MainWindow(QMainWindow):
             ("Вставить мероприятие &выше", "Ctrl+Shift+=", lambda: self.insert_measure(below=False)),
             ("Вставить мероприятие &ниже", "Ctrl+=", lambda: self.insert_measure(below=True)),
             ("Вставить &раздел", "Ctrl+Shift+R", self.insert_section),
+            ("Понизить уровень раздела", "Alt+Right", lambda: self.indent_section("indent")),
+            ("Повысить уровень раздела", "Alt+Left", lambda: self.indent_section("outdent")),
             ("&Удалить мероприятия…", "Ctrl+-", self.delete_measures),
             ("Переместить в&верх", "Alt+Up", lambda: self.move_measure(-1)),
             ("Переместить в&низ", "Alt+Down", lambda: self.move_measure(+1)),
@@ -459,7 +462,10 @@ class MainWindow(QMainWindow):
         focus = getattr(command, "measure_id", None)
         self.reload_grid()
         section_id = getattr(command, "section_id", None)
-        if isinstance(command, InsertSectionCommand | EditSectionCommand) and section_id is not None:
+        if (
+            isinstance(command, InsertSectionCommand | EditSectionCommand | IndentSectionCommand)
+            and section_id
+        ):
             index = self.grid_model.section_index(section_id)
             if index.isValid():
                 self.grid.setCurrentIndex(index)
@@ -589,6 +595,11 @@ class MainWindow(QMainWindow):
         current = self.grid.currentIndex()
         if self.grid_model.section_at(current) is not None:
             self.grid.edit(current)
+
+    def indent_section(self, direction: str) -> None:
+        section = self.grid_model.section_at(self.grid.currentIndex())
+        if section is not None:
+            self.execute(IndentSectionCommand(section.id, direction))
 
     def delete_measures(self) -> None:
         ids = sorted(

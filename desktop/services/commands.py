@@ -221,6 +221,26 @@ class InsertSectionCommand:
         structure.uninsert_section(service.db, service.actor, self.section_id)
 
 
+@dataclass
+class IndentSectionCommand:
+    """Indent a section under the section above it, or outdent it to its parent's level."""
+
+    section_id: int
+    direction: str  # "indent" | "outdent"
+    origin: tuple[int | None, int] | None = None
+
+    @property
+    def label(self) -> str:
+        return "Понижение уровня раздела" if self.direction == "indent" else "Повышение уровня раздела"
+
+    def apply(self, service: RoadmapService) -> None:
+        self.origin = structure.relocate_section(service.db, service.actor, self.section_id, self.direction)
+
+    def revert(self, service: RoadmapService) -> None:
+        if self.origin is not None:
+            structure.relocate_section(service.db, service.actor, self.section_id, self.origin)
+
+
 Command = (
     EditMeasureCommand
     | InsertMeasureCommand
@@ -229,4 +249,5 @@ Command = (
     | PasteCommand
     | EditSectionCommand
     | InsertSectionCommand
+    | IndentSectionCommand
 )

@@ -286,3 +286,93 @@ def uninsert_section(database: Database, actor: Actor, section_id: int) -> None:
             raise ValidationError("В разделе уже есть мероприятия: сначала отмените или удалите их.")
         conn.execute(delete(Section).where(Section.id == section_id))
         _shift(conn, me.roadmap_id, me.parent_id, me.position + 1, -1)
+
+
+def _siblings(conn: Connection, roadmap_id: int, parent_id: int | None) -> list[tuple[str, int, int]]:
+    """(kind, id, position) of a parent's children in order."""
+    parent_m = Measure.section_id.is_(None) if parent_id is None else Measure.section_id == parent_id
+    parent_s = Section.parent_id.is_(None) if parent_id is None else Section.parent_id == parent_id
+    rows = [
+        ("measure", i, p)
+        for i, p in conn.execute(
+            select(Measure.id, Measure.position).where(Measure.roadmap_id == roadmap_id, parent_m)
+        )
+    ]
+    rows += [
+        ("section", i, p)
+        for i, p in conn.execute(
+            select(Section.id, Section.position).where(Section.roadmap_id == roadmap_id, parent_s)
+        )
+    ]
+    return sorted(rows, key=lambda s: (s[2], s[0] == "measure", s[1]))
+
+
+def _depth_of(conn: Connection, section_id: int | None) -> int:
+    depth = 0
+    while section_id is not None:
+        depth += 1
+        section_id = conn.execute(select(Section.parent_id).where(Section.id == section_id)).scalar_one()
+    return depth
+
+
+def _subtree_height(conn: Connection, section_id: int) -> int:
+    children = list(conn.scalars(select(Section.id).where(Section.parent_id == section_id)))
+    return 1 + max((_subtree_height(conn, c) for c in children), default=0)
+
+
+MAX_SECTION_DEPTH = 3
+
+
+def relocate_section(
+    database: Database, actor: Actor, section_id: int, target: str | tuple[int | None, int]
+) -> tuple[int | None, int] | None:
+    """Move a section with everything in it: ``target`` is "indent", "outdent" or (parent, position).
+
+    Returns where it was, for undo, or None when the move is not possible here.
+    """
+    with database.write() as conn:
+        me = conn.execute(
+            select(Section.roadmap_id, Section.parent_id, Section.position).where(Section.id == section_id)
+        ).one_or_none()
+        if me is None:
+            raise NotFoundError("Раздел не найден: возможно, его удалили. Список обновлён.")
+        if target == "indent":
+            siblings = _siblings(conn, me.roadmap_id, me.parent_id)
+            here = next(k for k, s in enumerate(siblings) if s[0] == "section" and s[1] == section_id)
+            if here == 0 or siblings[here - 1][0] != "section":
+                return None  # only under a section just above
+            new_parent = siblings[here - 1][1]
+            if _depth_of(conn, new_parent) + _subtree_height(conn, section_id) > MAX_SECTION_DEPTH:
+                raise ValidationError(f"Разделы вкладываются не глубже {MAX_SECTION_DEPTH} уровней.")
+            inside = _siblings(conn, me.roadmap_id, new_parent)
+            new_position = (inside[-1][2] + 1) if inside else 1
+        elif target == "outdent":
+            if me.parent_id is None:
+                return None
+            parent = conn.execute(
+                select(Section.parent_id, Section.position).where(Section.id == me.parent_id)
+            ).one()
+            new_parent, new_position = parent.parent_id, parent.position + 1
+        else:
+            new_parent, new_position = target  # type: ignore[misc]
+        _shift(conn, me.roadmap_id, me.parent_id, me.position + 1, -1)  # close the gap it leaves
+        _shift(conn, me.roadmap_id, new_parent, new_position, 1)  # open one where it goes
+        conn.execute(
+            update(Section)
+            .where(Section.id == section_id)
+            .values(parent_id=new_parent, position=new_position, version=Section.version + 1)
+        )
+        conn.execute(
+            insert(ChangeLogEntry).values(
+                at=datetime.now().replace(microsecond=0),
+                user=actor.user,
+                computer=actor.computer,
+                roadmap_id=me.roadmap_id,
+                entity="section",
+                entity_id=section_id,
+                field="move",
+                old=None,
+                new=str(target),
+            )
+        )
+    return me.parent_id, me.position
