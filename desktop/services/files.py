@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +11,6 @@ from desktop.services.roadmap import Actor, RoadmapService
 from desktop.services.session import FileSession
 from models.storage import backup as backups
 from models.storage.database import FileFacts, create_database, inspect, open_database
-from models.storage.engine import sqlite_uri
 from models.storage.errors import StorageError
 
 
@@ -46,20 +44,9 @@ def save_copy(source: Path, target: Path) -> None:
     """A consistent copy of the open file (SQLite backup API), written whole or not at all."""
     if target.resolve() == source.resolve():
         raise StorageError("Копию нельзя сохранить поверх открытого файла. Выберите другое имя.")
-    temp = target.with_name(target.name + ".tmp")
     try:
-        src = sqlite3.connect(sqlite_uri(source, "ro"), uri=True, timeout=10)
-        try:
-            dst = sqlite3.connect(temp)
-            try:
-                src.backup(dst)
-            finally:
-                dst.close()
-        finally:
-            src.close()
-        os.replace(temp, target)
+        backups.copy_database(source, target)
     except (OSError, sqlite3.Error) as exc:
-        temp.unlink(missing_ok=True)
         raise StorageError(
             f"Не удалось сохранить копию в «{target}»: {exc}. Проверьте папку и место на диске."
         ) from exc

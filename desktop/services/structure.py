@@ -18,17 +18,39 @@ from models.entities import ChangeLogEntry, Measure, MeasureSchool, Section
 from models.storage.database import Database
 
 _COLUMNS = [c.name for c in Measure.__table__.columns]
+EMPTY_MEASURE: dict[str, Any] = {
+    "title": "",
+    "form": "",
+    "deadline_text": "",
+    "responsible": "",
+    "result": "",
+    "target_group": "",
+    "status": "planned",
+    "done_on": None,
+    "note": "",
+    "number_as_written": "",
+    "extra": {},
+    "version": 1,
+}
 
 
-def _log(conn: Connection, actor: Actor, roadmap_id: int, measure_id: int, action: str, detail: str) -> None:
+def _log(
+    conn: Connection,
+    actor: Actor,
+    roadmap_id: int,
+    entity_id: int,
+    action: str,
+    detail: str,
+    entity: str = "measure",
+) -> None:
     conn.execute(
         insert(ChangeLogEntry).values(
             at=datetime.now().replace(microsecond=0),
             user=actor.user,
             computer=actor.computer,
             roadmap_id=roadmap_id,
-            entity="measure",
-            entity_id=measure_id,
+            entity=entity,
+            entity_id=entity_id,
             field=action,
             old=None,
             new=detail,
@@ -62,21 +84,7 @@ def insert_measure(
     measure_id: int | None = None,
 ) -> int:
     """A new measure at ``position`` among the section's children; returns its id."""
-    row: dict[str, Any] = {
-        "title": "",
-        "form": "",
-        "deadline_text": "",
-        "responsible": "",
-        "result": "",
-        "target_group": "",
-        "status": "planned",
-        "done_on": None,
-        "note": "",
-        "number_as_written": "",
-        "extra": {},
-        "version": 1,
-    }
-    row.update(values or {})
+    row: dict[str, Any] = {**EMPTY_MEASURE, **(values or {})}
     with database.write() as conn:
         _shift(conn, roadmap_id, section_id, position, 1)
         data = {**row, "roadmap_id": roadmap_id, "section_id": section_id, "position": position}
@@ -133,25 +141,7 @@ def move_measure(database: Database, actor: Actor, measure_id: int, step: int) -
         ).one_or_none()
         if me is None:
             raise NotFoundError("Мероприятие не найдено: возможно, его удалили. Список обновлён.")
-        parent_m = (
-            Measure.section_id.is_(None) if me.section_id is None else Measure.section_id == me.section_id
-        )
-        parent_s = (
-            Section.parent_id.is_(None) if me.section_id is None else Section.parent_id == me.section_id
-        )
-        siblings = [
-            ("measure", i, p)
-            for i, p in conn.execute(
-                select(Measure.id, Measure.position).where(Measure.roadmap_id == me.roadmap_id, parent_m)
-            )
-        ]
-        siblings += [
-            ("section", i, p)
-            for i, p in conn.execute(
-                select(Section.id, Section.position).where(Section.roadmap_id == me.roadmap_id, parent_s)
-            )
-        ]
-        siblings.sort(key=lambda s: (s[2], s[0] == "measure", s[1]))
+        siblings = _siblings(conn, me.roadmap_id, me.section_id)
         here = next(k for k, s in enumerate(siblings) if s[0] == "measure" and s[1] == measure_id)
         there = here + step
         if not 0 <= there < len(siblings):
@@ -195,18 +185,7 @@ def insert_many_in(
     ids = []
     for offset, values in enumerate(rows):
         data = {
-            "title": "",
-            "form": "",
-            "deadline_text": "",
-            "responsible": "",
-            "result": "",
-            "target_group": "",
-            "status": "planned",
-            "done_on": None,
-            "note": "",
-            "number_as_written": "",
-            "extra": {},
-            "version": 1,
+            **EMPTY_MEASURE,
             **values,
             "roadmap_id": roadmap_id,
             "section_id": section_id,
@@ -254,19 +233,7 @@ def insert_section(
         if section_id is not None:
             values["id"] = section_id
         new_id = int(conn.execute(insert(Section).values(**values).returning(Section.id)).scalar_one())
-        conn.execute(
-            insert(ChangeLogEntry).values(
-                at=datetime.now().replace(microsecond=0),
-                user=actor.user,
-                computer=actor.computer,
-                roadmap_id=roadmap_id,
-                entity="section",
-                entity_id=new_id,
-                field="insert",
-                old=None,
-                new=title,
-            )
-        )
+        _log(conn, actor, roadmap_id, new_id, "insert", title, entity="section")
     return new_id
 
 
@@ -362,17 +329,5 @@ def relocate_section(
             .where(Section.id == section_id)
             .values(parent_id=new_parent, position=new_position, version=Section.version + 1)
         )
-        conn.execute(
-            insert(ChangeLogEntry).values(
-                at=datetime.now().replace(microsecond=0),
-                user=actor.user,
-                computer=actor.computer,
-                roadmap_id=me.roadmap_id,
-                entity="section",
-                entity_id=section_id,
-                field="move",
-                old=None,
-                new=str(target),
-            )
-        )
+        _log(conn, actor, me.roadmap_id, section_id, "move", str(target), entity="section")
     return me.parent_id, me.position

@@ -51,6 +51,28 @@ def quick_check(connection: sqlite3.Connection) -> str:
     return "ok" if text == "ok" else text
 
 
+def copy_database(source_path: Path, target: Path) -> None:
+    """A consistent copy through SQLite's backup API: written to a temporary name, synced, renamed,
+    so ``target`` is either the whole copy or not there at all."""
+    temp = target.with_name(target.name + ".tmp")
+    try:
+        source = sqlite3.connect(sqlite_uri(source_path, "ro"), uri=True, timeout=10)
+        try:
+            dest = sqlite3.connect(temp)
+            try:
+                source.backup(dest)
+            finally:
+                dest.close()
+        finally:
+            source.close()
+        with open(temp, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
 def make_backup(db_path: Path, folder: Path, reason: str = "") -> Path:
     """Copy ``db_path`` consistently into ``folder`` (written to a temp name, synced, renamed)."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -61,19 +83,7 @@ def make_backup(db_path: Path, folder: Path, reason: str = "") -> Path:
     while target.exists():
         target = folder / f"{db_path.stem} {stamp}-{n}{suffix}.sqlite"
         n += 1
-    temp = target.with_suffix(".tmp")
-    source = sqlite3.connect(sqlite_uri(db_path, "ro"), uri=True, timeout=10)
-    try:
-        dest = sqlite3.connect(temp)
-        try:
-            source.backup(dest)
-        finally:
-            dest.close()
-    finally:
-        source.close()
-    with open(temp, "rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(temp, target)
+    copy_database(db_path, target)
     return target
 
 
