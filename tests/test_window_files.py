@@ -81,3 +81,31 @@ def test_restore_from_a_backup(window: MainWindow, small_db: Path, monkeypatch: 
     monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: QMessageBox.StandardButton.Yes)
     window.restore_backup()
     assert window.service.measure(measure.id).note == ""
+
+
+def test_cancelled_import_writes_nothing(window: MainWindow, small_db: Path) -> None:
+    import threading
+
+    from tests.conftest import sha256
+
+    before = sha256(small_db)
+    stop = threading.Event()
+    stop.set()  # the user pressed «Отмена»
+    assert window.import_path(SEEDS / "000.docx", confirm=False, cancel=stop) is None
+    assert "ничего не записано" in window.statusBar().currentMessage()
+    assert sha256(small_db) == before
+
+
+def test_background_import_reports_progress(window: MainWindow) -> None:
+    from ui.tasks import run_with_progress
+
+    seen: list[tuple[int, int]] = []
+
+    def work(progress, _cancel):
+        for i in range(3):
+            progress(i + 1, 3, "")
+            seen.append((i + 1, 3))
+        return "готово"
+
+    assert run_with_progress(window, "Проверка", work) == "готово"
+    assert seen == [(1, 3), (2, 3), (3, 3)]

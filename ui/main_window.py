@@ -7,6 +7,7 @@ remembered geometry, Russian messages.
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
@@ -50,6 +51,7 @@ from desktop.services.filtering import kept_ids
 from desktop.services.roadmap import RoadmapService
 from desktop.services.session import FileSession
 from desktop.services.tabular import from_tsv, to_html, to_tsv
+from desktop.services.writer import CancelledError
 from models.domain.deadlines import read_deadline
 from models.domain.errors import DomainError
 from models.domain.status import STATUS_LABELS
@@ -62,6 +64,7 @@ from ui.import_dialog import ImportPreviewDialog
 from ui.recent import recent_files, remember_recent
 from ui.roadmap_list_model import RoadmapListModel
 from ui.roadmap_model import COLUMNS, RoadmapTreeModel
+from ui.tasks import run_with_progress
 from ui.undo import ServiceUndoCommand
 
 APP_TITLE = "Дорожные карты"
@@ -406,22 +409,32 @@ class MainWindow(QMainWindow):
         if name:
             self.import_path(Path(name))
 
-    def import_path(self, source: Path, confirm: bool = True) -> int | None:
-        """Preview what the document holds; on «Импортировать» add it in one transaction."""
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    def import_path(
+        self, source: Path, confirm: bool = True, cancel: threading.Event | None = None
+    ) -> int | None:
+        """Read and recognise off the GUI thread, preview, then write in one transaction (with
+        progress and Cancel); nothing is written unless all of it is."""
         try:
-            recognised = recognise(read_source(source))
+            recognised = run_with_progress(
+                self, f"Чтение «{source.name}»…", lambda _progress, _cancel: recognise(read_source(source))
+            )
         except DomainError as error:
-            QApplication.restoreOverrideCursor()
             QMessageBox.warning(self, APP_TITLE, error.message)
             return None
-        QApplication.restoreOverrideCursor()
         if confirm:
             dialog = ImportPreviewDialog(recognised.roadmap, recognised.warnings, source.name, self)
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return None
         try:
-            roadmap_id = self.service.add_roadmap(recognised.roadmap)
+            roadmap_id = run_with_progress(
+                self,
+                f"Импорт «{source.name}»…",
+                lambda progress, stop: self.service.add_roadmap(recognised.roadmap, progress, stop),
+                cancel,
+            )
+        except CancelledError:
+            self.statusBar().showMessage("Импорт отменён: в файл ничего не записано.", 10_000)
+            return None
         except DomainError as error:
             QMessageBox.warning(self, APP_TITLE, error.message)
             return None

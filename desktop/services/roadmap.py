@@ -420,11 +420,14 @@ class RoadmapService:
             )
             return expected + 1
 
-    def add_roadmap(self, data: Mapping[str, Any]) -> int:
-        """A whole roadmap (an import, the demo) in one transaction; returns its id."""
+    def add_roadmap(self, data: Mapping[str, Any], progress: Any = None, cancel: Any = None) -> int:
+        """A whole roadmap (an import, the demo) in one transaction; returns its id.
+
+        ``progress(done, total, text)`` and ``cancel`` (a threading.Event) as in write_roadmap.
+        """
         from desktop.services.writer import write_roadmap
 
-        return write_roadmap(self.db, data).roadmap_id
+        return write_roadmap(self.db, data, progress, cancel).roadmap_id
 
     def history(self, measure_id: int) -> list[dict[str, object]]:
         """The measure's change log, newest first."""
