@@ -91,3 +91,19 @@ def test_edit_then_undo(service: RoadmapService, small_db: Path) -> None:
     assert content(small_db) != before
     command.revert(service)
     assert content(small_db) == before
+
+
+def test_delete_section_then_undo_restores_the_subtree(service: RoadmapService, small_db: Path) -> None:
+    from desktop.services.commands import DeleteSectionCommand, IndentSectionCommand
+
+    tree = service.load(service.roadmap_ids()[0])
+    second = tree.top[1][1]
+    IndentSectionCommand(second, "indent").apply(service)  # a subsection with a measure inside section 1
+    before = content(small_db)
+    first = tree.top[0][1]
+    command = DeleteSectionCommand(first)
+    command.apply(service)
+    assert titles(service) == []
+    command.revert(service)
+    assert content(small_db) == before
+    assert [n for n, _ in titles(service)] == ["1.1", "1.2", "1.3.1"]

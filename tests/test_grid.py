@@ -443,3 +443,20 @@ def test_indent_and_outdent_a_section(window: MainWindow, small_db: Path) -> Non
     window.undo_stack.undo()
     window.undo_stack.undo()
     assert _numbers_and_titles(small_db)[-1] == ("2.1", "Консультации учителей")
+
+
+def test_delete_a_section_with_its_measures_and_undo(
+    window: MainWindow, small_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda _p, _t, text: asked.append(text) or QMessageBox.StandardButton.Yes
+    )
+    model = window.grid_model
+    window.grid.setCurrentIndex(model.index(0, 0))
+    window.delete_section()
+    assert "(2)" in asked[0]
+    assert _numbers_and_titles(small_db) == [("1.1", "Консультации учителей")]
+    window.undo_stack.undo()
+    assert len(_numbers_and_titles(small_db)) == 3
+    assert model.data(model.index(0, 0)) == "1 Организационные мероприятия"

@@ -38,6 +38,7 @@ from desktop.services import files
 from desktop.services.commands import (
     Command,
     DeleteMeasuresCommand,
+    DeleteSectionCommand,
     EditMeasureCommand,
     EditSectionCommand,
     IndentSectionCommand,
@@ -250,6 +251,7 @@ class MainWindow(QMainWindow):
             ("Понизить уровень раздела", "Alt+Right", lambda: self.indent_section("indent")),
             ("Повысить уровень раздела", "Alt+Left", lambda: self.indent_section("outdent")),
             ("&Удалить мероприятия…", "Ctrl+-", self.delete_measures),
+            ("Удалить раздел…", "Ctrl+Shift+-", self.delete_section),
             ("Переместить в&верх", "Alt+Up", lambda: self.move_measure(-1)),
             ("Переместить в&низ", "Alt+Down", lambda: self.move_measure(+1)),
         ):
@@ -613,6 +615,29 @@ class MainWindow(QMainWindow):
         section = self.grid_model.section_at(self.grid.currentIndex())
         if section is not None:
             self.execute(IndentSectionCommand(section.id, direction))
+
+    def delete_section(self) -> None:
+        section = self.grid_model.section_at(self.grid.currentIndex())
+        tree = self.grid_model.tree
+        if section is None or tree is None:
+            return
+        inside = sum(1 for m in tree.measures.values() if self._within(m.section_id, section.id))
+        answer = QMessageBox.question(
+            self,
+            APP_TITLE,
+            f"Удалить раздел «{section.title[:80]}» и мероприятия в нём ({inside})? "
+            "Удаление можно отменить (Ctrl+Z).",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.execute(DeleteSectionCommand(section.id))
+
+    def _within(self, section_id: int | None, ancestor: int) -> bool:
+        tree = self.grid_model.tree
+        while section_id is not None and tree is not None:
+            if section_id == ancestor:
+                return True
+            section_id = tree.sections[section_id].parent_id
+        return False
 
     def delete_measures(self) -> None:
         ids = sorted(

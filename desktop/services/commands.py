@@ -241,6 +241,22 @@ class IndentSectionCommand:
             structure.relocate_section(service.db, service.actor, self.section_id, self.origin)
 
 
+@dataclass
+class DeleteSectionCommand:
+    """Delete a section with its subsections and measures; undo puts all of it back."""
+
+    section_id: int
+    snapshot: dict[str, object] = field(default_factory=dict)
+    label: str = "Удаление раздела"
+
+    def apply(self, service: RoadmapService) -> None:
+        self.snapshot = structure.snapshot_section(service.db, self.section_id)
+        structure.delete_section(service.db, service.actor, self.snapshot)
+
+    def revert(self, service: RoadmapService) -> None:
+        structure.restore_section(service.db, service.actor, self.snapshot)
+
+
 Command = (
     EditMeasureCommand
     | InsertMeasureCommand
@@ -250,4 +266,5 @@ Command = (
     | EditSectionCommand
     | InsertSectionCommand
     | IndentSectionCommand
+    | DeleteSectionCommand
 )

@@ -331,3 +331,53 @@ def relocate_section(
         )
         _log(conn, actor, me.roadmap_id, section_id, "move", str(target), entity="section")
     return me.parent_id, me.position
+
+
+def snapshot_section(database: Database, section_id: int) -> dict[str, Any]:
+    """A section with everything inside it, enough to put it back exactly."""
+    with database.read() as conn:
+        root = (
+            conn.execute(select(Section.__table__).where(Section.id == section_id)).mappings().one_or_none()
+        )
+        if root is None:
+            raise NotFoundError("Раздел не найден: возможно, его удалили. Список обновлён.")
+        sections = [dict(root)]
+        frontier = [section_id]
+        while frontier:
+            children = (
+                conn.execute(select(Section.__table__).where(Section.parent_id.in_(frontier)))
+                .mappings()
+                .all()
+            )
+            sections += [dict(c) for c in children]
+            frontier = [c["id"] for c in children]
+    ids = [s["id"] for s in sections]
+    with database.read() as conn:
+        measure_ids = list(conn.scalars(select(Measure.id).where(Measure.section_id.in_(ids))))
+    return {"sections": sections, "measures": snapshot_measures(database, measure_ids) if measure_ids else []}
+
+
+def delete_section(database: Database, actor: Actor, snapshot: dict[str, Any]) -> None:
+    """Delete a section and its contents (foreign keys cascade), closing the gap it leaves."""
+    root = snapshot["sections"][0]
+    with database.write() as conn:
+        gone = conn.execute(delete(Section).where(Section.id == root["id"]))
+        if gone.rowcount != 1:
+            raise NotFoundError("Раздел уже удалён другим пользователем; список обновлён.")
+        _shift(conn, root["roadmap_id"], root["parent_id"], root["position"] + 1, -1)
+        _log(conn, actor, root["roadmap_id"], root["id"], "delete", root["title"][:200], entity="section")
+
+
+def restore_section(database: Database, actor: Actor, snapshot: dict[str, Any]) -> None:
+    """Put a deleted section back with the same ids, positions, measures and school links."""
+    root = snapshot["sections"][0]
+    columns = [c.name for c in Section.__table__.columns]
+    with database.write() as conn:
+        _shift(conn, root["roadmap_id"], root["parent_id"], root["position"], 1)
+        for section in snapshot["sections"]:  # parents come before their children
+            conn.execute(insert(Section).values(**{name: section[name] for name in columns}))
+        for row in snapshot["measures"]:
+            conn.execute(insert(Measure).values(**{name: row[name] for name in _COLUMNS}))
+            for school_id in row.get("_schools", []):
+                conn.execute(insert(MeasureSchool).values(measure_id=row["id"], school_id=school_id))
+        _log(conn, actor, root["roadmap_id"], root["id"], "restore", root["title"][:200], entity="section")
