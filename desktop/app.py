@@ -27,11 +27,24 @@ def _application() -> Any:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     QCoreApplication.setOrganizationName("roadmap")
     QCoreApplication.setApplicationName(config.APP_TITLE)
+    configure_settings()
     QLocale.setDefault(QLocale(QLocale.Language.Russian, QLocale.Country.Russia))
     translator = QTranslator(app)
     if translator.load("qtbase_ru", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
         app.installTranslator(translator)
     return app
+
+
+def configure_settings() -> None:
+    """Window state lives in the user's settings; with ROADMAP_DATA_DIR (a portable copy, tests)
+    it lives in that folder instead, so such a run never touches the user's own settings."""
+    import os
+
+    from PySide6.QtCore import QSettings
+
+    if os.environ.get("ROADMAP_DATA_DIR"):
+        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(config.data_dir()))
 
 
 def _open_or_create(path: Path) -> Any:

@@ -27,6 +27,20 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _private_settings(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Window settings (geometry, recent files) of the tests go to a temporary folder, never to
+    the real user's configuration."""
+    from PySide6.QtCore import QCoreApplication, QSettings
+
+    QCoreApplication.setOrganizationName("roadmap-tests")
+    QCoreApplication.setApplicationName("roadmap-tests")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path_factory.mktemp("settings"))
+    )
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _release_clipboard_at_exit() -> Any:
     """What the program does on quit (ui.clipboard.release), for the test process."""
     yield
