@@ -12,6 +12,7 @@ import contextlib
 import json
 import os
 import re
+import sys
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -56,7 +57,7 @@ class PresenceRecord:
                 )
             except (OSError, ValueError, KeyError, TypeError):
                 continue
-            if age > STALE_AFTER:
+            if age > STALE_AFTER or (entry.computer == self.computer and not _alive(record.name)):
                 with contextlib.suppress(OSError):
                     record.unlink()
                 continue
@@ -70,3 +71,17 @@ class PresenceRecord:
 
 def glob_escape(name: str) -> str:
     return re.sub(r"([\[\]*?])", r"[\1]", name)
+
+
+def _alive(record_name: str) -> bool:
+    """Whether the process that wrote a record on this computer still runs (its pid ends the name)."""
+    match = re.search(r"\.(\d+)#$", record_name)
+    if not match or sys.platform == "win32":  # on Windows os.kill(pid, 0) would terminate the process
+        return True
+    try:
+        os.kill(int(match[1]), 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):  # someone else's process, or no way to ask (Windows): assume alive
+        return True
+    return True
