@@ -54,7 +54,9 @@ def test_presence_lists_colleagues_and_forgets_stale_sessions(small_db: Path) ->
 def test_a_record_left_by_a_dead_process_on_this_computer_is_ignored(small_db: Path) -> None:
     mine = FileSession(open_database(small_db), "Петрова", "ПК-1")
     dead = small_db.with_name(f".~lock.{small_db.name}.ПК-1.999999999#")
-    dead.write_text('{"user": "Петрова", "computer": "ПК-1", "since": "2026-11-24T09:00:00"}', encoding="utf-8")
+    dead.write_text(
+        '{"user": "Петрова", "computer": "ПК-1", "since": "2026-11-24T09:00:00"}', encoding="utf-8"
+    )
     assert mine.others() == []
     assert not dead.exists()
     mine.close()
