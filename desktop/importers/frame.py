@@ -305,8 +305,9 @@ def title_period(title: str) -> tuple[date, date] | None:
     return None
 
 
-def read_frame(before: list[str], after: list[str]) -> Frame:
-    """The parts around the table, from the paragraphs before and after it."""
+def read_frame(before: list[str]) -> Frame:
+    """The parts around the table, from the paragraphs before it (text after the table, such as
+    signatures of those who agreed it, holds nothing the roadmap keeps)."""
     frame = Frame()
     lines = _lines(before)
     start = _order_and_approval(lines, frame)

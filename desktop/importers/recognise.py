@@ -157,7 +157,7 @@ def recognise(document: Document) -> Recognised:
         raise ImportError_("В таблице мероприятий нет ни одной строки с мероприятием.")
     above = ["\t".join(c.text for c in row if c.text.strip()) for row in table.rows[: columns.first]]
     before = _paragraph_text(document.blocks[:index]) + above
-    frame = read_frame(before, _paragraph_text(document.blocks[index + 1 :]))
+    frame = read_frame(before)
     order_date = None
     if frame.order and frame.order.get("date"):
         order_date = date.fromisoformat(frame.order["date"])

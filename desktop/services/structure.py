@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, Row, delete, insert, select, update
 
 from desktop.services.roadmap import Actor
 from models.domain.errors import NotFoundError, ValidationError
@@ -32,6 +32,31 @@ EMPTY_MEASURE: dict[str, Any] = {
     "extra": {},
     "version": 1,
 }
+
+MEASURE_GONE = "Мероприятие не найдено: возможно, его удалили. Список обновлён."
+SECTION_GONE = "Раздел не найден: возможно, его удалили. Список обновлён."
+
+
+def _measure_place(conn: Connection, measure_id: int, missing: str = MEASURE_GONE) -> Row[Any]:
+    """(roadmap_id, section_id, position, title) of a measure, or NotFoundError."""
+    place = conn.execute(
+        select(Measure.roadmap_id, Measure.section_id, Measure.position, Measure.title).where(
+            Measure.id == measure_id
+        )
+    ).one_or_none()
+    if place is None:
+        raise NotFoundError(missing)
+    return place
+
+
+def _section_place(conn: Connection, section_id: int) -> Row[Any]:
+    """(roadmap_id, parent_id, position) of a section, or NotFoundError."""
+    place = conn.execute(
+        select(Section.roadmap_id, Section.parent_id, Section.position).where(Section.id == section_id)
+    ).one_or_none()
+    if place is None:
+        raise NotFoundError(SECTION_GONE)
+    return place
 
 
 def _log(
@@ -136,11 +161,7 @@ def restore_measures(database: Database, actor: Actor, snapshot: list[dict[str, 
 def move_measure(database: Database, actor: Actor, measure_id: int, step: int) -> bool:
     """Swap the measure with its neighbour above (step -1) or below (+1); False at an edge."""
     with database.write() as conn:
-        me = conn.execute(
-            select(Measure.roadmap_id, Measure.section_id, Measure.position).where(Measure.id == measure_id)
-        ).one_or_none()
-        if me is None:
-            raise NotFoundError("Мероприятие не найдено: возможно, его удалили. Список обновлён.")
+        me = _measure_place(conn, measure_id)
         siblings = _siblings(conn, me.roadmap_id, me.section_id)
         here = next(k for k, s in enumerate(siblings) if s[0] == "measure" and s[1] == measure_id)
         there = here + step
@@ -160,13 +181,7 @@ def move_measure(database: Database, actor: Actor, measure_id: int, step: int) -
 def uninsert_measure(database: Database, actor: Actor, measure_id: int) -> None:
     """Undo an insertion: delete the measure and close the gap it opened, in one transaction."""
     with database.write() as conn:
-        me = conn.execute(
-            select(Measure.roadmap_id, Measure.section_id, Measure.position, Measure.title).where(
-                Measure.id == measure_id
-            )
-        ).one_or_none()
-        if me is None:
-            raise NotFoundError("Мероприятие не найдено: возможно, его удалили. Список обновлён.")
+        me = _measure_place(conn, measure_id)
         conn.execute(delete(Measure).where(Measure.id == measure_id))
         _shift(conn, me.roadmap_id, me.section_id, me.position + 1, -1)
         _log(conn, actor, me.roadmap_id, measure_id, "delete", me.title[:200])
@@ -200,11 +215,9 @@ def insert_many_in(
 def remove_many_in(conn: Connection, actor: Actor, ids: list[int]) -> None:
     """Undo insert_many_in: delete the rows and close the gap (inside the caller's transaction)."""
     for measure_id in reversed(ids):
-        me = conn.execute(
-            select(Measure.roadmap_id, Measure.section_id, Measure.position).where(Measure.id == measure_id)
-        ).one_or_none()
-        if me is None:
-            raise NotFoundError("Вставленные строки уже удалены другим пользователем; список обновлён.")
+        me = _measure_place(
+            conn, measure_id, "Вставленные строки уже удалены другим пользователем; список обновлён."
+        )
         conn.execute(delete(Measure).where(Measure.id == measure_id))
         _shift(conn, me.roadmap_id, me.section_id, me.position + 1, -1)
         _log(conn, actor, me.roadmap_id, measure_id, "delete", "отмена вставки")
@@ -240,11 +253,7 @@ def insert_section(
 def uninsert_section(database: Database, actor: Actor, section_id: int) -> None:
     """Undo a section's insertion; refused once something was put inside it."""
     with database.write() as conn:
-        me = conn.execute(
-            select(Section.roadmap_id, Section.parent_id, Section.position).where(Section.id == section_id)
-        ).one_or_none()
-        if me is None:
-            raise NotFoundError("Раздел не найден: возможно, его удалили. Список обновлён.")
+        me = _section_place(conn, section_id)
         inside = (
             conn.execute(select(Measure.id).where(Measure.section_id == section_id).limit(1)).first()
             or conn.execute(select(Section.id).where(Section.parent_id == section_id).limit(1)).first()
@@ -298,11 +307,7 @@ def relocate_section(
     Returns where it was, for undo, or None when the move is not possible here.
     """
     with database.write() as conn:
-        me = conn.execute(
-            select(Section.roadmap_id, Section.parent_id, Section.position).where(Section.id == section_id)
-        ).one_or_none()
-        if me is None:
-            raise NotFoundError("Раздел не найден: возможно, его удалили. Список обновлён.")
+        me = _section_place(conn, section_id)
         if target == "indent":
             siblings = _siblings(conn, me.roadmap_id, me.parent_id)
             here = next(k for k, s in enumerate(siblings) if s[0] == "section" and s[1] == section_id)
