@@ -11,9 +11,12 @@ from desktop.services.commands import (
     DeleteMeasuresCommand,
     EditMeasureCommand,
     InsertMeasureCommand,
+    InsertSectionCommand,
     MoveMeasureCommand,
+    MoveRowsCommand,
 )
 from desktop.services.roadmap import Actor, RoadmapService
+from models.domain.errors import ValidationError
 from models.storage.database import open_database
 
 
@@ -107,3 +110,40 @@ def test_delete_section_then_undo_restores_the_subtree(service: RoadmapService, 
     command.revert(service)
     assert content(small_db) == before
     assert [n for n, _ in titles(service)] == ["1.1", "1.2", "1.3.1"]
+
+
+def test_moved_rows_return_exactly_on_undo(service: RoadmapService, small_db: Path) -> None:
+    before = content(small_db)
+    tree = service.load(service.roadmap_ids()[0])
+    first, second = (ident for _, ident in tree.top)
+    rows = list(tree.sections[first].children)
+    command = MoveRowsCommand(rows, second, tree.sections[second].children[0])
+    command.apply(service)
+    assert titles(service) == [
+        ("2.1", "Создание рабочей группы"),
+        ("2.2", "Семинар для директоров"),
+        ("2.3", "Консультации учителей"),
+    ]
+    command.revert(service)
+    assert content(small_db) == before
+
+
+def test_a_section_move_that_breaks_the_tree_is_refused(service: RoadmapService) -> None:
+    tree = service.load(service.roadmap_ids()[0])
+    first, second = (ident for _, ident in tree.top)
+    with pytest.raises(ValidationError, match="внутрь"):
+        MoveRowsCommand([("section", first)], first, None).apply(service)
+    deep = second
+    for _ in range(2):  # section 2 gets two levels of subsections inside
+        inner = InsertSectionCommand(tree.header.id, deep, 99)
+        inner.apply(service)
+        deep = inner.section_id
+    with pytest.raises(ValidationError, match="не глубже"):
+        MoveRowsCommand([("section", second)], first, None).apply(service)
+    other = service.add_roadmap(
+        {"title": "Другая", "period": ["2024-01-01", "2024-12-31"], "sections": [{"title": "Чужой раздел"}]}
+    )
+    foreign = service.load(other).top[0][1]
+    with pytest.raises(ValidationError, match="той же"):
+        MoveRowsCommand([("section", second)], foreign, None).apply(service)
+    assert [t for t, _ in titles(service)] == ["1.1", "1.2", "2.1"]

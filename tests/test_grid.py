@@ -460,3 +460,62 @@ def test_delete_a_section_with_its_measures_and_undo(
     window.undo_stack.undo()
     assert len(_numbers_and_titles(small_db)) == 3
     assert model.data(model.index(0, 0)) == "1 Организационные мероприятия"
+
+
+def _drop(
+    window: MainWindow, qtbot: QtBot, dragged: list[QModelIndex], row: int, parent: QModelIndex
+) -> None:
+    """What the view does on a drop: the dragged rows' data, then dropMimeData at the place."""
+    model = window.grid_model
+    data = model.mimeData(dragged)
+    assert model.canDropMimeData(data, Qt.DropAction.MoveAction, row, 0, parent)
+    before = window.undo_stack.index()
+    model.dropMimeData(data, Qt.DropAction.MoveAction, row, 0, parent)
+    qtbot.waitUntil(lambda: window.undo_stack.index() == before + 1)
+
+
+def test_drag_a_measure_into_another_section_and_undo(
+    window: MainWindow, qtbot: QtBot, small_db: Path
+) -> None:
+    model = window.grid_model
+    first_section, second_section = model.index(0, 0), model.index(1, 0)
+    dragged = model.index(0, 0, first_section)  # 1.1 Создание рабочей группы, by its number
+    _drop(window, qtbot, [dragged], 1, second_section)  # below 2.1
+    assert _numbers_and_titles(small_db) == [
+        ("1.1", "Семинар для директоров"),
+        ("2.1", "Консультации учителей"),
+        ("2.2", "Создание рабочей группы"),
+    ]
+    assert window.grid_model.data(window.grid.currentIndex().siblingAtColumn(0)) == "2.2"  # follows the row
+    window.undo_stack.undo()
+    assert _numbers_and_titles(small_db)[0] == ("1.1", "Создание рабочей группы")
+    window.undo_stack.redo()
+    assert _numbers_and_titles(small_db)[-1] == ("2.2", "Создание рабочей группы")
+
+
+def test_drag_two_measures_keeps_their_order_and_a_section_moves_with_its_rows(
+    window: MainWindow, qtbot: QtBot, small_db: Path
+) -> None:
+    model = window.grid_model
+    first_section = model.index(0, 0)
+    rows = [model.index(0, 0, first_section), model.index(1, 0, first_section)]
+    _drop(window, qtbot, rows, -1, QModelIndex())  # on the empty area: to the end of the roadmap
+    assert _numbers_and_titles(small_db) == [
+        ("2.1", "Консультации учителей"),
+        ("3", "Создание рабочей группы"),
+        ("4", "Семинар для директоров"),
+    ]
+    window.undo_stack.undo()
+    assert [n for n, _ in _numbers_and_titles(small_db)] == ["1.1", "1.2", "2.1"]
+    second_section = window.grid_model.index(1, 0)
+    _drop(window, qtbot, [second_section], 0, QModelIndex())  # section 2 above section 1
+    assert _numbers_and_titles(small_db)[0] == ("1.1", "Консультации учителей")
+    assert window.grid_model.data(window.grid_model.index(0, 0)) == "1 Методическая помощь"
+
+
+def test_a_section_cannot_be_dropped_into_itself(window: MainWindow, small_db: Path) -> None:
+    model = window.grid_model
+    section = model.index(0, 0)
+    data = model.mimeData([section])
+    assert model.move_command(data, 0, section) is None
+    assert not model.canDropMimeData(data, Qt.DropAction.MoveAction, 0, 0, model.index(0, 0, section))

@@ -44,6 +44,32 @@ def test_import_shows_a_preview_then_adds_the_roadmap(
     assert len(window.grid_model.tree.measures) == 11
 
 
+def test_import_preview_column_mapping_changes_what_is_written(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A column read wrongly is corrected in the preview: the tree follows at once and the
+    roadmap is written with the corrected mapping."""
+    seen: list[ImportPreviewDialog] = []
+
+    def correct_then_accept(dialog: ImportPreviewDialog) -> int:
+        seen.append(dialog)
+        assert dialog.mapping()[5] == "target_group"
+        dialog.set_field(1, None)  # no column of measures: nothing can be read
+        assert not dialog.import_button.isEnabled() and "мероприятия" in dialog.error.text()
+        dialog.set_field(1, "title")
+        dialog.set_field(5, "note")  # «Целевая группа» is really the record of what was done
+        assert dialog.import_button.isEnabled()
+        assert dialog.tree.headerItem().text(dialog.tree.columnCount() - 1) == "Отметка об исполнении"
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(ImportPreviewDialog, "exec", correct_then_accept)
+    roadmap_id = window.import_path(SEEDS / "003.docx")
+    assert seen and roadmap_id is not None
+    first = window.service.load(roadmap_id).measures_in_order()[0]
+    assert first.note == "МОУО, ШНОР" and first.target_group == ""
+    assert first.title.startswith("Распределение общеобразовательных организаций")
+
+
 def test_import_cancelled_writes_nothing(
     window: MainWindow, small_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

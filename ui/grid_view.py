@@ -28,8 +28,21 @@ class GridView(QTreeView):
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setTextElideMode(Qt.TextElideMode.ElideNone)
+        # Rows are dragged by their number (the first column), like a row header in Excel.
+        self.setDragEnabled(True)
+        self.setAcceptDrops(True)
+        self.setDropIndicatorShown(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
         # Row heights depend on column widths: lay rows out again (lazily) when a column is resized.
         self.header().sectionResized.connect(lambda *_: self.scheduleDelayedItemsLayout())
+
+    def startDrag(self, supported_actions: Qt.DropAction) -> None:
+        """Drag whole rows, and only when grabbed by the number column: dragging elsewhere is
+        left to selecting cells."""
+        if self.currentIndex().column() != 0:
+            return
+        super().startDrag(supported_actions)
 
     def edit(  # type: ignore[override]
         self, index: Index, trigger: QAbstractItemView.EditTrigger | None = None, event: QEvent | None = None

@@ -45,6 +45,7 @@ from desktop.services.commands import (
     InsertMeasureCommand,
     InsertSectionCommand,
     MoveMeasureCommand,
+    MoveRowsCommand,
     PasteCommand,
 )
 from desktop.services.dto import MeasureRow, RoadmapTree
@@ -417,16 +418,20 @@ class MainWindow(QMainWindow):
         """Read and recognise off the GUI thread, preview, then write in one transaction (with
         progress and Cancel); nothing is written unless all of it is."""
         try:
-            recognised = run_with_progress(
-                self, f"Чтение «{source.name}»…", lambda _progress, _cancel: recognise(read_source(source))
+            document = run_with_progress(
+                self, f"Чтение «{source.name}»…", lambda _progress, _cancel: read_source(source)
             )
+            recognised = recognise(document)
         except DomainError as error:
             QMessageBox.warning(self, APP_TITLE, error.message)
             return None
         if confirm:
-            dialog = ImportPreviewDialog(recognised.roadmap, recognised.warnings, source.name, self)
+            dialog = ImportPreviewDialog(
+                recognised, source.name, lambda mapping: recognise(document, mapping), self
+            )
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return None
+            recognised = dialog.recognised
         try:
             roadmap_id = run_with_progress(
                 self,
@@ -479,8 +484,8 @@ class MainWindow(QMainWindow):
         section_id = getattr(command, "section_id", None)
         if (
             isinstance(command, InsertSectionCommand | EditSectionCommand | IndentSectionCommand)
-            and section_id
-        ):
+            or (isinstance(command, MoveRowsCommand) and focus is None)
+        ) and section_id:
             index = self.grid_model.section_index(section_id)
             if index.isValid():
                 self.grid.setCurrentIndex(index)

@@ -7,16 +7,25 @@ stack and the model then shows the stored row (``replace_measure``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QByteArray,
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QStyle
 
-from desktop.services.commands import Command, EditMeasureCommand, EditSectionCommand
+from desktop.services.commands import Command, EditMeasureCommand, EditSectionCommand, MoveRowsCommand
 from desktop.services.dto import ChildRef, MeasureRow, RoadmapTree, SectionRow
 from models.domain.deadlines import read_deadline
 from models.domain.status import STATUS_LABELS
@@ -47,6 +56,7 @@ KIND_NAMES = {
     "unknown": "срок не распознан",
 }
 OVERDUE = QColor("#b00020")
+ROWS_MIME = "application/x-roadmap-rows"
 
 
 KIND_COLOURS = {
@@ -203,9 +213,11 @@ class RoadmapTreeModel(QAbstractItemModel):
     # ---- data ----------------------------------------------------------------------------
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+            return Qt.ItemFlag.ItemIsDropEnabled  # rows may be dropped at the top level
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
         node = self._node(index)
+        if node is not None and node.kind == "section":
+            base |= Qt.ItemFlag.ItemIsDropEnabled
         if node is not None and node.kind == "measure" and COLUMNS[index.column()][1] is not None:
             return base | Qt.ItemFlag.ItemIsEditable
         if node is not None and node.kind == "section" and index.column() == 0:
@@ -311,6 +323,86 @@ class RoadmapTreeModel(QAbstractItemModel):
         assert self.tree is not None
         windows = read_deadline(measure.deadline_text, self.tree.header.period).windows
         return is_overdue(measure.status, windows, self.today)
+
+    # ---- drag and drop ---------------------------------------------------------------------
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self) -> list[str]:
+        return [ROWS_MIME]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        """The dragged rows as [kind, id] pairs in document order; a row inside a dragged
+        section goes with it and is not listed on its own."""
+        nodes: dict[int, _Node] = {}
+        for index in indexes:
+            node = self._node(index)
+            if node is not None:
+                nodes[id(node)] = node
+        chosen = [n for n in nodes.values() if not any(id(a) in nodes for a in self._ancestors(n))]
+        chosen.sort(key=self._path)
+        data = QMimeData()
+        data.setData(ROWS_MIME, QByteArray(json.dumps([[n.kind, n.node_id] for n in chosen]).encode()))
+        return data
+
+    def canDropMimeData(
+        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: Index
+    ) -> bool:
+        target = self._node(parent)
+        return data.hasFormat(ROWS_MIME) and (target is None or target.kind == "section")
+
+    def dropMimeData(
+        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: Index
+    ) -> bool:
+        """Turn a drop into a MoveRowsCommand for the window; the model itself never changes here
+        (False tells the view not to remove the dragged rows: the reload shows them moved)."""
+        command = self.move_command(data, row, parent)
+        if command is not None and self.edit_requested is not None:
+            request = self.edit_requested
+            QTimer.singleShot(0, lambda: request(command))  # not inside the view's drop event
+        return False
+
+    def move_command(self, data: QMimeData, row: int, parent: Index) -> MoveRowsCommand | None:
+        """The move a drop of ``data`` at ``row`` under ``parent`` asks for, or None."""
+        if not data.hasFormat(ROWS_MIME):
+            return None
+        try:
+            refs = [(str(k), int(i)) for k, i in json.loads(bytes(data.data(ROWS_MIME).data()).decode())]
+        except (ValueError, TypeError):
+            return None
+        target = self._node(parent) or self._root
+        if not refs or target.kind == "measure":
+            return None
+        moving = set(refs)
+        if any(("section", a.node_id) in moving for a in [target, *self._ancestors(target)]):
+            return None  # a section into itself
+        siblings = target.children
+        start = len(siblings) if row < 0 else row
+        before = next(
+            ((n.kind, n.node_id) for n in siblings[start:] if (n.kind, n.node_id) not in moving), None
+        )
+        parent_id = None if target is self._root else target.node_id
+        return MoveRowsCommand(refs, parent_id, before)  # type: ignore[arg-type]
+
+    @staticmethod
+    def _ancestors(node: _Node) -> list[_Node]:
+        out = []
+        while node.parent is not None and node.parent.kind != "root":
+            node = node.parent
+            out.append(node)
+        return out
+
+    @staticmethod
+    def _path(node: _Node) -> list[int]:
+        rows = []
+        current: _Node | None = node
+        while current is not None and current.kind != "root":
+            rows.append(current.row)
+            current = current.parent
+        return rows[::-1]
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         """Never writes: builds the command and asks the window to execute it."""

@@ -15,7 +15,7 @@ from typing import Any
 from desktop.importers.document import Cell, Document, Paragraph, Table
 from desktop.importers.frame import read_frame
 from desktop.importers.guard import ImportError_
-from desktop.importers.table import Columns, find_header, read_measures
+from desktop.importers.table import FIELDS, Columns, find_header, read_measures
 from models.domain.deadlines import read_deadline
 
 
@@ -147,9 +147,34 @@ def period_from(
     return date(today.year, 1, 1), date(today.year, 12, 31)
 
 
-def recognise(document: Document) -> Recognised:
-    """The roadmap a document holds, or ImportError_ saying why there is none."""
+def remap(columns: Columns, mapping: dict[int, str | None]) -> Columns:
+    """The table's columns with the fields a user chose (column index -> field, None = keep as
+    extra text); a field chosen for two columns goes to the later choice only."""
+    fields: dict[int, str] = {}
+    for column, name in sorted(mapping.items()):
+        if name is None:
+            continue
+        if name not in FIELDS:
+            raise ImportError_(f"Неизвестное поле «{name}» в сопоставлении столбцов.")
+        fields = {c: f for c, f in fields.items() if f != name}
+        fields[column] = name
+    if "title" not in fields.values():
+        raise ImportError_(
+            "Укажите, в каком столбце записаны мероприятия: без него строки таблицы не прочитать."
+        )
+    extra = {j: n.strip() for j, n in enumerate(columns.names) if j not in fields and n.strip()}
+    return Columns(fields, extra, columns.header_rows, columns.names, columns.first)
+
+
+def recognise(document: Document, mapping: dict[int, str | None] | None = None) -> Recognised:
+    """The roadmap a document holds, or ImportError_ saying why there is none.
+
+    ``mapping`` overrides what the header's words say each column holds (the import preview
+    lets the user correct it).
+    """
     index, table, columns = _choose_table(document)
+    if mapping is not None:
+        columns = remap(columns, mapping)
     table = _join_split_tables(document, index, table, columns)
     reading = read_measures(table, columns)
     measures = _measures({"sections": reading.sections, "measures": reading.measures})

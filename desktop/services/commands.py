@@ -130,6 +130,41 @@ class MoveMeasureCommand:
 
 
 @dataclass
+class MoveRowsCommand:
+    """Rows dragged to another place (drag and drop): each lands just before ``before`` under
+    ``parent_id`` (so they keep the order given); undo puts them back one by one in reverse."""
+
+    rows: list[structure.RowRef]
+    parent_id: int | None
+    before: structure.RowRef | None
+    origins: list[structure.Placement] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return "Перемещение строк" if len(self.rows) > 1 else "Перемещение строки"
+
+    @property
+    def measure_id(self) -> int | None:
+        return next((ident for kind, ident in self.rows if kind == "measure"), None)
+
+    @property
+    def section_id(self) -> int | None:
+        return next((ident for kind, ident in self.rows if kind == "section"), None)
+
+    def apply(self, service: RoadmapService) -> None:
+        with service.db.write() as conn:
+            self.origins = [
+                structure.place_row(conn, service.actor, ref, self.parent_id, self.before)
+                for ref in self.rows
+            ]
+
+    def revert(self, service: RoadmapService) -> None:
+        with service.db.write() as conn:
+            for ref, placement in reversed(list(zip(self.rows, self.origins, strict=True))):
+                structure.unplace_row(conn, service.actor, ref, placement)
+
+
+@dataclass
 class PasteCommand:
     """A block of values over several measures (paste, fill down), plus new rows when the block
     reaches past the last row: one transaction, one undo step."""
@@ -262,6 +297,7 @@ Command = (
     | InsertMeasureCommand
     | DeleteMeasuresCommand
     | MoveMeasureCommand
+    | MoveRowsCommand
     | PasteCommand
     | EditSectionCommand
     | InsertSectionCommand

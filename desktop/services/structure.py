@@ -386,3 +386,93 @@ def restore_section(database: Database, actor: Actor, snapshot: dict[str, Any]) 
             for school_id in row.get("_schools", []):
                 conn.execute(insert(MeasureSchool).values(measure_id=row["id"], school_id=school_id))
         _log(conn, actor, root["roadmap_id"], root["id"], "restore", root["title"][:200], entity="section")
+
+
+RowRef = tuple[str, int]  # ("measure" | "section", id)
+
+
+def _is_within(conn: Connection, section_id: int | None, ancestor: int) -> bool:
+    while section_id is not None:
+        if section_id == ancestor:
+            return True
+        section_id = conn.execute(select(Section.parent_id).where(Section.id == section_id)).scalar_one()
+    return False
+
+
+_PARKED = -(10**9)
+Placement = tuple[int | None, int, int | None, int]  # old parent, old position, new parent, new position
+
+
+def _set_place(conn: Connection, ref: RowRef, parent_id: int | None, position: int) -> None:
+    kind, ident = ref
+    if kind == "measure":
+        conn.execute(
+            update(Measure).where(Measure.id == ident).values(section_id=parent_id, position=position)
+        )
+    else:
+        conn.execute(
+            update(Section)
+            .where(Section.id == ident)
+            .values(parent_id=parent_id, position=position, version=Section.version + 1)
+        )
+
+
+def _park(conn: Connection, ref: RowRef) -> None:
+    """Take the row out of its parent's position sequence while the others shift."""
+    table = Measure if ref[0] == "measure" else Section
+    conn.execute(update(table).where(table.id == ref[1]).values(position=_PARKED))
+
+
+def place_row(
+    conn: Connection, actor: Actor, ref: RowRef, parent_id: int | None, before: RowRef | None = None
+) -> Placement:
+    """Put a measure or a section (with all inside it) under ``parent_id`` just before the row
+    ``before`` (at the end when None), inside the caller's transaction.
+
+    Rows after the new place move one position down; the old place is left as a gap (order is
+    all that matters), so ``unplace_row`` with the returned placement undoes it exactly.
+    """
+    kind, ident = ref
+    if kind == "measure":
+        me = _measure_place(conn, ident)
+        roadmap_id, old_parent, old_position = me.roadmap_id, me.section_id, me.position
+    else:
+        place = _section_place(conn, ident)
+        roadmap_id, old_parent, old_position = place.roadmap_id, place.parent_id, place.position
+    if parent_id is not None and _section_place(conn, parent_id).roadmap_id != roadmap_id:
+        raise ValidationError("Строку можно переместить только внутри той же дорожной карты.")
+    if kind == "section":
+        if parent_id is not None and _is_within(conn, parent_id, ident):
+            raise ValidationError("Раздел нельзя переместить внутрь него самого.")
+        if _depth_of(conn, parent_id) + _subtree_height(conn, ident) > MAX_SECTION_DEPTH:
+            raise ValidationError(f"Разделы вкладываются не глубже {MAX_SECTION_DEPTH} уровней.")
+    others = [(k, i, p) for k, i, p in _siblings(conn, roadmap_id, parent_id) if (k, i) != ref]
+    anchor = next((p for k, i, p in others if (k, i) == before), None) if before != ref else None
+    if anchor is None:
+        position = max((p for _, _, p in others), default=0) + 1
+    else:
+        position = anchor
+        _park(conn, ref)
+        _shift(conn, roadmap_id, parent_id, position, 1)
+    _set_place(conn, ref, parent_id, position)
+    _log(conn, actor, roadmap_id, ident, "move", f"раздел {parent_id or '—'}, место {position}", entity=kind)
+    return old_parent, old_position, parent_id, position
+
+
+def unplace_row(conn: Connection, actor: Actor, ref: RowRef, placement: Placement) -> None:
+    """Undo ``place_row``: the rows it moved down move back up and the row returns to its place."""
+    old_parent, old_position, parent_id, position = placement
+    kind, ident = ref
+    me = _measure_place(conn, ident) if kind == "measure" else _section_place(conn, ident)
+    _park(conn, ref)
+    _shift(conn, me.roadmap_id, parent_id, position + 1, -1)
+    _set_place(conn, ref, old_parent, old_position)
+    _log(
+        conn,
+        actor,
+        me.roadmap_id,
+        ident,
+        "move",
+        f"раздел {old_parent or '—'}, место {old_position}",
+        entity=kind,
+    )
