@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableView,
     QTabWidget,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +38,7 @@ from desktop.services.commands import (
     Command,
     DeleteMeasuresCommand,
     DeleteSectionCommand,
+    EditDocumentCommand,
     EditMeasureCommand,
     EditSectionCommand,
     IndentSectionCommand,
@@ -48,6 +48,7 @@ from desktop.services.commands import (
     MoveRowsCommand,
     PasteCommand,
 )
+from desktop.services.document import changed_parts, read_document
 from desktop.services.dto import MeasureRow, RoadmapTree
 from desktop.services.filtering import kept_ids
 from desktop.services.roadmap import RoadmapService
@@ -59,6 +60,7 @@ from models.domain.errors import DomainError
 from models.domain.status import STATUS_LABELS
 from models.domain.tracking import is_overdue
 from ui import clipboard
+from ui.document_editor import DocumentEditor
 from ui.filter_bar import FilterBar
 from ui.grid_view import GridView
 from ui.history_panel import HistoryPanel
@@ -72,42 +74,19 @@ from ui.undo import ServiceUndoCommand
 APP_TITLE = "Дорожные карты"
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br>")
-
-
-def describe(tree: RoadmapTree) -> str:
-    """The roadmap's document parts as simple HTML (all user text escaped)."""
-    header = tree.header
-    parts = [f"<h2>{_escape(header.title)}</h2>"]
-    if header.organization:
-        parts.append(f"<p><b>Организация:</b> {_escape(header.organization)}</p>")
-    parts.append(f"<p><b>Период:</b> {header.period_start:%d.%m.%Y} – {header.period_end:%d.%m.%Y}</p>")
-    if header.order is not None:
-        order = header.order
-        when = f" от {order.date:%d.%m.%Y}" if order.date else ""
-        parts.append(
-            f"<p><b>Приказ</b>{when} № {_escape(order.number)}"
-            f"{', ' + _escape(order.signer) if order.signer else ''}</p>"
-        )
-    if header.goal:
-        parts.append(f"<p><b>Цель:</b> {_escape(header.goal)}</p>")
+def execution_summary(tree: RoadmapTree) -> str:
+    """One line on the document tab: how big the roadmap is and how its execution goes."""
     measures = tree.measures_in_order()
-    parts.append(f"<p><b>Разделов:</b> {len(tree.sections)}, <b>мероприятий:</b> {len(measures)}</p>")
     counts = Counter(m.status for m in measures)
+    period = tree.header.period
     overdue = sum(
-        is_overdue(m.status, read_deadline(m.deadline_text, header.period).windows, date.today())
-        for m in measures
+        is_overdue(m.status, read_deadline(m.deadline_text, period).windows, date.today()) for m in measures
     )
     statuses = ", ".join(f"{label}: {counts[code]}" for code, label in STATUS_LABELS.items() if counts[code])
+    text = f"<b>Разделов:</b> {len(tree.sections)}, <b>мероприятий:</b> {len(measures)}"
     if statuses:
-        parts.append(f"<p><b>Исполнение:</b> {statuses}; <b>просрочено:</b> {overdue}</p>")
-    if tree.schools:
-        items = "".join(
-            f"<li>{_escape(s.name)}{' (наставник)' if s.is_mentor else ''}</li>" for s in tree.schools
-        )
-        parts.append(f"<p><b>Школы:</b></p><ul>{items}</ul>")
-    return "".join(parts)
+        text += f". <b>Исполнение:</b> {statuses}; <b>просрочено:</b> {overdue}"
+    return text + ". Изменения сохраняются сразу, при выходе из поля; отмена — Ctrl+Z."
 
 
 class MainWindow(QMainWindow):
@@ -136,8 +115,8 @@ class MainWindow(QMainWindow):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in (1, 2, 3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        self.details = QTextBrowser()
-        self.details.setOpenLinks(False)
+        self.document_editor = DocumentEditor()
+        self.document_editor.changed.connect(self.edit_document)
         self.undo_stack = QUndoStack(self)
         self.grid_model = RoadmapTreeModel(self)
         self.grid_model.edit_requested = self.execute
@@ -155,7 +134,7 @@ class MainWindow(QMainWindow):
         grid_layout.addWidget(self.grid)
         self.tabs = QTabWidget()
         self.tabs.addTab(grid_page, "Мероприятия")
-        self.tabs.addTab(self.details, "Документ")
+        self.tabs.addTab(self.document_editor, "Документ")
         self.current_roadmap: int | None = None
         self._filtered = False  # some rows are hidden by the filter
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -269,6 +248,8 @@ class MainWindow(QMainWindow):
             result = command.apply(self.service)
         except DomainError as error:
             QMessageBox.warning(self, APP_TITLE, error.message)
+            if isinstance(command, EditDocumentCommand):
+                self.document_editor.forget()  # show every field as stored, the refused value too
             self.reload_grid()
             return
         self._show_result(result, command)
@@ -474,6 +455,9 @@ class MainWindow(QMainWindow):
         if self.session is not None:
             self.session.acknowledge_own_commit()
         self.mark_saved()
+        if isinstance(command, EditDocumentCommand):
+            self.refresh()  # the title and period in the list, the numbers in the grid
+            return
         if isinstance(result, MeasureRow):
             self.grid_model.replace_measure(result)
             self.update_history()
@@ -660,6 +644,13 @@ class MainWindow(QMainWindow):
         if answer == QMessageBox.StandardButton.Yes:
             self.execute(DeleteMeasuresCommand(ids))
 
+    def edit_document(self, state: dict[str, object]) -> None:
+        """A field of the document tab was changed: save it as one undoable step."""
+        before = self.document_editor.state
+        if before is None or not changed_parts(before, state):
+            return
+        self.execute(EditDocumentCommand.for_state(before, state))
+
     def move_measure(self, step: int) -> None:
         measure = self.grid_model.measure_at(self.grid.currentIndex())
         if measure is not None:
@@ -674,6 +665,10 @@ class MainWindow(QMainWindow):
         """Show the selected roadmap as stored now."""
         tree = self.service.load(self.current_roadmap) if self.current_roadmap is not None else None
         self.grid_model.set_tree(tree)
+        self.document_editor.set_state(
+            read_document(self.service.db, tree.header.id) if tree else None,
+            execution_summary(tree) if tree else "",
+        )
         self._filtered = False  # a new model shows every row; apply_filter hides again if needed
         self.filter_bar.set_schools(tree.schools if tree else ())
         self.grid.expandAll()
@@ -734,13 +729,13 @@ class MainWindow(QMainWindow):
     def _on_selection(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
         rows = selected.indexes()
         if not rows:
-            self.details.clear()
+            self.current_roadmap = None
+            self.reload_grid()
             return
         summary = self.list_model.summary(rows[0].row())
         if summary.id != self.current_roadmap:
             self.undo_stack.clear()
         self.current_roadmap = summary.id
-        self.details.setHtml(describe(self.service.load(summary.id)))
         self.reload_grid()
 
     def _restore_state(self) -> None:

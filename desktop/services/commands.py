@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from desktop.services import structure
+from desktop.services import document, structure
 from desktop.services.dto import MeasureRow
 from desktop.services.roadmap import EDITABLE_FIELDS, RoadmapService, normalise_value
 
@@ -292,6 +292,42 @@ class DeleteSectionCommand:
         structure.restore_section(service.db, service.actor, self.snapshot)
 
 
+@dataclass
+class EditDocumentCommand:
+    """Change the roadmap's document parts; undo writes the whole state before back.
+
+    After the first write ``after`` is read back from the file, so a redo gives new schools the
+    same ids (and links) as the first time.
+    """
+
+    roadmap_id: int
+    expected_version: int
+    before: dict[str, object]
+    after: dict[str, object]
+    measure_id: None = None
+
+    @classmethod
+    def for_state(cls, before: dict[str, object], after: dict[str, object]) -> EditDocumentCommand:
+        return cls(int(before["roadmap_id"]), int(before["version"]), before, after)  # type: ignore[call-overload]
+
+    @property
+    def label(self) -> str:
+        parts = document.changed_parts(self.before, self.after)
+        names = dict.fromkeys(document.FIELD_LABELS.get(p, p) for p in parts)
+        return "Изменение документа: " + (", ".join(names) or "без изменений")
+
+    def apply(self, service: RoadmapService) -> None:
+        self.expected_version = document.save_document(
+            service.db, service.actor, self.roadmap_id, self.expected_version, self.after
+        )
+        self.after = {**document.read_document(service.db, self.roadmap_id), "roadmap_id": self.roadmap_id}
+
+    def revert(self, service: RoadmapService) -> None:
+        self.expected_version = document.save_document(
+            service.db, service.actor, self.roadmap_id, self.expected_version, self.before
+        )
+
+
 Command = (
     EditMeasureCommand
     | InsertMeasureCommand
@@ -303,4 +339,5 @@ Command = (
     | InsertSectionCommand
     | IndentSectionCommand
     | DeleteSectionCommand
+    | EditDocumentCommand
 )

@@ -1,0 +1,319 @@
+"""The roadmap's document parts (title, period, numbering, goal, tasks, approval mark, order,
+schools): read as one plain snapshot and saved as one version-checked transaction.
+
+A snapshot is a plain dict (dates as ``date``, lists as lists), so an undo step can keep the
+state before and after an edit and write either back: schools keep their ids and the measures
+they are linked to, so a deleted school comes back with its links.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from desktop.services.roadmap import Actor
+from models.domain.errors import NotFoundError, StaleEditError, ValidationError
+from models.domain.numbering import NUMBERING_STYLES, SUBSECTION_STYLES
+from models.entities import ApprovalOrder, ChangeLogEntry, Measure, MeasureSchool, Roadmap, School
+from models.storage.database import Database
+
+HEADER_FIELDS = (
+    "title",
+    "organization",
+    "period_start",
+    "period_end",
+    "numbering",
+    "subsection_numbering",
+    "goal",
+    "tasks",
+    "approval_kind",
+    "approval_lines",
+)
+ORDER_FIELDS = (
+    "issuer",
+    "number",
+    "number_text",
+    "date",
+    "date_text",
+    "place",
+    "title",
+    "preamble",
+    "directive",
+    "clauses",
+    "signer",
+    "signer_position",
+)
+SCHOOL_FIELDS = ("name", "is_shnor", "is_sssu", "is_mentor", "risk_profiles")
+APPROVAL_KINDS = (None, "stamp", "appendix")
+FIELD_LABELS = {
+    "title": "название",
+    "organization": "организация",
+    "period_start": "начало периода",
+    "period_end": "конец периода",
+    "numbering": "нумерация",
+    "subsection_numbering": "нумерация подразделов",
+    "goal": "цель",
+    "tasks": "задачи",
+    "approval_kind": "гриф утверждения",
+    "approval_lines": "гриф утверждения",
+    "order": "приказ",
+    "schools": "школы",
+}
+
+Snapshot = dict[str, Any]
+
+
+def read_document(database: Database, roadmap_id: int) -> Snapshot:
+    """The document parts as stored now, with the roadmap's version."""
+    with database.read() as conn:
+        roadmap = conn.execute(select(Roadmap.__table__).where(Roadmap.id == roadmap_id)).mappings().first()
+        if roadmap is None:
+            raise NotFoundError(f"Дорожная карта № {roadmap_id} не найдена в файле.")
+        order = (
+            conn.execute(select(ApprovalOrder.__table__).where(ApprovalOrder.roadmap_id == roadmap_id))
+            .mappings()
+            .first()
+        )
+        schools = (
+            conn.execute(
+                select(School.__table__).where(School.roadmap_id == roadmap_id).order_by(School.position)
+            )
+            .mappings()
+            .all()
+        )
+        links = conn.execute(
+            select(MeasureSchool.school_id, MeasureSchool.measure_id)
+            .join(School, School.id == MeasureSchool.school_id)
+            .where(School.roadmap_id == roadmap_id)
+            .order_by(MeasureSchool.measure_id)
+        ).all()
+    linked: dict[int, list[int]] = {}
+    for school_id, measure_id in links:
+        linked.setdefault(school_id, []).append(measure_id)
+    state: Snapshot = {name: roadmap[name] for name in HEADER_FIELDS}
+    state["tasks"] = list(state["tasks"] or [])
+    state["approval_lines"] = list(state["approval_lines"] or [])
+    state["version"] = roadmap["version"]
+    state["roadmap_id"] = roadmap_id
+    state["order"] = None
+    if order is not None:
+        state["order"] = {name: order[name] for name in ORDER_FIELDS}
+        state["order"]["clauses"] = list(order["clauses"] or [])
+    state["schools"] = [
+        {
+            "id": s["id"],
+            **{name: s[name] for name in SCHOOL_FIELDS},
+            "risk_profiles": list(s["risk_profiles"] or []),
+            "measure_ids": linked.get(s["id"], []),
+        }
+        for s in schools
+    ]
+    return state
+
+
+def comparable(state: Mapping[str, Any]) -> Snapshot:
+    """The parts a user edits, without the version and the links (for "did anything change")."""
+    out = {name: state.get(name) for name in HEADER_FIELDS}
+    out["order"] = dict(state["order"]) if state.get("order") else None
+    out["schools"] = [
+        {"id": s.get("id"), **{name: s.get(name) for name in SCHOOL_FIELDS}}
+        for s in state.get("schools") or []
+    ]
+    return out
+
+
+def changed_parts(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
+    """Names of the parts that differ (HEADER_FIELDS, "order", "schools")."""
+    old, new = comparable(before), comparable(after)
+    return [name for name in (*HEADER_FIELDS, "order", "schools") if old[name] != new[name]]
+
+
+def _text(value: object, what: str) -> str:
+    text = "" if value is None else str(value)
+    if "\x00" in text:
+        raise ValidationError(f"Поле «{what}» содержит недопустимый символ (NUL). Удалите его и повторите.")
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _lines(values: object, what: str) -> list[str]:
+    return [t for t in (_text(v, what) for v in values or []) if t]  # type: ignore[attr-defined]
+
+
+def validate(state: Mapping[str, Any]) -> Snapshot:
+    """A clean copy of the state, or ValidationError with a Russian message saying what to fix."""
+    clean: Snapshot = {}
+    clean["title"] = _text(state.get("title"), "Название")
+    if not clean["title"]:
+        raise ValidationError("Название дорожной карты не может быть пустым.")
+    clean["organization"] = _text(state.get("organization"), "Организация")
+    start, end = state.get("period_start"), state.get("period_end")
+    if not isinstance(start, date) or not isinstance(end, date):
+        raise ValidationError("Укажите начало и конец периода дорожной карты.")
+    if start > end:
+        raise ValidationError(
+            f"Начало периода ({start:%d.%m.%Y}) позже его конца ({end:%d.%m.%Y}). Исправьте одну из дат."
+        )
+    clean["period_start"], clean["period_end"] = start, end
+    if state.get("numbering") not in NUMBERING_STYLES:
+        raise ValidationError("Неизвестный способ нумерации.")
+    if state.get("subsection_numbering") not in SUBSECTION_STYLES:
+        raise ValidationError("Неизвестный способ нумерации подразделов.")
+    clean["numbering"], clean["subsection_numbering"] = state["numbering"], state["subsection_numbering"]
+    clean["goal"] = _text(state.get("goal"), "Цель")
+    clean["tasks"] = _lines(state.get("tasks"), "Задачи")
+    if state.get("approval_kind") not in APPROVAL_KINDS:
+        raise ValidationError("Неизвестный вид грифа утверждения.")
+    clean["approval_kind"] = state.get("approval_kind")
+    clean["approval_lines"] = _lines(state.get("approval_lines"), "Гриф утверждения")
+    order = state.get("order")
+    clean["order"] = None
+    if order:
+        clean["order"] = {
+            name: _text(order.get(name), "Приказ") for name in ORDER_FIELDS if name not in ("date", "clauses")
+        }
+        when = order.get("date")
+        if when is not None and not isinstance(when, date):
+            raise ValidationError("Дата приказа указана неверно: введите её как 31.12.2024.")
+        clean["order"]["date"] = when
+        clean["order"]["clauses"] = _lines(order.get("clauses"), "Пункты приказа")
+        for optional in ("place", "title"):
+            clean["order"][optional] = clean["order"][optional] or None
+    names: set[str] = set()
+    clean["schools"] = []
+    for school in state.get("schools") or []:
+        name = _text(school.get("name"), "Школа")
+        if not name:
+            raise ValidationError("У школы должно быть название: введите его или удалите строку.")
+        if name.casefold() in names:
+            raise ValidationError(f"Школа «{name}» указана дважды. Оставьте одну строку.")
+        names.add(name.casefold())
+        entry = {"id": school.get("id"), "name": name}
+        entry.update({flag: bool(school.get(flag)) for flag in ("is_shnor", "is_sssu", "is_mentor")})
+        entry["risk_profiles"] = _lines(school.get("risk_profiles"), "Профили рисков")
+        if "measure_ids" in school:
+            entry["measure_ids"] = [int(m) for m in school["measure_ids"]]
+        clean["schools"].append(entry)
+    return clean
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return "" if value is None else str(value)
+
+
+def save_document(
+    database: Database, actor: Actor, roadmap_id: int, seen_version: int, state: Mapping[str, Any]
+) -> int:
+    """Write the document parts in one transaction if nobody saved since ``seen_version``;
+    returns the new version. Schools without an id are added, those missing are deleted (their
+    links with them), and ``measure_ids`` when given set a school's links exactly."""
+    clean = validate(state)
+    with database.write() as conn:
+        current = conn.execute(
+            select(Roadmap.version, *(getattr(Roadmap, n) for n in HEADER_FIELDS)).where(
+                Roadmap.id == roadmap_id
+            )
+        ).one_or_none()
+        if current is None:
+            raise NotFoundError("Дорожная карта не найдена: возможно, её удалили. Список обновлён.")
+        header = {name: clean[name] for name in HEADER_FIELDS}
+        updated = conn.execute(
+            update(Roadmap)
+            .where(Roadmap.id == roadmap_id, Roadmap.version == seen_version)
+            .values(**header, version=seen_version + 1, updated_at=datetime.now().replace(microsecond=0))
+        )
+        if updated.rowcount != 1:
+            raise StaleEditError(
+                "Документ дорожной карты уже изменён другим пользователем. Ваше изменение не сохранено: "
+                "данные обновлены, внесите изменение ещё раз."
+            )
+        log = _Log(conn, actor, roadmap_id)
+        for name in HEADER_FIELDS:
+            old = getattr(current, name)
+            if (list(old or []) if name in ("tasks", "approval_lines") else old) != clean[name]:
+                log.add(name, _shown(old), _shown(clean[name]))
+        _save_order(conn, roadmap_id, clean["order"], log)
+        _save_schools(conn, roadmap_id, clean["schools"], log)
+    return seen_version + 1
+
+
+class _Log:
+    def __init__(self, conn: Connection, actor: Actor, roadmap_id: int) -> None:
+        self.conn, self.actor, self.roadmap_id = conn, actor, roadmap_id
+
+    def add(self, field: str, old: str | None, new: str | None) -> None:
+        self.conn.execute(
+            insert(ChangeLogEntry).values(
+                at=datetime.now().replace(microsecond=0),
+                user=self.actor.user,
+                computer=self.actor.computer,
+                roadmap_id=self.roadmap_id,
+                entity="roadmap",
+                entity_id=self.roadmap_id,
+                field=field,
+                old=old,
+                new=new,
+            )
+        )
+
+
+def _save_order(conn: Connection, roadmap_id: int, order: dict[str, Any] | None, log: _Log) -> None:
+    stored = (
+        conn.execute(select(ApprovalOrder.__table__).where(ApprovalOrder.roadmap_id == roadmap_id))
+        .mappings()
+        .first()
+    )
+    old = None if stored is None else {name: stored[name] for name in ORDER_FIELDS}
+    if old is not None:
+        old["clauses"] = list(old["clauses"] or [])
+    if old == order:
+        return
+    if order is None:
+        conn.execute(delete(ApprovalOrder).where(ApprovalOrder.roadmap_id == roadmap_id))
+    elif stored is None:
+        conn.execute(insert(ApprovalOrder).values(roadmap_id=roadmap_id, **order))
+    else:
+        conn.execute(update(ApprovalOrder).where(ApprovalOrder.roadmap_id == roadmap_id).values(**order))
+    log.add("order", _shown(old), _shown(order))
+
+
+def _save_schools(conn: Connection, roadmap_id: int, schools: list[dict[str, Any]], log: _Log) -> None:
+    stored = {
+        row["id"]: row
+        for row in conn.execute(select(School.__table__).where(School.roadmap_id == roadmap_id)).mappings()
+    }
+    kept = {s["id"] for s in schools if s.get("id") in stored}
+    for school_id in set(stored) - kept:
+        conn.execute(delete(MeasureSchool).where(MeasureSchool.school_id == school_id))
+        conn.execute(delete(School).where(School.id == school_id))
+        log.add("schools", stored[school_id]["name"], None)
+    measures = set(conn.scalars(select(Measure.id).where(Measure.roadmap_id == roadmap_id)))
+    for position, school in enumerate(schools, start=1):
+        values = {name: school[name] for name in SCHOOL_FIELDS}
+        school_id = school.get("id")
+        if school_id in stored:
+            row = stored[school_id]
+            if any(row[n] != values[n] for n in SCHOOL_FIELDS) or row["position"] != position:
+                conn.execute(update(School).where(School.id == school_id).values(**values, position=position))
+                if any(row[n] != values[n] for n in SCHOOL_FIELDS):
+                    log.add("schools", _shown({n: row[n] for n in SCHOOL_FIELDS}), _shown(values))
+        else:
+            extra = {} if school_id is None else {"id": school_id}  # a deleted school put back
+            school_id = conn.execute(
+                insert(School)
+                .values(roadmap_id=roadmap_id, position=position, **values, **extra)
+                .returning(School.id)
+            ).scalar_one()
+            log.add("schools", None, values["name"])
+        if "measure_ids" in school:
+            conn.execute(delete(MeasureSchool).where(MeasureSchool.school_id == school_id))
+            for measure_id in school["measure_ids"]:
+                if measure_id in measures:
+                    conn.execute(insert(MeasureSchool).values(measure_id=measure_id, school_id=school_id))
