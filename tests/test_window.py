@@ -21,6 +21,7 @@ def test_window_lists_roadmaps_and_describes_the_selected(qtbot: QtBot, demo_db:
     assert model.rowCount() == 3
     assert model.index(0, 2).data().endswith("из 37")
     window.list_view.selectRow(2)
+    window.tabs.setCurrentIndex(1)
     editor = window.document_editor
     assert "Нязепетровск" in editor.title_edit.toPlainText()
     assert editor.state is not None and editor.state["order"]["signer"] == "Д.А. Галанов"

@@ -135,6 +135,15 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.addTab(grid_page, "Мероприятия")
         self.tabs.addTab(self.document_editor, "Документ")
+        for title, text in (
+            ("Календарь", "Календарь мероприятий по месяцам и неделям появится в следующем обновлении."),
+            ("Отчёт", "Отчёт об исполнении дорожной карты появится в следующем обновлении."),
+        ):
+            placeholder = QLabel(text)
+            placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            placeholder.setEnabled(False)
+            self.tabs.addTab(placeholder, title)
+        self.tabs.currentChanged.connect(lambda _index: self._show_document())
         self.current_roadmap: int | None = None
         self._filtered = False  # some rows are hidden by the filter
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -665,15 +674,23 @@ class MainWindow(QMainWindow):
         """Show the selected roadmap as stored now."""
         tree = self.service.load(self.current_roadmap) if self.current_roadmap is not None else None
         self.grid_model.set_tree(tree)
-        self.document_editor.set_state(
-            read_document(self.service.db, tree.header.id) if tree else None,
-            execution_summary(tree) if tree else "",
-        )
+        self._show_document()
         self._filtered = False  # a new model shows every row; apply_filter hides again if needed
         self.filter_bar.set_schools(tree.schools if tree else ())
         self.grid.expandAll()
         self._span_sections(QModelIndex())
         self.apply_filter()
+
+    def _show_document(self) -> None:
+        """Fill the document tab from the file, when it is the tab on screen (it costs a read and
+        a pass over every deadline: the grid opens first)."""
+        if self.tabs.currentWidget() is not self.document_editor:
+            return
+        tree = self.grid_model.tree
+        self.document_editor.set_state(
+            read_document(self.service.db, tree.header.id) if tree else None,
+            execution_summary(tree) if tree else "",
+        )
 
     def apply_filter(self) -> None:
         """Hide the measures the filter drops, and sections left with nothing to show."""
