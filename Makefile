@@ -4,8 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEB_PACKAGES := poppler-utils libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3
+# Benchmarks compare with LibreOffice and let it judge the Excel row heights.
+BENCH_DEB_PACKAGES := libreoffice-calc libreoffice-writer python3-uno
 
-.PHONY: install run test lint bench clean system-packages
+.PHONY: install run test lint bench clean system-packages bench-packages deb-install
 
 install: $(STAMP)
 
@@ -19,8 +21,14 @@ $(STAMP): pyproject.toml
 
 # Debian packages the tests and the window need; installed only when root and missing.
 system-packages:
+	@$(MAKE) -s deb-install PACKAGES="$(DEB_PACKAGES)"
+
+bench-packages:
+	@$(MAKE) -s deb-install PACKAGES="$(BENCH_DEB_PACKAGES)"
+
+deb-install:
 	@if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
-	  missing=""; for p in $(DEB_PACKAGES); do \
+	  missing=""; for p in $(PACKAGES); do \
 	    dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	  if [ -n "$$missing" ]; then echo "apt-get install:$$missing"; \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
@@ -36,7 +44,7 @@ lint: install
 test: install lint
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 
-bench: install
+bench: install bench-packages
 	QT_QPA_PLATFORM=offscreen $(PY) bench/run_all.py
 
 clean:

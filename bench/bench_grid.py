@@ -79,8 +79,24 @@ def main() -> None:
     shots = []
     for _ in range(3):
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "desktop", "shot", "--db", str(path), "--view", "grid", "--out",
-                        str(folder / "grid.png")], check=True, capture_output=True, cwd=ROOT, env=env)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "desktop",
+                "shot",
+                "--db",
+                str(path),
+                "--view",
+                "grid",
+                "--out",
+                str(folder / "grid.png"),
+            ],
+            check=True,
+            capture_output=True,
+            cwd=ROOT,
+            env=env,
+        )
         shots.append(time.perf_counter() - start)
 
     results = {
@@ -92,8 +108,13 @@ def main() -> None:
         "scroll_longest_step_ms": round(max(steps) * 1000, 1) if steps else None,
         "scroll_step_ms_median": round(statistics.median(steps) * 1000, 1) if steps else None,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        "budgets": {"open_grid_s": 0.5, "process_to_first_paint_s": 1.5, "edit_ms": 20, "scroll_step_ms": 50,
-                    "peak_rss_mb": 300},
+        "budgets": {
+            "open_grid_s": 0.5,
+            "process_to_first_paint_s": 1.5,
+            "edit_ms": 20,
+            "scroll_step_ms": 50,
+            "peak_rss_mb": 300,
+        },
     }
     service.db.close()
     out = HERE / "results" / "grid.json"

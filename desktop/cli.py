@@ -164,6 +164,24 @@ def cmd_set(args: argparse.Namespace) -> None:
     _emit({"measure": args.measure, "changed": changed, "version": version})
 
 
+def cmd_export(args: argparse.Namespace) -> None:
+    from desktop.exports import export_tree
+
+    kind, out = next((k, getattr(args, k)) for k in ("pdf", "xlsx", "ics") if getattr(args, k))
+    database = _open(args.db, read_only=True)
+    try:
+        tree = _service(database).load(args.roadmap)
+    finally:
+        database.close()
+    result = export_tree(tree, kind, Path(out), report=args.report)
+    data: dict[str, Any] = {"out": str(result.out)}
+    if result.pages is not None:
+        data["pages"] = result.pages
+    if result.events is not None:
+        data["events"] = result.events
+    _emit(data)
+
+
 def cmd_shot(args: argparse.Namespace) -> None:
     from desktop.app import render_shot
 
@@ -214,6 +232,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     setter.add_argument("assignments", nargs="+", metavar="ПОЛЕ=ЗНАЧЕНИЕ")
     setter.set_defaults(func=cmd_set)
+
+    export = sub.add_parser("export", help="выгрузить дорожную карту в PDF, Excel или календарь (.ics)")
+    export.add_argument("--db", required=True)
+    export.add_argument("--roadmap", type=int, required=True)
+    target = export.add_mutually_exclusive_group(required=True)
+    target.add_argument("--pdf", metavar="OUT")
+    target.add_argument("--xlsx", metavar="OUT")
+    target.add_argument("--ics", metavar="OUT")
+    export.add_argument("--report", action="store_true", help="отчёт об исполнении вместо плана")
+    export.set_defaults(func=cmd_export)
 
     shot = sub.add_parser("shot", help="снимок экрана окна программы")
     shot.add_argument("--db", required=True)

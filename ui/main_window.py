@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableView,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -61,6 +62,7 @@ from models.domain.status import STATUS_LABELS
 from models.domain.tracking import is_overdue
 from ui import clipboard
 from ui.document_editor import DocumentEditor
+from ui.export_actions import ExportActions
 from ui.filter_bar import FilterBar
 from ui.grid_view import GridView
 from ui.history_panel import HistoryPanel
@@ -249,6 +251,38 @@ class MainWindow(QMainWindow):
             action.triggered.connect(slot)
             rows_menu.addAction(action)
             self.grid.addAction(action)
+        self.exports = ExportActions(self, self._tree_for_export)
+        self.menuBar().addMenu(self.exports.menu)
+        self._build_toolbar(file_menu.actions(), undo, redo)
+
+    def _build_toolbar(self, file_actions: list[QAction], undo: QAction, redo: QAction) -> None:
+        """The everyday commands as words (users read them faster than unfamiliar icons)."""
+        toolbar = self.addToolBar("Панель инструментов")
+        toolbar.setObjectName("main_toolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for action in file_actions[1:3]:  # open, import
+            toolbar.addAction(action)
+        toolbar.addSeparator()
+        toolbar.addAction(undo)
+        toolbar.addAction(redo)
+        toolbar.addSeparator()
+        export_button = QToolButton()
+        export_button.setText("Экспорт")
+        export_button.setToolTip("PDF, Excel или календарь выбранной дорожной карты")
+        export_button.setMenu(self.exports.menu)
+        export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        toolbar.addWidget(export_button)
+
+    def _tree_for_export(self) -> RoadmapTree | None:
+        """The chosen roadmap as stored now (a colleague's saved edits included)."""
+        if self.current_roadmap is None:
+            return None
+        try:
+            return self.service.load(self.current_roadmap)
+        except DomainError as error:
+            QMessageBox.warning(self, APP_TITLE, error.message)
+            return None
 
     # ---- editing ---------------------------------------------------------------------------
     def execute(self, command: Command) -> None:
@@ -745,6 +779,7 @@ class MainWindow(QMainWindow):
 
     def _on_selection(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
         rows = selected.indexes()
+        self.exports.set_enabled(bool(rows))
         if not rows:
             self.current_roadmap = None
             self.reload_grid()

@@ -4,7 +4,7 @@ on the GUI thread and nothing can be changed behind a transaction's back."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Literal
 
 NodeKind = Literal["section", "measure"]
@@ -87,6 +87,7 @@ class RoadmapHeader:
     order: OrderInfo | None
     version: int
     settings: dict[str, Any] = field(default_factory=dict)
+    created_at: datetime | None = None  # with the id, tells this roadmap from others in other files
 
     @property
     def period(self) -> tuple[date, date]:

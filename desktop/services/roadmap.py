@@ -236,6 +236,7 @@ class RoadmapService:
             _order_info(order),
             roadmap.version,
             dict(roadmap.settings or {}),
+            roadmap.created_at,
         )
         school_rows = tuple(
             SchoolRow(s.id, s.name, s.is_shnor, s.is_sssu, s.is_mentor, tuple(s.risk_profiles or ()))

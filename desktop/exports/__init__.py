@@ -1,0 +1,85 @@
+"""Exports people send to the ministry: PDF (plan or execution report), Excel workbook, calendar.
+
+Every export is written to a temporary file beside the target and moved over it at the end, so a
+cancel, a full disk or a power cut never leaves a half-written file under the user's name.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop.exports.content import build_content, suggested_name
+from desktop.services.dto import RoadmapTree
+from models.domain.errors import DomainError
+
+__all__ = ["KINDS", "ExportResult", "export_tree", "suggested_name"]
+
+KINDS = ("pdf", "xlsx", "ics")
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    out: Path
+    pages: int | None = None  # PDF
+    events: int | None = None  # calendar
+
+
+def _write_error(out: Path, error: OSError) -> DomainError:
+    if isinstance(error, PermissionError):
+        return DomainError(
+            f"Нет доступа к файлу «{out}». Если он открыт в другой программе (Word, Excel, просмотр PDF), "
+            "закройте его и повторите, или сохраните под другим именем."
+        )
+    if error.errno == errno.ENOSPC:
+        return DomainError(f"На диске нет места для файла «{out.name}». Освободите место и повторите.")
+    if isinstance(error, FileNotFoundError | NotADirectoryError):
+        return DomainError(f"Папка «{out.parent}» не найдена. Выберите другую папку.")
+    return DomainError(f"Не удалось записать файл «{out}»: {error.strerror or error}.")
+
+
+def export_tree(
+    tree: RoadmapTree,
+    kind: str,
+    out: Path,
+    report: bool = False,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> ExportResult:
+    """Write the roadmap as ``kind`` ("pdf", "xlsx", "ics") to ``out``, all or nothing."""
+    if kind not in KINDS:
+        raise DomainError(f"Неизвестный вид экспорта «{kind}». Возможны: {', '.join(KINDS)}.")
+    out = Path(out)
+    if out.is_dir():
+        raise DomainError(f"«{out}» — это папка. Укажите имя файла.")
+    temporary = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    pages: int | None = None
+    events: int | None = None
+    try:
+        if kind == "pdf":
+            from desktop.exports.pdf import write_pdf
+
+            pages = write_pdf(build_content(tree, report), temporary, progress, cancel)
+        elif kind == "xlsx":
+            from desktop.exports.xlsx import write_xlsx
+
+            write_xlsx(build_content(tree, report), temporary, progress, cancel)
+        else:
+            from desktop.exports.ics import write_ics
+
+            events = write_ics(tree, temporary, progress, cancel)
+        with open(temporary, "rb+") as written:
+            os.fsync(written.fileno())
+        os.replace(temporary, out)
+    except OSError as error:
+        raise _write_error(out, error) from error
+    finally:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+    return ExportResult(out, pages, events)

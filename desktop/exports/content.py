@@ -1,0 +1,183 @@
+"""What an export shows, independent of the format: the columns, the rows in document order (section
+rows with their depth, measure rows with their cells), the report's summary and a file name.
+
+PDF and Excel read the same ``ExportContent``, so the two never disagree about what a roadmap says.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from desktop.services.dto import ChildRef, MeasureRow, RoadmapHeader, RoadmapTree
+from models.domain.deadlines import read_deadline
+from models.domain.status import CANCELLED, DONE, IN_PROGRESS, STATUS_LABELS
+from models.domain.tracking import is_overdue
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    weight: float  # share of the table's width
+    value: Callable[[MeasureRow], str]
+
+
+def _date(value: date | None) -> str:
+    return value.strftime("%d.%m.%Y") if value else ""
+
+
+PLAN_COLUMNS = (
+    Column("number", "№ п/п", 5.5, lambda m: m.number),
+    Column("title", "Наименование мероприятия", 30, lambda m: m.title),
+    Column("form", "Форма проведения", 10, lambda m: m.form),
+    Column("deadline", "Сроки", 11, lambda m: m.deadline_text),
+    Column("responsible", "Ответственные", 15, lambda m: m.responsible),
+    Column("result", "Ожидаемый результат", 18, lambda m: m.result),
+    Column("target_group", "Целевая группа", 10, lambda m: m.target_group),
+)
+REPORT_COLUMNS = (
+    Column("status", "Статус", 11, lambda m: STATUS_LABELS.get(m.status, m.status)),
+    Column("done_on", "Дата выполнения", 10, lambda m: _date(m.done_on)),
+    Column("note", "Отметка об исполнении", 15, lambda m: m.note),
+)
+OPTIONAL = {"form", "target_group"}  # shown only when some measure fills them
+
+
+@dataclass(frozen=True)
+class SectionLine:
+    depth: int  # 1 for a top-level section
+    text: str  # "2.1 Title"
+
+
+@dataclass(frozen=True)
+class MeasureLine:
+    measure: MeasureRow
+    cells: tuple[str, ...]
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class SummaryLine:
+    section: str
+    total: int
+    done: int
+    in_progress: int
+    overdue: int
+
+
+@dataclass
+class ExportContent:
+    tree: RoadmapTree
+    report: bool
+    columns: tuple[Column, ...]
+    today: date
+    lines: list[SectionLine | MeasureLine] = field(default_factory=list)
+    summary: list[SummaryLine] = field(default_factory=list)
+
+    @property
+    def measure_count(self) -> int:
+        return sum(isinstance(line, MeasureLine) for line in self.lines)
+
+
+def build_content(tree: RoadmapTree, report: bool = False, today: date | None = None) -> ExportContent:
+    """Columns and rows of the roadmap as its documents show them."""
+    today = today or date.today()
+    measures = tree.measures_in_order()
+    columns = tuple(
+        c for c in PLAN_COLUMNS if c.key not in OPTIONAL or any(c.value(m).strip() for m in measures)
+    )
+    if report:
+        columns += REPORT_COLUMNS
+    content = ExportContent(tree, report, columns, today)
+    period = tree.header.period
+    figures: dict[str, list[int]] = {}
+
+    def overdue(measure: MeasureRow) -> bool:
+        return is_overdue(measure.status, read_deadline(measure.deadline_text, period).windows, today)
+
+    def walk(children: tuple[ChildRef, ...], depth: int, top: str) -> None:
+        for kind, ident in children:
+            if kind == "measure":
+                measure = tree.measures[ident]
+                late = overdue(measure) if report else False
+                content.lines.append(MeasureLine(measure, tuple(c.value(measure) for c in columns), late))
+                counts = figures.setdefault(top, [0, 0, 0, 0])
+                if measure.status != CANCELLED:
+                    counts[0] += 1
+                    counts[1] += measure.status == DONE
+                    counts[2] += measure.status == IN_PROGRESS
+                    counts[3] += late
+            else:
+                section = tree.sections[ident]
+                text = f"{section.number} {section.title}".strip()
+                content.lines.append(SectionLine(depth, text))
+                walk(section.children, depth + 1, text if depth == 1 else top)
+
+    walk(tree.top, 1, "Без раздела")
+    content.summary = [SummaryLine(name, *counts) for name, counts in figures.items()]
+    return content
+
+
+def approval_lines(header: RoadmapHeader) -> list[str]:
+    """The approval mark as the document has it, or one made from its order (stamp or appendix)."""
+    order = header.order
+    if header.approval_lines:
+        return [line for line in header.approval_lines if line.strip()]
+    if header.approval_kind is None or order is None:
+        return []
+    when = order.date.strftime("%d.%m.%Y") if order.date else order.date_text
+    if header.approval_kind == "stamp":
+        return [
+            "УТВЕРЖДАЮ",
+            *([order.signer_position] if order.signer_position else []),
+            f"_____________ {order.signer}",
+            f"Приказ от {when} № {order.number}",
+        ]
+    return ["Приложение", "УТВЕРЖДЕНА", f"приказом от {when} № {order.number}"]
+
+
+def document_title(content: ExportContent) -> str:
+    title = content.tree.header.title.strip()
+    return f"Отчёт об исполнении: {title}" if content.report else title
+
+
+def period_line(header: RoadmapHeader) -> str:
+    return f"Период: {header.period_start:%d.%m.%Y} – {header.period_end:%d.%m.%Y}"
+
+
+_DISTRICT = re.compile(r"([А-ЯЁ][а-яё-]+(?:ого|ий|ый|ой|ского)?)\s+(муниципальн\w+\s+)?(район|округ)\w*")
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+def suggested_name(tree: RoadmapTree, extension: str, report: bool = False) -> str:
+    """A Russian file name people recognise: «Дорожная карта 2023-2024 — Мокшанский район.pdf»."""
+    header = tree.header
+    years = str(header.period_start.year)
+    if header.period_end.year != header.period_start.year:
+        years += f"-{header.period_end.year}"
+    kind = "Отчёт об исполнении дорожной карты" if report else "Дорожная карта"
+    place = ""
+    for written in (header.title, header.organization, header.order.issuer if header.order else ""):
+        found = _DISTRICT.search(written)
+        if found:
+            place = _district(found.group(1), found.group(3))
+            break
+    else:
+        place = header.organization
+    name = f"{kind} {years}" + (f" — {place}" if place else "")
+    name = _UNSAFE.sub(" ", name)
+    name = re.sub(r"\s+", " ", name).strip(" .")[:120]
+    return f"{name}.{extension}"
+
+
+def _district(adjective: str, noun: str) -> str:
+    """«Мокшанского района» -> «Мокшанский район» (the genitive of a title back to the name)."""
+    word = adjective
+    for ending, nominative in (("ского", "ский"), ("цкого", "цкий"), ("ого", "ый"), ("его", "ий")):
+        if word.endswith(ending):
+            word = word[: -len(ending)] + nominative
+            break
+    return f"{word} {noun}"

@@ -1,0 +1,96 @@
+"""The roadmap as a calendar file (RFC 5545) for Outlook, Thunderbird and Яндекс Календарь.
+
+One all-day event per window of every measure ("ежемесячно" gives one a month). The icalendar
+package does the escaping and line folding the standard asks for. UIDs are stable: the same measure
+and window give the same UID in every export, so importing a newer file updates events instead of
+doubling them.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from icalendar import Calendar, Event
+
+from desktop.services.dto import MeasureRow, RoadmapTree
+from desktop.services.writer import CancelledError
+from models.domain.deadlines import read_deadline
+from models.domain.status import STATUS_LABELS
+
+Progress = Callable[[int, int, str], None]
+PRODUCT = "-//Дорожные карты//RU"
+UID_DOMAIN = "dorozhnye-karty.local"
+STEP = 500
+
+
+def measure_uid(tree: RoadmapTree, measure: MeasureRow, start: date) -> str:
+    """Stable across exports; the roadmap's creation time tells it from roadmap N of another file."""
+    header = tree.header
+    born = f"-{header.created_at:%Y%m%d%H%M%S}" if header.created_at else ""
+    return f"roadmap-{header.id}{born}-measure-{measure.id}-{start:%Y%m%d}@{UID_DOMAIN}"
+
+
+def _description(tree: RoadmapTree, measure: MeasureRow) -> str:
+    names = {school.id: school.name for school in tree.schools}
+    parts = [
+        ("Мероприятие", measure.title),
+        ("Сроки", measure.deadline_text),
+        ("Форма проведения", measure.form),
+        ("Ответственные", measure.responsible),
+        ("Ожидаемый результат", measure.result),
+        ("Целевая группа", measure.target_group),
+        ("Школы", "; ".join(names[i] for i in measure.school_ids if i in names)),
+        ("Статус", STATUS_LABELS.get(measure.status, measure.status)),
+        ("Дорожная карта", tree.header.title),
+    ]
+    return "\n".join(f"{label}: {value.strip()}" for label, value in parts if value.strip())
+
+
+def build_calendar(
+    tree: RoadmapTree,
+    now: datetime | None = None,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> Calendar:
+    stamp = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    calendar = Calendar()
+    calendar.add("prodid", PRODUCT)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", tree.header.title.strip() or "Дорожная карта")
+    measures = tree.measures_in_order()
+    for done, measure in enumerate(measures, start=1):
+        if done % STEP == 0:
+            if cancel is not None and cancel.is_set():
+                raise CancelledError("Экспорт отменён.")
+            if progress is not None:
+                progress(done, len(measures), "Запись календаря")
+        summary = " ".join(f"{measure.number} {measure.title}".split())
+        description = _description(tree, measure)
+        for start, end in read_deadline(measure.deadline_text, tree.header.period).windows:
+            event = Event()
+            event.add("uid", measure_uid(tree, measure, start))
+            event.add("dtstamp", stamp)
+            event.add("dtstart", start)
+            event.add("dtend", end + timedelta(days=1))  # DTEND of an all-day event is exclusive
+            event.add("summary", summary[:250])
+            event.add("description", description)
+            event.add("transp", "TRANSPARENT")  # a measure's window does not make people busy
+            calendar.add_component(event)
+    return calendar
+
+
+def write_ics(
+    tree: RoadmapTree,
+    out: Path,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> int:
+    """Write the calendar to ``out``; the number of events."""
+    calendar = build_calendar(tree, progress=progress, cancel=cancel)
+    out.write_bytes(calendar.to_ical())
+    return len(calendar.subcomponents)

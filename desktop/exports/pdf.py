@@ -1,0 +1,443 @@
+"""The roadmap as an order-style PDF (ГОСТ Р 7.0.97-2016): the approving order on a portrait page,
+then the roadmap on landscape pages with its table header on every page.
+
+Why it is built this way:
+- The table is many small tables (one per section, cut every ``CHUNK`` rows) with equal column
+  widths, so they read as one table; the header on later pages is drawn by the page template.
+  One long table with spanning section rows costs quadratic time at page breaks (38 s at 5,000
+  measures); small tables keep the cost linear.
+- Every piece of user text is escaped before it reaches a Paragraph, and reportlab may fetch no
+  URL or file named in markup (``trustedSchemes`` is emptied): a measure reading ``<img src=…>``
+  prints as written.
+- The font is shipped (Liberation Serif, OFL) and embedded: the PDF looks the same everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab import rl_config
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from desktop.exports.content import (
+    ExportContent,
+    MeasureLine,
+    SectionLine,
+    approval_lines,
+    document_title,
+    period_line,
+)
+from desktop.services.dto import OrderInfo, RoadmapHeader
+from desktop.services.writer import CancelledError
+
+rl_config.trustedSchemes = []  # markup in a document can never make reportlab open a file or URL
+rl_config.trustedHosts = []
+
+FONT_DIR = Path(__file__).resolve().parents[2] / "resources" / "fonts"
+SERIF, SERIF_BOLD, SERIF_ITALIC = "RoadmapSerif", "RoadmapSerif-Bold", "RoadmapSerif-Italic"
+SERIF_CELLS = ("FONTNAME", (0, 0), (-1, -1), SERIF)  # every table: even an empty cell sets a font
+CHUNK = 40  # rows per small table
+MONTHS = (
+    "января", "февраля", "марта", "апреля", "мая", "июня",
+    "июля", "августа", "сентября", "октября", "ноября", "декабря",
+)  # fmt: skip
+
+PORTRAIT = A4
+LANDSCAPE = landscape(A4)
+MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 25 * mm, 10 * mm, 20 * mm, 20 * mm
+LANDSCAPE_LEFT = 20 * mm
+TABLE_WIDTH = LANDSCAPE[0] - LANDSCAPE_LEFT - MARGIN_RIGHT
+
+Progress = Callable[[int, int, str], None]
+_GENITIVES = (  # how roadmap titles begin, and the same words after «Об утверждении»
+    ("план мероприятий (дорожная карта)", "плана мероприятий (дорожной карты)"),
+    ("план мероприятий («дорожная карта»)", "плана мероприятий («дорожной карты»)"),
+    ("дорожная карта", "дорожной карты"),
+    ("«дорожная карта»", "«дорожной карты»"),
+    ("план-график", "плана-графика"),
+    ("план мероприятий", "плана мероприятий"),
+    ("план", "плана"),
+    ("комплекс мер", "комплекса мер"),
+    ("программа", "программы"),
+)
+
+
+def register_fonts() -> None:
+    """Liberation Serif from resources/fonts, once per process."""
+    if SERIF in pdfmetrics.getRegisteredFontNames():
+        return
+    for name, file in (
+        (SERIF, "LiberationSerif-Regular.ttf"),
+        (SERIF_BOLD, "LiberationSerif-Bold.ttf"),
+        (SERIF_ITALIC, "LiberationSerif-Italic.ttf"),
+        ("RoadmapSerif-BoldItalic", "LiberationSerif-BoldItalic.ttf"),
+    ):
+        pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / file)))
+    pdfmetrics.registerFontFamily(
+        SERIF, normal=SERIF, bold=SERIF_BOLD, italic=SERIF_ITALIC, boldItalic="RoadmapSerif-BoldItalic"
+    )
+
+
+def _style(name: str, size: float, align: int = TA_LEFT, bold: bool = False, **extra: Any) -> ParagraphStyle:
+    return ParagraphStyle(
+        name,
+        fontName=SERIF_BOLD if bold else SERIF,
+        fontSize=size,
+        leading=size * 1.2,
+        alignment=align,
+        **extra,
+    )
+
+
+def text(value: str) -> str:
+    """User text as Paragraph markup that prints exactly as written (lines kept)."""
+    return escape(value.strip()).replace("\n", "<br/>")
+
+
+def russian_date(value: date | None, written: str = "") -> str:
+    """«13» февраля 2023 г. (ГОСТ's word form), or what the document wrote when there is no date."""
+    if value is None:
+        return written
+    return f"«{value.day:02d}» {MONTHS[value.month - 1]} {value.year} г."
+
+
+class _Marker(Flowable):
+    """Calls back when laid out (progress and cancel between tables)."""
+
+    def __init__(self, callback: Callable[[], None]) -> None:
+        super().__init__()
+        self.callback = callback
+
+    def wrap(self, *_args: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.callback()
+
+
+class RoadmapPdf:
+    def __init__(
+        self,
+        content: ExportContent,
+        progress: Progress | None = None,
+        cancel: threading.Event | None = None,
+    ) -> None:
+        register_fonts()
+        self.content = content
+        self.header: RoadmapHeader = content.tree.header
+        self.progress, self.cancel = progress, cancel
+        self.body = _style("body", 14, TA_JUSTIFY, firstLineIndent=12.5 * mm)
+        self.plain = _style("plain", 14)
+        self.centre = _style("centre", 14, TA_CENTER)
+        self.centre_bold = _style("centre_bold", 14, TA_CENTER, bold=True)
+        self.right = _style("right", 14, TA_RIGHT)
+        self.mark = _style("mark", 12)
+        self.title = _style("title", 14, TA_CENTER, bold=True, spaceAfter=4 * mm)
+        self.intro = _style("intro", 12, TA_JUSTIFY)
+        self.cell = _style("cell", 10)
+        self.cell_bold = _style("cell_bold", 10, bold=True)
+        self.head = _style("head", 10, TA_CENTER, bold=True)
+        total = sum(c.weight for c in content.columns)
+        self.widths = [TABLE_WIDTH * c.weight / total for c in content.columns]
+        self.header_table = self._header_table()
+        _, self.header_height = self.header_table.wrap(TABLE_WIDTH, LANDSCAPE[1])
+        self.laid_out = 0
+
+    # ---- document ------------------------------------------------------------------------
+    def build(self, out: Path) -> int:
+        """Write the PDF to ``out``; the number of pages."""
+        has_order = self.header.order is not None
+        doc = BaseDocTemplate(
+            str(out),
+            pagesize=PORTRAIT if has_order else LANDSCAPE,
+            title=self.header.title,
+            author=self.header.organization or (self.header.order.issuer if self.header.order else ""),
+            subject="Отчёт об исполнении дорожной карты" if self.content.report else "Дорожная карта",
+            creator="Дорожные карты",
+            producer="Дорожные карты",
+            lang="ru-RU",
+            initialFontName=SERIF,  # no unembedded Helvetica in the file, not even unused
+        )
+        templates = self._templates()
+        if not has_order:  # the document starts with the roadmap's own landscape page
+            templates = templates[1:] + templates[:1]
+        doc.addPageTemplates(templates)
+        story: list[Flowable] = []
+        if has_order:
+            story += self._order(self.header.order)  # type: ignore[arg-type]
+            story += [NextPageTemplate("first"), PageBreak()]
+        story += self._roadmap()
+        doc.build(story)
+        return int(doc.page)
+
+    def _templates(self) -> list[PageTemplate]:
+        portrait = Frame(
+            MARGIN_LEFT,
+            MARGIN_BOTTOM,
+            PORTRAIT[0] - MARGIN_LEFT - MARGIN_RIGHT,
+            PORTRAIT[1] - MARGIN_TOP - MARGIN_BOTTOM,
+            id="order",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
+        height = LANDSCAPE[1] - MARGIN_TOP - MARGIN_BOTTOM
+
+        def frame(name: str, top_gap: float) -> Frame:
+            return Frame(
+                LANDSCAPE_LEFT,
+                MARGIN_BOTTOM,
+                TABLE_WIDTH,
+                height - top_gap,
+                id=name,
+                leftPadding=0,
+                rightPadding=0,
+                topPadding=0,
+                bottomPadding=0,
+            )
+
+        return [
+            PageTemplate("order", [portrait], onPage=self._page_number, pagesize=PORTRAIT),
+            PageTemplate("first", [frame("first", 0)], onPage=self._page_number, pagesize=LANDSCAPE),
+            PageTemplate(
+                "rest", [frame("rest", self.header_height)], onPage=self._page_with_header, pagesize=LANDSCAPE
+            ),
+            PageTemplate("plain", [frame("plain", 0)], onPage=self._page_number, pagesize=LANDSCAPE),
+        ]
+
+    def _page_number(self, canvas: Any, doc: BaseDocTemplate) -> None:
+        """Page numbers centred in the top margin, from page 2 (ГОСТ Р 7.0.97)."""
+        if doc.page >= 2:
+            width, height = canvas._pagesize
+            canvas.setFont(SERIF, 12)
+            canvas.drawCentredString(width / 2, height - 12 * mm, str(doc.page))
+
+    def _page_with_header(self, canvas: Any, doc: BaseDocTemplate) -> None:
+        self._page_number(canvas, doc)
+        self.header_table.drawOn(canvas, LANDSCAPE_LEFT, LANDSCAPE[1] - MARGIN_TOP - self.header_height)
+
+    # ---- the order -----------------------------------------------------------------------
+    def _order(self, order: OrderInfo) -> list[Flowable]:
+        parts: list[Flowable] = []
+        issuer = order.issuer or self.header.organization
+        if issuer:
+            parts.append(Paragraph(text(issuer.upper()), self.centre_bold))
+        parts += [Spacer(1, 8 * mm), Paragraph("П Р И К А З", _style("order", 16, TA_CENTER, bold=True))]
+        parts.append(Spacer(1, 6 * mm))
+        number = order.number_text or (f"№ {order.number}" if order.number else "№ ____")
+        when = russian_date(order.date, order.date_text) or "«___» ____________ 20__ г."
+        line = Table(
+            [[Paragraph(text(when), self.plain), Paragraph(text(number), self.right)]],
+            colWidths=[(PORTRAIT[0] - MARGIN_LEFT - MARGIN_RIGHT) / 2] * 2,
+        )
+        line.setStyle(
+            TableStyle(
+                [SERIF_CELLS, ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]
+            )
+        )
+        parts.append(line)
+        if order.place:
+            parts.append(Paragraph(text(order.place), self.centre))
+        parts.append(Spacer(1, 8 * mm))
+        title = order.title or self._approval_title(self.header.title)
+        parts.append(Paragraph(text(title), _style("order_title", 14, TA_LEFT, bold=True)))
+        parts.append(Spacer(1, 6 * mm))
+        if order.preamble:
+            parts.append(Paragraph(text(order.preamble), self.body))
+        parts.append(Spacer(1, 2 * mm))
+        parts.append(Paragraph(text(order.directive or "ПРИКАЗЫВАЮ:"), self.plain))
+        parts.append(Spacer(1, 2 * mm))
+        for number_, clause in enumerate(order.clauses, start=1):
+            written = clause.strip()
+            label = "" if written[:3].rstrip(". )").isdigit() else f"{number_}. "
+            parts.append(Paragraph(label + text(written), self.body))
+        parts.append(Spacer(1, 14 * mm))
+        width = PORTRAIT[0] - MARGIN_LEFT - MARGIN_RIGHT
+        signature = Table(
+            [[Paragraph(text(order.signer_position), self.plain), Paragraph(text(order.signer), self.right)]],
+            colWidths=[width * 0.6, width * 0.4],
+        )
+        signature.setStyle(
+            TableStyle(
+                [
+                    SERIF_CELLS,
+                    ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ]
+            )
+        )
+        parts.append(signature)
+        return parts
+
+    @staticmethod
+    def _approval_title(title: str) -> str:
+        """«Об утверждении дорожной карты по …»: the roadmap's own title put in the genitive."""
+        words = re.sub(r"\s+", " ", title.strip())
+        lowered = words.lower()
+        for nominative, genitive in _GENITIVES:
+            rest = lowered[len(nominative) :]
+            if lowered.startswith(nominative) and not rest[:1].isalpha():
+                return f"Об утверждении {genitive}{words[len(nominative) :]}"
+        return f"Об утверждении дорожной карты «{words}»" if words else "Об утверждении дорожной карты"
+
+    # ---- the roadmap ---------------------------------------------------------------------
+    def _roadmap(self) -> list[Flowable]:
+        parts: list[Flowable] = []
+        lines = approval_lines(self.header)
+        if lines:
+            mark = Table(
+                [[Paragraph("<br/>".join(text(line) for line in lines), self.mark)]],
+                colWidths=[95 * mm],
+                hAlign="RIGHT",
+            )
+            mark.setStyle(TableStyle([SERIF_CELLS, ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+            parts += [mark, Spacer(1, 6 * mm)]
+        parts.append(Paragraph(text(document_title(self.content)), self.title))
+        parts.append(Paragraph(period_line(self.header), _style("period", 12, TA_CENTER, spaceAfter=3 * mm)))
+        if self.header.goal:
+            parts.append(Paragraph(f"<b>Цель:</b> {text(self.header.goal)}", self.intro))
+        if self.header.tasks:
+            parts.append(Paragraph("<b>Задачи:</b>", self.intro))
+            for number, task in enumerate(self.header.tasks, start=1):
+                parts.append(Paragraph(f"{number}) {text(task)}", self.intro))
+        schools = self.content.tree.schools
+        if schools:
+            names = "; ".join(s.name for s in schools)
+            parts.append(Paragraph(f"<b>Общеобразовательные организации:</b> {text(names)}.", self.intro))
+        parts.append(Spacer(1, 4 * mm))
+        parts.append(CondPageBreak(self.header_height + 30 * mm))
+        parts += [NextPageTemplate("rest"), self.header_table]
+        parts += self._tables()
+        parts.append(NextPageTemplate("plain"))
+        if self.content.report:
+            parts += self._summary()
+        return parts
+
+    def _header_table(self) -> Table:
+        table = Table(
+            [[Paragraph(text(c.title), self.head) for c in self.content.columns]], colWidths=self.widths
+        )
+        table.setStyle(
+            TableStyle(
+                [
+                    SERIF_CELLS,
+                    ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("BACKGROUND", (0, 0), (-1, -1), colors.Color(0.92, 0.92, 0.92)),
+                ]
+            )
+        )
+        return table
+
+    def _tables(self) -> list[Flowable]:
+        tables: list[Flowable] = []
+        rows: list[list[Any]] = []
+        headings: list[int] = []
+        total = self.content.measure_count
+
+        def flush() -> None:
+            if not rows:
+                return
+            style = [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                SERIF_CELLS,
+                ("FONTSIZE", (0, 0), (-1, -1), 10),
+            ]
+            for row in headings:
+                style.append(("SPAN", (0, row), (-1, row)))
+                if row + 1 < len(rows):
+                    style.append(("NOSPLIT", (0, row), (-1, row + 1)))  # a heading never ends a page
+            tables.append(Table(list(rows), colWidths=self.widths, style=TableStyle(style), splitInRow=1))
+            done = self.laid_out
+            tables.append(_Marker(lambda: self._step(done, total)))
+            rows.clear()
+            headings.clear()
+
+        for line in self.content.lines:
+            if isinstance(line, SectionLine):
+                flush()
+                headings.append(len(rows))
+                rows.append([Paragraph(text(line.text), self.cell_bold)] + [""] * (len(self.widths) - 1))
+                continue
+            assert isinstance(line, MeasureLine)
+            rows.append([Paragraph(text(value), self.cell) if value.strip() else "" for value in line.cells])
+            self.laid_out += 1
+            if len(rows) >= CHUNK:
+                flush()
+        flush()
+        return tables
+
+    def _step(self, done: int, total: int) -> None:
+        if self.cancel is not None and self.cancel.is_set():
+            raise CancelledError("Экспорт отменён.")
+        if self.progress is not None:
+            self.progress(done, total, "Вёрстка PDF")
+
+    def _summary(self) -> list[Flowable]:
+        rows: list[list[Any]] = [
+            [
+                Paragraph(t, self.head)
+                for t in ("Раздел", "Мероприятий", "Выполнено", "Выполняется", "Просрочено")
+            ]
+        ]
+        totals = [0, 0, 0, 0]
+        for line in self.content.summary:
+            figures = [line.total, line.done, line.in_progress, line.overdue]
+            totals = [a + b for a, b in zip(totals, figures, strict=True)]
+            rows.append([Paragraph(text(line.section), self.cell), *map(str, figures)])
+        rows.append([Paragraph("<b>Итого</b>", self.cell), *map(str, totals)])
+        table = Table(rows, colWidths=[TABLE_WIDTH * 0.5] + [TABLE_WIDTH * 0.125] * 4, repeatRows=1)
+        table.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                    SERIF_CELLS,
+                    ("FONTNAME", (1, -1), (-1, -1), SERIF_BOLD),
+                    ("FONTSIZE", (0, 0), (-1, -1), 10),
+                    ("ALIGN", (1, 1), (-1, -1), "CENTER"),
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ]
+            )
+        )
+        heading = _style("summary", 14, TA_CENTER, bold=True, spaceBefore=8 * mm, spaceAfter=4 * mm)
+        return [CondPageBreak(60 * mm), Paragraph("Сводка исполнения по разделам", heading), table]
+
+
+def write_pdf(
+    content: ExportContent,
+    out: Path,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> int:
+    """The PDF of ``content`` at ``out``; the number of pages."""
+    return RoadmapPdf(content, progress, cancel).build(out)

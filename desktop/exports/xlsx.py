@@ -1,0 +1,327 @@
+"""The roadmap as an Excel workbook people print and email: the table as on paper, the schools and a
+summary on their own sheets.
+
+Why it is built this way:
+- Cells are styled through a few named styles, not per-cell fonts and borders: openpyxl then writes
+  one style record per kind of cell, which keeps 5,000 measures well under a second.
+- Neither Excel nor LibreOffice fits row heights of a saved file to wrapped text, so each row gets a
+  stored height estimated from its text and its column's width (generously: a cut-off line on
+  paper is worse than some white space).
+- User text is always a string: a measure that begins with ``=``, ``+``, ``-`` or ``@`` would
+  otherwise become a formula (openpyxl makes every string starting with ``=`` one).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from desktop.exports.content import (
+    ExportContent,
+    MeasureLine,
+    SectionLine,
+    approval_lines,
+    document_title,
+    period_line,
+)
+from desktop.exports.text_fit import TextFit
+from desktop.services.dto import RoadmapTree
+from desktop.services.writer import CancelledError
+from models.domain.status import STATUS_LABELS
+
+Progress = Callable[[int, int, str], None]
+
+FONT = "Times New Roman"  # metric twin of the PDF's Liberation Serif; on Linux it maps back to it
+FONT_SIZE = 11
+TABLE_CHARS = 150  # the table's width in Excel character units; printed fit to one landscape A4 page wide
+FORMULA_STARTS = ("=", "+", "-", "@")
+STEP = 250  # rows between progress reports and cancel checks
+
+
+def _styles() -> list[NamedStyle]:
+    thin = Side(style="thin", color="000000")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    wrap_top = Alignment(wrap_text=True, vertical="top")
+    return [
+        NamedStyle("rm_cell", font=Font(name=FONT, size=FONT_SIZE), border=box, alignment=wrap_top),
+        NamedStyle(
+            "rm_head",
+            font=Font(name=FONT, size=FONT_SIZE, bold=True),
+            border=box,
+            alignment=Alignment(wrap_text=True, horizontal="center", vertical="center"),
+            fill=PatternFill("solid", fgColor="EBEBEB"),
+        ),
+        NamedStyle(
+            "rm_section",
+            font=Font(name=FONT, size=FONT_SIZE, bold=True),
+            border=box,
+            alignment=wrap_top,
+            fill=PatternFill("solid", fgColor="F5F5F5"),
+        ),
+        NamedStyle(
+            "rm_title",
+            font=Font(name=FONT, size=14, bold=True),
+            alignment=Alignment(wrap_text=True, horizontal="center", vertical="center"),
+        ),
+        NamedStyle(
+            "rm_text",
+            font=Font(name=FONT, size=FONT_SIZE),
+            alignment=Alignment(wrap_text=True, vertical="top"),
+        ),
+        NamedStyle(
+            "rm_mark",
+            font=Font(name=FONT, size=FONT_SIZE),
+            alignment=Alignment(wrap_text=True, horizontal="left", vertical="top"),
+        ),
+        NamedStyle(
+            "rm_number",
+            font=Font(name=FONT, size=FONT_SIZE),
+            border=box,
+            alignment=Alignment(horizontal="center", vertical="center"),
+        ),
+    ]
+
+
+def put(sheet: Worksheet, row: int, column: int, value: object, style: str) -> Cell:
+    """Write one cell; text that looks like a formula stays text."""
+    cell = sheet.cell(row=row, column=column)
+    cell.value = value
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+        cell.style = style
+        cell.quotePrefix = True
+        return cell
+    cell.style = style
+    return cell
+
+
+class RoadmapWorkbook:
+    def __init__(
+        self,
+        content: ExportContent,
+        progress: Progress | None = None,
+        cancel: threading.Event | None = None,
+    ) -> None:
+        self.content = content
+        self.header = content.tree.header
+        self.progress, self.cancel = progress, cancel
+        total = sum(c.weight for c in content.columns)
+        self.widths = [TABLE_CHARS * c.weight / total for c in content.columns]
+        regular, bold = TextFit(FONT_SIZE), TextFit(FONT_SIZE, bold=True)
+        self.fit = {"rm_cell": regular, "rm_text": regular, "rm_mark": regular, "rm_section": bold}
+        self.fit |= {"rm_head": bold, "rm_title": TextFit(14, bold=True)}  # by named style
+        self.book = Workbook()
+        self._default_font()
+        for style in _styles():
+            self.book.add_named_style(style)
+
+    def _default_font(self) -> None:
+        """The workbook's Normal font sets the width unit of its columns: with Calibri, a computer
+        without it (Astra Linux, LibreOffice) measures columns in a wider substitute and the stored
+        heights no longer match. The table's own serif makes every program measure alike."""
+        normal = Font(name=FONT, size=FONT_SIZE, family=1)
+        self.book._fonts = IndexedList([normal])  # openpyxl has no public setter for font 0
+        self.book._named_styles["Normal"].font = normal
+
+    def build(self, out: Path) -> None:
+        sheet = self.book.active
+        sheet.title = "Дорожная карта"
+        self._roadmap(sheet)
+        self._schools(self.book.create_sheet("Школы"), self.content.tree)
+        self._summary(self.book.create_sheet("Сводка"))
+        properties = self.book.properties
+        properties.title = self.header.title[:255]
+        properties.creator = self.header.organization or "Дорожные карты"
+        properties.subject = "Отчёт об исполнении дорожной карты" if self.content.report else "Дорожная карта"
+        properties.created = properties.modified = datetime.now().replace(microsecond=0)
+        properties.lastModifiedBy = properties.creator
+        self.book.save(out)
+
+    # ---- the table -----------------------------------------------------------------------
+    def _merged_line(self, sheet: Worksheet, row: int, value: str, style: str, first: int = 1) -> None:
+        last = len(self.widths)
+        put(sheet, row, first, value, style)
+        if last > first:
+            sheet.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+        width = sum(self.widths[first - 1 :])
+        sheet.row_dimensions[row].height = self.fit[style].height([value], [width])
+
+    def _roadmap(self, sheet: Worksheet) -> None:
+        columns = self.content.columns
+        for index, width in enumerate(self.widths, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = round(width, 1)
+        row = 1
+        mark = approval_lines(self.header)
+        if mark:
+            first = max(1, len(columns) - 2)  # the mark sits over the last three columns, as on paper
+            self._merged_line(sheet, row, "\n".join(mark), "rm_mark", first)
+            row += 2
+        self._merged_line(sheet, row, document_title(self.content), "rm_title")
+        row += 1
+        self._merged_line(sheet, row, period_line(self.header), "rm_title")
+        sheet.cell(row=row, column=1).style = "rm_text"
+        sheet.row_dimensions[row].height = self.fit["rm_text"].height(["Период"], [TABLE_CHARS])
+        row += 1
+        if self.header.goal.strip():
+            self._merged_line(sheet, row, f"Цель: {self.header.goal.strip()}", "rm_text")
+            row += 1
+        if self.header.tasks:
+            tasks = "\n".join(f"{n}) {t}" for n, t in enumerate(self.header.tasks, start=1))
+            self._merged_line(sheet, row, f"Задачи:\n{tasks}", "rm_text")
+            row += 1
+        row += 1
+        head = row
+        for index, column in enumerate(columns, start=1):
+            put(sheet, head, index, column.title, "rm_head")
+        sheet.row_dimensions[head].height = self.fit["rm_head"].height(
+            [c.title for c in columns], self.widths
+        )
+        row += 1
+
+        total = self.content.measure_count
+        done = 0
+        status_column = next((i for i, c in enumerate(columns, 1) if c.key == "status"), None)
+        for line in self.content.lines:
+            if isinstance(line, SectionLine):
+                self._merged_line(sheet, row, line.text, "rm_section")
+                sheet.row_dimensions[row].outlineLevel = 0
+            else:
+                assert isinstance(line, MeasureLine)
+                for index, value in enumerate(line.cells, start=1):
+                    put(sheet, row, index, value, "rm_cell")
+                sheet.row_dimensions[row].height = self.fit["rm_cell"].height(list(line.cells), self.widths)
+                done += 1
+                if done % STEP == 0:
+                    self._step(done, total)
+            row += 1
+        last_row = max(head, row - 1)
+
+        last_column = get_column_letter(len(columns))
+        sheet.freeze_panes = f"A{head + 1}"
+        sheet.auto_filter.ref = f"A{head}:{last_column}{last_row}"
+        sheet.print_title_rows = f"{head}:{head}"
+        sheet.print_area = f"A1:{last_column}{last_row}"
+        self._page_setup(sheet)
+        if status_column is not None and last_row > head:
+            self._status_list(sheet, status_column, head + 1, last_row)
+
+    def _status_list(self, sheet: Worksheet, column: int, first: int, last: int) -> None:
+        letter = get_column_letter(column)
+        choices = ",".join(STATUS_LABELS.values())
+        validation = DataValidation(
+            type="list",
+            formula1=f'"{choices}"',
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="Статус",
+            error=f"Выберите статус из списка: {', '.join(STATUS_LABELS.values())}.",
+        )
+        validation.add(f"{letter}{first}:{letter}{last}")
+        sheet.add_data_validation(validation)
+
+    @staticmethod
+    def _page_setup(sheet: Worksheet, landscape: bool = True) -> None:
+        setup = sheet.page_setup
+        setup.orientation = "landscape" if landscape else "portrait"
+        setup.paperSize = sheet.PAPERSIZE_A4
+        setup.fitToWidth = 1
+        setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        margins = sheet.page_margins  # ГОСТ Р 7.0.97: left 20 mm, right 10 mm, top and bottom 20 mm
+        margins.left, margins.right, margins.top, margins.bottom = 0.79, 0.39, 0.79, 0.79
+        margins.header, margins.footer = 0.3, 0.3
+        sheet.HeaderFooter.differentFirst = True  # numbers from page 2, centred at the top
+        sheet.oddHeader.center.text = "&P"
+        sheet.oddHeader.center.font = FONT
+        sheet.oddHeader.center.size = 11
+
+    def _step(self, done: int, total: int) -> None:
+        if self.cancel is not None and self.cancel.is_set():
+            raise CancelledError("Экспорт отменён.")
+        if self.progress is not None:
+            self.progress(done, total, "Запись Excel")
+
+    # ---- the other sheets ----------------------------------------------------------------
+    def _schools(self, sheet: Worksheet, tree: RoadmapTree) -> None:
+        heads = ("№", "Общеобразовательная организация", "ШНОР", "ШССУ", "Наставник", "Профили рисков",
+                 "Мероприятий")  # fmt: skip
+        widths = [6.0, 60.0, 9.0, 9.0, 12.0, 50.0, 14.0]
+        for index, (title, width) in enumerate(zip(heads, widths, strict=True), start=1):
+            put(sheet, 1, index, title, "rm_head")
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        named = {school.id: 0 for school in tree.schools}
+        for measure in tree.measures.values():
+            for school_id in measure.school_ids:
+                if school_id in named:
+                    named[school_id] += 1
+        for row, school in enumerate(tree.schools, start=2):
+            profiles = "\n".join(school.risk_profiles)
+            values: list[object] = [
+                row - 1,
+                school.name,
+                "да" if school.is_shnor else "",
+                "да" if school.is_sssu else "",
+                "да" if school.is_mentor else "",
+                profiles,
+                named[school.id],
+            ]
+            for column, value in enumerate(values, start=1):
+                put(sheet, row, column, value, "rm_cell" if column in (2, 6) else "rm_number")
+            sheet.row_dimensions[row].height = self.fit["rm_cell"].height(
+                [school.name, profiles], [widths[1], widths[5]]
+            )
+        sheet.freeze_panes = "A2"
+        sheet.print_title_rows = "1:1"
+        self._page_setup(sheet)
+
+    def _summary(self, sheet: Worksheet) -> None:
+        heads = ("Раздел", "Мероприятий", "Выполнено", "Выполняется", "Просрочено")
+        widths = [70.0, 15.0, 15.0, 15.0, 15.0]
+        for index, (title, width) in enumerate(zip(heads, widths, strict=True), start=1):
+            put(sheet, 1, index, title, "rm_head")
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        totals = [0, 0, 0, 0]
+        row = 2
+        for line in self.content.summary:
+            figures = [line.total, line.done, line.in_progress, line.overdue]
+            totals = [a + b for a, b in zip(totals, figures, strict=True)]
+            put(sheet, row, 1, line.section, "rm_cell")
+            for column, figure in enumerate(figures, start=2):
+                put(sheet, row, column, figure, "rm_number")
+            sheet.row_dimensions[row].height = self.fit["rm_cell"].height([line.section], [widths[0]])
+            row += 1
+        put(sheet, row, 1, "Итого", "rm_section")
+        for column, figure in enumerate(totals, start=2):  # values, not formulas: the file is a record
+            put(sheet, row, column, figure, "rm_number").font = Font(name=FONT, size=FONT_SIZE, bold=True)
+        note = row + 2
+        put(
+            sheet,
+            note,
+            1,
+            f"Просрочено — срок прошёл, мероприятие не выполнено (на {self.content.today:%d.%m.%Y}).",
+            "rm_text",
+        )
+        sheet.freeze_panes = "A2"
+        self._page_setup(sheet, landscape=False)
+
+
+def write_xlsx(
+    content: ExportContent,
+    out: Path,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> None:
+    """The workbook of ``content`` at ``out``."""
+    RoadmapWorkbook(content, progress, cancel).build(out)
+    if progress is not None:
+        progress(content.measure_count, content.measure_count, "Запись Excel")

@@ -1,0 +1,370 @@
+"""Exports read back as the ministry's reader sees them: PDF text and pictures, the workbook
+reopened, the calendar parsed."""
+
+from __future__ import annotations
+
+import copy
+import re
+import subprocess
+import threading
+import zipfile
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from icalendar import Calendar
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from pypdf import PdfReader
+
+from desktop.exports import export_tree, suggested_name
+from desktop.services.roadmap import Actor, RoadmapService
+from desktop.services.writer import CancelledError, write_roadmap
+from models.domain.deadlines import read_deadline
+from models.domain.errors import DomainError
+from models.storage.database import create_database, open_database
+from tests.conftest import SMALL_ROADMAP, cli_json, run_cli, sha256
+
+HOSTILE_TITLE = '<img src="/etc/passwd"/> & <b>не жирный</b> <a href="file:///etc/hosts">ссылка</a>'
+FORMULA_TITLES = ("=SUM(A1:A3)", "+79001234567", "- подготовить отчёт", "@cmd")
+
+
+def squash(value: str) -> str:
+    """Text without white space: PDF text comes back wrapped at other places than it was written."""
+    return re.sub(r"\s+", "", value)
+
+
+def in_order(value: str, text: str) -> bool:
+    """Every word of ``value`` in ``text`` in its order (a row split between pages has the other
+    cells and the next page's column heads between its parts)."""
+    position = 0
+    for word in value.split():
+        position = text.find(word, position)
+        if position < 0:
+            return False
+        position += len(word)
+    return True
+
+
+def load_tree(path: Path, roadmap: int = 1) -> Any:
+    database = open_database(path)
+    try:
+        return RoadmapService(database, Actor("Тест", "ПК")).load(roadmap)
+    finally:
+        database.close()
+
+
+@pytest.fixture
+def hostile_db(tmp_path: Path) -> Path:
+    """A roadmap whose text tries markup, formulas and calendar control characters."""
+    data = copy.deepcopy(SMALL_ROADMAP)
+    measures = data["sections"][0]["measures"]
+    measures[0]["title"] = HOSTILE_TITLE
+    measures[1]["responsible"] = "Иванов И.И.; Петров П.П., МКУ «ЦРО»\\методист"
+    data["sections"][1]["measures"] += [
+        {"number": f"2.{n}", "title": title, "deadline": {"text": "октябрь 2023 г."}, "result": "-"}
+        for n, title in enumerate(FORMULA_TITLES, start=2)
+    ]
+    path = tmp_path / "hostile.sqlite"
+    database = create_database(path)
+    write_roadmap(database, data)
+    database.close()
+    return path
+
+
+# ---- PDF -------------------------------------------------------------------------------------
+def test_pdf_has_the_order_then_every_measure_under_a_header_on_every_page(
+    demo_db: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "plan.pdf"
+    result = cli_json("export", "--db", str(demo_db), "--roadmap", "1", "--pdf", str(out))
+    reader = PdfReader(out)
+    assert result == {"out": str(out), "pages": len(reader.pages)}
+    pages = [page.extract_text() for page in reader.pages]
+
+    first = pages[0]
+    assert "П Р И К А З" in first and "ПРИКАЗЫВАЮ" in first
+    assert "Об утверждении дорожной карты" in first  # the title put in the genitive
+    width, height = reader.pages[0].mediabox.width, reader.pages[0].mediabox.height
+    assert width < height  # the order is portrait, the roadmap landscape
+    assert reader.pages[1].mediabox.width > reader.pages[1].mediabox.height
+
+    tree = load_tree(demo_db)
+    everything = squash("".join(pages))
+    for measure in tree.measures.values():
+        assert in_order(measure.title, everything), measure.title
+    for section in tree.sections.values():
+        assert squash(section.title) in everything
+    table_pages = [n for n, text in enumerate(pages) if "Наименованиемероприятия" in squash(text)]
+    assert table_pages == list(range(1, len(pages)))  # every roadmap page shows the column heads
+    for number, text in enumerate(pages[1:], start=2):  # page numbers from page 2
+        assert re.search(rf"(^|\n){number}\s*(\n|$)", text), f"no number on page {number}"
+    assert not re.search(r"(^|\n)1\s*\n", first)
+
+    assert reader.metadata.title == tree.header.title
+    assert reader.metadata.author == tree.header.organization
+
+
+def test_pdf_fonts_are_embedded_and_the_page_has_ink(demo_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "plan.pdf"
+    export_tree(load_tree(demo_db, 2), "pdf", out)
+    reader = PdfReader(out)
+    fonts = 0
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            descriptor = font.get_object().get("/FontDescriptor")
+            if descriptor is None:  # a composite font keeps it in its descendant
+                descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            descriptor = descriptor.get_object()
+            assert "/FontFile2" in descriptor, font.get_object()["/BaseFont"]
+            fonts += 1
+    assert fonts
+    picture = tmp_path / "page"
+    subprocess.run(["pdftoppm", "-png", "-r", "30", "-f", "1", "-l", "1", str(out), str(picture)], check=True)
+    from PIL import Image
+
+    image = Image.open(next(tmp_path.glob("page*.png"))).convert("L")
+    dark = sum(image.histogram()[:128])
+    assert dark > 0.002 * image.width * image.height  # text was drawn, not an empty page
+
+
+def test_report_pdf_adds_status_columns_and_the_summary(demo_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.pdf"
+    cli_json("export", "--db", str(demo_db), "--roadmap", "1", "--pdf", str(out), "--report")
+    text = squash("".join(page.extract_text() for page in PdfReader(out).pages))
+    assert "Отчётобисполнении" in text
+    assert "Статус" in text and "Датавыполнения" in text
+    assert "Сводкаисполненияпоразделам" in text and "Итого" in text
+    tree = load_tree(demo_db)
+    done = sum(m.status == "done" for m in tree.measures.values())
+    assert done and text.count("выполнено") >= done
+
+
+def test_user_text_prints_as_written_and_opens_nothing(hostile_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "hostile.pdf"
+    export_tree(load_tree(hostile_db), "pdf", out)
+    text = squash("".join(page.extract_text() for page in PdfReader(out).pages))
+    assert squash(HOSTILE_TITLE) in text
+    raw = out.read_bytes()
+    assert b"/XObject" not in raw  # no picture was fetched from the path in the text
+
+
+def test_a_roadmap_without_an_order_starts_on_a_landscape_page(small_db: Path, tmp_path: Path) -> None:
+    database = open_database(small_db)
+    try:
+        with database.write() as conn:
+            conn.exec_driver_sql("DELETE FROM orders")
+        tree = RoadmapService(database, Actor("Тест", "ПК")).load(1)
+    finally:
+        database.close()
+    out = tmp_path / "plan.pdf"
+    pages = export_tree(tree, "pdf", out).pages
+    reader = PdfReader(out)
+    assert pages == len(reader.pages) == 1
+    assert reader.pages[0].mediabox.width > reader.pages[0].mediabox.height
+    assert "ПРИКАЗ" not in reader.pages[0].extract_text()
+
+
+# ---- Excel -----------------------------------------------------------------------------------
+def test_workbook_is_the_printed_table(demo_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "plan.xlsx"
+    cli_json("export", "--db", str(demo_db), "--roadmap", "1", "--xlsx", str(out))
+    book = load_workbook(out)
+    assert book.sheetnames == ["Дорожная карта", "Школы", "Сводка"]
+    sheet = book["Дорожная карта"]
+    tree = load_tree(demo_db)
+
+    head = next(r for r in range(1, 30) if sheet.cell(r, 2).value == "Наименование мероприятия")
+    assert sheet.print_title_rows == f"${head}:${head}"
+    assert sheet.freeze_panes == f"A{head + 1}"
+    assert sheet.auto_filter.ref.startswith(f"A{head}:")
+    setup = sheet.page_setup
+    assert setup.orientation == "landscape" and int(setup.paperSize) == int(sheet.PAPERSIZE_A4)
+    assert setup.fitToWidth == 1 and setup.fitToHeight == 0
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.oddHeader.center.text == "&P" and sheet.HeaderFooter.differentFirst
+
+    titles = [sheet.cell(r, 2).value for r in range(head + 1, sheet.max_row + 1)]
+    for measure in tree.measures.values():
+        assert measure.title.strip() in titles
+    merged = {str(r) for r in sheet.merged_cells.ranges}
+    sections = 0
+    for row in range(head + 1, sheet.max_row + 1):
+        value = sheet.cell(row, 1).value or ""
+        if sheet.cell(row, 2).value is None and value:
+            sections += 1
+            assert f"A{row}:{get_column_letter(sheet.max_column)}{row}" in merged
+            assert sheet.cell(row, 1).font.b
+        assert sheet.row_dimensions[row].height, f"row {row} has no stored height"
+    assert sections == len(tree.sections)
+    widths = [sheet.column_dimensions[c].width for c in "ABCDE"]
+    assert all(w and w > 4 for w in widths)
+    assert book.properties.title == tree.header.title
+    assert book.properties.creator == tree.header.organization
+
+    schools = book["Школы"]
+    assert [schools.cell(r, 2).value for r in range(2, schools.max_row + 1)] == [s.name for s in tree.schools]
+    summary = book["Сводка"]
+    total_row = next(r for r in range(2, summary.max_row + 1) if summary.cell(r, 1).value == "Итого")
+    assert summary.cell(total_row, 2).value == sum(m.status != "cancelled" for m in tree.measures.values())
+
+
+def test_text_that_looks_like_a_formula_stays_text(hostile_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "hostile.xlsx"
+    export_tree(load_tree(hostile_db), "xlsx", out)
+    with zipfile.ZipFile(out) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/"):
+                assert b"<f>" not in archive.read(name) and b"<f " not in archive.read(name), name
+    sheet = load_workbook(out)["Дорожная карта"]
+    values = {sheet.cell(r, 2).value for r in range(1, sheet.max_row + 1)}
+    for title in FORMULA_TITLES:
+        assert title in values
+    cells = [c for row in sheet.iter_rows() for c in row]
+    assert all(c.data_type != "f" for c in cells)
+    assert HOSTILE_TITLE in values
+    assert any(c.value == "-" and c.data_type == "s" for c in cells)
+
+
+def test_report_workbook_offers_the_statuses_as_a_list(demo_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.xlsx"
+    export_tree(load_tree(demo_db), "xlsx", out, report=True)
+    sheet = load_workbook(out)["Дорожная карта"]
+    head = next(r for r in range(1, 30) if sheet.cell(r, 2).value == "Наименование мероприятия")
+    status_column = next(c for c in range(1, sheet.max_column + 1) if sheet.cell(head, c).value == "Статус")
+    letter = sheet.cell(head, status_column).column_letter
+    (validation,) = sheet.data_validations.dataValidation
+    assert validation.type == "list" and "выполнено" in validation.formula1
+    assert str(validation.sqref).startswith(f"{letter}{head + 1}:")
+    assert "выполнено" in {sheet.cell(r, status_column).value for r in range(head + 1, sheet.max_row + 1)}
+
+
+def test_long_text_gets_a_taller_row() -> None:
+    from desktop.exports.text_fit import TextFit
+
+    fit = TextFit(11)
+    assert fit.lines("коротко", 30) == 1
+    assert fit.lines("слово " * 60, 30) >= 10
+    assert fit.lines("первая\nвторая\nтретья", 30) == 3
+    assert fit.lines("х" * 100, 20) >= 5  # a word longer than the column breaks inside
+    assert fit.lines("Педагоги-психологи, заместители", 20) == 3  # breaks after the hyphen, not inside
+    assert fit.height(["слово " * 60, "да"], [30, 10]) > 3 * fit.height(["да", "да"], [30, 10])
+    assert TextFit(11, bold=True).lines("Наименование мероприятия " * 3, 20) >= fit.lines(
+        "Наименование мероприятия " * 3, 20
+    )
+
+
+def _libreoffice_judge() -> bool:
+    import shutil
+
+    if shutil.which("soffice") is None or not Path("/usr/bin/python3").exists():
+        return False
+    return subprocess.run(["/usr/bin/python3", "-c", "import uno"], capture_output=True).returncode == 0
+
+
+@pytest.mark.skipif(not _libreoffice_judge(), reason="LibreOffice with python3-uno is not installed")
+def test_no_table_row_prints_clipped_in_libreoffice(demo_db: Path, tmp_path: Path) -> None:
+    from bench.check_xlsx_heights import check
+
+    figures = check(demo_db, 1, tmp_path)
+    assert figures["rows"] > 30 and figures["clipped"] == 0, figures["clipped_rows"]
+    assert figures["ratio_median"] < 1.3  # rows are not wastefully tall either
+
+
+# ---- calendar --------------------------------------------------------------------------------
+def test_calendar_has_one_event_per_window_with_stable_uids(hostile_db: Path, tmp_path: Path) -> None:
+    first, second = tmp_path / "a.ics", tmp_path / "b.ics"
+    result = cli_json("export", "--db", str(hostile_db), "--roadmap", "1", "--ics", str(first))
+    cli_json("export", "--db", str(hostile_db), "--roadmap", "1", "--ics", str(second))
+    raw = first.read_bytes()
+    assert raw.count(b"\r\n") >= raw.count(b"\n") - 1  # CRLF line ends
+    assert all(len(line) <= 75 for line in raw.split(b"\r\n"))  # folded lines
+
+    calendar = Calendar.from_ical(raw)
+    tree = load_tree(hostile_db)
+    assert str(calendar["X-WR-CALNAME"]) == tree.header.title
+    events = list(calendar.walk("VEVENT"))
+    expected = sum(
+        len(read_deadline(m.deadline_text, tree.header.period).windows) for m in tree.measures.values()
+    )
+    assert len(events) == expected == result["events"]
+    assert len({str(e["UID"]) for e in events}) == len(events)
+    uids_again = {str(e["UID"]) for e in Calendar.from_ical(second.read_bytes()).walk("VEVENT")}
+    assert uids_again == {str(e["UID"]) for e in events}
+
+    work_group = next(e for e in events if "Создание" in str(e["SUMMARY"]) or "img" in str(e["SUMMARY"]))
+    assert HOSTILE_TITLE in str(work_group["SUMMARY"])
+    assert work_group["DTSTART"].dt == date(2023, 9, 1)
+    assert work_group["DTEND"].dt == date(2023, 10, 1)  # all day, end exclusive
+    quarterly = [e for e in events if "Семинар" in str(e["SUMMARY"])]
+    assert len(quarterly) >= 3
+    assert "Иванов И.И.; Петров П.П., МКУ «ЦРО»\\методист" in str(quarterly[0]["DESCRIPTION"])
+    assert all(e["DTEND"].dt - e["DTSTART"].dt >= timedelta(days=1) for e in events)
+
+
+# ---- file names, failures, cancel ------------------------------------------------------------
+def test_suggested_names_are_russian_and_safe(small_db: Path, demo_db: Path) -> None:
+    assert suggested_name(load_tree(small_db), "pdf") == "Дорожная карта 2023-2024 — Тестовый район.pdf"
+    assert (
+        suggested_name(load_tree(small_db), "xlsx", report=True)
+        == "Отчёт об исполнении дорожной карты 2023-2024 — Тестовый район.xlsx"
+    )
+    assert suggested_name(load_tree(demo_db), "pdf") == "Дорожная карта 2023 — Мокшанский район.pdf"
+
+
+def test_unwritable_places_give_a_russian_message_and_keep_the_old_file(
+    small_db: Path, tmp_path: Path
+) -> None:
+    tree = load_tree(small_db)
+    with pytest.raises(DomainError, match="папка"):
+        export_tree(tree, "pdf", tmp_path)
+    with pytest.raises(DomainError, match="не найдена"):
+        export_tree(tree, "xlsx", tmp_path / "нет такой папки" / "план.xlsx")
+    blocker = tmp_path / "файл"
+    blocker.write_text("не папка")
+    with pytest.raises(DomainError, match="не найдена"):
+        export_tree(tree, "ics", blocker / "план.ics")
+
+    result = run_cli(
+        "export", "--db", str(small_db), "--roadmap", "1", "--pdf", str(tmp_path / "нет" / "x.pdf")
+    )
+    assert result.returncode == 1 and "не найдена" in result.stderr and "Traceback" not in result.stderr
+    result = run_cli("export", "--db", str(small_db), "--roadmap", "9", "--pdf", str(tmp_path / "x.pdf"))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert not (tmp_path / "x.pdf").exists()
+
+
+@pytest.mark.parametrize("kind", ["pdf", "xlsx", "ics"])
+def test_cancel_leaves_the_old_file_and_no_temporary(demo_db: Path, tmp_path: Path, kind: str) -> None:
+    from desktop.exports import ics, pdf, xlsx
+
+    tree = load_tree(demo_db)
+    out = tmp_path / f"план.{kind}"
+    out.write_bytes(b"old version")
+    before = sha256(out)
+    cancel = threading.Event()
+    seen: list[tuple[int, int]] = []
+
+    def progress(done: int, total: int, _text: str) -> None:
+        seen.append((done, total))
+        cancel.set()
+
+    steps = {"pdf": (pdf, "CHUNK"), "xlsx": (xlsx, "STEP"), "ics": (ics, "STEP")}
+    module, name = steps[kind]
+    original = getattr(module, name)
+    setattr(module, name, 2)  # report often, so the small demo is cancelled halfway
+    try:
+        with pytest.raises(CancelledError):
+            export_tree(tree, kind, out, progress=progress, cancel=cancel)
+    finally:
+        setattr(module, name, original)
+    assert seen and sha256(out) == before
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == f".{kind}" or p.suffix == ".tmp"] == [out.name]
+
+
+def test_export_overwrites_an_existing_file_whole(small_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "план.pdf"
+    out.write_bytes(b"x" * 10_000_000)
+    export_tree(load_tree(small_db), "pdf", out)
+    assert out.read_bytes().startswith(b"%PDF") and out.stat().st_size < 1_000_000
