@@ -16,6 +16,7 @@ from pathlib import Path
 
 from desktop.exports.content import build_content, suggested_name
 from desktop.services.dto import RoadmapTree
+from desktop.services.writer import CancelledError
 from models.domain.errors import DomainError
 
 __all__ = ["KINDS", "ExportResult", "export_tree", "suggested_name"]
@@ -76,6 +77,8 @@ def export_tree(
             events = write_ics(tree, temporary, progress, cancel)
         with open(temporary, "rb+") as written:
             os.fsync(written.fileno())
+        if cancel is not None and cancel.is_set():  # pressed after the last progress step
+            raise CancelledError("Экспорт отменён.")
         os.replace(temporary, out)
     except OSError as error:
         raise _write_error(out, error) from error

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from desktop.services.dto import ChildRef, MeasureRow, RoadmapHeader, RoadmapTree
-from models.domain.deadlines import read_deadline
 from models.domain.status import CANCELLED, DONE, IN_PROGRESS, STATUS_LABELS
 from models.domain.tracking import is_overdue
 
@@ -96,6 +95,8 @@ def build_content(tree: RoadmapTree, report: bool = False, today: date | None = 
     figures: dict[str, list[int]] = {}
 
     def overdue(measure: MeasureRow) -> bool:
+        from models.domain.deadlines import read_deadline  # the report only: its rules take a while to load
+
         return is_overdue(measure.status, read_deadline(measure.deadline_text, period).windows, today)
 
     def walk(children: tuple[ChildRef, ...], depth: int, top: str) -> None:

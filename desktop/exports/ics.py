@@ -24,6 +24,7 @@ Progress = Callable[[int, int, str], None]
 PRODUCT = "-//Дорожные карты//RU"
 UID_DOMAIN = "dorozhnye-karty.local"
 STEP = 500
+SUMMARY_LIMIT = 250  # longer titles are cut in the summary and given whole in the description
 
 
 def measure_uid(tree: RoadmapTree, measure: MeasureRow, start: date) -> str:
@@ -36,7 +37,7 @@ def measure_uid(tree: RoadmapTree, measure: MeasureRow, start: date) -> str:
 def _description(tree: RoadmapTree, measure: MeasureRow) -> str:
     names = {school.id: school.name for school in tree.schools}
     parts = [
-        ("Мероприятие", measure.title),
+        ("Мероприятие", measure.title if len(measure.title) > SUMMARY_LIMIT else ""),
         ("Сроки", measure.deadline_text),
         ("Форма проведения", measure.form),
         ("Ответственные", measure.responsible),
@@ -44,8 +45,7 @@ def _description(tree: RoadmapTree, measure: MeasureRow) -> str:
         ("Целевая группа", measure.target_group),
         ("Школы", "; ".join(names[i] for i in measure.school_ids if i in names)),
         ("Статус", STATUS_LABELS.get(measure.status, measure.status)),
-        ("Дорожная карта", tree.header.title),
-    ]
+    ]  # the roadmap's title is the calendar's name: not repeated in every event
     return "\n".join(f"{label}: {value.strip()}" for label, value in parts if value.strip())
 
 
@@ -77,7 +77,7 @@ def build_calendar(
             event.add("dtstamp", stamp)
             event.add("dtstart", start)
             event.add("dtend", end + timedelta(days=1))  # DTEND of an all-day event is exclusive
-            event.add("summary", summary[:250])
+            event.add("summary", summary[:SUMMARY_LIMIT])
             event.add("description", description)
             event.add("transp", "TRANSPARENT")  # a measure's window does not make people busy
             calendar.add_component(event)

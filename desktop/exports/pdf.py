@@ -2,13 +2,12 @@
 then the roadmap on landscape pages with its table header on every page.
 
 Why it is built this way:
-- The table is many small tables (one per section, cut every ``CHUNK`` rows) with equal column
-  widths, so they read as one table; the header on later pages is drawn by the page template.
-  One long table with spanning section rows costs quadratic time at page breaks (38 s at 5,000
-  measures); small tables keep the cost linear.
-- Every piece of user text is escaped before it reaches a Paragraph, and reportlab may fetch no
-  URL or file named in markup (``trustedSchemes`` is emptied): a measure reading ``<img src=…>``
-  prints as written.
+- The table's body is one flowable that draws plain, already wrapped text (``pdf_rows``); its
+  column heads on later pages are drawn by the page template. reportlab's Table re-measures
+  cells at every page break (one long table with spanning rows took 38 s at 5,000 measures).
+- The table's text is never read as markup; the few Paragraphs (order, title, goal) get user text
+  escaped, and reportlab may fetch no URL or file named in markup (``trustedSchemes`` is
+  emptied): a measure reading ``<img src=…>`` prints as written.
 - The font is shipped (Liberation Serif, OFL) and embedded: the PDF looks the same everywhere.
 """
 
@@ -52,6 +51,8 @@ from desktop.exports.content import (
     document_title,
     period_line,
 )
+from desktop.exports.pdf_rows import RowsLayout, RowsTable, TableRow
+from desktop.exports.text_fit import TextFit
 from desktop.services.dto import OrderInfo, RoadmapHeader
 from desktop.services.writer import CancelledError
 
@@ -60,8 +61,13 @@ rl_config.trustedHosts = []
 
 FONT_DIR = Path(__file__).resolve().parents[2] / "resources" / "fonts"
 SERIF, SERIF_BOLD, SERIF_ITALIC = "RoadmapSerif", "RoadmapSerif-Bold", "RoadmapSerif-Italic"
+HEAD_FORM = "RoadmapColumnHeads"
 SERIF_CELLS = ("FONTNAME", (0, 0), (-1, -1), SERIF)  # every table: even an empty cell sets a font
-CHUNK = 40  # rows per small table
+CELL_SIZE, CELL_LEADING, CELL_PADDING = (
+    10.0,
+    12.0,
+    4.0,
+)  # leading = 1.2 × size: reportlab splits rows by it  # rows per small table
 MONTHS = (
     "января", "февраля", "марта", "апреля", "мая", "июня",
     "июля", "августа", "сентября", "октября", "ноября", "декабря",
@@ -126,20 +132,6 @@ def russian_date(value: date | None, written: str = "") -> str:
     return f"«{value.day:02d}» {MONTHS[value.month - 1]} {value.year} г."
 
 
-class _Marker(Flowable):
-    """Calls back when laid out (progress and cancel between tables)."""
-
-    def __init__(self, callback: Callable[[], None]) -> None:
-        super().__init__()
-        self.callback = callback
-
-    def wrap(self, *_args: float) -> tuple[float, float]:
-        return 0, 0
-
-    def draw(self) -> None:
-        self.callback()
-
-
 class RoadmapPdf:
     def __init__(
         self,
@@ -160,13 +152,12 @@ class RoadmapPdf:
         self.title = _style("title", 14, TA_CENTER, bold=True, spaceAfter=4 * mm)
         self.intro = _style("intro", 12, TA_JUSTIFY)
         self.cell = _style("cell", 10)
-        self.cell_bold = _style("cell_bold", 10, bold=True)
         self.head = _style("head", 10, TA_CENTER, bold=True)
         total = sum(c.weight for c in content.columns)
         self.widths = [TABLE_WIDTH * c.weight / total for c in content.columns]
         self.header_table = self._header_table()
         _, self.header_height = self.header_table.wrap(TABLE_WIDTH, LANDSCAPE[1])
-        self.laid_out = 0
+        self.header_form_made = False
 
     # ---- document ------------------------------------------------------------------------
     def build(self, out: Path) -> int:
@@ -239,8 +230,17 @@ class RoadmapPdf:
             canvas.drawCentredString(width / 2, height - 12 * mm, str(doc.page))
 
     def _page_with_header(self, canvas: Any, doc: BaseDocTemplate) -> None:
+        """Page number and the column heads; the heads are drawn once as a form and reused."""
         self._page_number(canvas, doc)
-        self.header_table.drawOn(canvas, LANDSCAPE_LEFT, LANDSCAPE[1] - MARGIN_TOP - self.header_height)
+        if not self.header_form_made:
+            canvas.beginForm(HEAD_FORM, lowerx=0, lowery=0, upperx=TABLE_WIDTH, uppery=self.header_height)
+            self.header_table.drawOn(canvas, 0, 0)
+            canvas.endForm()
+            self.header_form_made = True
+        canvas.saveState()
+        canvas.translate(LANDSCAPE_LEFT, LANDSCAPE[1] - MARGIN_TOP - self.header_height)
+        canvas.doForm(HEAD_FORM)
+        canvas.restoreState()
 
     # ---- the order -----------------------------------------------------------------------
     def _order(self, order: OrderInfo) -> list[Flowable]:
@@ -357,45 +357,33 @@ class RoadmapPdf:
         return table
 
     def _tables(self) -> list[Flowable]:
-        tables: list[Flowable] = []
-        rows: list[list[Any]] = []
-        headings: list[int] = []
-        total = self.content.measure_count
-
-        def flush() -> None:
-            if not rows:
-                return
-            style = [
-                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("TOPPADDING", (0, 0), (-1, -1), 2),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-                SERIF_CELLS,
-                ("FONTSIZE", (0, 0), (-1, -1), 10),
-            ]
-            for row in headings:
-                style.append(("SPAN", (0, row), (-1, row)))
-                if row + 1 < len(rows):
-                    style.append(("NOSPLIT", (0, row), (-1, row + 1)))  # a heading never ends a page
-            tables.append(Table(list(rows), colWidths=self.widths, style=TableStyle(style), splitInRow=1))
-            done = self.laid_out
-            tables.append(_Marker(lambda: self._step(done, total)))
-            rows.clear()
-            headings.clear()
-
+        """The measures as one flowable of plain, already wrapped text (see pdf_rows)."""
+        regular, bold = TextFit(CELL_SIZE), TextFit(CELL_SIZE, bold=True)
+        rooms = [width - 2 * CELL_PADDING - 0.5 for width in self.widths]
+        whole_row = TABLE_WIDTH - 2 * CELL_PADDING - 0.5
+        rows: list[TableRow] = []
         for line in self.content.lines:
             if isinstance(line, SectionLine):
-                flush()
-                headings.append(len(rows))
-                rows.append([Paragraph(text(line.text), self.cell_bold)] + [""] * (len(self.widths) - 1))
-                continue
-            assert isinstance(line, MeasureLine)
-            rows.append([Paragraph(text(value), self.cell) if value.strip() else "" for value in line.cells])
-            self.laid_out += 1
-            if len(rows) >= CHUNK:
-                flush()
-        flush()
-        return tables
+                rows.append(TableRow((tuple(bold.wrap(line.text, whole_row)),), section=True))
+            else:
+                assert isinstance(line, MeasureLine)
+                cells = zip(line.cells, rooms, strict=True)
+                rows.append(
+                    TableRow(tuple(tuple(regular.wrap(v, room)) if v.strip() else () for v, room in cells))
+                )
+        if not rows:
+            return []
+        layout = RowsLayout(
+            rows,
+            self.widths,
+            SERIF,
+            SERIF_BOLD,
+            CELL_SIZE,
+            CELL_LEADING,
+            CELL_PADDING,
+            on_drawn=lambda done: self._step(done, len(rows)),
+        )
+        return [RowsTable(layout)]
 
     def _step(self, done: int, total: int) -> None:
         if self.cancel is not None and self.cancel.is_set():

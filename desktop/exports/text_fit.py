@@ -1,5 +1,8 @@
-"""How tall a spreadsheet row must be for its wrapped text: neither Excel nor LibreOffice fits the
-heights of a saved file, so the export stores them, measured with the real widths of the letters.
+"""Text broken into lines with the real widths of the letters, once per cell.
+
+The PDF draws these lines as they are (reportlab never measures or parses the text again: faster,
+and user text can never be read as markup). The Excel export uses their count for row heights:
+neither Excel nor LibreOffice fits the heights of a saved file.
 
 Times New Roman, which the workbook names, and the Liberation Serif shipped in resources/fonts
 have the same letter widths (Liberation is made metric-compatible), so the shipped font measures
@@ -52,29 +55,46 @@ class TextFit:
             width = self.word_widths[word] = self._measure(word)
         return width
 
-    def lines(self, value: str, width_units: float) -> int:
-        """Lines ``value`` takes in a column ``width_units`` wide (Excel's width units)."""
-        room = max(1.0, width_units * POINTS_PER_UNIT - CELL_MARGINS)
-        lines = 0
+    def wrap(self, value: str, room: float) -> list[str]:
+        """``value`` broken into lines no wider than ``room`` points: at spaces, after hyphens
+        («Педагоги-» / «психологи»), inside a word only when it is longer than a line. Each line
+        of the text starts a new line; runs of spaces count as one."""
+        out: list[str] = []
         for paragraph in value.split("\n"):
-            lines += 1
-            used = 0.0
+            line, used = "", 0.0
             for word in paragraph.split():
-                # a hyphen is a place to break too: «Педагоги-психологи» may end one line and start the next
-                for piece_number, piece in enumerate(_HYPHEN_BREAK.split(word) if "-" in word else (word,)):
+                pieces = _HYPHEN_BREAK.split(word) if "-" in word else (word,)
+                for number, piece in enumerate(pieces):
                     width = self._word(piece)
-                    gap = self.space if piece_number == 0 else 0.0
-                    if used and used + gap + width <= room:
-                        used += gap + width
+                    gap, joiner = (self.space, " ") if number == 0 else (0.0, "")
+                    if line and used + gap + width <= room:
+                        line, used = line + joiner + piece, used + gap + width
                         continue
-                    if used:
-                        lines += 1
-                    extra = (
-                        int(width // room) if width > room else 0
-                    )  # a piece longer than the line breaks inside
-                    lines += extra
-                    used = width - extra * room
-        return lines
+                    if line:
+                        out.append(line)
+                    if width <= room:
+                        line, used = piece, width
+                        continue
+                    parts = self._break_inside(piece, room)
+                    out.extend(parts[:-1])
+                    line, used = parts[-1], self._word(parts[-1])
+            out.append(line)
+        return out
+
+    def _break_inside(self, word: str, room: float) -> list[str]:
+        parts, current, used = [], "", 0.0
+        for letter in word:
+            width = self._word(letter)
+            if current and used + width > room:
+                parts.append(current)
+                current, used = "", 0.0
+            current, used = current + letter, used + width
+        parts.append(current)
+        return parts
+
+    def lines(self, value: str, width_units: float) -> int:
+        """Lines ``value`` takes in a spreadsheet column ``width_units`` wide (Excel's width units)."""
+        return len(self.wrap(value, max(1.0, width_units * POINTS_PER_UNIT - CELL_MARGINS)))
 
     def height(self, values: list[str], widths: list[float]) -> float:
         """The row height in points for the tallest of ``values`` in columns ``widths`` wide."""

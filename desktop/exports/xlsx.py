@@ -15,16 +15,21 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from copy import copy
 from datetime import datetime
 from pathlib import Path
+from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 from desktop.exports.content import (
     ExportContent,
@@ -92,17 +97,42 @@ def _styles() -> list[NamedStyle]:
     ]
 
 
-def put(sheet: Worksheet, row: int, column: int, value: object, style: str) -> Cell:
-    """Write one cell; text that looks like a formula stays text."""
-    cell = sheet.cell(row=row, column=column)
-    cell.value = value
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        cell.data_type = "s"
-        cell.style = style
-        cell.quotePrefix = True
+class CellWriter:
+    """Writes cells of one workbook; text that looks like a formula stays text.
+
+    A named style is applied to one cell and its style record copied to the others: openpyxl
+    looks the name up and registers the style again on every ``cell.style = name``."""
+
+    def __init__(self) -> None:
+        self.prototypes: dict[str, StyleArray] = {}
+
+    def put(self, sheet: Worksheet, row: int, column: int, value: object, style: str) -> Cell:
+        cell = sheet.cell(row=row, column=column)
+        cell.value = value
+        formula_like = isinstance(value, str) and value.startswith(FORMULA_STARTS)
+        if formula_like:
+            cell.data_type = "s"
+        prototype = self.prototypes.get(style)
+        if prototype is None:
+            cell.style = style
+            self.prototypes[style] = copy(cell._style)
+        else:
+            cell._style = copy(prototype)
+        if formula_like:
+            cell.quotePrefix = True
         return cell
-    cell.style = style
-    return cell
+
+    def merge_row(self, sheet: Worksheet, row: int, first: int, last: int, style: str) -> None:
+        """Merge ``first..last`` of a row whose first cell is written. The covered cells get the
+        same style (so Excel draws the borders along the whole merged cell); openpyxl's own
+        merge_cells builds a border per cell and took most of the export's time."""
+        span = f"{get_column_letter(first)}{row}:{get_column_letter(last)}{row}"
+        sheet.merged_cells.add(MergedCellRange(sheet, span))
+        prototype = self.prototypes[style]
+        for column in range(first + 1, last + 1):
+            covered = MergedCell(sheet, row, column)
+            covered._style = copy(prototype)
+            sheet._cells[(row, column)] = covered
 
 
 class RoadmapWorkbook:
@@ -121,6 +151,7 @@ class RoadmapWorkbook:
         self.fit = {"rm_cell": regular, "rm_text": regular, "rm_mark": regular, "rm_section": bold}
         self.fit |= {"rm_head": bold, "rm_title": TextFit(14, bold=True)}  # by named style
         self.book = Workbook()
+        self.cells = CellWriter()
         self._default_font()
         for style in _styles():
             self.book.add_named_style(style)
@@ -145,14 +176,17 @@ class RoadmapWorkbook:
         properties.subject = "Отчёт об исполнении дорожной карты" if self.content.report else "Дорожная карта"
         properties.created = properties.modified = datetime.now().replace(microsecond=0)
         properties.lastModifiedBy = properties.creator
-        self.book.save(out)
+        # openpyxl's save_workbook with a faster compression level: a workbook of 5,000 measures
+        # compresses in a third of the time and is ~10 % larger.
+        with ZipFile(out, "w", ZIP_DEFLATED, allowZip64=True, compresslevel=1) as archive:
+            ExcelWriter(self.book, archive).write_data()
 
     # ---- the table -----------------------------------------------------------------------
     def _merged_line(self, sheet: Worksheet, row: int, value: str, style: str, first: int = 1) -> None:
         last = len(self.widths)
-        put(sheet, row, first, value, style)
+        self.cells.put(sheet, row, first, value, style)
         if last > first:
-            sheet.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+            self.cells.merge_row(sheet, row, first, last, style)
         width = sum(self.widths[first - 1 :])
         sheet.row_dimensions[row].height = self.fit[style].height([value], [width])
 
@@ -182,7 +216,7 @@ class RoadmapWorkbook:
         row += 1
         head = row
         for index, column in enumerate(columns, start=1):
-            put(sheet, head, index, column.title, "rm_head")
+            self.cells.put(sheet, head, index, column.title, "rm_head")
         sheet.row_dimensions[head].height = self.fit["rm_head"].height(
             [c.title for c in columns], self.widths
         )
@@ -198,7 +232,7 @@ class RoadmapWorkbook:
             else:
                 assert isinstance(line, MeasureLine)
                 for index, value in enumerate(line.cells, start=1):
-                    put(sheet, row, index, value, "rm_cell")
+                    self.cells.put(sheet, row, index, value, "rm_cell")
                 sheet.row_dimensions[row].height = self.fit["rm_cell"].height(list(line.cells), self.widths)
                 done += 1
                 if done % STEP == 0:
@@ -257,7 +291,7 @@ class RoadmapWorkbook:
                  "Мероприятий")  # fmt: skip
         widths = [6.0, 60.0, 9.0, 9.0, 12.0, 50.0, 14.0]
         for index, (title, width) in enumerate(zip(heads, widths, strict=True), start=1):
-            put(sheet, 1, index, title, "rm_head")
+            self.cells.put(sheet, 1, index, title, "rm_head")
             sheet.column_dimensions[get_column_letter(index)].width = width
         named = {school.id: 0 for school in tree.schools}
         for measure in tree.measures.values():
@@ -276,7 +310,7 @@ class RoadmapWorkbook:
                 named[school.id],
             ]
             for column, value in enumerate(values, start=1):
-                put(sheet, row, column, value, "rm_cell" if column in (2, 6) else "rm_number")
+                self.cells.put(sheet, row, column, value, "rm_cell" if column in (2, 6) else "rm_number")
             sheet.row_dimensions[row].height = self.fit["rm_cell"].height(
                 [school.name, profiles], [widths[1], widths[5]]
             )
@@ -288,23 +322,25 @@ class RoadmapWorkbook:
         heads = ("Раздел", "Мероприятий", "Выполнено", "Выполняется", "Просрочено")
         widths = [70.0, 15.0, 15.0, 15.0, 15.0]
         for index, (title, width) in enumerate(zip(heads, widths, strict=True), start=1):
-            put(sheet, 1, index, title, "rm_head")
+            self.cells.put(sheet, 1, index, title, "rm_head")
             sheet.column_dimensions[get_column_letter(index)].width = width
         totals = [0, 0, 0, 0]
         row = 2
         for line in self.content.summary:
             figures = [line.total, line.done, line.in_progress, line.overdue]
             totals = [a + b for a, b in zip(totals, figures, strict=True)]
-            put(sheet, row, 1, line.section, "rm_cell")
+            self.cells.put(sheet, row, 1, line.section, "rm_cell")
             for column, figure in enumerate(figures, start=2):
-                put(sheet, row, column, figure, "rm_number")
+                self.cells.put(sheet, row, column, figure, "rm_number")
             sheet.row_dimensions[row].height = self.fit["rm_cell"].height([line.section], [widths[0]])
             row += 1
-        put(sheet, row, 1, "Итого", "rm_section")
+        self.cells.put(sheet, row, 1, "Итого", "rm_section")
         for column, figure in enumerate(totals, start=2):  # values, not formulas: the file is a record
-            put(sheet, row, column, figure, "rm_number").font = Font(name=FONT, size=FONT_SIZE, bold=True)
+            self.cells.put(sheet, row, column, figure, "rm_number").font = Font(
+                name=FONT, size=FONT_SIZE, bold=True
+            )
         note = row + 2
-        put(
+        self.cells.put(
             sheet,
             note,
             1,

@@ -1,0 +1,124 @@
+"""The «Экспорт» menu as a user meets it: a suggested file name, the file written, an offer to open it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QToolButton
+from pytestqt.qtbot import QtBot
+
+from desktop.services import files
+from ui import export_actions
+from ui.export_actions import EXPORT_KINDS
+from ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot: QtBot, small_db: Path) -> MainWindow:
+    opened = files.open_file(small_db)
+    main = MainWindow(opened.service, str(small_db), session=opened.session)
+    qtbot.addWidget(main)
+    main.show()
+    main.list_view.selectRow(0)
+    yield main
+    main.session.close()
+    main.service.db.close()
+
+
+def choice(kind: str, report: bool = False) -> export_actions.ExportKind:
+    return next(c for c in EXPORT_KINDS if c.kind == kind and c.report == report)
+
+
+@pytest.fixture
+def answers(monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
+    """Record what the window asks and what it opens; answer «Открыть файл»."""
+    seen: dict[str, object] = {"opened": [], "shown": [], "answer": "open"}
+    monkeypatch.setattr(export_actions, "open_file", lambda path: seen["opened"].append(path))
+    monkeypatch.setattr(export_actions, "show_in_folder", lambda path: seen["shown"].append(path))
+    monkeypatch.setattr(export_actions, "ask_what_next", lambda _parent, result: seen["answer"])
+    return seen
+
+
+def test_menu_and_toolbar_offer_every_export(window: MainWindow) -> None:
+    titles = [a.text() for a in window.exports.menu.actions() if not a.isSeparator()]
+    assert len(titles) == 5 and any("отчёт" in t for t in titles) and any("ics" in t for t in titles)
+    assert "&Экспорт" in [a.text() for a in window.menuBar().actions()]
+    buttons = [b for b in window.findChildren(QToolButton) if b.text() == "Экспорт"]
+    assert buttons and buttons[0].menu() is window.exports.menu
+    window.list_view.clearSelection()
+    assert not any(a.isEnabled() for a in window.exports.actions)
+    window.list_view.selectRow(0)
+    assert all(a.isEnabled() for a in window.exports.actions)
+
+
+def test_pdf_export_suggests_a_russian_name_remembers_the_folder_and_opens_the_file(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, answers: dict[str, object]
+) -> None:
+    folder = tmp_path / "Выгрузки"
+    folder.mkdir()
+    asked: list[str] = []
+
+    def save_as(_parent: object, _title: str, suggested: str, _filter: str) -> tuple[str, str]:
+        asked.append(suggested)
+        return str(folder / "Мой приказ"), _filter  # typed without an extension
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+    result = window.exports.export(choice("pdf"))
+    assert Path(asked[0]).name == "Дорожная карта 2023-2024 — Тестовый район.pdf"
+    assert result is not None and result.out == folder / "Мой приказ.pdf"
+    assert len(PdfReader(result.out).pages) == result.pages
+    assert answers["opened"] == [result.out]
+    assert QSettings().value("export/folder") == str(folder)
+    assert "Сохранено" in window.statusBar().currentMessage()
+
+    answers["answer"] = "folder"
+    result = window.exports.export(choice("xlsx", report=True))
+    assert Path(asked[1]).parent == folder  # the folder used last time
+    assert Path(asked[1]).name.startswith("Отчёт об исполнении дорожной карты")
+    assert answers["shown"] == [result.out]
+    sheet = load_workbook(result.out)["Дорожная карта"]
+    assert any(cell.value == "Статус" for row in sheet.iter_rows() for cell in row)
+
+
+def test_cancelled_save_dialog_writes_nothing(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, answers: dict[str, object]
+) -> None:
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_args: ("", ""))
+    assert window.exports.export(choice("ics")) is None
+    assert answers["opened"] == []
+
+
+def test_a_failed_export_says_why_in_russian(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, answers: dict[str, object]
+) -> None:
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: warnings.append(text))
+    missing = tmp_path / "нет такой папки" / "план.xlsx"
+    assert window.exports.export(choice("xlsx"), path=missing) is None
+    assert warnings and "не найдена" in warnings[0]
+    assert not missing.parent.exists() and answers["opened"] == []
+
+
+def test_cancel_during_the_export_keeps_the_old_file(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, answers: dict[str, object]
+) -> None:
+    out = tmp_path / "план.pdf"
+    out.write_bytes(b"old")
+    real_export = export_actions.export_tree
+
+    def cancelled_midway(tree, kind, path, report, progress, cancel):
+        def press_cancel(done: int, total: int, text: str) -> None:
+            cancel.set()  # what the progress dialog's «Отмена» does
+            progress(done, total, text)
+
+        return real_export(tree, kind, path, report, press_cancel, cancel)
+
+    monkeypatch.setattr(export_actions, "export_tree", cancelled_midway)
+    assert window.exports.export(choice("pdf"), path=out) is None
+    assert out.read_bytes() == b"old"
+    assert "отменён" in window.statusBar().currentMessage()
+    assert answers["opened"] == []
