@@ -371,3 +371,54 @@ def test_export_overwrites_an_existing_file_whole(small_db: Path, tmp_path: Path
     out.write_bytes(b"x" * 10_000_000)
     export_tree(load_tree(small_db), "pdf", out)
     assert out.read_bytes().startswith(b"%PDF") and out.stat().st_size < 1_000_000
+
+
+# ---- huge and odd content ---------------------------------------------------------------------
+def _write(tmp_path: Path, data: dict[str, Any]) -> Path:
+    path = tmp_path / "odd.sqlite"
+    database = create_database(path)
+    write_roadmap(database, data)
+    database.close()
+    return path
+
+
+def test_rows_and_headings_taller_than_a_page_continue_on_the_next_pages(tmp_path: Path) -> None:
+    data = copy.deepcopy(SMALL_ROADMAP)
+    long_title = "\n".join(f"{n}) пункт длинного перечня мероприятий для школы" for n in range(1, 121))
+    data["sections"][0]["title"] = "Очень длинный раздел " * 300
+    data["sections"][0]["measures"][0]["title"] = long_title
+    data["sections"][1]["measures"][0]["title"] = "Ключевые слова " + "о" * 400  # one word longer than a line
+    data["sections"][1]["measures"][0]["responsible"] = "😀 数学 ٱلْعَرَبِيَّة \x01 Ünïcødé"
+    tree = load_tree(_write(tmp_path, data))
+    out = tmp_path / "long.pdf"
+    pages = export_tree(tree, "pdf", out).pages
+    reader = PdfReader(out)
+    assert pages == len(reader.pages) >= 5
+    text = squash("".join(page.extract_text() for page in reader.pages))
+    assert "1)пунктдлинного" in text and "120)пунктдлинного" in text
+    assert text.index("1)пунктдлинного") < text.index("120)пунктдлинного")
+    assert "Ü" in text and "о" * 100 in text
+
+
+def test_an_empty_roadmap_exports_without_a_table(tmp_path: Path) -> None:
+    data = copy.deepcopy(SMALL_ROADMAP)
+    data["sections"], data["schools"] = [], []
+    tree = load_tree(_write(tmp_path, data))
+    for kind in ("pdf", "xlsx", "ics"):
+        out = tmp_path / f"empty.{kind}"
+        export_tree(tree, kind, out)
+        assert out.stat().st_size > 0
+    assert len(list(Calendar.from_ical((tmp_path / "empty.ics").read_bytes()).walk("VEVENT"))) == 0
+    assert load_workbook(tmp_path / "empty.xlsx")["Дорожная карта"].max_row >= 3
+
+
+def test_text_longer_than_an_excel_cell_is_cut_with_a_mark(tmp_path: Path) -> None:
+    data = copy.deepcopy(SMALL_ROADMAP)
+    data["sections"][0]["measures"][0]["result"] = "отчёт " * 7000  # 42,000 characters
+    tree = load_tree(_write(tmp_path, data))
+    out = tmp_path / "big.xlsx"
+    export_tree(tree, "xlsx", out)
+    sheet = load_workbook(out)["Дорожная карта"]
+    longest = max((c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)), key=len)
+    assert len(longest) == 32767 and longest.endswith("[текст сокращён: полностью — в программе]")
+    assert max(d.height or 0 for d in sheet.row_dimensions.values()) <= 409

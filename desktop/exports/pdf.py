@@ -381,6 +381,7 @@ class RoadmapPdf:
             CELL_SIZE,
             CELL_LEADING,
             CELL_PADDING,
+            page_room=LANDSCAPE[1] - MARGIN_TOP - MARGIN_BOTTOM - self.header_height,
             on_drawn=lambda done: self._step(done, len(rows)),
         )
         return [RowsTable(layout)]

@@ -44,6 +44,7 @@ class RowsLayout:
     padding: float  # left and right
     top: float = 2.0
     bottom: float = 4.0
+    page_room: float = float("inf")  # the table's height on a page of its own
     on_drawn: Callable[[int], None] | None = None  # rows drawn so far (progress, cancel)
     ends: list[float] = field(init=False)  # ends[i]: height of rows[0..i] together
 
@@ -97,6 +98,7 @@ class RowsTable(Flowable):
         layout, rows = self.layout, self.layout.rows
         segments: list[Segment] = []
         index, first_line, used = self.start, self.first_line, 0.0
+        fresh = room >= layout.page_room - 1.0
         if first_line == 0:  # jump over the rows that surely fit (linear in rows per page)
             base = layout.ends[index - 1] if index else 0.0
             whole = bisect_right(layout.ends, base + room, lo=index) - index
@@ -112,12 +114,16 @@ class RowsTable(Flowable):
                 index, first_line = index + 1, 0
                 continue
             fit = int((room - used - layout.top - layout.bottom) // layout.leading)
-            if not rows[index].section and fit >= 1 and first_line + fit < lines:
+            splittable = not rows[index].section or (fresh and not segments)  # a heading taller than a page
+            if splittable and fit >= 1 and first_line + fit < lines:
                 segments.append((index, first_line, first_line + fit))
                 first_line += fit
             break
-        # a section heading goes to the next page with its first row
+        # a section heading goes to the next page with its first row, unless this page is a whole
+        # empty page already (the next would be no better, and an empty page cannot be skipped)
         while segments and index < len(rows) and rows[segments[-1][0]].section:
+            if fresh and len(segments) == 1:
+                break
             index, first_line, _ = segments.pop()
         return segments, index, first_line
 

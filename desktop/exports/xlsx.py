@@ -50,6 +50,8 @@ FONT = "Times New Roman"  # metric twin of the PDF's Liberation Serif; on Linux 
 FONT_SIZE = 11
 TABLE_CHARS = 150  # the table's width in Excel character units; printed fit to one landscape A4 page wide
 FORMULA_STARTS = ("=", "+", "-", "@")
+CELL_LIMIT = 32767  # characters Excel keeps in a cell
+CUT_MARK = "… [текст сокращён: полностью — в программе]"
 STEP = 250  # rows between progress reports and cancel checks
 
 
@@ -108,6 +110,8 @@ class CellWriter:
 
     def put(self, sheet: Worksheet, row: int, column: int, value: object, style: str) -> Cell:
         cell = sheet.cell(row=row, column=column)
+        if isinstance(value, str) and len(value) > CELL_LIMIT:  # Excel refuses longer cells
+            value = value[: CELL_LIMIT - len(CUT_MARK)] + CUT_MARK
         cell.value = value
         formula_like = isinstance(value, str) and value.startswith(FORMULA_STARTS)
         if formula_like:
