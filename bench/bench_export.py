@@ -129,6 +129,11 @@ def main() -> None:
     results["growth_5000_over_1000"] = {
         kind: round(large[f"{kind}_s"] / small[f"{kind}_s"], 2) for kind in ("pdf", "xlsx", "ics")
     }
+    # Linear cost: each further 1,000 measures costs the same; what 1,000 cost beyond that is the
+    # fixed start (interpreter, imports, opening the file).
+    results["seconds_per_further_1000_measures"] = {
+        kind: round((large[f"{kind}_s"] - small[f"{kind}_s"]) / 4, 3) for kind in ("pdf", "xlsx", "ics")
+    }
     out = HERE / "results" / "export.json"
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(results["growth_5000_over_1000"]), f"-> {out}")
