@@ -107,7 +107,7 @@ def main() -> None:
             figures[f"{kind}_s"] = median_of(args.runs, [*command, str(out)], env)
             if kind == "pdf":
                 done = subprocess.run(
-                    [*command, str(out), "--report"],
+                    [*command, str(out)],
                     check=True,
                     capture_output=True,
                     text=True,
