@@ -151,7 +151,16 @@ def run_window(path: Path | None = None) -> int:
     return code
 
 
-VIEWS = {"window": 0, "grid": 0, "document": 1}  # view -> tab of the roadmap shown
+# view -> tab of the roadmap shown
+VIEWS = {
+    "window": 0,
+    "grid": 0,
+    "document": 1,
+    "calendar-month": 2,
+    "calendar-year": 3,
+    "timeline": 4,
+    "report": 5,
+}
 
 
 def render_shot(db: Path, roadmap: int | None, view: str, out: Path, size: tuple[int, int]) -> Path:

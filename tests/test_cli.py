@@ -160,8 +160,20 @@ def test_shot_renders_the_window(demo_db: Path, tmp_path: Path) -> None:
     with Image.open(out) as image:
         assert image.size == (1366, 768)
         assert len(image.convert("L").getcolors(maxcolors=1 << 16) or ()) > 20  # not a blank picture
-    unknown = run_cli("shot", "--db", str(demo_db), "--view", "timeline", "--out", str(out))
+    unknown = run_cli("shot", "--db", str(demo_db), "--view", "gantt-3d", "--out", str(out))
     assert unknown.returncode == 1 and "не реализован" in unknown.stderr
+
+
+def test_shot_renders_each_tracking_view(demo_db: Path, tmp_path: Path) -> None:
+    pictures = []
+    for view in ("calendar-month", "calendar-year", "timeline", "report"):
+        out = tmp_path / f"{view}.png"
+        cli_json("shot", "--db", str(demo_db), "--roadmap", "1", "--view", view, "--out", str(out))
+        with Image.open(out) as image:
+            grey = image.convert("L")
+            assert len(grey.getcolors(maxcolors=1 << 16) or ()) > 20, view
+            pictures.append(grey.tobytes())
+    assert len(set(pictures)) == 4  # four different screens, not one tab four times
 
 
 def test_json_is_utf8_not_escaped(demo_db: Path) -> None:

@@ -1,12 +1,14 @@
-"""The bar above the grid: find text (Ctrl+F) and filter by status, school and responsible."""
+"""The bar above the roadmap's views: find text (Ctrl+F) and filter by status, section, school and
+responsible. The grid, the calendars and the progress report all follow it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from desktop.services.dto import SchoolRow
 from desktop.services.filtering import OVERDUE, THIS_MONTH, Filter
+from desktop.services.schedule import SectionRef
 from models.domain.status import STATUS_LABELS
 
 
@@ -27,6 +29,11 @@ class FilterBar(QWidget):
         for code, label in STATUS_LABELS.items():
             self.status.addItem(label.capitalize(), code)
         self.school = QComboBox()
+        self.section = QComboBox()
+        self.section.setMinimumContentsLength(18)
+        self.section.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.school.setMinimumContentsLength(14)
+        self.school.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.responsible = QLineEdit()
         self.responsible.setPlaceholderText("Ответственный")
         self.responsible.setClearButtonEnabled(True)
@@ -34,24 +41,29 @@ class FilterBar(QWidget):
         for widget, stretch in (
             (self.text, 3),
             (self.status, 0),
+            (self.section, 1),
             (self.school, 1),
             (self.responsible, 1),
             (self.shown, 0),
         ):
             layout.addWidget(widget, stretch)
         self.set_schools(())
+        self.set_sections([])
         self.text.textChanged.connect(self.changed)
         self.responsible.textChanged.connect(self.changed)
         self.status.currentIndexChanged.connect(self.changed)
         self.school.currentIndexChanged.connect(self.changed)
+        self.section.currentIndexChanged.connect(self.changed)
 
     def set_schools(self, schools: tuple[SchoolRow, ...]) -> None:
-        self.school.blockSignals(True)
-        self.school.clear()
-        self.school.addItem("Все школы", None)
-        for school in schools:
-            self.school.addItem(school.name, school.id)
-        self.school.blockSignals(False)
+        _refill(self.school, "Все школы", [(school.name, school.id) for school in schools])
+
+    def set_sections(self, sections: list[SectionRef]) -> None:
+        """Sections indented by depth; the chosen one stays chosen while it exists."""
+        items = [("    " * (s.depth - 1) + s.label, s.id) for s in sections]
+        _refill(self.section, "Все разделы", items)
+        for index in range(1, self.section.count()):
+            self.section.setItemData(index, items[index - 1][0].strip(), Qt.ItemDataRole.ToolTipRole)
 
     def criteria(self) -> Filter:
         return Filter(
@@ -59,7 +71,34 @@ class FilterBar(QWidget):
             self.status.currentData() or "",
             self.school.currentData(),
             self.responsible.text(),
+            self.section.currentData(),
         )
+
+    def clear(self) -> None:
+        """Everything shown again (one change signal)."""
+        widgets = (self.text, self.responsible, self.status, self.school, self.section)
+        for widget in widgets:
+            widget.blockSignals(True)
+        self.text.clear()
+        self.responsible.clear()
+        for box in (self.status, self.school, self.section):
+            box.setCurrentIndex(0)
+        for widget in widgets:
+            widget.blockSignals(False)
+        self.changed.emit()
 
     def show_counts(self, shown: int, total: int) -> None:
         self.shown.setText(f"Показано {shown} из {total}" if shown != total else f"Мероприятий: {total}")
+
+
+def _refill(box: QComboBox, everything: str, items: list[tuple[str, int]]) -> None:
+    """New choices; the current one kept if still offered, without a change signal."""
+    current = box.currentData()
+    box.blockSignals(True)
+    box.clear()
+    box.addItem(everything, None)
+    for text, ident in items:
+        box.addItem(text, ident)
+    found = box.findData(current) if current is not None else -1
+    box.setCurrentIndex(max(found, 0))
+    box.blockSignals(False)

@@ -53,6 +53,7 @@ from desktop.services.document import changed_parts, read_document
 from desktop.services.dto import MeasureRow, RoadmapTree
 from desktop.services.filtering import kept_ids
 from desktop.services.roadmap import RoadmapService
+from desktop.services.schedule import DUE_SOON_DAYS, due_notice, section_refs
 from desktop.services.session import FileSession
 from desktop.services.tabular import from_tsv, to_html, to_tsv
 from desktop.services.writer import CancelledError
@@ -70,7 +71,9 @@ from ui.import_dialog import ImportPreviewDialog
 from ui.recent import recent_files, remember_recent
 from ui.roadmap_list_model import RoadmapListModel
 from ui.roadmap_model import COLUMNS, RoadmapTreeModel
+from ui.status_dialog import StatusDialog
 from ui.tasks import run_with_progress
+from ui.tracking import TrackingViews
 from ui.undo import ServiceUndoCommand
 
 APP_TITLE = "Дорожные карты"
@@ -128,29 +131,35 @@ class MainWindow(QMainWindow):
             self.grid.setColumnWidth(column, width)
         self.filter_bar = FilterBar()
         self.filter_bar.changed.connect(self.apply_filter)
-        grid_page = QWidget()
-        grid_layout = QVBoxLayout(grid_page)
-        grid_layout.setContentsMargins(0, 0, 0, 0)
-        grid_layout.setSpacing(0)
-        grid_layout.addWidget(self.filter_bar)
-        grid_layout.addWidget(self.grid)
+        self.tracking = TrackingViews(lambda: self.grid_model.tree, self.filter_bar.criteria, self)
+        self.tracking.open_in_grid.connect(self.open_in_grid)
+        self.tracking.edit_status.connect(self.edit_status)
+        self.tracking.month_wanted.connect(lambda: self.tabs.setCurrentWidget(self.tracking.month))
         self.tabs = QTabWidget()
-        self.tabs.addTab(grid_page, "Мероприятия")
+        self.tabs.addTab(self.grid, "Мероприятия")
         self.tabs.addTab(self.document_editor, "Документ")
-        for title, text in (
-            ("Календарь", "Календарь мероприятий по месяцам и неделям появится в следующем обновлении."),
-            ("Отчёт", "Отчёт об исполнении дорожной карты появится в следующем обновлении."),
+        for widget, title in self.tracking.tabs():
+            self.tabs.addTab(widget, title)
+        self.tabs.currentChanged.connect(lambda _index: self._on_tab())
+        for signal in (
+            self.grid_model.modelReset,
+            self.grid_model.dataChanged,
+            self.grid_model.rowsInserted,
+            self.grid_model.rowsRemoved,
+            self.grid_model.layoutChanged,
         ):
-            placeholder = QLabel(text)
-            placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            placeholder.setEnabled(False)
-            self.tabs.addTab(placeholder, title)
-        self.tabs.currentChanged.connect(lambda _index: self._show_document())
+            signal.connect(self._roadmap_changed)
+        views_page = QWidget()  # the filter bar serves the grid and the tracking views alike
+        views_layout = QVBoxLayout(views_page)
+        views_layout.setContentsMargins(0, 0, 0, 0)
+        views_layout.setSpacing(0)
+        views_layout.addWidget(self.filter_bar)
+        views_layout.addWidget(self.tabs)
         self.current_roadmap: int | None = None
         self._filtered = False  # some rows are hidden by the filter
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.list_view)
-        splitter.addWidget(self.tabs)
+        splitter.addWidget(views_page)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 3)
         self.setCentralWidget(splitter)
@@ -190,6 +199,7 @@ class MainWindow(QMainWindow):
         header.sectionResized.connect(lambda *_: self.list_view.resizeRowsToContents())
         self.refresh()
         self._restore_state()
+        QTimer.singleShot(400, self.show_due_notice)  # after the first paint: it reads every roadmap
 
     def _build_menu(self) -> None:
         file_menu = self.menuBar().addMenu("&Файл")
@@ -330,6 +340,7 @@ class MainWindow(QMainWindow):
         self.file_label.setText(str(opened.path))
         remember_recent(opened.path)
         self.refresh()
+        QTimer.singleShot(400, self.show_due_notice)
 
     def _open(self, path: Path, create: bool = False) -> None:
         try:
@@ -711,9 +722,60 @@ class MainWindow(QMainWindow):
         self._show_document()
         self._filtered = False  # a new model shows every row; apply_filter hides again if needed
         self.filter_bar.set_schools(tree.schools if tree else ())
+        self.filter_bar.set_sections(section_refs(tree) if tree else [])
         self.grid.expandAll()
         self._span_sections(QModelIndex())
         self.apply_filter()
+
+    def _on_tab(self) -> None:
+        current = self.tabs.currentWidget()
+        self.filter_bar.setVisible(current is not self.document_editor)
+        self._show_document()
+        self.tracking.refresh(current)
+
+    def _roadmap_changed(self, *_args: object) -> None:
+        """Any change the grid shows changes what the tracking views show."""
+        self.tracking.invalidate()
+        self.tracking.refresh(self.tabs.currentWidget())
+
+    def show_due_notice(self) -> str:
+        """«Просрочено: 3, в ближайшие 14 дней: 5» in the status bar for a while: what needs doing
+        in the whole file, without a dialog in the way."""
+        ids = [self.list_model.summary(row).id for row in range(self.list_model.rowCount())]
+        try:
+            trees = [self.service.load(ident) for ident in ids]
+        except DomainError:
+            return ""
+        late, soon = due_notice(trees, date.today())
+        if not late and not soon:
+            return ""
+        text = f"Просрочено: {late}, в ближайшие {DUE_SOON_DAYS} дней: {soon} (вкладка «Отчёт»)"
+        self.statusBar().showMessage(text, 20_000)
+        return text
+
+    def open_in_grid(self, measure_id: int) -> None:
+        """The measure chosen in a calendar or report, shown in the grid."""
+        index = self.grid_model.measure_index(measure_id)
+        if not index.isValid():
+            return
+        if self.grid.isRowHidden(index.row(), index.parent()):
+            self.filter_bar.clear()
+        self.tabs.setCurrentWidget(self.grid)
+        self.grid.setCurrentIndex(index)
+        self.grid.scrollTo(index)
+        self.grid.setFocus()
+
+    def edit_status(self, measure_id: int) -> None:
+        """Status, date done and note in a small dialog; one undoable edit."""
+        tree = self.grid_model.tree
+        if tree is None or measure_id not in tree.measures:
+            return
+        dialog = StatusDialog(tree.measures[measure_id], self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        changes = dialog.changes()
+        if changes:
+            self.execute(EditMeasureCommand.for_row(tree.measures[measure_id], changes))
 
     def _show_document(self) -> None:
         """Fill the document tab from the file, when it is the tab on screen (it costs a read and
@@ -734,6 +796,8 @@ class MainWindow(QMainWindow):
         criteria = self.filter_bar.criteria()
         if not criteria.active and not self._filtered:
             self.filter_bar.show_counts(len(tree.measures), len(tree.measures))
+            self.tracking.invalidate()
+            self.tracking.refresh(self.tabs.currentWidget())
             return  # nothing hidden, nothing to hide: no walk over every row
         self._filtered = criteria.active
         kept = kept_ids(tree, criteria, date.today()) if criteria.active else set(tree.measures)
@@ -755,6 +819,8 @@ class MainWindow(QMainWindow):
 
         walk(QModelIndex())
         self.filter_bar.show_counts(len(kept), len(tree.measures))
+        self.tracking.invalidate()
+        self.tracking.refresh(self.tabs.currentWidget())
 
     def focus_find(self) -> None:
         self.tabs.setCurrentIndex(0)

@@ -1,5 +1,6 @@
 """Which measures a filter keeps: text in any column, status (or "просрочено", "в этом месяце"),
-school, responsible. Sections stay when any measure inside them stays."""
+school, responsible, section (with its subsections). Sections stay when any measure inside them
+stays. The grid, the calendars and the progress report all ask this one place."""
 
 from __future__ import annotations
 
@@ -21,11 +22,16 @@ class Filter:
     status: str = ""  # a status code, OVERDUE, THIS_MONTH or "" for all
     school_id: int | None = None
     responsible: str = ""
+    section_id: int | None = None
 
     @property
     def active(self) -> bool:
         return bool(
-            self.text.strip() or self.status or self.school_id is not None or self.responsible.strip()
+            self.text.strip()
+            or self.status
+            or self.school_id is not None
+            or self.responsible.strip()
+            or self.section_id is not None
         )
 
 
@@ -68,5 +74,22 @@ def keeps(measure: MeasureRow, tree: RoadmapTree, criteria: Filter, today: date)
     return not criteria.status or measure.status == criteria.status
 
 
+def sections_within(tree: RoadmapTree, section_id: int) -> set[int]:
+    """The section and every section inside it."""
+    out, pending = set(), [section_id]
+    while pending:
+        current = pending.pop()
+        if current in out or current not in tree.sections:
+            continue
+        out.add(current)
+        pending += [ident for kind, ident in tree.sections[current].children if kind == "section"]
+    return out
+
+
 def kept_ids(tree: RoadmapTree, criteria: Filter, today: date) -> set[int]:
-    return {m.id for m in tree.measures.values() if keeps(m, tree, criteria, today)}
+    inside = sections_within(tree, criteria.section_id) if criteria.section_id is not None else None
+    return {
+        m.id
+        for m in tree.measures.values()
+        if (inside is None or m.section_id in inside) and keeps(m, tree, criteria, today)
+    }

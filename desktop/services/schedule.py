@@ -1,0 +1,268 @@
+"""What is due and what is late: a roadmap's measures with their deadline windows, as the month,
+year, timeline and progress views show them.
+
+Built once per loaded roadmap and filter (deadline reading is cached), then every view asks it
+questions; no Qt here, so the same figures serve the CLI and the tests.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from desktop.services.dto import ChildRef, RoadmapTree
+from models.domain.deadlines import Window, read_deadline
+from models.domain.status import CANCELLED, DONE, IN_PROGRESS, NOT_DONE, OPEN_STATUSES
+from models.domain.tracking import is_overdue
+
+DUE_SOON_DAYS = 14
+
+# Progress classes, in the order the report shows them.
+DONE_CLASS, IN_PROGRESS_CLASS, OVERDUE_CLASS, NOT_STARTED_CLASS, NOT_DONE_CLASS = (
+    "done",
+    "in_progress",
+    "overdue",
+    "not_started",
+    "not_done",
+)
+PROGRESS_CLASSES = (DONE_CLASS, IN_PROGRESS_CLASS, OVERDUE_CLASS, NOT_STARTED_CLASS, NOT_DONE_CLASS)
+PROGRESS_LABELS = {
+    DONE_CLASS: "Выполнено",
+    IN_PROGRESS_CLASS: "Выполняется",
+    OVERDUE_CLASS: "Просрочено",
+    NOT_STARTED_CLASS: "Не начато",
+    NOT_DONE_CLASS: "Не выполнено",
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One measure as the tracking views need it."""
+
+    measure_id: int
+    number: str
+    title: str
+    status: str
+    deadline_text: str
+    windows: tuple[Window, ...]
+    overdue: bool
+    due_soon: bool
+    section_id: int | None
+    top_section_id: int | None
+    school_ids: tuple[int, ...]
+
+    @property
+    def progress_class(self) -> str:
+        """One of PROGRESS_CLASSES, or "cancelled" (shown, never counted)."""
+        if self.status == CANCELLED:
+            return "cancelled"
+        if self.status == DONE:
+            return DONE_CLASS
+        if self.status == NOT_DONE:
+            return NOT_DONE_CLASS
+        if self.overdue:
+            return OVERDUE_CLASS
+        return IN_PROGRESS_CLASS if self.status == IN_PROGRESS else NOT_STARTED_CLASS
+
+    def last_day(self) -> date | None:
+        return max((end for _, end in self.windows), default=None)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Counts of one group (a section, a school, the whole roadmap); cancelled measures not counted."""
+
+    label: str
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def share(self, progress_class: str) -> float:
+        return self.counts.get(progress_class, 0) / self.total if self.total else 0.0
+
+
+@dataclass(frozen=True)
+class SectionRef:
+    id: int
+    label: str  # "2 Методическая помощь"
+    depth: int
+
+
+def section_refs(tree: RoadmapTree) -> list[SectionRef]:
+    """Every section in document order with its depth (for lists and filters)."""
+    out: list[SectionRef] = []
+
+    def walk(children: tuple[ChildRef, ...], depth: int) -> None:
+        for kind, ident in children:
+            if kind == "section":
+                row = tree.sections[ident]
+                out.append(SectionRef(ident, f"{row.number} {row.title}".strip(), depth))
+                walk(row.children, depth + 1)
+
+    walk(tree.top, 1)
+    return out
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def months_between(first: date, last: date) -> list[date]:
+    """The first days of every month from ``first``'s to ``last``'s."""
+    out, current = [], month_start(first)
+    while current <= last:
+        out.append(current)
+        current = next_month(current)
+    return out
+
+
+class Schedule:
+    """The filtered measures of one roadmap, in document order, with their windows."""
+
+    def __init__(self, tree: RoadmapTree, today: date, kept: set[int] | None = None) -> None:
+        self.tree = tree
+        self.today = today
+        self.period = tree.header.period
+        self.sections: list[SectionRef] = []
+        self.entries: list[Entry] = []
+        soon = today + timedelta(days=DUE_SOON_DAYS)
+
+        def walk(children: tuple[ChildRef, ...], depth: int, section: int | None, top: int | None) -> None:
+            for kind, ident in children:
+                if kind == "section":
+                    row = tree.sections[ident]
+                    self.sections.append(SectionRef(ident, f"{row.number} {row.title}".strip(), depth))
+                    walk(row.children, depth + 1, ident, top if top is not None else ident)
+                    continue
+                if kept is not None and ident not in kept:
+                    continue
+                measure = tree.measures[ident]
+                windows = read_deadline(measure.deadline_text, self.period).windows
+                open_ = measure.status in OPEN_STATUSES
+                self.entries.append(
+                    Entry(
+                        measure.id,
+                        measure.number,
+                        measure.title,
+                        measure.status,
+                        measure.deadline_text,
+                        windows,
+                        is_overdue(measure.status, windows, today),
+                        open_ and any(today <= end <= soon for _, end in windows),
+                        section,
+                        top,
+                        measure.school_ids,
+                    )
+                )
+
+        walk(tree.top, 1, None, None)
+        self.by_id = {entry.measure_id: entry for entry in self.entries}
+
+    # ---- calendars -----------------------------------------------------------------------
+    @property
+    def dated(self) -> list[Entry]:
+        return [e for e in self.entries if e.windows]
+
+    @property
+    def undated(self) -> list[Entry]:
+        """По запросу, по плану, after an event, unreadable: shown apart, never hidden."""
+        return [e for e in self.entries if not e.windows]
+
+    def span(self) -> tuple[date, date]:
+        """The period, widened to take in explicit dates outside it."""
+        first, last = self.period
+        for entry in self.entries:
+            for start, end in entry.windows:
+                first, last = min(first, start), max(last, end)
+        return first, last
+
+    def months(self) -> list[date]:
+        return months_between(*self.span())
+
+    def between(self, first: date, last: date) -> list[tuple[Entry, Window]]:
+        """Every (entry, window) touching ``[first, last]``, the window cut to it."""
+        out = []
+        for entry in self.entries:
+            for start, end in entry.windows:
+                if start <= last and end >= first:
+                    out.append((entry, (max(start, first), min(end, last))))
+        return out
+
+    def month_counts(self) -> tuple[list[date], list[tuple[SectionRef | None, list[int]]], list[int]]:
+        """Months, then per top-level section how many measures have a window in each month,
+        then the totals per month (a measure counts once a month however many windows)."""
+        months = self.months()
+        index = {(m.year, m.month): i for i, m in enumerate(months)}
+        rows: dict[int | None, list[int]] = {}
+        totals = [0] * len(months)
+        for entry in self.entries:
+            touched: set[int] = set()
+            for start, end in entry.windows:
+                for month in months_between(start, end):
+                    position = index.get((month.year, month.month))
+                    if position is not None:
+                        touched.add(position)
+            counts = rows.setdefault(entry.top_section_id, [0] * len(months))
+            for position in touched:
+                counts[position] += 1
+                totals[position] += 1
+        tops = {s.id: s for s in self.sections if s.depth == 1}
+        ordered = [(tops.get(key), counts) for key, counts in rows.items()]
+        return months, ordered, totals
+
+    # ---- progress ------------------------------------------------------------------------
+    def _progress(self, label: str, entries: Iterable[Entry]) -> Progress:
+        counts = Counter(e.progress_class for e in entries if e.status != CANCELLED)
+        return Progress(label, {c: counts.get(c, 0) for c in PROGRESS_CLASSES})
+
+    def overall(self) -> Progress:
+        return self._progress("Вся дорожная карта", self.entries)
+
+    def by_section(self) -> list[Progress]:
+        """Per top-level section, in document order (measures outside sections last)."""
+        groups: dict[int | None, list[Entry]] = {}
+        for entry in self.entries:
+            groups.setdefault(entry.top_section_id, []).append(entry)
+        out = [self._progress(s.label, groups.get(s.id, ())) for s in self.sections if s.depth == 1]
+        if None in groups:
+            out.append(self._progress("Без раздела", groups[None]))
+        return out
+
+    def by_school(self) -> list[Progress]:
+        out = []
+        for school in self.tree.schools:
+            entries = [e for e in self.entries if school.id in e.school_ids]
+            out.append(self._progress(school.name, entries))
+        return out
+
+    def overdue(self) -> list[Entry]:
+        """Late measures, the longest overdue first."""
+        late = [e for e in self.entries if e.overdue]
+        return sorted(late, key=lambda e: (e.last_day() or self.today, e.number))
+
+    def due_soon(self) -> list[Entry]:
+        """Open measures with a window ending in the next two weeks, the nearest first."""
+        soon = self.today + timedelta(days=DUE_SOON_DAYS)
+
+        def nearest(entry: Entry) -> date:
+            return min(end for _, end in entry.windows if self.today <= end <= soon)
+
+        return sorted((e for e in self.entries if e.due_soon), key=lambda e: (nearest(e), e.number))
+
+
+def due_notice(trees: Iterable[RoadmapTree], today: date) -> tuple[int, int]:
+    """(overdue, due in the next two weeks) over the given roadmaps: the notice on opening a file."""
+    late = soon = 0
+    for tree in trees:
+        schedule = Schedule(tree, today)
+        late += sum(e.overdue for e in schedule.entries)
+        soon += sum(e.due_soon for e in schedule.entries)
+    return late, soon

@@ -1,0 +1,253 @@
+"""The tracking views: month, year, timeline and progress, as the coordinator uses them."""
+
+from __future__ import annotations
+
+import copy
+import sqlite3
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QDialog
+from pytestqt.qtbot import QtBot
+
+from desktop.services import files
+from desktop.services.filtering import Filter, kept_ids
+from desktop.services.roadmap import Actor, RoadmapService
+from desktop.services.schedule import Schedule
+from desktop.services.writer import write_roadmap
+from models.storage.database import create_database, open_database
+from tests.conftest import SMALL_ROADMAP
+from ui.main_window import MainWindow
+from ui.status_dialog import StatusDialog
+
+TODAY = date(2024, 2, 20)
+
+
+def roadmap_data() -> dict[str, Any]:
+    data = copy.deepcopy(SMALL_ROADMAP)
+    data["sections"][1]["measures"].append(
+        {
+            "number": "2.2",
+            "title": "Февральский семинар для учителей математики",
+            "deadline": {"text": "февраль 2024 г."},
+            "responsible": "РМО учителей математики",
+            "schools": ["МБОУ «Тубинская СОШ»"],
+        }
+    )
+    data["sections"][1]["measures"].append(
+        {
+            "number": "2.3",
+            "title": "Отчёт о консультациях",
+            "deadline": {"text": "до 1 марта 2024 г."},
+            "responsible": "РМО",
+        }
+    )
+    return data
+
+
+@pytest.fixture
+def tracking_db(tmp_path: Path) -> Path:
+    path = tmp_path / "tracking.sqlite"
+    database = create_database(path)
+    write_roadmap(database, roadmap_data())
+    database.close()
+    return path
+
+
+def load(path: Path) -> Any:
+    database = open_database(path)
+    try:
+        return RoadmapService(database, Actor("Тест", "ПК")).load(1)
+    finally:
+        database.close()
+
+
+def by_title(tree: Any, start: str) -> int:
+    return next(m.id for m in tree.measures.values() if m.title.startswith(start))
+
+
+# ---- the schedule ---------------------------------------------------------------------------
+def test_a_february_window_is_in_february_and_nowhere_else(tracking_db: Path) -> None:
+    tree = load(tracking_db)
+    schedule = Schedule(tree, TODAY)
+    february = by_title(tree, "Февральский")
+    in_february = {e.measure_id for e, _ in schedule.between(date(2024, 2, 1), date(2024, 2, 29))}
+    in_march = {e.measure_id for e, _ in schedule.between(date(2024, 3, 1), date(2024, 3, 31))}
+    assert february in in_february and february not in in_march
+    months, _rows, totals = schedule.month_counts()
+    column = months.index(date(2024, 2, 1))
+    assert totals[column] >= 1 and totals[months.index(date(2024, 4, 1))] < totals[column] + 1
+    undated = [e.title for e in schedule.undated]
+    assert undated == ["Консультации учителей"]  # «по запросу»: listed apart, not lost
+
+
+def test_overdue_and_due_soon_are_counted_and_listed(tracking_db: Path) -> None:
+    tree = load(tracking_db)
+    schedule = Schedule(tree, TODAY)
+    late = [e.title for e in schedule.overdue()]
+    assert late == ["Создание рабочей группы"]  # September 2023, still planned
+    soon = [e.title for e in schedule.due_soon()]
+    assert soon == ["Февральский семинар для учителей математики", "Отчёт о консультациях"]
+    sections = schedule.by_section()
+    assert sections[0].counts["overdue"] == 1 and sections[1].counts["overdue"] == 0
+    assert schedule.overall().total == 5
+    schools = {p.label: p.total for p in schedule.by_school()}
+    assert schools["МБОУ «Тубинская СОШ»"] == 1 and schools["МКОУ СОШ № 16"] == 1
+
+
+def test_filters_reduce_the_schedule(tracking_db: Path) -> None:
+    tree = load(tracking_db)
+    second = next(s.id for s in tree.sections.values() if s.title == "Методическая помощь")
+    for criteria, expected in (
+        (Filter(section_id=second), 3),
+        (Filter(text="семинар"), 2),
+        (Filter(responsible="РМО"), 3),
+        (Filter(status="overdue"), 1),
+        (Filter(school_id=tree.schools[0].id), 1),
+    ):
+        schedule = Schedule(tree, TODAY, kept_ids(tree, criteria, TODAY))
+        assert len(schedule.entries) == expected, criteria
+
+
+# ---- the window -----------------------------------------------------------------------------
+@pytest.fixture
+def window(qtbot: QtBot, tracking_db: Path, monkeypatch: pytest.MonkeyPatch) -> MainWindow:
+    opened = files.open_file(tracking_db)
+    main = MainWindow(opened.service, str(tracking_db), session=opened.session)
+    main.tracking.today = lambda: TODAY
+    qtbot.addWidget(main)
+    main.resize(1366, 768)
+    main.show()
+    main.list_view.selectRow(0)
+    yield main
+    main.session.close()
+    main.service.db.close()
+
+
+def show(window: MainWindow, widget: Any) -> None:
+    window.tabs.setCurrentWidget(widget)
+
+
+def test_month_view_shows_the_february_measure_on_its_days(window: MainWindow) -> None:
+    tree = window.grid_model.tree
+    february = by_title(tree, "Февральский")
+    show(window, window.tracking.month)
+    window.tracking.month.show_month(date(2024, 2, 1))
+    chips = window.tracking.month.grid.chips_of(february)
+    assert chips, "the February measure has no chip in February"
+    covered = {chip.first for chip in chips} | {chip.last for chip in chips}
+    assert min(covered) == date(2024, 2, 1) and max(covered) == date(2024, 2, 29)
+    window.tracking.month.show_month(date(2024, 3, 1))  # its first row starts on Monday 26 February
+    assert all(chip.last < date(2024, 3, 1) for chip in window.tracking.month.grid.chips_of(february))
+
+
+def test_timeline_bar_sits_over_february(window: MainWindow) -> None:
+    tree = window.grid_model.tree
+    february = by_title(tree, "Февральский")
+    show(window, window.tracking.timeline)
+    canvas = window.tracking.timeline.canvas
+    (bar,) = canvas.bar_rects(february)
+    assert bar.left() == pytest.approx(canvas._x_of(date(2024, 2, 1)))
+    assert bar.width() == pytest.approx(29 * canvas.per_day)
+    labels = [row.text for row in canvas.rows]
+    assert any(text.startswith("Без дат") for text in labels)  # «по запросу» shown apart
+    assert any("Консультации учителей" in text for text in labels)
+
+
+def test_filters_reduce_every_view(window: MainWindow, qtbot: QtBot) -> None:
+    show(window, window.tracking.year)
+    all_months = sum(window.tracking.year.model.totals)
+    window.filter_bar.text.setText("семинар")
+    for widget in (
+        window.tracking.month,
+        window.tracking.year,
+        window.tracking.timeline,
+        window.tracking.progress,
+    ):
+        show(window, widget)
+        schedule = window.tracking.shown[widget]
+        assert schedule is not None and len(schedule.entries) == 2
+    assert window.tracking.progress.sections.rows[0].total == 1
+    show(window, window.tracking.year)
+    assert 0 < sum(window.tracking.year.model.totals) < all_months
+    measures = [row for row in window.tracking.timeline.canvas.rows if row.kind == "measure"]
+    assert len(measures) == 2
+    window.filter_bar.text.clear()
+    show(window, window.tracking.timeline)
+    assert len(window.tracking.shown[window.tracking.timeline].entries) == 5
+
+
+def test_report_counts_and_lists_the_overdue_measure(window: MainWindow) -> None:
+    show(window, window.tracking.progress)
+    view = window.tracking.progress
+    assert view.overdue.topLevelItemCount() == 1
+    assert view.overdue.topLevelItem(0).text(1) == "Создание рабочей группы"
+    assert view.soon.topLevelItemCount() == 2
+    assert "просрочено 1" in view.headline.text()
+
+
+def test_a_click_opens_the_measure_in_the_grid(window: MainWindow, qtbot: QtBot) -> None:
+    tree = window.grid_model.tree
+    february = by_title(tree, "Февральский")
+    show(window, window.tracking.month)
+    month = window.tracking.month
+    month.show_month(date(2024, 2, 1))
+    chip = month.grid.chips_of(february)[0]
+    qtbot.mouseClick(month.grid, Qt.MouseButton.LeftButton, pos=chip.rect.center().toPoint())
+    qtbot.waitUntil(lambda: window.tabs.currentWidget() is window.grid, timeout=3000)
+    current = window.grid_model.measure_at(window.grid.currentIndex())
+    assert current is not None and current.id == february
+
+
+def test_a_double_click_edits_the_status_and_undo_restores_it(
+    window: MainWindow, qtbot: QtBot, tracking_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tree = window.grid_model.tree
+    late = by_title(tree, "Создание рабочей")
+
+    def mark_done(dialog: StatusDialog) -> int:
+        dialog.status.setCurrentIndex(dialog.status.findData("done"))
+        dialog.note.setPlainText("Приказ № 5 от 20.02.2024")
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(StatusDialog, "exec", mark_done)
+    show(window, window.tracking.timeline)
+    canvas = window.tracking.timeline.canvas
+    row = canvas.row_of[late] - canvas.verticalScrollBar().value()
+    point = QPoint(100, 38 + row * 22 + 11)
+    qtbot.mouseDClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=point)
+
+    def stored() -> tuple[str, str | None, str]:
+        with sqlite3.connect(tracking_db) as connection:
+            return connection.execute(
+                "SELECT status, done_on, note FROM measures WHERE id = ?", (late,)
+            ).fetchone()
+
+    status, done_on, note = stored()
+    assert status == "done" and done_on is not None and note == "Приказ № 5 от 20.02.2024"
+    assert window.tracking.shown[window.tracking.timeline].by_id[late].progress_class == "done"
+    assert window.tabs.currentWidget() is window.tracking.timeline  # the double click did not jump away
+    window.undo_stack.undo()
+    assert stored() == ("planned", None, "")
+    show(window, window.tracking.progress)
+    assert window.tracking.progress.overdue.topLevelItemCount() == 1
+
+
+def test_opening_a_file_tells_what_is_late_and_due(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ui.main_window as main_window
+
+    class Today(date):
+        @classmethod
+        def today(cls) -> date:
+            return TODAY
+
+    monkeypatch.setattr(main_window, "date", Today)
+    text = window.show_due_notice()
+    assert text.startswith("Просрочено: 1, в ближайшие 14 дней: 2")
+    assert window.statusBar().currentMessage() == text
+    assert TODAY + timedelta(days=14) > date(2024, 3, 1)
