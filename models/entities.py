@@ -179,3 +179,14 @@ class ChangeLogEntry(Base):
     new: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (Index("ix_change_log_entity", "entity", "entity_id", "at"),)
+
+
+class FileSetting(Base):
+    """A setting of the whole file (e.g. the school calendar), versioned like every edited row."""
+
+    __tablename__ = "file_settings"
+
+    key: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)

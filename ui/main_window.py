@@ -57,7 +57,6 @@ from desktop.services.schedule import DUE_SOON_DAYS, due_notice, section_refs
 from desktop.services.session import FileSession
 from desktop.services.tabular import from_tsv, to_html, to_tsv
 from desktop.services.writer import CancelledError
-from models.domain.deadlines import read_deadline
 from models.domain.errors import DomainError
 from models.domain.status import STATUS_LABELS
 from models.domain.tracking import is_overdue
@@ -83,9 +82,8 @@ def execution_summary(tree: RoadmapTree) -> str:
     """One line on the document tab: how big the roadmap is and how its execution goes."""
     measures = tree.measures_in_order()
     counts = Counter(m.status for m in measures)
-    period = tree.header.period
     overdue = sum(
-        is_overdue(m.status, read_deadline(m.deadline_text, period).windows, date.today()) for m in measures
+        is_overdue(m.status, tree.header.deadline(m.deadline_text).windows, date.today()) for m in measures
     )
     statuses = ", ".join(f"{label}: {counts[code]}" for code, label in STATUS_LABELS.items() if counts[code])
     text = f"<b>Разделов:</b> {len(tree.sections)}, <b>мероприятий:</b> {len(measures)}"

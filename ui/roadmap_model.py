@@ -27,7 +27,6 @@ from PySide6.QtWidgets import QApplication, QStyle
 
 from desktop.services.commands import Command, EditMeasureCommand, EditSectionCommand, MoveRowsCommand
 from desktop.services.dto import ChildRef, MeasureRow, RoadmapTree, SectionRow
-from models.domain.deadlines import read_deadline
 from models.domain.status import STATUS_LABELS
 from models.domain.tracking import is_overdue
 
@@ -292,7 +291,7 @@ class RoadmapTreeModel(QAbstractItemModel):
         """A warning when the reader understood nothing or a date lies outside the period;
         otherwise a small mark of the kind (dated, recurring, whole period, undated)."""
         assert self.tree is not None
-        deadline = read_deadline(measure.deadline_text, self.tree.header.period)
+        deadline = self.tree.header.deadline(measure.deadline_text)
         key = (
             "warning"
             if deadline.warnings or (deadline.kind == "unknown" and measure.deadline_text.strip())
@@ -310,7 +309,7 @@ class RoadmapTreeModel(QAbstractItemModel):
 
     def _deadline_tooltip(self, measure: MeasureRow) -> str:
         assert self.tree is not None
-        deadline = read_deadline(measure.deadline_text, self.tree.header.period)
+        deadline = self.tree.header.deadline(measure.deadline_text)
         lines = [f"Понято как: {KIND_NAMES.get(deadline.kind, deadline.kind)}"]
         for start, end in deadline.windows[:12]:
             lines.append(f"{start:%d.%m.%Y}" if start == end else f"{start:%d.%m.%Y} – {end:%d.%m.%Y}")
@@ -321,7 +320,7 @@ class RoadmapTreeModel(QAbstractItemModel):
 
     def _overdue(self, measure: MeasureRow) -> bool:
         assert self.tree is not None
-        windows = read_deadline(measure.deadline_text, self.tree.header.period).windows
+        windows = self.tree.header.deadline(measure.deadline_text).windows
         return is_overdue(measure.status, windows, self.today)
 
     # ---- drag and drop ---------------------------------------------------------------------

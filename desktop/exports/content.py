@@ -91,13 +91,10 @@ def build_content(tree: RoadmapTree, report: bool = False, today: date | None = 
     if report:
         columns += REPORT_COLUMNS
     content = ExportContent(tree, report, columns, today)
-    period = tree.header.period
     figures: dict[str, list[int]] = {}
 
     def overdue(measure: MeasureRow) -> bool:
-        from models.domain.deadlines import read_deadline  # the report only: its rules take a while to load
-
-        return is_overdue(measure.status, read_deadline(measure.deadline_text, period).windows, today)
+        return is_overdue(measure.status, tree.header.deadline(measure.deadline_text).windows, today)
 
     def walk(children: tuple[ChildRef, ...], depth: int, top: str) -> None:
         for kind, ident in children:

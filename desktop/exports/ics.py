@@ -17,7 +17,6 @@ from icalendar import Calendar, Event
 
 from desktop.services.dto import MeasureRow, RoadmapTree
 from desktop.services.writer import CancelledError
-from models.domain.deadlines import read_deadline
 from models.domain.status import STATUS_LABELS
 
 Progress = Callable[[int, int, str], None]
@@ -71,7 +70,7 @@ def build_calendar(
                 progress(done, len(measures), "Запись календаря")
         summary = " ".join(f"{measure.number} {measure.title}".split())
         description = _description(tree, measure)
-        for start, end in read_deadline(measure.deadline_text, tree.header.period).windows:
+        for start, end in tree.header.deadline(measure.deadline_text).windows:
             event = Event()
             event.add("uid", measure_uid(tree, measure, start))
             event.add("dtstamp", stamp)

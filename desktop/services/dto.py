@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
+from models.domain.deadlines import DEFAULT_CALENDAR, Deadline, SchoolCalendar, read_deadline
+
 NodeKind = Literal["section", "measure"]
 ChildRef = tuple[NodeKind, int]
 
@@ -88,10 +90,15 @@ class RoadmapHeader:
     version: int
     settings: dict[str, Any] = field(default_factory=dict)
     created_at: datetime | None = None  # with the id, tells this roadmap from others in other files
+    school_calendar: SchoolCalendar = DEFAULT_CALENDAR  # the file's quarters and holidays
 
     @property
     def period(self) -> tuple[date, date]:
         return (self.period_start, self.period_end)
+
+    def deadline(self, text: str) -> Deadline:
+        """``text`` read against this roadmap's period and the file's school calendar."""
+        return read_deadline(text, self.period, self.school_calendar)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from desktop.services.dto import ChildRef, MeasureRow, RoadmapTree
-from models.domain.deadlines import read_deadline
 
 
 def _iso(value: Any) -> str | None:
@@ -13,7 +12,7 @@ def _iso(value: Any) -> str | None:
 
 
 def measure_dict(tree: RoadmapTree, row: MeasureRow, school_names: dict[int, str]) -> dict[str, Any]:
-    deadline = read_deadline(row.deadline_text, tree.header.period)
+    deadline = tree.header.deadline(row.deadline_text)
     return {
         "id": row.id,
         "number": row.number,

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from desktop.services.dto import MeasureRow, RoadmapTree
-from models.domain.deadlines import read_deadline
 from models.domain.status import STATUS_LABELS
 from models.domain.tracking import is_overdue
 
@@ -65,7 +64,7 @@ def keeps(measure: MeasureRow, tree: RoadmapTree, criteria: Filter, today: date)
     if criteria.school_id is not None and criteria.school_id not in measure.school_ids:
         return False
     if criteria.status in (OVERDUE, THIS_MONTH):
-        windows = read_deadline(measure.deadline_text, tree.header.period).windows
+        windows = tree.header.deadline(measure.deadline_text).windows
         if criteria.status == OVERDUE:
             return is_overdue(measure.status, windows, today)
         first = today.replace(day=1)

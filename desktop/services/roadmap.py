@@ -26,13 +26,24 @@ from desktop.services.dto import (
     SchoolRow,
     SectionRow,
 )
-from models.domain.deadlines import read_deadline
+from models.domain.deadlines import DEFAULT_CALENDAR, SchoolCalendar, read_deadline
 from models.domain.errors import NotFoundError, StaleEditError, ValidationError
 from models.domain.numbering import Node, number_tree
 from models.domain.status import DONE, parse_status
 from models.domain.tracking import is_overdue
-from models.entities import ApprovalOrder, ChangeLogEntry, Measure, MeasureSchool, Roadmap, School, Section
+from models.entities import (
+    ApprovalOrder,
+    ChangeLogEntry,
+    FileSetting,
+    Measure,
+    MeasureSchool,
+    Roadmap,
+    School,
+    Section,
+)
 from models.storage.database import Database
+
+SCHOOL_CALENDAR_KEY = "school_calendar"
 
 # Fields of a measure a user may change, as named in the dump and the CLI, with their columns.
 EDITABLE_FIELDS: Mapping[str, str] = {
@@ -64,6 +75,20 @@ _MEASURE_COLUMNS = (
     Measure.number_as_written,
     type_coerce(Measure.extra, Text()).label("extra"),  # decoded only when not empty
 )
+
+
+def school_calendar_of(conn: Connection) -> tuple[SchoolCalendar, int]:
+    """The file's school calendar and its version; a damaged value gives the defaults rather than
+    stopping the file from opening."""
+    row = conn.execute(
+        select(FileSetting.value, FileSetting.version).where(FileSetting.key == SCHOOL_CALENDAR_KEY)
+    ).one_or_none()
+    if row is None:
+        return DEFAULT_CALENDAR, 0
+    try:
+        return SchoolCalendar.from_settings(row.value), row.version
+    except ValidationError:
+        return DEFAULT_CALENDAR, row.version
 
 
 @dataclass(frozen=True)
@@ -128,15 +153,21 @@ class RoadmapService:
                 )
             ).all()
             rows = conn.execute(select(Measure.roadmap_id, Measure.status, Measure.deadline_text)).all()
+            school, _version = school_calendar_of(conn)
         stats: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
         periods = {r.id: (r.period_start, r.period_end) for r in roadmaps}
         for roadmap_id, status, deadline_text in rows:
             figures = stats[roadmap_id]
             figures[0] += 1
             figures[1] += status == DONE
-            windows = read_deadline(deadline_text, periods[roadmap_id]).windows
+            windows = read_deadline(deadline_text, periods[roadmap_id], school).windows
             figures[2] += is_overdue(status, windows, today)
         return [RoadmapSummary(r.id, r.title, r.period_start, r.period_end, *stats[r.id]) for r in roadmaps]
+
+    def school_calendar(self) -> tuple[SchoolCalendar, int]:
+        """The file's school calendar and its version (0: the defaults, never saved)."""
+        with self.db.read() as conn:
+            return school_calendar_of(conn)
 
     def roadmap_ids(self) -> list[int]:
         with self.db.read() as conn:
@@ -151,6 +182,7 @@ class RoadmapService:
             order = conn.execute(
                 select(ApprovalOrder.__table__).where(ApprovalOrder.roadmap_id == roadmap_id)
             ).one_or_none()
+            school, _version = school_calendar_of(conn)
             sections = conn.execute(
                 select(
                     Section.id,
@@ -170,7 +202,7 @@ class RoadmapService:
             schools = conn.execute(
                 select(School.__table__).where(School.roadmap_id == roadmap_id).order_by(School.position)
             ).all()
-        return self._assemble(roadmap, order, sections, measures, links, schools)
+        return self._assemble(roadmap, order, sections, measures, links, schools, school)
 
     def _assemble(
         self,
@@ -180,6 +212,7 @@ class RoadmapService:
         measures: Sequence[Row[Any]],
         links: Sequence[Row[Any]],
         schools: Sequence[Row[Any]],
+        school: SchoolCalendar = DEFAULT_CALENDAR,
     ) -> RoadmapTree:
         children: dict[int | None, list[tuple[int, ChildRef]]] = defaultdict(list)
         for s in sections:
@@ -237,6 +270,7 @@ class RoadmapService:
             roadmap.version,
             dict(roadmap.settings or {}),
             roadmap.created_at,
+            school,
         )
         school_rows = tuple(
             SchoolRow(s.id, s.name, s.is_shnor, s.is_sssu, s.is_mentor, tuple(s.risk_profiles or ()))

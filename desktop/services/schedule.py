@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from desktop.services.dto import ChildRef, RoadmapTree
-from models.domain.deadlines import Window, read_deadline
+from models.domain.deadlines import Window
 from models.domain.status import CANCELLED, DONE, IN_PROGRESS, NOT_DONE, OPEN_STATUSES
 from models.domain.tracking import is_overdue
 
@@ -145,7 +145,7 @@ class Schedule:
                 if kept is not None and ident not in kept:
                     continue
                 measure = tree.measures[ident]
-                windows = read_deadline(measure.deadline_text, self.period).windows
+                windows = tree.header.deadline(measure.deadline_text).windows
                 open_ = measure.status in OPEN_STATUSES
                 self.entries.append(
                     Entry(

@@ -39,26 +39,110 @@ KINDS: Final = ("fixed", "recurring", "continuous", "on_request", "per_plan", "a
 MAX_TEXT: Final = 2000  # longer cells are read only this far: bounded work for any input
 
 
+MonthDay = tuple[int, int]
+HOLIDAY_NAMES: Final = ("осенние", "зимние", "весенние", "летние")
+
+
 @dataclass(frozen=True)
 class SchoolCalendar:
-    """School quarters (четверти) as ((month, day), (month, day)) of a school year from September."""
+    """School quarters (четверти) and holidays (каникулы) as (month, day) pairs of a school year
+    that starts in September; the file's settings may replace the defaults below."""
 
-    quarters: tuple[tuple[tuple[int, int], tuple[int, int]], ...] = (
+    quarters: tuple[tuple[MonthDay, MonthDay], ...] = (
         ((9, 1), (10, 27)),
         ((11, 5), (12, 29)),
         ((1, 9), (3, 22)),
         ((4, 1), (5, 26)),
     )
+    holidays: tuple[tuple[str, MonthDay, MonthDay], ...] = (
+        ("осенние", (10, 28), (11, 4)),
+        ("зимние", (12, 30), (1, 8)),
+        ("весенние", (3, 23), (3, 31)),
+        ("летние", (5, 27), (8, 31)),
+    )
 
-    def quarter_windows(self, start: date, end: date) -> list[Window]:
-        """Every school quarter of every school year that touches [start, end]."""
+    @staticmethod
+    def _spans(pairs: list[tuple[MonthDay, MonthDay]], start: date, end: date) -> list[Window]:
         out: list[Window] = []
         for school_year in range(start.year - 1, end.year + 1):
-            for (m1, d1), (m2, d2) in self.quarters:
+            for (m1, d1), (m2, d2) in pairs:
                 y1 = school_year if m1 >= 9 else school_year + 1
                 y2 = school_year if m2 >= 9 else school_year + 1
                 out.append((_safe_date(y1, m1, d1), _safe_date(y2, m2, d2)))
         return out
+
+    def quarter_windows(self, start: date, end: date) -> list[Window]:
+        """Every school quarter of every school year that touches [start, end]."""
+        return self._spans(list(self.quarters), start, end)
+
+    def holiday_windows(self, start: date, end: date, names: frozenset[str] | None = None) -> list[Window]:
+        """The holidays (all, or those named) of every school year that touches [start, end]."""
+        chosen = [(a, b) for name, a, b in self.holidays if names is None or name in names]
+        return self._spans(chosen, start, end)
+
+    # ---- the file's settings ---------------------------------------------------------------
+    def to_settings(self) -> dict[str, object]:
+        return {
+            "quarters": [[_month_day(a), _month_day(b)] for a, b in self.quarters],
+            "holidays": [
+                {"name": name, "from": _month_day(a), "to": _month_day(b)} for name, a, b in self.holidays
+            ],
+        }
+
+    @classmethod
+    def from_settings(cls, stored: object) -> SchoolCalendar:
+        """The calendar a file stores; raises ValidationError with a Russian message if it is wrong."""
+        from models.domain.errors import ValidationError
+
+        if not isinstance(stored, dict):
+            raise ValidationError("Учебный календарь в файле записан неверно.")
+        try:
+            quarters = tuple((_parse_month_day(a), _parse_month_day(b)) for a, b in stored["quarters"])
+            holidays = tuple(
+                (str(h["name"]).strip(), _parse_month_day(h["from"]), _parse_month_day(h["to"]))
+                for h in stored.get("holidays", [])
+            )
+        except (KeyError, TypeError, ValueError) as error:
+            raise ValidationError(f"Учебный календарь в файле записан неверно: {error}.") from error
+        calendar_ = cls(quarters, holidays)
+        calendar_.check()
+        return calendar_
+
+    def check(self) -> None:
+        """Four quarters in order through the school year; holidays named and not empty."""
+        from models.domain.errors import ValidationError
+
+        if len(self.quarters) != 4:
+            raise ValidationError("В учебном году должно быть четыре четверти.")
+        days = [(_school_day(a), _school_day(b)) for a, b in self.quarters]
+        for number, (first, last) in enumerate(days, start=1):
+            if first > last:
+                raise ValidationError(f"{number}-я четверть кончается раньше, чем начинается.")
+            if number > 1 and first <= days[number - 2][1]:
+                raise ValidationError(f"{number}-я четверть начинается до конца {number - 1}-й.")
+        for name, a, b in self.holidays:
+            if not name:
+                raise ValidationError("У каникул должно быть название (например, «осенние»).")
+            if _school_day(a) > _school_day(b):
+                raise ValidationError(f"Каникулы «{name}» кончаются раньше, чем начинаются.")
+
+
+def _month_day(value: MonthDay) -> str:
+    return f"{value[1]:02d}.{value[0]:02d}"
+
+
+def _parse_month_day(text: object) -> MonthDay:
+    """«28.10» -> (10, 28); the day must exist in some year (29.02 does)."""
+    day, month = (int(part) for part in str(text).strip().split("."))
+    date(2000, month, day)  # raises ValueError for 31.04 and the like
+    return month, day
+
+
+def _school_day(value: MonthDay) -> int:
+    """Days from 1 September, so that a school year's dates compare in order."""
+    month, day = value
+    year = 2000 if month >= 9 else 2001
+    return (date(year, month, min(day, 28 if month == 2 else day)) - date(2000, 9, 1)).days
 
 
 DEFAULT_CALENDAR: Final = SchoolCalendar()
@@ -164,6 +248,8 @@ _AFTER_EVENT_START = re.compile(r"^\W*(?:по\s+(?:итогам|результа
 _FREQ_MONTH = re.compile(r"ежемесячн|кажд\w*\s+месяц|раз\w*\s+в\s+месяц|по\s+месяцам")
 _FREQ_QUARTER = re.compile(r"ежекварт|кажд\w*\s+квартал|раз\w*\s+в\s+квартал|по\s+кварталам")
 _FREQ_HALF = re.compile(r"ежеполугод|кажд\w*\s+полугоди|раз\w*\s+в\s+полугоди|по\s+полугодиям")
+_HOLIDAY = re.compile(r"каникул")
+_HOLIDAY_NAMES = (("осен", "осенние"), ("зимн", "зимние"), ("весен", "весенние"), ("летн", "летние"))
 _FREQ_SCHOOL_Q = re.compile(r"ежечетверт|четверт")
 _QUARTER_END = re.compile(r"(?:конц\w*|окончани\w*|итог\w*)\s+(?:\w+\s+)?четверт")
 
@@ -569,6 +655,11 @@ def _read_cached(text: str, start: date, end: date, school: SchoolCalendar) -> D
     except (ValueError, OverflowError):  # an impossible date in odd text: read no dates
         items = []
     has_day_or_month = any(i.start.unit in ("day", "month") for i in items)
+    if _HOLIDAY.search(norm) and not has_day_or_month:  # «в период осенних каникул»: the school calendar
+        named = frozenset(name for stem, name in _HOLIDAY_NAMES if re.search(rf"\b{stem}\w*\s+каникул", norm))
+        windows = _clip(school.holiday_windows(*period, named or None), period)
+        if windows:
+            return Deadline(text, "recurring", _sorted_unique(windows))
     if _RECURRING.search(norm):
         return Deadline(text, "recurring", _sorted_unique(_recurring(norm, items, period, school)))
     if items and not (_AFTER_EVENT_START.search(norm) and not has_day_or_month):
