@@ -41,6 +41,7 @@ from desktop.services.commands import (
     DeleteSectionCommand,
     EditDocumentCommand,
     EditMeasureCommand,
+    EditSchoolCalendarCommand,
     EditSectionCommand,
     IndentSectionCommand,
     InsertMeasureCommand,
@@ -70,6 +71,7 @@ from ui.import_dialog import ImportPreviewDialog
 from ui.recent import recent_files, remember_recent
 from ui.roadmap_list_model import RoadmapListModel
 from ui.roadmap_model import COLUMNS, RoadmapTreeModel
+from ui.school_calendar_dialog import SchoolCalendarDialog
 from ui.status_dialog import StatusDialog
 from ui.tasks import run_with_progress
 from ui.tracking import TrackingViews
@@ -208,6 +210,7 @@ class MainWindow(QMainWindow):
             ("Сохранить &копию как…", QKeySequence("Ctrl+Shift+S"), self.save_copy),
             ("&Проверить файл", QKeySequence(), self.check_file),
             ("&Восстановить из резервной копии…", QKeySequence(), self.restore_backup),
+            ("&Учебный календарь (четверти и каникулы)…", QKeySequence(), self.edit_school_calendar),
         ):
             action = QAction(text, self)
             action.setShortcut(keys)
@@ -507,8 +510,8 @@ class MainWindow(QMainWindow):
         if self.session is not None:
             self.session.acknowledge_own_commit()
         self.mark_saved()
-        if isinstance(command, EditDocumentCommand):
-            self.refresh()  # the title and period in the list, the numbers in the grid
+        if isinstance(command, EditDocumentCommand | EditSchoolCalendarCommand):
+            self.refresh()  # the list's figures, the grid's numbers and deadline hints
             return
         if isinstance(result, MeasureRow):
             self.grid_model.replace_measure(result)
@@ -762,6 +765,19 @@ class MainWindow(QMainWindow):
         self.grid.setCurrentIndex(index)
         self.grid.scrollTo(index)
         self.grid.setFocus()
+
+    def edit_school_calendar(self) -> None:
+        """Quarters and holidays of the file, one undoable edit."""
+        try:
+            calendar, version = self.service.school_calendar()
+        except DomainError as error:
+            QMessageBox.warning(self, APP_TITLE, error.message)
+            return
+        dialog = SchoolCalendarDialog(calendar, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.result_calendar in (None, calendar):
+            return
+        assert dialog.result_calendar is not None
+        self.execute(EditSchoolCalendarCommand(version, calendar, dialog.result_calendar))
 
     def edit_status(self, measure_id: int) -> None:
         """Status, date done and note in a small dialog; one undoable edit."""

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from desktop.services import document, structure
+from desktop.services import document, settings, structure
 from desktop.services.dto import MeasureRow
 from desktop.services.roadmap import EDITABLE_FIELDS, RoadmapService, normalise_value
+from models.domain.deadlines import SchoolCalendar
 
 FIELD_LABELS = {
     "title": "мероприятие",
@@ -328,6 +329,27 @@ class EditDocumentCommand:
         )
 
 
+@dataclass
+class EditSchoolCalendarCommand:
+    """Replace the file's school calendar; undo puts the previous one back (version-checked)."""
+
+    expected_version: int
+    before: SchoolCalendar
+    after: SchoolCalendar
+    measure_id: None = None
+    label: str = "Изменение учебного календаря"
+
+    def apply(self, service: RoadmapService) -> None:
+        self.expected_version = settings.save_school_calendar(
+            service.db, service.actor, self.after, self.expected_version
+        )
+
+    def revert(self, service: RoadmapService) -> None:
+        self.expected_version = settings.save_school_calendar(
+            service.db, service.actor, self.before, self.expected_version
+        )
+
+
 Command = (
     EditMeasureCommand
     | InsertMeasureCommand
@@ -340,4 +362,5 @@ Command = (
     | IndentSectionCommand
     | DeleteSectionCommand
     | EditDocumentCommand
+    | EditSchoolCalendarCommand
 )

@@ -656,7 +656,7 @@ def _read_cached(text: str, start: date, end: date, school: SchoolCalendar) -> D
         items = []
     has_day_or_month = any(i.start.unit in ("day", "month") for i in items)
     if _HOLIDAY.search(norm) and not has_day_or_month:  # «в период осенних каникул»: the school calendar
-        named = frozenset(name for stem, name in _HOLIDAY_NAMES if re.search(rf"\b{stem}\w*\s+каникул", norm))
+        named = frozenset(name for stem, name in _HOLIDAY_NAMES if re.search(rf"\b{stem}\w*", norm))
         windows = _clip(school.holiday_windows(*period, named or None), period)
         if windows:
             return Deadline(text, "recurring", _sorted_unique(windows))
