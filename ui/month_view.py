@@ -98,6 +98,7 @@ class MonthGrid(QWidget):
         cell_w, cell_h = self._cell()
         lanes = max(0, int((cell_h - DAY_LABEL_HEIGHT - MORE_HEIGHT) // LANE_HEIGHT))
         pieces = self.schedule.between(weeks[0], weeks[-1] + timedelta(days=6))
+        rank = self.schedule.rank  # document order, not "10.4" after "10.13"
         by_week: dict[int, list[tuple[Entry, date, date]]] = {}
         for entry, (start, end) in pieces:
             week = max(0, (start - weeks[0]).days // 7)
@@ -114,7 +115,7 @@ class MonthGrid(QWidget):
         for week, segments in by_week.items():
             monday = weeks[week]
             # long bars first, then by start: they keep the top lanes, as in paper planners
-            segments.sort(key=lambda s: (-(s[2] - s[1]).days, s[1], s[0].number))
+            segments.sort(key=lambda s: (-(s[2] - s[1]).days, s[1], rank[s[0].measure_id]))
             lane_ends: list[date] = []
             hidden: dict[int, list[Entry]] = {}
             for entry, first, last in segments:

@@ -146,6 +146,7 @@ class TimelineCanvas(QAbstractScrollArea):
         metrics = QFontMetrics(self.font())
         bold = QFont(self.font())
         bold.setBold(True)
+        bold_metrics = QFontMetrics(bold)
         painter.setClipRect(chart_left, 0, width - chart_left, height)
         months = months_between(max(self.first, visible_first), min(self.last, visible_last))
         for month in months:  # month lines and labels
@@ -220,11 +221,10 @@ class TimelineCanvas(QAbstractScrollArea):
                 late = row.entry is not None and row.entry.overdue
                 painter.setPen(colour("overdue") if late else self.palette().text().color())
             text = ("! " if row.entry is not None and row.entry.overdue else "") + row.text
-            painter.drawText(
-                rect,
-                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                metrics.elidedText(text, Qt.TextElideMode.ElideRight, int(rect.width())),
+            shown = (metrics if row.kind == "measure" else bold_metrics).elidedText(
+                text, Qt.TextElideMode.ElideRight, int(rect.width())
             )
+            painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, shown)
         painter.setFont(bold)
         painter.setPen(self.palette().text().color())
         painter.drawText(

@@ -165,6 +165,7 @@ class Schedule:
 
         walk(tree.top, 1, None, None)
         self.by_id = {entry.measure_id: entry for entry in self.entries}
+        self.rank = {entry.measure_id: n for n, entry in enumerate(self.entries)}
 
     # ---- calendars -----------------------------------------------------------------------
     @property
