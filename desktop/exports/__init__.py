@@ -10,11 +10,11 @@ import contextlib
 import errno
 import os
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from desktop.exports.content import build_content, suggested_name
+from desktop.exports.steps import Progress
 from desktop.services.dto import RoadmapTree
 from desktop.services.writer import CancelledError
 from models.domain.errors import DomainError
@@ -22,7 +22,6 @@ from models.domain.errors import DomainError
 __all__ = ["KINDS", "ExportResult", "export_tree", "suggested_name"]
 
 KINDS = ("pdf", "xlsx", "ics")
-Progress = Callable[[int, int, str], None]
 
 
 @dataclass(frozen=True)

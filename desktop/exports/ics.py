@@ -9,17 +9,15 @@ doubling them.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from icalendar import Calendar, Event
 
+from desktop.exports.steps import Progress, Steps
 from desktop.services.dto import MeasureRow, RoadmapTree
-from desktop.services.writer import CancelledError
 from models.domain.status import STATUS_LABELS
 
-Progress = Callable[[int, int, str], None]
 PRODUCT = "-//Дорожные карты//RU"
 UID_DOMAIN = "dorozhnye-karty.local"
 STEP = 500
@@ -62,12 +60,10 @@ def build_calendar(
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", tree.header.title.strip() or "Дорожная карта")
     measures = tree.measures_in_order()
+    step = Steps(progress, cancel, "Запись календаря")
     for done, measure in enumerate(measures, start=1):
         if done % STEP == 0:
-            if cancel is not None and cancel.is_set():
-                raise CancelledError("Экспорт отменён.")
-            if progress is not None:
-                progress(done, len(measures), "Запись календаря")
+            step(done, len(measures))
         summary = " ".join(f"{measure.number} {measure.title}".split())
         description = _description(tree, measure)
         for start, end in tree.header.deadline(measure.deadline_text).windows:

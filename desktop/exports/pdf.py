@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -52,9 +51,9 @@ from desktop.exports.content import (
     period_line,
 )
 from desktop.exports.pdf_rows import RowsLayout, RowsTable, TableRow
+from desktop.exports.steps import Progress, Steps
 from desktop.exports.text_fit import TextFit
 from desktop.services.dto import OrderInfo, RoadmapHeader
-from desktop.services.writer import CancelledError
 
 rl_config.trustedSchemes = []  # markup in a document can never make reportlab open a file or URL
 rl_config.trustedHosts = []
@@ -79,7 +78,6 @@ MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 25 * mm, 10 * mm, 20 * mm
 LANDSCAPE_LEFT = 20 * mm
 TABLE_WIDTH = LANDSCAPE[0] - LANDSCAPE_LEFT - MARGIN_RIGHT
 
-Progress = Callable[[int, int, str], None]
 _GENITIVES = (  # how roadmap titles begin, and the same words after «Об утверждении»
     ("план мероприятий (дорожная карта)", "плана мероприятий (дорожной карты)"),
     ("план мероприятий («дорожная карта»)", "плана мероприятий («дорожной карты»)"),
@@ -142,7 +140,7 @@ class RoadmapPdf:
         register_fonts()
         self.content = content
         self.header: RoadmapHeader = content.tree.header
-        self.progress, self.cancel = progress, cancel
+        self.step = Steps(progress, cancel, "Вёрстка PDF")
         self.body = _style("body", 14, TA_JUSTIFY, firstLineIndent=12.5 * mm)
         self.plain = _style("plain", 14)
         self.centre = _style("centre", 14, TA_CENTER)
@@ -382,15 +380,9 @@ class RoadmapPdf:
             CELL_LEADING,
             CELL_PADDING,
             page_room=LANDSCAPE[1] - MARGIN_TOP - MARGIN_BOTTOM - self.header_height,
-            on_drawn=lambda done: self._step(done, len(rows)),
+            on_drawn=lambda done: self.step(done, len(rows)),
         )
         return [RowsTable(layout)]
-
-    def _step(self, done: int, total: int) -> None:
-        if self.cancel is not None and self.cancel.is_set():
-            raise CancelledError("Экспорт отменён.")
-        if self.progress is not None:
-            self.progress(done, total, "Вёрстка PDF")
 
     def _summary(self) -> list[Flowable]:
         rows: list[list[Any]] = [

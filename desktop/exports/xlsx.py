@@ -14,7 +14,6 @@ Why it is built this way:
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from copy import copy
 from datetime import datetime
 from pathlib import Path
@@ -39,12 +38,10 @@ from desktop.exports.content import (
     document_title,
     period_line,
 )
+from desktop.exports.steps import Progress, Steps
 from desktop.exports.text_fit import TextFit
 from desktop.services.dto import RoadmapTree
-from desktop.services.writer import CancelledError
 from models.domain.status import STATUS_LABELS
-
-Progress = Callable[[int, int, str], None]
 
 FONT = "Times New Roman"  # metric twin of the PDF's Liberation Serif; on Linux it maps back to it
 FONT_SIZE = 11
@@ -148,7 +145,7 @@ class RoadmapWorkbook:
     ) -> None:
         self.content = content
         self.header = content.tree.header
-        self.progress, self.cancel = progress, cancel
+        self.step = Steps(progress, cancel, "Запись Excel")
         total = sum(c.weight for c in content.columns)
         self.widths = [TABLE_CHARS * c.weight / total for c in content.columns]
         regular, bold = TextFit(FONT_SIZE), TextFit(FONT_SIZE, bold=True)
@@ -240,7 +237,7 @@ class RoadmapWorkbook:
                 sheet.row_dimensions[row].height = self.fit["rm_cell"].height(list(line.cells), self.widths)
                 done += 1
                 if done % STEP == 0:
-                    self._step(done, total)
+                    self.step(done, total)
             row += 1
         last_row = max(head, row - 1)
 
@@ -282,12 +279,6 @@ class RoadmapWorkbook:
         sheet.oddHeader.center.text = "&P"
         sheet.oddHeader.center.font = FONT
         sheet.oddHeader.center.size = 11
-
-    def _step(self, done: int, total: int) -> None:
-        if self.cancel is not None and self.cancel.is_set():
-            raise CancelledError("Экспорт отменён.")
-        if self.progress is not None:
-            self.progress(done, total, "Запись Excel")
 
     # ---- the other sheets ----------------------------------------------------------------
     def _schools(self, sheet: Worksheet, tree: RoadmapTree) -> None:
