@@ -251,3 +251,31 @@ def test_opening_a_file_tells_what_is_late_and_due(
     assert text.startswith("Просрочено: 1, в ближайшие 14 дней: 2")
     assert window.statusBar().currentMessage() == text
     assert TODAY + timedelta(days=14) > date(2024, 3, 1)
+
+
+def test_year_view_opens_a_month_and_navigation_moves_it(window: MainWindow, qtbot: QtBot) -> None:
+    show(window, window.tracking.year)
+    year = window.tracking.year
+    column = year.model.months.index(date(2024, 2, 1))
+    year.table.clicked.emit(year.model.index(0, column))
+    assert window.tabs.currentWidget() is window.tracking.month
+    month = window.tracking.month
+    assert month.grid.month == date(2024, 2, 1) and month.title.text() == "Февраль 2024"
+    month.following.click()
+    assert month.grid.month == date(2024, 3, 1)
+    month.previous.click()
+    month.previous.click()
+    assert month.title.text() == "Январь 2024"
+    assert "Мероприятий в месяце" in month.summary.text()
+
+
+def test_timeline_zoom_changes_the_scale_not_the_dates(window: MainWindow) -> None:
+    tree = window.grid_model.tree
+    february = by_title(tree, "Февральский")
+    show(window, window.tracking.timeline)
+    canvas = window.tracking.timeline.canvas
+    wide = canvas.bar_rects(february)[0].width()
+    canvas.set_zoom("year")
+    narrow = canvas.bar_rects(february)[0]
+    assert narrow.width() < wide / 3
+    assert canvas._date_at(narrow.left() + 0.1) == date(2024, 2, 1)

@@ -302,6 +302,8 @@ class MonthView(QWidget):
         layout.setContentsMargins(6, 4, 6, 6)
         layout.addLayout(bar)
         layout.addWidget(self.grid, 1)
+        self.roadmap_shown: int | None = None
+        self.month_asked = False
         self.previous.clicked.connect(lambda: self.show_month(self._shifted(-1)))
         self.following.clicked.connect(lambda: self.show_month(self._shifted(+1)))
         self.today_button.clicked.connect(lambda: self.show_month(date.today()))
@@ -313,13 +315,20 @@ class MonthView(QWidget):
         return date(index // 12, index % 12 + 1, 1)
 
     def set_schedule(self, schedule: Schedule | None) -> None:
-        """Another roadmap opens at today's month when its period has it, else at its first month."""
-        before = self.grid.schedule
+        """Another roadmap opens at today's month when its period has it, else at its first month
+        (unless a month of it was just asked for, e.g. from the year view)."""
         self.grid.set_schedule(schedule)
-        if schedule is not None and (before is None or before.tree.header.id != schedule.tree.header.id):
+        roadmap = schedule.tree.header.id if schedule is not None else None
+        if schedule is not None and roadmap != self.roadmap_shown and not self.month_asked:
             first, last = schedule.span()
             self.show_month(date.today() if first <= date.today() <= last else first)
+        self.roadmap_shown, self.month_asked = roadmap, False
         self._describe()
+
+    def ask_month(self, month: date) -> None:
+        """Show ``month`` of the roadmap now chosen, even before the view has its schedule."""
+        self.month_asked = True
+        self.show_month(month)
 
     def show_month(self, month: date) -> None:
         self.grid.set_month(month)

@@ -101,5 +101,8 @@ class TrackingViews(QObject):
             self._clicked = None
 
     def _show_month(self, month: date) -> None:
-        self.month.show_month(month)
+        if self.shown.get(self.month) is not None and self.shown.get(self.month) is self.current():
+            self.month.show_month(month)  # the view already shows this roadmap
+        else:
+            self.month.ask_month(month)  # kept when the schedule arrives with the tab
         self.month_wanted.emit()
