@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import sqlite3
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -236,21 +236,13 @@ def test_a_double_click_edits_the_status_and_undo_restores_it(
     assert window.tracking.progress.overdue.topLevelItemCount() == 1
 
 
-def test_opening_a_file_tells_what_is_late_and_due(
-    window: MainWindow, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import ui.main_window as main_window
-
-    class Today(date):
-        @classmethod
-        def today(cls) -> date:
-            return TODAY
-
-    monkeypatch.setattr(main_window, "date", Today)
+def test_opening_a_file_tells_what_is_late_and_due(window: MainWindow) -> None:
+    window.list_model.set_rows(window.service.list_roadmaps(TODAY))  # the list as read on that day
     text = window.show_due_notice()
     assert text.startswith("Просрочено: 1, в ближайшие 14 дней: 2")
     assert window.statusBar().currentMessage() == text
-    assert TODAY + timedelta(days=14) > date(2024, 3, 1)
+    summary = window.list_model.summary(0)
+    assert (summary.overdue, summary.due_soon) == (1, 2)
 
 
 def test_year_view_opens_a_month_and_navigation_moves_it(window: MainWindow, qtbot: QtBot) -> None:

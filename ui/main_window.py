@@ -54,7 +54,7 @@ from desktop.services.document import changed_parts, read_document
 from desktop.services.dto import MeasureRow, RoadmapTree
 from desktop.services.filtering import kept_ids
 from desktop.services.roadmap import RoadmapService
-from desktop.services.schedule import DUE_SOON_DAYS, due_notice, section_refs
+from desktop.services.schedule import DUE_SOON_DAYS, section_refs
 from desktop.services.session import FileSession
 from desktop.services.tabular import from_tsv, to_html, to_tsv
 from desktop.services.writer import CancelledError
@@ -741,13 +741,10 @@ class MainWindow(QMainWindow):
 
     def show_due_notice(self) -> str:
         """«Просрочено: 3, в ближайшие 14 дней: 5» in the status bar for a while: what needs doing
-        in the whole file, without a dialog in the way."""
-        ids = [self.list_model.summary(row).id for row in range(self.list_model.rowCount())]
-        try:
-            trees = [self.service.load(ident) for ident in ids]
-        except DomainError:
-            return ""
-        late, soon = due_notice(trees, date.today())
+        in the whole file, without a dialog in the way (figures of the list, already read)."""
+        summaries = [self.list_model.summary(row) for row in range(self.list_model.rowCount())]
+        late = sum(s.overdue for s in summaries)
+        soon = sum(s.due_soon for s in summaries)
         if not late and not soon:
             return ""
         text = f"Просрочено: {late}, в ближайшие {DUE_SOON_DAYS} дней: {soon} (вкладка «Отчёт»)"

@@ -137,3 +137,4 @@ class RoadmapSummary:
     measures: int
     done: int
     overdue: int
+    due_soon: int = 0  # open measures with a window ending in the next two weeks

@@ -30,7 +30,7 @@ from models.domain.deadlines import DEFAULT_CALENDAR, SchoolCalendar, read_deadl
 from models.domain.errors import NotFoundError, StaleEditError, ValidationError
 from models.domain.numbering import Node, number_tree
 from models.domain.status import DONE, parse_status
-from models.domain.tracking import is_overdue
+from models.domain.tracking import is_due_soon, is_overdue
 from models.entities import (
     ApprovalOrder,
     ChangeLogEntry,
@@ -154,7 +154,7 @@ class RoadmapService:
             ).all()
             rows = conn.execute(select(Measure.roadmap_id, Measure.status, Measure.deadline_text)).all()
             school, _version = school_calendar_of(conn)
-        stats: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+        stats: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
         periods = {r.id: (r.period_start, r.period_end) for r in roadmaps}
         for roadmap_id, status, deadline_text in rows:
             figures = stats[roadmap_id]
@@ -162,6 +162,7 @@ class RoadmapService:
             figures[1] += status == DONE
             windows = read_deadline(deadline_text, periods[roadmap_id], school).windows
             figures[2] += is_overdue(status, windows, today)
+            figures[3] += is_due_soon(status, windows, today)
         return [RoadmapSummary(r.id, r.title, r.period_start, r.period_end, *stats[r.id]) for r in roadmaps]
 
     def school_calendar(self) -> tuple[SchoolCalendar, int]:

@@ -14,10 +14,8 @@ from datetime import date, timedelta
 
 from desktop.services.dto import ChildRef, RoadmapTree
 from models.domain.deadlines import Window
-from models.domain.status import CANCELLED, DONE, IN_PROGRESS, NOT_DONE, OPEN_STATUSES
-from models.domain.tracking import is_overdue
-
-DUE_SOON_DAYS = 14
+from models.domain.status import CANCELLED, DONE, IN_PROGRESS, NOT_DONE
+from models.domain.tracking import DUE_SOON_DAYS, is_due_soon, is_overdue
 
 # Progress classes, in the order the report shows them.
 DONE_CLASS, IN_PROGRESS_CLASS, OVERDUE_CLASS, NOT_STARTED_CLASS, NOT_DONE_CLASS = (
@@ -133,7 +131,6 @@ class Schedule:
         self.period = tree.header.period
         self.sections: list[SectionRef] = []
         self.entries: list[Entry] = []
-        soon = today + timedelta(days=DUE_SOON_DAYS)
 
         def walk(children: tuple[ChildRef, ...], depth: int, section: int | None, top: int | None) -> None:
             for kind, ident in children:
@@ -146,7 +143,6 @@ class Schedule:
                     continue
                 measure = tree.measures[ident]
                 windows = tree.header.deadline(measure.deadline_text).windows
-                open_ = measure.status in OPEN_STATUSES
                 self.entries.append(
                     Entry(
                         measure.id,
@@ -156,7 +152,7 @@ class Schedule:
                         measure.deadline_text,
                         windows,
                         is_overdue(measure.status, windows, today),
-                        open_ and any(today <= end <= soon for _, end in windows),
+                        is_due_soon(measure.status, windows, today),
                         section,
                         top,
                         measure.school_ids,
@@ -257,13 +253,3 @@ class Schedule:
             return min(end for _, end in entry.windows if self.today <= end <= soon)
 
         return sorted((e for e in self.entries if e.due_soon), key=lambda e: (nearest(e), e.number))
-
-
-def due_notice(trees: Iterable[RoadmapTree], today: date) -> tuple[int, int]:
-    """(overdue, due in the next two weeks) over the given roadmaps: the notice on opening a file."""
-    late = soon = 0
-    for tree in trees:
-        schedule = Schedule(tree, today)
-        late += sum(e.overdue for e in schedule.entries)
-        soon += sum(e.due_soon for e in schedule.entries)
-    return late, soon
