@@ -271,3 +271,34 @@ def test_timeline_zoom_changes_the_scale_not_the_dates(window: MainWindow) -> No
     narrow = canvas.bar_rects(february)[0]
     assert narrow.width() < wide / 3
     assert canvas._date_at(narrow.left() + 0.1) == date(2024, 2, 1)
+
+
+def test_keyboard_moves_between_measures_and_edits_or_opens(
+    window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[int] = []
+    monkeypatch.setattr(StatusDialog, "exec", lambda dialog: opened.append(dialog.measure.id) or 0)
+    show(window, window.tracking.month)
+    month = window.tracking.month
+    month.show_month(date(2024, 2, 1))
+    grid = month.grid
+    grid.setFocus()
+    qtbot.keyClick(grid, Qt.Key.Key_Right)
+    first = grid.selected
+    qtbot.keyClick(grid, Qt.Key.Key_Right)
+    assert first is not None and grid.selected not in (None, first)
+    qtbot.keyClick(grid, Qt.Key.Key_Left)
+    assert grid.selected == first
+    qtbot.keyClick(grid, Qt.Key.Key_Return)
+    assert opened == [first]
+
+    show(window, window.tracking.timeline)
+    canvas = window.tracking.timeline.canvas
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_Down)
+    qtbot.keyClick(canvas, Qt.Key.Key_Down)
+    second = [row.entry.measure_id for row in canvas.rows if row.entry is not None][1]
+    assert canvas.selected == second
+    qtbot.keyClick(canvas, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: window.tabs.currentWidget() is window.grid, timeout=3000)
+    assert window.grid_model.measure_at(window.grid.currentIndex()).id == second

@@ -12,7 +12,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPen, QResizeEvent
+from PySide6.QtGui import (
+    QFont,
+    QFontMetrics,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QToolButton, QVBoxLayout, QWidget
 
 from desktop.services.schedule import Entry, Schedule, month_start, next_month
@@ -57,6 +66,7 @@ class MonthGrid(QWidget):
         self.selected: int | None = None
         self.setMinimumSize(420, 300)
         self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._laid_out_for: tuple[object, ...] | None = None
 
     # ---- state ---------------------------------------------------------------------------
@@ -219,7 +229,31 @@ class MonthGrid(QWidget):
         )
 
     # ---- mouse ---------------------------------------------------------------------------
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Arrows move from chip to chip (left to right, week by week); Enter edits the chosen
+        measure's status, Space opens it in the grid."""
+        self.layout_chips()
+        order = sorted(self.chips, key=lambda chip: (chip.rect.top() // 1, chip.rect.left()))
+        key = event.key()
+        if key in (Qt.Key.Key_Right, Qt.Key.Key_Down, Qt.Key.Key_Left, Qt.Key.Key_Up) and order:
+            ids = [chip.entry.measure_id for chip in order]
+            step = 1 if key in (Qt.Key.Key_Right, Qt.Key.Key_Down) else -1
+            position = ids.index(self.selected) if self.selected in ids else (-1 if step > 0 else 0)
+            self.selected = ids[(position + step) % len(ids)]
+            chip = next(c for c in order if c.entry.measure_id == self.selected)
+            self.setToolTip(f"{chip.entry.number} {chip.entry.title}")
+            self.update()
+            return
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.selected is not None:
+            self.measure_activated.emit(self.selected)
+            return
+        if key == Qt.Key.Key_Space and self.selected is not None:
+            self.measure_clicked.emit(self.selected)
+            return
+        super().keyPressEvent(event)
+
     def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.setFocus()
         point = event.position()
         chip = self.chip_at(point)
         if chip is not None:

@@ -11,7 +11,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPen, QResizeEvent
+from PySide6.QtGui import (
+    QFont,
+    QFontMetrics,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QButtonGroup,
@@ -53,6 +62,7 @@ class TimelineCanvas(QAbstractScrollArea):
         self.selected: int | None = None
         self.row_of: dict[int, int] = {}
         self.viewport().setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
     # ---- content -------------------------------------------------------------------------
     def set_schedule(self, schedule: Schedule | None) -> None:
@@ -246,7 +256,32 @@ class TimelineCanvas(QAbstractScrollArea):
         index = self.verticalScrollBar().value() + int((point.y() - HEAD_HEIGHT) // ROW_HEIGHT)
         return self.rows[index].entry if 0 <= index < len(self.rows) else None
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Up and Down move from measure to measure (the chart follows); Enter edits the status,
+        Space opens the measure in the grid; other keys scroll as usual."""
+        key = event.key()
+        measures = [n for n, row in enumerate(self.rows) if row.entry is not None]
+        if key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and measures:
+            current = self.row_of.get(self.selected) if self.selected is not None else None
+            if current is None:
+                target = measures[0] if key == Qt.Key.Key_Down else measures[-1]
+            else:
+                at = measures.index(current) + (1 if key == Qt.Key.Key_Down else -1)
+                target = measures[max(0, min(at, len(measures) - 1))]
+            entry = self.rows[target].entry
+            assert entry is not None
+            self.show_measure(entry.measure_id)
+            return
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.selected is not None:
+            self.measure_activated.emit(self.selected)
+            return
+        if key == Qt.Key.Key_Space and self.selected is not None:
+            self.measure_clicked.emit(self.selected)
+            return
+        super().keyPressEvent(event)
+
     def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.setFocus()
         entry = self.entry_at(event.position())
         if entry is not None:
             self.selected = entry.measure_id
