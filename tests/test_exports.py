@@ -136,6 +136,7 @@ def test_report_pdf_adds_status_columns_and_the_summary(demo_db: Path, tmp_path:
     assert "Отчётобисполнении" in text
     assert "Статус" in text and "Датавыполнения" in text
     assert "Сводкаисполненияпоразделам" in text and "Итого" in text
+    assert text.count("просрочено") >= 3  # the overdue measures say so beside their status
     tree = load_tree(demo_db)
     done = sum(m.status == "done" for m in tree.measures.values())
     assert done and text.count("выполнено") >= done
@@ -236,6 +237,9 @@ def test_report_workbook_offers_the_statuses_as_a_list(demo_db: Path, tmp_path: 
     letter = sheet.cell(head, status_column).column_letter
     (validation,) = sheet.data_validations.dataValidation
     assert validation.type == "list" and "выполнено" in validation.formula1
+    statuses = [sheet.cell(r, status_column) for r in range(head + 1, sheet.max_row + 1)]
+    red = [c for c in statuses if c.font.color is not None and c.font.color.rgb == "00C62828"]
+    assert red and all(c.value in ("запланировано", "выполняется") for c in red)  # overdue: marked, not renamed
     assert str(validation.sqref).startswith(f"{letter}{head + 1}:")
     assert "выполнено" in {sheet.cell(r, status_column).value for r in range(head + 1, sheet.max_row + 1)}
 

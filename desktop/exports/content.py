@@ -38,8 +38,8 @@ PLAN_COLUMNS = (
     Column("target_group", "Целевая группа", 10, lambda m: m.target_group),
 )
 REPORT_COLUMNS = (
-    Column("status", "Статус", 11, lambda m: STATUS_LABELS.get(m.status, m.status)),
-    Column("done_on", "Дата выполнения", 10, lambda m: _date(m.done_on)),
+    Column("status", "Статус", 12, lambda m: STATUS_LABELS.get(m.status, m.status)),
+    Column("done_on", "Дата выполнения", 11, lambda m: _date(m.done_on)),
     Column("note", "Отметка об исполнении", 15, lambda m: m.note),
 )
 OPTIONAL = {"form", "target_group"}  # shown only when some measure fills them

@@ -348,6 +348,8 @@ class RoadmapPdf:
                     SERIF_CELLS,
                     ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
                     ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 3),
                     ("BACKGROUND", (0, 0), (-1, -1), colors.Color(0.92, 0.92, 0.92)),
                 ]
             )
@@ -360,15 +362,21 @@ class RoadmapPdf:
         rooms = [width - 2 * CELL_PADDING - 0.5 for width in self.widths]
         whole_row = TABLE_WIDTH - 2 * CELL_PADDING - 0.5
         rows: list[TableRow] = []
+        keys = [column.key for column in self.content.columns]
+        status_column = keys.index("status") if "status" in keys else None
         for line in self.content.lines:
             if isinstance(line, SectionLine):
                 rows.append(TableRow((tuple(bold.wrap(line.text, whole_row)),), section=True))
             else:
                 assert isinstance(line, MeasureLine)
-                cells = zip(line.cells, rooms, strict=True)
-                rows.append(
-                    TableRow(tuple(tuple(regular.wrap(v, room)) if v.strip() else () for v, room in cells))
-                )
+                values = list(line.cells)
+                alert = None
+                if line.overdue and status_column is not None:  # said in words too: prints in grey
+                    values[status_column] = f"{values[status_column]}\nпросрочено"
+                    alert = status_column
+                cells = zip(values, rooms, strict=True)
+                wrapped = tuple(tuple(regular.wrap(v, room)) if v.strip() else () for v, room in cells)
+                rows.append(TableRow(wrapped, alert=alert))
         if not rows:
             return []
         layout = RowsLayout(

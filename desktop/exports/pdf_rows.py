@@ -16,15 +16,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import accumulate
 
+from reportlab.lib import colors
 from reportlab.platypus import Flowable
 
-Segment = tuple[int, int, int]  # row index, first line, end line (exclusive)
+Segment = tuple[int, int, int]
+ALERT, BLACK = colors.Color(0.8, 0.1, 0.1), colors.black  # row index, first line, end line (exclusive)
 
 
 @dataclass(frozen=True)
 class TableRow:
     cells: tuple[tuple[str, ...], ...]  # the lines of each cell; a section has one cell
     section: bool = False
+    alert: int | None = None  # a cell drawn in red (the status of an overdue measure)
 
     @property
     def lines(self) -> int:
@@ -147,12 +150,13 @@ class RowsTable(Flowable):
             lines.extend((x, top, x, bottom) for x in verticals)
             font = layout.bold_font if row.section else layout.font
             baseline = top - layout.top - layout.size
-            for x, cell in zip(edges, row.cells, strict=False):
+            for column, (x, cell) in enumerate(zip(edges, row.cells, strict=False)):
                 shown = cell[first:end]
                 if not shown:
                     continue
                 text = canvas.beginText(x + layout.padding, baseline)
                 text.setFont(font, layout.size, layout.leading)
+                text.setFillColor(ALERT if column == row.alert else BLACK)
                 for line in shown:
                     text.textLine(line)
                 canvas.drawText(text)

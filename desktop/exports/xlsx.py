@@ -59,6 +59,12 @@ def _styles() -> list[NamedStyle]:
     return [
         NamedStyle("rm_cell", font=Font(name=FONT, size=FONT_SIZE), border=box, alignment=wrap_top),
         NamedStyle(
+            "rm_late",  # the status of an overdue measure in the report
+            font=Font(name=FONT, size=FONT_SIZE, bold=True, color="C62828"),
+            border=box,
+            alignment=wrap_top,
+        ),
+        NamedStyle(
             "rm_head",
             font=Font(name=FONT, size=FONT_SIZE, bold=True),
             border=box,
@@ -233,7 +239,8 @@ class RoadmapWorkbook:
             else:
                 assert isinstance(line, MeasureLine)
                 for index, value in enumerate(line.cells, start=1):
-                    self.cells.put(sheet, row, index, value, "rm_cell")
+                    late = line.overdue and index == status_column
+                    self.cells.put(sheet, row, index, value, "rm_late" if late else "rm_cell")
                 sheet.row_dimensions[row].height = self.fit["rm_cell"].height(list(line.cells), self.widths)
                 done += 1
                 if done % STEP == 0:
