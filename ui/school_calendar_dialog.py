@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from models.domain.deadlines import DEFAULT_CALENDAR, MonthDay, SchoolCalendar
 from models.domain.errors import ValidationError
 
-YEAR_OF = {True: 2000, False: 2001}  # September–December, then January–August (2000 has 29.02)
+YEAR_OF = {True: 2003, False: 2004}  # September–December, then January–August (2004 has 29.02)
 
 
 def _editor(value: MonthDay) -> QDateEdit:

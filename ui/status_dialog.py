@@ -83,7 +83,11 @@ class StatusDialog(QDialog):
             else None,
             "note": self.note.toPlainText().strip(),
         }
-        current = {"status": self.measure.status, "done_on": self.measure.done_on, "note": self.measure.note}
+        current = {
+            "status": self.measure.status,
+            "done_on": self.measure.done_on,
+            "note": self.measure.note.strip(),
+        }
         return {name: value for name, value in values.items() if value != current[name]}
 
 
