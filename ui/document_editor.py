@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.config import APP_TITLE
 from desktop.services.roadmap import parse_date
 from models.domain.errors import ValidationError
 from models.domain.risk_profiles import RISK_PROFILES
@@ -59,7 +60,6 @@ APPROVAL_CHOICES = (
 SCHOOL_COLUMNS = ("Школа", "ШНОР", "ШССУ", "Наставник", "Профили рисков")
 FLAGS = ("is_shnor", "is_sssu", "is_mentor")
 DIRECTIVE = "ПРИКАЗЫВАЮ:"
-APP_TITLE = "Дорожные карты"
 
 Path_ = tuple[str, ...]
 

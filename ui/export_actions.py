@@ -17,13 +17,13 @@ from PySide6.QtCore import QObject, QProcess, QSettings, QStandardPaths, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
+from desktop.config import APP_TITLE
 from desktop.exports import ExportResult, export_tree, suggested_name
 from desktop.services.dto import RoadmapTree
 from desktop.services.writer import CancelledError
 from models.domain.errors import DomainError
 from ui.tasks import run_with_progress
 
-APP_TITLE = "Дорожные карты"
 FOLDER_KEY = "export/folder"
 
 

@@ -7,21 +7,16 @@ remembered geometry, Russian messages.
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from datetime import date, datetime
-from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QItemSelection, QModelIndex, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QResizeEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QDialog,
     QDockWidget,
-    QFileDialog,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -33,22 +28,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.importers import read_source, recognise
-from desktop.services import files
+from desktop.config import APP_TITLE
 from desktop.services.commands import (
     Command,
-    DeleteMeasuresCommand,
-    DeleteSectionCommand,
     EditDocumentCommand,
     EditMeasureCommand,
     EditSchoolCalendarCommand,
     EditSectionCommand,
     IndentSectionCommand,
-    InsertMeasureCommand,
     InsertSectionCommand,
-    MoveMeasureCommand,
     MoveRowsCommand,
-    PasteCommand,
 )
 from desktop.services.document import changed_parts, read_document
 from desktop.services.dto import MeasureRow, RoadmapTree
@@ -56,28 +45,22 @@ from desktop.services.filtering import kept_ids
 from desktop.services.roadmap import RoadmapService
 from desktop.services.schedule import DUE_SOON_DAYS, section_refs
 from desktop.services.session import FileSession
-from desktop.services.tabular import from_tsv, to_html, to_tsv
-from desktop.services.writer import CancelledError
 from models.domain.errors import DomainError
 from models.domain.status import STATUS_LABELS
 from models.domain.tracking import is_overdue
-from ui import clipboard
 from ui.document_editor import DocumentEditor
 from ui.export_actions import ExportActions
 from ui.filter_bar import FilterBar
 from ui.grid_view import GridView
 from ui.history_panel import HistoryPanel
-from ui.import_dialog import ImportPreviewDialog
-from ui.recent import recent_files, remember_recent
 from ui.roadmap_list_model import RoadmapListModel
-from ui.roadmap_model import COLUMNS, RoadmapTreeModel
+from ui.roadmap_model import RoadmapTreeModel
 from ui.school_calendar_dialog import SchoolCalendarDialog
 from ui.status_dialog import StatusDialog
-from ui.tasks import run_with_progress
 from ui.tracking import TrackingViews
 from ui.undo import ServiceUndoCommand
-
-APP_TITLE = "Дорожные карты"
+from ui.window_files import FileActions
+from ui.window_rows import RowEditing
 
 
 def execution_summary(tree: RoadmapTree) -> str:
@@ -94,7 +77,7 @@ def execution_summary(tree: RoadmapTree) -> str:
     return text + ". Изменения сохраняются сразу, при выходе из поля; отмена — Ctrl+Z."
 
 
-class MainWindow(QMainWindow):
+class MainWindow(FileActions, RowEditing, QMainWindow):
     """The program's window over one open roadmap file."""
 
     def __init__(
@@ -325,171 +308,6 @@ class MainWindow(QMainWindow):
             f"Файл изменён другим пользователем в {datetime.now():%H:%M}; данные обновлены.", 10_000
         )
 
-    # ---- files -----------------------------------------------------------------------------
-    def _file_path(self) -> Path:
-        return Path(self.service.db.path)
-
-    def switch_to(self, opened: files.OpenFile) -> None:
-        """Work on another file: undo history belongs to the old one and is cleared."""
-        old_session = self.session
-        self.service, self.session = opened.service, opened.session
-        self.undo_stack.clear()
-        self.current_roadmap = None
-        if old_session is not None:
-            old_session.close()
-        self.setWindowTitle(f"{APP_TITLE} — {opened.path}")
-        self.file_label.setText(str(opened.path))
-        remember_recent(opened.path)
-        self.refresh()
-        QTimer.singleShot(400, self.show_due_notice)
-
-    def _open(self, path: Path, create: bool = False) -> None:
-        try:
-            opened = files.open_file(path, create=create)
-        except DomainError as error:
-            QMessageBox.warning(self, APP_TITLE, error.message)
-            return
-        self.switch_to(opened)
-
-    def new_file(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(
-            self,
-            "Новый файл дорожных карт",
-            str(self._file_path().parent / "Дорожные карты.sqlite"),
-            "Файлы дорожных карт (*.sqlite)",
-        )
-        if name:
-            self._open(Path(name), create=True)
-
-    def open_file(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(
-            self,
-            "Открыть файл дорожных карт",
-            str(self._file_path().parent),
-            "Файлы дорожных карт (*.sqlite *.db);;Все файлы (*)",
-        )
-        if name:
-            self._open(Path(name))
-
-    def _fill_recent(self) -> None:
-        self.recent_menu.clear()
-        for path in recent_files():
-            action = self.recent_menu.addAction(str(path))
-            action.triggered.connect(lambda _checked=False, p=path: self._open(p))
-        if self.recent_menu.isEmpty():
-            self.recent_menu.addAction("(нет)").setEnabled(False)
-
-    def save_copy(self) -> None:
-        suggested = self._file_path().with_name(f"{self._file_path().stem} {datetime.now():%Y-%m-%d}.sqlite")
-        name, _ = QFileDialog.getSaveFileName(
-            self, "Сохранить копию", str(suggested), "Файлы дорожных карт (*.sqlite)"
-        )
-        if not name:
-            return
-        try:
-            files.save_copy(self._file_path(), Path(name))
-        except DomainError as error:
-            QMessageBox.warning(self, APP_TITLE, error.message)
-            return
-        self.statusBar().showMessage(f"Копия сохранена: {name}", 10_000)
-
-    def check_file(self) -> None:
-        try:
-            facts = files.check_file(self._file_path())
-        except DomainError as error:
-            QMessageBox.warning(self, APP_TITLE, error.message)
-            return
-        counts = facts.counts
-        QMessageBox.information(
-            self,
-            APP_TITLE,
-            f"Файл в порядке: проверка целостности пройдена.\nДорожных карт: {counts['roadmaps']}, разделов: "
-            f"{counts['sections']}, мероприятий: {counts['measures']}.\nВерсия данных: {facts.revision}.",
-        )
-
-    def restore_backup(self) -> None:
-        path = self._file_path()
-        copies = files.list_backups(path)
-        if not copies:
-            QMessageBox.information(self, APP_TITLE, "Резервных копий этого файла пока нет.")
-            return
-        labels = [
-            f"{c.made_at:%d.%m.%Y %H:%M:%S}{' — ' + c.reason if c.reason else ''} ({c.size // 1024} КБ)"
-            for c in copies
-        ]
-        choice, ok = QInputDialog.getItem(self, APP_TITLE, "Восстановить файл из копии:", labels, 0, False)
-        if not ok:
-            return
-        chosen = copies[labels.index(choice)].path
-        answer = QMessageBox.question(
-            self,
-            APP_TITLE,
-            f"Заменить содержимое файла копией от {choice}? "
-            "Текущее содержимое будет сохранено отдельной резервной копией.",
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        try:
-            files.restore_backup(chosen, path)
-        except DomainError as error:
-            QMessageBox.warning(self, APP_TITLE, error.message)
-            return
-        self.undo_stack.clear()
-        self.refresh()
-        self.statusBar().showMessage(f"Файл восстановлен из копии от {choice}.", 10_000)
-
-    def import_document(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(
-            self,
-            "Импорт дорожной карты",
-            str(Path.home()),
-            "Документы (*.docx *.xlsx *.txt *.tsv *.doc *.odt *.rtf);;Все файлы (*)",
-        )
-        if name:
-            self.import_path(Path(name))
-
-    def import_path(
-        self, source: Path, confirm: bool = True, cancel: threading.Event | None = None
-    ) -> int | None:
-        """Read and recognise off the GUI thread, preview, then write in one transaction (with
-        progress and Cancel); nothing is written unless all of it is."""
-        try:
-            document = run_with_progress(
-                self, f"Чтение «{source.name}»…", lambda _progress, _cancel: read_source(source)
-            )
-            recognised = recognise(document)
-        except DomainError as error:
-            QMessageBox.warning(self, APP_TITLE, error.message)
-            return None
-        if confirm:
-            dialog = ImportPreviewDialog(
-                recognised, source.name, lambda mapping: recognise(document, mapping), self
-            )
-            if dialog.exec() != QDialog.DialogCode.Accepted:
-                return None
-            recognised = dialog.recognised
-        try:
-            roadmap_id = run_with_progress(
-                self,
-                f"Импорт «{source.name}»…",
-                lambda progress, stop: self.service.add_roadmap(recognised.roadmap, progress, stop),
-                cancel,
-            )
-        except CancelledError:
-            self.statusBar().showMessage("Импорт отменён: в файл ничего не записано.", 10_000)
-            return None
-        except DomainError as error:
-            QMessageBox.warning(self, APP_TITLE, error.message)
-            return None
-        if self.session is not None:
-            self.session.acknowledge_own_commit()
-        self.mark_saved()
-        self.refresh()
-        ids = [self.list_model.summary(r).id for r in range(self.list_model.rowCount())]
-        self.list_view.selectRow(ids.index(roadmap_id))
-        self.statusBar().showMessage(f"Импортировано: {source.name}", 10_000)
-        return roadmap_id
-
     def update_history(self) -> None:
         """The current measure's change log, while the panel is shown (read only then)."""
         if not self.history_dock.isVisible():
@@ -536,180 +354,12 @@ class MainWindow(QMainWindow):
                 self.grid.setCurrentIndex(index)
                 self.grid.scrollTo(index)
 
-    # ---- clipboard -------------------------------------------------------------------------
-    def _selected_block(self) -> tuple[list[MeasureRow], list[int]]:
-        """Measures (document order) and columns covered by the selection."""
-        indexes = self.grid.selectionModel().selectedIndexes() or [self.grid.currentIndex()]
-        ids = {m.id for i in indexes if (m := self.grid_model.measure_at(i)) is not None}
-        columns = sorted({i.column() for i in indexes if i.isValid()})
-        tree = self.grid_model.tree
-        ordered = [m for m in tree.measures_in_order() if m.id in ids] if tree else []
-        return ordered, (list(range(columns[0], columns[-1] + 1)) if columns else [])
-
-    def copy_cells(self) -> None:
-        measures, columns = self._selected_block()
-        if not measures:
-            return
-        rows = [
-            [str(self.grid_model.data(self.grid_model.measure_index(m.id, c)) or "") for c in columns]
-            for m in measures
-        ]
-        clipboard.put_table(to_tsv(rows), to_html(rows))
-
-    def paste_cells(self) -> None:
-        """Paste a block from Excel or Word at the current cell; rows past the end become new rows."""
-        tree = self.grid_model.tree
-        start = self.grid_model.measure_at(self.grid.currentIndex())
-        block = from_tsv(QApplication.clipboard().text())
-        if tree is None or start is None or not block:
-            return
-        ordered = tree.measures_in_order()
-        first = next(i for i, m in enumerate(ordered) if m.id == start.id)
-        column0 = max(1, self.grid.currentIndex().column())
-        fields = [
-            COLUMNS[c][1] if c < len(COLUMNS) else None for c in range(column0, column0 + len(block[0]))
-        ]
-        edits: list[EditMeasureCommand] = []
-        new_rows: list[dict[str, object]] = []
-        for offset, values in enumerate(block):
-            changes = {f: v for f, v in zip(fields, values, strict=False) if f is not None and f != "schools"}
-            if first + offset < len(ordered):
-                row = ordered[first + offset]
-                changes = {f: v for f, v in changes.items() if str(v) != str(self._edit_value(row, f))}
-                if changes:
-                    edits.append(EditMeasureCommand.for_row(row, changes))
-            else:
-                new_rows.append(changes)
-        last = ordered[-1]
-        self.execute(PasteCommand(edits, tree.header.id, last.section_id, last.position + 1, new_rows))
-
-    def fill_down(self) -> None:
-        """Ctrl+D: the top cell's value into the selected cells below it, column by column."""
-        measures, columns = self._selected_block()
-        if len(measures) < 2:
-            return
-        edits = []
-        for row in measures[1:]:
-            changes = {}
-            for column in columns:
-                name = COLUMNS[column][1]
-                if name is not None:
-                    value = self._edit_value(measures[0], name)
-                    if str(value) != str(self._edit_value(row, name)):
-                        changes[name] = value
-            if changes:
-                edits.append(EditMeasureCommand.for_row(row, changes))
-        if edits:
-            command = PasteCommand(edits)
-            command.label = "Заполнение вниз"
-            self.execute(command)
-
-    def _edit_value(self, row: MeasureRow, name: str) -> object:
-        return self.grid_model.data(
-            self.grid_model.measure_index(row.id, [c[1] for c in COLUMNS].index(name)),
-            Qt.ItemDataRole.EditRole,
-        )
-
-    # ---- rows ----------------------------------------------------------------------------
-    def _current_place(self) -> tuple[int | None, int, MeasureRow | None]:
-        """(section id, position, measure) of the current row; measure is None on a section row."""
-        index = self.grid.currentIndex()
-        measure = self.grid_model.measure_at(index)
-        if measure is not None:
-            return measure.section_id, measure.position, measure
-        section = self.grid_model.section_at(index)
-        if section is not None:
-            children = section.children
-            return section.id, (self._position_of(children[0]) if children else 1), None
-        return None, 1, None
-
-    def _position_of(self, ref: tuple[str, int]) -> int:
-        tree = self.grid_model.tree
-        assert tree is not None
-        kind, ident = ref
-        return tree.measures[ident].position if kind == "measure" else tree.sections[ident].position
-
-    def insert_measure(self, below: bool) -> None:
-        if self.current_roadmap is None:
-            return
-        section_id, position, measure = self._current_place()
-        if measure is not None and below:
-            position += 1
-        self.execute(InsertMeasureCommand(self.current_roadmap, section_id, position))
-
-    def insert_section(self) -> None:
-        """A new section before the current row, its title ready to type."""
-        if self.current_roadmap is None:
-            return
-        index = self.grid.currentIndex()
-        measure = self.grid_model.measure_at(index)
-        section = self.grid_model.section_at(index)
-        if measure is not None:
-            parent, position = measure.section_id, measure.position
-        elif section is not None:
-            parent, position = section.parent_id, section.position
-        else:
-            parent, position = None, 1
-        self.execute(InsertSectionCommand(self.current_roadmap, parent, position))
-        current = self.grid.currentIndex()
-        if self.grid_model.section_at(current) is not None:
-            self.grid.edit(current)
-
-    def indent_section(self, direction: str) -> None:
-        section = self.grid_model.section_at(self.grid.currentIndex())
-        if section is not None:
-            self.execute(IndentSectionCommand(section.id, direction))
-
-    def delete_section(self) -> None:
-        section = self.grid_model.section_at(self.grid.currentIndex())
-        tree = self.grid_model.tree
-        if section is None or tree is None:
-            return
-        inside = sum(1 for m in tree.measures.values() if self._within(m.section_id, section.id))
-        answer = QMessageBox.question(
-            self,
-            APP_TITLE,
-            f"Удалить раздел «{section.title[:80]}» и мероприятия в нём ({inside})? "
-            "Удаление можно отменить (Ctrl+Z).",
-        )
-        if answer == QMessageBox.StandardButton.Yes:
-            self.execute(DeleteSectionCommand(section.id))
-
-    def _within(self, section_id: int | None, ancestor: int) -> bool:
-        tree = self.grid_model.tree
-        while section_id is not None and tree is not None:
-            if section_id == ancestor:
-                return True
-            section_id = tree.sections[section_id].parent_id
-        return False
-
-    def delete_measures(self) -> None:
-        ids = sorted(
-            {
-                m.id
-                for i in self.grid.selectionModel().selectedIndexes()
-                if (m := self.grid_model.measure_at(i)) is not None
-            }
-        )
-        if not ids:
-            return
-        answer = QMessageBox.question(
-            self, APP_TITLE, f"Удалить выбранные мероприятия ({len(ids)})? Удаление можно отменить (Ctrl+Z)."
-        )
-        if answer == QMessageBox.StandardButton.Yes:
-            self.execute(DeleteMeasuresCommand(ids))
-
     def edit_document(self, state: dict[str, object]) -> None:
         """A field of the document tab was changed: save it as one undoable step."""
         before = self.document_editor.state
         if before is None or not changed_parts(before, state):
             return
         self.execute(EditDocumentCommand.for_state(before, state))
-
-    def move_measure(self, step: int) -> None:
-        measure = self.grid_model.measure_at(self.grid.currentIndex())
-        if measure is not None:
-            self.execute(MoveMeasureCommand(measure.id, step))
 
     def _undo_failed(self, error: DomainError) -> None:
         QMessageBox.warning(self, APP_TITLE, error.message)

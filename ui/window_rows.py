@@ -1,0 +1,199 @@
+"""The grid's row and clipboard commands: copy, paste, fill down, insert, delete, move rows and
+sections. A mixin of MainWindow: each builds a command and hands it to ``execute`` (one
+transaction, one undo step)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QMessageBox,
+)
+
+from desktop.config import APP_TITLE
+from desktop.services.commands import (
+    DeleteMeasuresCommand,
+    DeleteSectionCommand,
+    EditMeasureCommand,
+    IndentSectionCommand,
+    InsertMeasureCommand,
+    InsertSectionCommand,
+    MoveMeasureCommand,
+    PasteCommand,
+)
+from desktop.services.dto import MeasureRow
+from desktop.services.tabular import from_tsv, to_html, to_tsv
+from ui import clipboard
+from ui.roadmap_model import COLUMNS
+
+
+class RowEditing:
+    """Row and clipboard commands of the main window (mixed into MainWindow)."""
+
+    # ---- clipboard -------------------------------------------------------------------------
+    def _selected_block(self) -> tuple[list[MeasureRow], list[int]]:
+        """Measures (document order) and columns covered by the selection."""
+        indexes = self.grid.selectionModel().selectedIndexes() or [self.grid.currentIndex()]
+        ids = {m.id for i in indexes if (m := self.grid_model.measure_at(i)) is not None}
+        columns = sorted({i.column() for i in indexes if i.isValid()})
+        tree = self.grid_model.tree
+        ordered = [m for m in tree.measures_in_order() if m.id in ids] if tree else []
+        return ordered, (list(range(columns[0], columns[-1] + 1)) if columns else [])
+
+    def copy_cells(self) -> None:
+        measures, columns = self._selected_block()
+        if not measures:
+            return
+        rows = [
+            [str(self.grid_model.data(self.grid_model.measure_index(m.id, c)) or "") for c in columns]
+            for m in measures
+        ]
+        clipboard.put_table(to_tsv(rows), to_html(rows))
+
+    def paste_cells(self) -> None:
+        """Paste a block from Excel or Word at the current cell; rows past the end become new rows."""
+        tree = self.grid_model.tree
+        start = self.grid_model.measure_at(self.grid.currentIndex())
+        block = from_tsv(QApplication.clipboard().text())
+        if tree is None or start is None or not block:
+            return
+        ordered = tree.measures_in_order()
+        first = next(i for i, m in enumerate(ordered) if m.id == start.id)
+        column0 = max(1, self.grid.currentIndex().column())
+        fields = [
+            COLUMNS[c][1] if c < len(COLUMNS) else None for c in range(column0, column0 + len(block[0]))
+        ]
+        edits: list[EditMeasureCommand] = []
+        new_rows: list[dict[str, object]] = []
+        for offset, values in enumerate(block):
+            changes = {f: v for f, v in zip(fields, values, strict=False) if f is not None and f != "schools"}
+            if first + offset < len(ordered):
+                row = ordered[first + offset]
+                changes = {f: v for f, v in changes.items() if str(v) != str(self._edit_value(row, f))}
+                if changes:
+                    edits.append(EditMeasureCommand.for_row(row, changes))
+            else:
+                new_rows.append(changes)
+        last = ordered[-1]
+        self.execute(PasteCommand(edits, tree.header.id, last.section_id, last.position + 1, new_rows))
+
+    def fill_down(self) -> None:
+        """Ctrl+D: the top cell's value into the selected cells below it, column by column."""
+        measures, columns = self._selected_block()
+        if len(measures) < 2:
+            return
+        edits = []
+        for row in measures[1:]:
+            changes = {}
+            for column in columns:
+                name = COLUMNS[column][1]
+                if name is not None:
+                    value = self._edit_value(measures[0], name)
+                    if str(value) != str(self._edit_value(row, name)):
+                        changes[name] = value
+            if changes:
+                edits.append(EditMeasureCommand.for_row(row, changes))
+        if edits:
+            command = PasteCommand(edits)
+            command.label = "Заполнение вниз"
+            self.execute(command)
+
+    def _edit_value(self, row: MeasureRow, name: str) -> object:
+        return self.grid_model.data(
+            self.grid_model.measure_index(row.id, [c[1] for c in COLUMNS].index(name)),
+            Qt.ItemDataRole.EditRole,
+        )
+
+    # ---- rows ----------------------------------------------------------------------------
+    def _current_place(self) -> tuple[int | None, int, MeasureRow | None]:
+        """(section id, position, measure) of the current row; measure is None on a section row."""
+        index = self.grid.currentIndex()
+        measure = self.grid_model.measure_at(index)
+        if measure is not None:
+            return measure.section_id, measure.position, measure
+        section = self.grid_model.section_at(index)
+        if section is not None:
+            children = section.children
+            return section.id, (self._position_of(children[0]) if children else 1), None
+        return None, 1, None
+
+    def _position_of(self, ref: tuple[str, int]) -> int:
+        tree = self.grid_model.tree
+        assert tree is not None
+        kind, ident = ref
+        return tree.measures[ident].position if kind == "measure" else tree.sections[ident].position
+
+    def insert_measure(self, below: bool) -> None:
+        if self.current_roadmap is None:
+            return
+        section_id, position, measure = self._current_place()
+        if measure is not None and below:
+            position += 1
+        self.execute(InsertMeasureCommand(self.current_roadmap, section_id, position))
+
+    def insert_section(self) -> None:
+        """A new section before the current row, its title ready to type."""
+        if self.current_roadmap is None:
+            return
+        index = self.grid.currentIndex()
+        measure = self.grid_model.measure_at(index)
+        section = self.grid_model.section_at(index)
+        if measure is not None:
+            parent, position = measure.section_id, measure.position
+        elif section is not None:
+            parent, position = section.parent_id, section.position
+        else:
+            parent, position = None, 1
+        self.execute(InsertSectionCommand(self.current_roadmap, parent, position))
+        current = self.grid.currentIndex()
+        if self.grid_model.section_at(current) is not None:
+            self.grid.edit(current)
+
+    def indent_section(self, direction: str) -> None:
+        section = self.grid_model.section_at(self.grid.currentIndex())
+        if section is not None:
+            self.execute(IndentSectionCommand(section.id, direction))
+
+    def delete_section(self) -> None:
+        section = self.grid_model.section_at(self.grid.currentIndex())
+        tree = self.grid_model.tree
+        if section is None or tree is None:
+            return
+        inside = sum(1 for m in tree.measures.values() if self._within(m.section_id, section.id))
+        answer = QMessageBox.question(
+            self,
+            APP_TITLE,
+            f"Удалить раздел «{section.title[:80]}» и мероприятия в нём ({inside})? "
+            "Удаление можно отменить (Ctrl+Z).",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.execute(DeleteSectionCommand(section.id))
+
+    def _within(self, section_id: int | None, ancestor: int) -> bool:
+        tree = self.grid_model.tree
+        while section_id is not None and tree is not None:
+            if section_id == ancestor:
+                return True
+            section_id = tree.sections[section_id].parent_id
+        return False
+
+    def delete_measures(self) -> None:
+        ids = sorted(
+            {
+                m.id
+                for i in self.grid.selectionModel().selectedIndexes()
+                if (m := self.grid_model.measure_at(i)) is not None
+            }
+        )
+        if not ids:
+            return
+        answer = QMessageBox.question(
+            self, APP_TITLE, f"Удалить выбранные мероприятия ({len(ids)})? Удаление можно отменить (Ctrl+Z)."
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.execute(DeleteMeasuresCommand(ids))
+
+    def move_measure(self, step: int) -> None:
+        measure = self.grid_model.measure_at(self.grid.currentIndex())
+        if measure is not None:
+            self.execute(MoveMeasureCommand(measure.id, step))
