@@ -328,12 +328,14 @@ def _visible_titles(window: MainWindow) -> list[str]:
     return out
 
 
-def test_find_and_filters_keep_their_sections(window: MainWindow, small_db: Path) -> None:
+def test_find_and_filters_keep_their_sections(window: MainWindow, small_db: Path, qtbot: QtBot) -> None:
     bar = window.filter_bar
     bar.text.setText("консультации")
+    assert bar.shown.text() != "Показано 1 из 3"  # typing is applied when the user pauses
+    qtbot.waitUntil(lambda: bar.shown.text() == "Показано 1 из 3", timeout=2000)
     assert _visible_titles(window) == ["§ 2 Методическая помощь", "Консультации учителей"]
-    assert bar.shown.text() == "Показано 1 из 3"
     bar.text.setText("")
+    qtbot.keyClick(bar.text, Qt.Key.Key_Return)  # Enter applies at once
     bar.school.setCurrentIndex(bar.school.findText("МКОУ СОШ № 16"))
     assert _visible_titles(window) == ["§ 1 Организационные мероприятия", "Создание рабочей группы"]
     bar.school.setCurrentIndex(0)

@@ -161,6 +161,7 @@ def test_filters_reduce_every_view(window: MainWindow, qtbot: QtBot) -> None:
     show(window, window.tracking.year)
     all_months = sum(window.tracking.year.model.totals)
     window.filter_bar.text.setText("семинар")
+    window.filter_bar.flush()
     for widget in (
         window.tracking.month,
         window.tracking.year,
@@ -176,6 +177,7 @@ def test_filters_reduce_every_view(window: MainWindow, qtbot: QtBot) -> None:
     measures = [row for row in window.tracking.timeline.canvas.rows if row.kind == "measure"]
     assert len(measures) == 2
     window.filter_bar.text.clear()
+    window.filter_bar.flush()
     show(window, window.tracking.timeline)
     assert len(window.tracking.shown[window.tracking.timeline].entries) == 5
 

@@ -3,13 +3,15 @@ responsible. The grid, the calendars and the progress report all follow it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from desktop.services.dto import SchoolRow
 from desktop.services.filtering import OVERDUE, THIS_MONTH, Filter
 from desktop.services.schedule import SectionRef
 from models.domain.status import STATUS_LABELS
+
+TYPING_PAUSE_MS = 250
 
 
 class FilterBar(QWidget):
@@ -49,8 +51,15 @@ class FilterBar(QWidget):
             layout.addWidget(widget, stretch)
         self.set_schools(())
         self.set_sections([])
-        self.text.textChanged.connect(self.changed)
-        self.responsible.textChanged.connect(self.changed)
+        # Typing is applied once the user pauses (or presses Enter): on 5,000 measures each pass
+        # over the grid and the views takes ~0.1 s, too much for every key on an old PC.
+        self._typing = QTimer(self)
+        self._typing.setSingleShot(True)
+        self._typing.setInterval(TYPING_PAUSE_MS)
+        self._typing.timeout.connect(self.changed)
+        for field in (self.text, self.responsible):
+            field.textChanged.connect(self._typing.start)
+            field.returnPressed.connect(self.flush)
         self.status.currentIndexChanged.connect(self.changed)
         self.school.currentIndexChanged.connect(self.changed)
         self.section.currentIndexChanged.connect(self.changed)
@@ -74,6 +83,12 @@ class FilterBar(QWidget):
             self.section.currentData(),
         )
 
+    def flush(self) -> None:
+        """Apply typed text now (Enter, or before something needs the filter settled)."""
+        if self._typing.isActive():
+            self._typing.stop()
+            self.changed.emit()
+
     def clear(self) -> None:
         """Everything shown again (one change signal)."""
         widgets = (self.text, self.responsible, self.status, self.school, self.section)
@@ -85,6 +100,7 @@ class FilterBar(QWidget):
             box.setCurrentIndex(0)
         for widget in widgets:
             widget.blockSignals(False)
+        self._typing.stop()
         self.changed.emit()
 
     def show_counts(self, shown: int, total: int) -> None:
