@@ -182,7 +182,11 @@ class MainWindow(FileActions, RowEditing, QMainWindow):
         header.sectionResized.connect(lambda *_: self.list_view.resizeRowsToContents())
         self.refresh()
         self._restore_state()
-        QTimer.singleShot(400, self.show_due_notice)  # after the first paint: it reads every roadmap
+        # After the first paint; a child timer dies with the window (a test may close it sooner).
+        self._notice_timer = QTimer(self)
+        self._notice_timer.setSingleShot(True)
+        self._notice_timer.timeout.connect(self.show_due_notice)
+        self._notice_timer.start(400)
 
     def _build_menu(self) -> None:
         file_menu = self.menuBar().addMenu("&Файл")

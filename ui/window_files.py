@@ -10,7 +10,6 @@ import threading
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -47,7 +46,7 @@ class FileActions:
         self.file_label.setText(str(opened.path))
         remember_recent(opened.path)
         self.refresh()
-        QTimer.singleShot(400, self.show_due_notice)
+        self._notice_timer.start(400)
 
     def _open(self, path: Path, create: bool = False) -> None:
         try:
