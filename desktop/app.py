@@ -143,8 +143,11 @@ def run_window(path: Path | None = None) -> int:
     window.resize(1200, 700)
     window.show()
     from ui import clipboard
+    from ui.garbage import GuiGarbageCollector
 
+    collector = GuiGarbageCollector(app)  # cycles are freed on the GUI thread only
     app.aboutToQuit.connect(clipboard.release)
+    app.aboutToQuit.connect(collector.stop)
     code = int(app.exec())
     session.close()
     database.close()

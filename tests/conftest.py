@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -24,6 +25,27 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
     folder = tmp_path_factory.mktemp("data")
     monkeypatch.setenv("ROADMAP_DATA_DIR", str(folder))
     return folder
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    """No cyclic garbage collection while a test runs; one collection after it.
+
+    A test's windows live in reference cycles (slots capturing their owner; pytest-qt keeps only a
+    weak reference), so the cyclic collector frees them, and when it happens to run inside the
+    event processing pytest-qt does after a test it frees a widget Qt is still dispatching to:
+    a random segmentation fault. The program avoids the same hazard with ui.garbage."""
+    if "qtbot" not in getattr(item, "fixturenames", ()):  # no widgets: nothing to guard
+        yield
+        return
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.collect()
+        if enabled:
+            gc.enable()
 
 
 @pytest.fixture(scope="session", autouse=True)
