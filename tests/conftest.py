@@ -62,6 +62,16 @@ def _private_settings(tmp_path_factory: pytest.TempPathFactory) -> None:
     )
 
 
+@pytest.fixture(autouse=True)
+def _fresh_view_settings() -> None:
+    """Each test's window opens on the grid at the default zoom, whatever the last test left."""
+    from PySide6.QtCore import QSettings
+
+    settings = QSettings()
+    for key in ("main/tab", "timeline/zoom"):
+        settings.remove(key)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _release_clipboard_at_exit() -> Any:
     """What the program does on quit (ui.clipboard.release), for the test process."""

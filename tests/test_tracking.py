@@ -304,3 +304,24 @@ def test_keyboard_moves_between_measures_and_edits_or_opens(
     qtbot.keyClick(canvas, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: window.tabs.currentWidget() is window.grid, timeout=3000)
     assert window.grid_model.measure_at(window.grid.currentIndex()).id == second
+
+
+def test_the_last_view_and_zoom_are_remembered(qtbot: QtBot, tracking_db: Path) -> None:
+    opened = files.open_file(tracking_db)
+    first = MainWindow(opened.service, str(tracking_db), session=opened.session)
+    qtbot.addWidget(first)
+    first.show()
+    first.list_view.selectRow(0)
+    first.tabs.setCurrentWidget(first.tracking.timeline)
+    first.tracking.timeline.set_zoom("quarter")
+    first.close()
+    second = MainWindow(opened.service, str(tracking_db), session=opened.session)
+    qtbot.addWidget(second)
+    try:
+        assert second.tabs.currentWidget() is second.tracking.timeline
+        assert second.tracking.timeline.canvas.per_day == pytest.approx(1.8)
+        checked = [b.text() for b in second.tracking.timeline.zoom_buttons.buttons() if b.isChecked()]
+        assert checked == ["Квартал"]
+    finally:
+        opened.session.close()
+        opened.service.db.close()

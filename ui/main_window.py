@@ -532,6 +532,9 @@ class MainWindow(FileActions, RowEditing, QMainWindow):
         widths = settings.value("grid/header")
         if isinstance(widths, QByteArray):
             self.grid.header().restoreState(widths)
+        tab = settings.value("main/tab", 0, int)
+        if 0 < tab < self.tabs.count():  # the view the user left open
+            self.tabs.setCurrentIndex(tab)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -542,4 +545,5 @@ class MainWindow(FileActions, RowEditing, QMainWindow):
         settings.setValue("main/geometry", self.saveGeometry())
         settings.setValue("main/state", self.saveState())
         settings.setValue("grid/header", self.grid.header().saveState())  # widths, hidden columns
+        settings.setValue("main/tab", self.tabs.currentIndex())
         super().closeEvent(event)  # type: ignore[arg-type]

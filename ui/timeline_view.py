@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, QSettings, Qt, Signal
 from PySide6.QtGui import (
     QFont,
     QFontMetrics,
@@ -38,6 +38,7 @@ ROW_HEIGHT = 22
 HEAD_HEIGHT = 38
 LABEL_WIDTH = 340
 ZOOMS = {"month": 5.0, "quarter": 1.8, "year": 0.7}  # pixels per day
+ZOOM_KEY = "timeline/zoom"
 ZOOM_LABELS = (("month", "Месяц"), ("quarter", "Квартал"), ("year", "Год"))
 
 
@@ -314,11 +315,14 @@ class TimelineView(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(QLabel("Масштаб:"))
         self.zoom_buttons = QButtonGroup(self)
+        zoom = QSettings().value(ZOOM_KEY, "month", str)
+        zoom = zoom if zoom in ZOOMS else "month"
+        self.canvas.per_day = ZOOMS[zoom]
         for key, label in ZOOM_LABELS:
             button = QPushButton(label)
             button.setCheckable(True)
-            button.setChecked(key == "month")
-            button.clicked.connect(lambda _checked=False, k=key: self.canvas.set_zoom(k))
+            button.setChecked(key == zoom)
+            button.clicked.connect(lambda _checked=False, k=key: self.set_zoom(k))
             self.zoom_buttons.addButton(button)
             bar.addWidget(button)
         today = QPushButton("Сегодня")
@@ -333,6 +337,11 @@ class TimelineView(QWidget):
         layout.setContentsMargins(6, 4, 6, 6)
         layout.addLayout(bar)
         layout.addWidget(self.canvas, 1)
+
+    def set_zoom(self, zoom: str) -> None:
+        """Change the scale and remember it for next time."""
+        self.canvas.set_zoom(zoom)
+        QSettings().setValue(ZOOM_KEY, zoom)
 
     def set_schedule(self, schedule: Schedule | None) -> None:
         before = self.canvas.schedule
