@@ -62,6 +62,11 @@ def hostile_db(tmp_path: Path) -> Path:
     measures = data["sections"][0]["measures"]
     measures[0]["title"] = HOSTILE_TITLE
     measures[1]["responsible"] = "Иванов И.И.; Петров П.П., МКУ «ЦРО»\\методист"
+    measures[1]["result"] = "Протокол\x0bсправка\x01 (из Word)"  # a Word line break, a control character
+    data["sections"][1]["measures"].append(
+        {"number": "2.9", "title": "Двойной срок " + "очень длинного названия " * 9 + "ещё слова окончания",
+         "deadline": {"text": "сентябрь 2023, 01.09.2023"}}
+    )  # fmt: skip
     data["sections"][1]["measures"] += [
         {"number": f"2.{n}", "title": title, "deadline": {"text": "октябрь 2023 г."}, "result": "-"}
         for n, title in enumerate(FORMULA_TITLES, start=2)
@@ -226,6 +231,7 @@ def test_text_that_looks_like_a_formula_stays_text(hostile_db: Path, tmp_path: P
     assert all(c.data_type != "f" for c in cells)
     assert HOSTILE_TITLE in values
     assert any(c.value == "-" and c.data_type == "s" for c in cells)
+    assert "Протокол\nсправка (из Word)" in {c.value for c in cells}  # line break kept, \x01 dropped
 
 
 def test_report_workbook_offers_the_statuses_as_a_list(demo_db: Path, tmp_path: Path) -> None:
@@ -253,6 +259,8 @@ def test_long_text_gets_a_taller_row() -> None:
     assert fit.lines("первая\nвторая\nтретья", 30) == 3
     assert fit.lines("х" * 100, 20) >= 5  # a word longer than the column breaks inside
     assert fit.lines("Педагоги-психологи, заместители", 20) == 3  # breaks after the hyphen, not inside
+    assert "№\xa016" in "".join(fit.wrap("МКОУ СОШ\xa0№\xa016 г.\xa0Москва", 45))  # no-break spaces hold
+    assert fit.wrap("Протокол\x0bсправка", 400) == ["Протокол", "справка"]  # Word's line break
     assert fit.height(["слово " * 60, "да"], [30, 10]) > 3 * fit.height(["да", "да"], [30, 10])
     assert TextFit(11, bold=True).lines("Наименование мероприятия " * 3, 20) >= fit.lines(
         "Наименование мероприятия " * 3, 20
@@ -305,6 +313,10 @@ def test_calendar_has_one_event_per_window_with_stable_uids(hostile_db: Path, tm
     assert len(quarterly) >= 3
     assert "Иванов И.И.; Петров П.П., МКУ «ЦРО»\\методист" in str(quarterly[0]["DESCRIPTION"])
     assert all(e["DTEND"].dt - e["DTSTART"].dt >= timedelta(days=1) for e in events)
+    double = [e for e in events if "Двойной срок" in str(e["SUMMARY"])]
+    assert len(double) == 2 and double[0]["DTSTART"].dt == double[1]["DTSTART"].dt  # two windows, two UIDs
+    long_title = next(m.title for m in tree.measures.values() if m.title.startswith("Двойной"))
+    assert long_title.strip() in str(double[0]["DESCRIPTION"]).replace("\n", " ")  # cut summary: whole title
 
 
 # ---- file names, failures, cancel ------------------------------------------------------------
@@ -368,6 +380,12 @@ def test_cancel_leaves_the_old_file_and_no_temporary(
             export_tree(tree, kind, out, progress=progress, cancel=cancel)
     assert seen and sha256(out) == before
     assert [p.name for p in tmp_path.iterdir() if p.suffix == f".{kind}" or p.suffix == ".tmp"] == [out.name]
+
+
+def test_the_longest_file_name_the_system_allows_still_exports(small_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / ("д" * 123 + ".pdf")  # 250 bytes: a temporary name beside it must not be longer
+    export_tree(load_tree(small_db), "pdf", out)
+    assert out.read_bytes().startswith(b"%PDF")
 
 
 def test_export_overwrites_an_existing_file_whole(small_db: Path, tmp_path: Path) -> None:

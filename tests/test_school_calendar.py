@@ -38,6 +38,21 @@ def test_holiday_phrases_follow_the_calendar() -> None:
     assert both == ((date(2023, 12, 30), date(2024, 1, 8)), (date(2024, 3, 23), date(2024, 3, 31)))
     dated = read_deadline("25.10.2023 (перед осенними каникулами)", SCHOOL_YEAR)
     assert dated.kind == "fixed" and dated.windows == ((date(2023, 10, 25), date(2023, 10, 25)),)
+    three_years = (date(2023, 9, 1), date(2026, 8, 31))
+    summer = read_deadline("летние каникулы 2024 г.", three_years).windows
+    assert summer == ((date(2024, 5, 27), date(2024, 8, 31)),)  # the year written limits it
+    autumn = read_deadline("осенние каникулы 2024-2025 учебного года", three_years).windows
+    assert autumn == ((date(2024, 10, 28), date(2024, 11, 4)),)
+    assert read_deadline("после осенних каникул", SCHOOL_YEAR).kind == "after_event"
+    renamed = SchoolCalendar.from_settings(
+        {
+            **DEFAULT_CALENDAR.to_settings(),
+            "holidays": [{"name": "Осенние каникулы", "from": "30.10", "to": "06.11"}],
+        }
+    )
+    assert read_deadline("в период осенних каникул", SCHOOL_YEAR, renamed).windows == (
+        (date(2023, 10, 30), date(2023, 11, 6)),
+    )
     moved = read_deadline("в конце каждой четверти", SCHOOL_YEAR, LATE_QUARTERS).windows
     assert moved[0] == (date(2023, 10, 23), date(2023, 10, 29))
 

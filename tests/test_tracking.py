@@ -325,3 +325,48 @@ def test_the_last_view_and_zoom_are_remembered(qtbot: QtBot, tracking_db: Path) 
     finally:
         opened.session.close()
         opened.service.db.close()
+
+
+def test_arrows_visit_every_measure_of_the_month_once_per_round(window: MainWindow, qtbot: QtBot) -> None:
+    show(window, window.tracking.month)
+    month = window.tracking.month
+    month.show_month(date(2024, 2, 1))
+    grid = month.grid
+    grid.layout_chips()
+    distinct = {chip.entry.measure_id for chip in grid.chips}
+    assert len(distinct) >= 2
+    grid.setFocus()
+    seen = []
+    for _ in range(len(distinct)):
+        qtbot.keyClick(grid, Qt.Key.Key_Right)
+        seen.append(grid.selected)
+    assert set(seen) == distinct  # a month-long bar (a chip per week) is one stop, not four
+
+
+def test_a_short_bar_takes_a_free_lane_beside_a_longer_one(qtbot: QtBot, tmp_path: Path) -> None:
+    from ui.month_view import MonthGrid
+
+    data = copy.deepcopy(SMALL_ROADMAP)
+    data["sections"] = [
+        {
+            "number": "1",
+            "title": "Раздел",
+            "sections": [],
+            "measures": [
+                {"number": "1.1", "title": "Длинная", "deadline": {"text": "с 07.09.2023 по 10.09.2023"}},
+                {"number": "1.2", "title": "Короткая", "deadline": {"text": "с 04.09.2023 по 05.09.2023"}},
+            ],
+        }
+    ]
+    path = tmp_path / "lanes.sqlite"
+    database = create_database(path)
+    write_roadmap(database, data)
+    database.close()
+    grid = MonthGrid()
+    qtbot.addWidget(grid)
+    grid.setFixedSize(700, 300)  # room for one lane a week
+    grid.set_schedule(Schedule(load(path), TODAY))
+    grid.set_month(date(2023, 9, 1))
+    grid.layout_chips()
+    assert {chip.entry.title for chip in grid.chips} == {"Длинная", "Короткая"}
+    assert not grid.more  # nothing hidden behind «+N ещё»

@@ -24,7 +24,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QToolButton, QVBoxLayout, QWidget
 
-from desktop.services.schedule import Entry, Schedule, month_start, next_month
+from desktop.services.schedule import Entry, Schedule, month_start, next_month, roadmap_key
 from ui.tracking_style import (
     GRID_COLOUR,
     MONTHS_NOMINATIVE,
@@ -126,18 +126,19 @@ class MonthGrid(QWidget):
             monday = weeks[week]
             # long bars first, then by start: they keep the top lanes, as in paper planners
             segments.sort(key=lambda s: (-(s[2] - s[1]).days, s[1], rank[s[0].measure_id]))
-            lane_ends: list[date] = []
+            taken: list[set[int]] = []  # the weekdays each lane already shows
             hidden: dict[int, list[Entry]] = {}
             for entry, first, last in segments:
-                lane = next((i for i, end in enumerate(lane_ends) if end < first), None)
-                if lane is None and len(lane_ends) < lanes:
-                    lane = len(lane_ends)
-                    lane_ends.append(last)
+                days = set(range((first - monday).days, (last - monday).days + 1))
+                lane = next((i for i, used in enumerate(taken) if not used & days), None)
+                if lane is None and len(taken) < lanes:
+                    lane = len(taken)
+                    taken.append(set())
                 if lane is None:
-                    for day in range((first - monday).days, (last - monday).days + 1):
+                    for day in days:
                         hidden.setdefault(day, []).append(entry)
                     continue
-                lane_ends[lane] = last
+                taken[lane] |= days
                 left = (first - monday).days * cell_w + 2
                 right = ((last - monday).days + 1) * cell_w - 2
                 top = HEAD_HEIGHT + week * cell_h + DAY_LABEL_HEIGHT + lane * LANE_HEIGHT
@@ -236,7 +237,7 @@ class MonthGrid(QWidget):
         order = sorted(self.chips, key=lambda chip: (chip.rect.top() // 1, chip.rect.left()))
         key = event.key()
         if key in (Qt.Key.Key_Right, Qt.Key.Key_Down, Qt.Key.Key_Left, Qt.Key.Key_Up) and order:
-            ids = [chip.entry.measure_id for chip in order]
+            ids = list(dict.fromkeys(chip.entry.measure_id for chip in order))  # a bar per week: once
             step = 1 if key in (Qt.Key.Key_Right, Qt.Key.Key_Down) else -1
             position = ids.index(self.selected) if self.selected in ids else (-1 if step > 0 else 0)
             self.selected = ids[(position + step) % len(ids)]
@@ -284,6 +285,7 @@ class MonthGrid(QWidget):
 
     def _list_hidden(self, day: date, entries: list[Entry], event: QMouseEvent) -> None:
         menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.addSection(f"{day:%d.%m.%Y}")
         for entry in entries[:40]:
             action = menu.addAction(f"{'! ' if entry.overdue else ''}{entry.number} {entry.title[:80]}")
@@ -336,7 +338,7 @@ class MonthView(QWidget):
         layout.setContentsMargins(6, 4, 6, 6)
         layout.addLayout(bar)
         layout.addWidget(self.grid, 1)
-        self.roadmap_shown: int | None = None
+        self.roadmap_shown: tuple[object, ...] | None = None
         self.month_asked = False
         self.previous.clicked.connect(lambda: self.show_month(self._shifted(-1)))
         self.following.clicked.connect(lambda: self.show_month(self._shifted(+1)))
@@ -352,7 +354,7 @@ class MonthView(QWidget):
         """Another roadmap opens at today's month when its period has it, else at its first month
         (unless a month of it was just asked for, e.g. from the year view)."""
         self.grid.set_schedule(schedule)
-        roadmap = schedule.tree.header.id if schedule is not None else None
+        roadmap = roadmap_key(schedule)
         if schedule is not None and roadmap != self.roadmap_shown and not self.month_asked:
             first, last = schedule.span()
             self.show_month(date.today() if first <= date.today() <= last else first)

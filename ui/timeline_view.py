@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.schedule import Entry, Schedule, months_between
+from desktop.services.schedule import Entry, Schedule, months_between, roadmap_key
 from ui.tracking_style import GRID_COLOUR, MONTHS_SHORT, MUTED_TEXT, TODAY_COLOUR, colour
 
 ROW_HEIGHT = 22
@@ -344,9 +344,9 @@ class TimelineView(QWidget):
         QSettings().setValue(ZOOM_KEY, zoom)
 
     def set_schedule(self, schedule: Schedule | None) -> None:
-        before = self.canvas.schedule
+        before = roadmap_key(self.canvas.schedule)
         self.canvas.set_schedule(schedule)
-        if schedule is not None and (before is None or before.tree.header.id != schedule.tree.header.id):
+        if schedule is not None and before != roadmap_key(schedule):
             first, last = schedule.span()
             today = date.today()
             self.canvas.horizontalScrollBar().setValue(0)

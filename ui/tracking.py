@@ -64,6 +64,8 @@ class TrackingViews(QObject):
         self.schedule = None
 
     def current(self) -> Schedule | None:
+        if self.schedule is not None and self.schedule.today != self.today():
+            self.schedule = None  # past midnight: what is overdue has changed
         if self.schedule is None:
             tree = self.tree_source()
             if tree is None:

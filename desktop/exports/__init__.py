@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import secrets
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,9 +59,11 @@ def export_tree(
     out = Path(out)
     if out.is_dir():
         raise DomainError(f"«{out}» — это папка. Укажите имя файла.")
-    temporary = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     pages: int | None = None
     events: int | None = None
+    # A short name of its own (any name the user gives still fits beside it), created by the
+    # writer like any file, so it gets the usual permissions (mkstemp's would be owner-only).
+    temporary = out.parent / f".export-{secrets.token_hex(6)}.tmp"
     try:
         if kind == "pdf":
             from desktop.exports.pdf import write_pdf

@@ -24,17 +24,18 @@ STEP = 500
 SUMMARY_LIMIT = 250  # longer titles are cut in the summary and given whole in the description
 
 
-def measure_uid(tree: RoadmapTree, measure: MeasureRow, start: date) -> str:
-    """Stable across exports; the roadmap's creation time tells it from roadmap N of another file."""
+def measure_uid(tree: RoadmapTree, measure: MeasureRow, start: date, end: date) -> str:
+    """Stable across exports; the roadmap's creation time tells it from roadmap N of another file,
+    the window's both ends tell two windows of one measure apart."""
     header = tree.header
     born = f"-{header.created_at:%Y%m%d%H%M%S}" if header.created_at else ""
-    return f"roadmap-{header.id}{born}-measure-{measure.id}-{start:%Y%m%d}@{UID_DOMAIN}"
+    return f"roadmap-{header.id}{born}-measure-{measure.id}-{start:%Y%m%d}-{end:%Y%m%d}@{UID_DOMAIN}"
 
 
-def _description(tree: RoadmapTree, measure: MeasureRow) -> str:
+def _description(tree: RoadmapTree, measure: MeasureRow, summary_cut: bool) -> str:
     names = {school.id: school.name for school in tree.schools}
     parts = [
-        ("Мероприятие", measure.title if len(measure.title) > SUMMARY_LIMIT else ""),
+        ("Мероприятие", measure.title if summary_cut else ""),
         ("Сроки", measure.deadline_text),
         ("Форма проведения", measure.form),
         ("Ответственные", measure.responsible),
@@ -65,10 +66,10 @@ def build_calendar(
         if done % STEP == 0:
             step(done, len(measures))
         summary = " ".join(f"{measure.number} {measure.title}".split())
-        description = _description(tree, measure)
+        description = _description(tree, measure, len(summary) > SUMMARY_LIMIT)
         for start, end in tree.header.deadline(measure.deadline_text).windows:
             event = Event()
-            event.add("uid", measure_uid(tree, measure, start))
+            event.add("uid", measure_uid(tree, measure, start, end))
             event.add("dtstamp", stamp)
             event.add("dtstart", start)
             event.add("dtend", end + timedelta(days=1))  # DTEND of an all-day event is exclusive

@@ -25,6 +25,7 @@ CELL_MARGINS = 6.0  # points of a cell's width that text never uses (both sides 
 LEADING = 1.15  # line spacing as a share of the font size (LibreOffice: ~1.09; kept generous)
 ROW_PADDING = 3.0  # points above and below the text
 _HYPHEN_BREAK = re.compile(r"(?<=-)(?=.)")
+_SPACES = re.compile(r"[ \t\r]+")  # not the no-break space: «№\xa016» stays on one line
 
 
 @cache
@@ -60,9 +61,11 @@ class TextFit:
         («Педагоги-» / «психологи»), inside a word only when it is longer than a line. Each line
         of the text starts a new line; runs of spaces count as one."""
         out: list[str] = []
-        for paragraph in value.split("\n"):
+        for paragraph in value.replace("\x0b", "\n").replace("\x0c", "\n").split("\n"):
             line, used = "", 0.0
-            for word in paragraph.split():
+            for word in _SPACES.split(paragraph.strip(" \t\r")):
+                if not word:
+                    continue
                 pieces = _HYPHEN_BREAK.split(word) if "-" in word else (word,)
                 for number, piece in enumerate(pieces):
                     width = self._word(piece)

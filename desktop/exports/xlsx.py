@@ -20,7 +20,7 @@ from pathlib import Path
 from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell, MergedCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
@@ -102,6 +102,15 @@ def _styles() -> list[NamedStyle]:
     ]
 
 
+def excel_text(value: str) -> str:
+    """Text a workbook can hold: Word's line and page breaks (\\x0b, \\x0c) as new lines, other control
+    characters dropped (XML cannot carry them), cut to Excel's 32,767 characters with a mark."""
+    value = ILLEGAL_CHARACTERS_RE.sub("", value.replace("\x0b", "\n").replace("\x0c", "\n"))
+    if len(value) > CELL_LIMIT:  # Excel refuses longer cells
+        value = value[: CELL_LIMIT - len(CUT_MARK)] + CUT_MARK
+    return value
+
+
 class CellWriter:
     """Writes cells of one workbook; text that looks like a formula stays text.
 
@@ -113,8 +122,8 @@ class CellWriter:
 
     def put(self, sheet: Worksheet, row: int, column: int, value: object, style: str) -> Cell:
         cell = sheet.cell(row=row, column=column)
-        if isinstance(value, str) and len(value) > CELL_LIMIT:  # Excel refuses longer cells
-            value = value[: CELL_LIMIT - len(CUT_MARK)] + CUT_MARK
+        if isinstance(value, str):
+            value = excel_text(value)
         cell.value = value
         formula_like = isinstance(value, str) and value.startswith(FORMULA_STARTS)
         if formula_like:

@@ -105,6 +105,15 @@ def section_refs(tree: RoadmapTree) -> list[SectionRef]:
     return out
 
 
+def roadmap_key(schedule: Schedule | None) -> tuple[object, ...] | None:
+    """Which roadmap a schedule is of, across files (ids repeat from file to file; creation
+    times do not)."""
+    if schedule is None:
+        return None
+    header = schedule.tree.header
+    return (header.id, header.created_at, header.title)
+
+
 def month_start(day: date) -> date:
     return day.replace(day=1)
 

@@ -75,9 +75,14 @@ class SchoolCalendar:
         """Every school quarter of every school year that touches [start, end]."""
         return self._spans(list(self.quarters), start, end)
 
-    def holiday_windows(self, start: date, end: date, names: frozenset[str] | None = None) -> list[Window]:
-        """The holidays (all, or those named) of every school year that touches [start, end]."""
-        chosen = [(a, b) for name, a, b in self.holidays if names is None or name in names]
+    def holiday_windows(self, start: date, end: date, stems: frozenset[str] | None = None) -> list[Window]:
+        """The holidays (all, or those whose name begins with one of ``stems``: «осен» finds
+        «осенние» and «осенние каникулы») of every school year that touches [start, end]."""
+        chosen = [
+            (a, b)
+            for name, a, b in self.holidays
+            if stems is None or any(name.lower().startswith(stem) for stem in stems)
+        ]
         return self._spans(chosen, start, end)
 
     # ---- the file's settings ---------------------------------------------------------------
@@ -99,7 +104,7 @@ class SchoolCalendar:
         try:
             quarters = tuple((_parse_month_day(a), _parse_month_day(b)) for a, b in stored["quarters"])
             holidays = tuple(
-                (str(h["name"]).strip(), _parse_month_day(h["from"]), _parse_month_day(h["to"]))
+                (str(h["name"]).strip().lower(), _parse_month_day(h["from"]), _parse_month_day(h["to"]))
                 for h in stored.get("holidays", [])
             )
         except (KeyError, TypeError, ValueError) as error:
@@ -249,6 +254,7 @@ _FREQ_MONTH = re.compile(r"ежемесячн|кажд\w*\s+месяц|раз\w*
 _FREQ_QUARTER = re.compile(r"ежекварт|кажд\w*\s+квартал|раз\w*\s+в\s+квартал|по\s+кварталам")
 _FREQ_HALF = re.compile(r"ежеполугод|кажд\w*\s+полугоди|раз\w*\s+в\s+полугоди|по\s+полугодиям")
 _HOLIDAY = re.compile(r"каникул")
+_AFTER_HOLIDAY = re.compile(r"(?:после|по\s+окончании|по\s+завершении|по\s+итогам)\s+(?:\w+\s+)?каникул")
 _HOLIDAY_NAMES = (("осен", "осенние"), ("зимн", "зимние"), ("весен", "весенние"), ("летн", "летние"))
 _FREQ_SCHOOL_Q = re.compile(r"ежечетверт|четверт")
 _QUARTER_END = re.compile(r"(?:конц\w*|окончани\w*|итог\w*)\s+(?:\w+\s+)?четверт")
@@ -635,6 +641,21 @@ def _outside_warnings(windows: tuple[Window, ...], period: tuple[date, date]) ->
     return tuple(out)
 
 
+def _holiday_windows(
+    text: str, items: list[_Item], period: tuple[date, date], school: SchoolCalendar
+) -> list[Window]:
+    """The holidays named (or all), within the years or school years the text names, if any."""
+    stems = frozenset(stem for stem, _name in _HOLIDAY_NAMES if re.search(rf"\b{stem}", text))
+    windows = school.holiday_windows(*period, stems or None)
+    try:
+        limits = _resolve_years(items, period) if items else []
+    except (ValueError, OverflowError):
+        limits = []
+    if limits:  # «летние каникулы 2024 г.»: the summer of 2024 only
+        windows = [(a, b) for a, b in windows if any(a <= last and b >= first for first, last in limits)]
+    return _clip(windows, period)
+
+
 def read_deadline(
     text: str, period: tuple[date, date], calendar_: SchoolCalendar = DEFAULT_CALENDAR
 ) -> Deadline:
@@ -655,9 +676,8 @@ def _read_cached(text: str, start: date, end: date, school: SchoolCalendar) -> D
     except (ValueError, OverflowError):  # an impossible date in odd text: read no dates
         items = []
     has_day_or_month = any(i.start.unit in ("day", "month") for i in items)
-    if _HOLIDAY.search(norm) and not has_day_or_month:  # «в период осенних каникул»: the school calendar
-        named = frozenset(name for stem, name in _HOLIDAY_NAMES if re.search(rf"\b{stem}\w*", norm))
-        windows = _clip(school.holiday_windows(*period, named or None), period)
+    if _HOLIDAY.search(norm) and not has_day_or_month and not _AFTER_HOLIDAY.search(norm):
+        windows = _holiday_windows(norm, items, period, school)  # «в период осенних каникул»
         if windows:
             return Deadline(text, "recurring", _sorted_unique(windows))
     if _RECURRING.search(norm):
