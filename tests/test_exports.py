@@ -444,3 +444,10 @@ def test_text_longer_than_an_excel_cell_is_cut_with_a_mark(tmp_path: Path) -> No
     longest = max((c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)), key=len)
     assert len(longest) == 32767 and longest.endswith("[текст сокращён: полностью — в программе]")
     assert max(d.height or 0 for d in sheet.row_dimensions.values()) <= 409
+
+
+def test_the_stored_letter_widths_are_the_fonts_own() -> None:
+    from desktop.exports.text_fit import _widths, measured_widths
+
+    for bold in (False, True):
+        assert _widths(bold) == measured_widths(bold)  # run write_width_table() after a font change

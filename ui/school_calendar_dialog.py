@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.domain.deadlines import DEFAULT_CALENDAR, MonthDay, SchoolCalendar
 from models.domain.errors import ValidationError
+from models.domain.school_calendar import DEFAULT_CALENDAR, MonthDay, SchoolCalendar
 
 YEAR_OF = {True: 2003, False: 2004}  # September–December, then January–August (2004 has 29.02)
 

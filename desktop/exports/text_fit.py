@@ -11,13 +11,17 @@ what Excel and LibreOffice will draw. Widths of words are cached: roadmaps repea
 
 from __future__ import annotations
 
+import json
 import re
 from functools import cache
 from pathlib import Path
 
-from reportlab.pdfbase.ttfonts import TTFont
-
 FONT_DIR = Path(__file__).resolve().parents[2] / "resources" / "fonts"
+# The letters' widths read from the fonts once and kept beside them: an Excel export then needs
+# neither reportlab nor a parse of the font files (a tenth of its half-second budget).
+# tests/test_exports.py checks the table against the fonts; write_width_table() makes it again.
+WIDTH_TABLE = FONT_DIR / "LiberationSerif-widths.json"
+FONT_FILES = {False: "LiberationSerif-Regular.ttf", True: "LiberationSerif-Bold.ttf"}
 # An Excel width unit is 7 pixels (5.25 pt) of the 11 pt serif; LibreOffice makes it 5.5 pt. Text is
 # laid out a little narrower than both, which bench/check_xlsx_heights.py found to clip no row.
 POINTS_PER_UNIT = 5.0
@@ -28,12 +32,32 @@ _HYPHEN_BREAK = re.compile(r"(?<=-)(?=.)")
 _SPACES = re.compile(r"[ \t\r]+")  # not the no-break space: «№\xa016» stays on one line
 
 
+def measured_widths(bold: bool) -> tuple[dict[int, float], float]:
+    """Widths (1/1000 em) of every character of the shipped font, and of a missing one."""
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    face = TTFont("fit", str(FONT_DIR / FONT_FILES[bold])).face
+    return {int(code): float(width) for code, width in face.charWidths.items()}, float(face.defaultWidth)
+
+
+def write_width_table() -> None:
+    table = {}
+    for bold in (False, True):
+        widths, default = measured_widths(bold)
+        table["bold" if bold else "regular"] = {
+            "default": default,
+            "widths": {str(k): v for k, v in widths.items()},
+        }
+    WIDTH_TABLE.write_text(json.dumps(table, separators=(",", ":"), sort_keys=True), encoding="utf-8")
+
+
 @cache
 def _widths(bold: bool) -> tuple[dict[int, float], float]:
-    face = TTFont(
-        "fit", str(FONT_DIR / ("LiberationSerif-Bold.ttf" if bold else "LiberationSerif-Regular.ttf"))
-    ).face
-    return dict(face.charWidths), float(face.defaultWidth)
+    try:
+        stored = json.loads(WIDTH_TABLE.read_text(encoding="utf-8"))["bold" if bold else "regular"]
+        return {int(code): width for code, width in stored["widths"].items()}, float(stored["default"])
+    except (OSError, ValueError, KeyError):  # the table missing or damaged: measure the font itself
+        return measured_widths(bold)
 
 
 class TextFit:
@@ -63,7 +87,8 @@ class TextFit:
         out: list[str] = []
         for paragraph in value.replace("\x0b", "\n").replace("\x0c", "\n").split("\n"):
             line, used = "", 0.0
-            for word in _SPACES.split(paragraph.strip(" \t\r")):
+            words = _SPACES.split(paragraph.strip(" \t\r")) if "\xa0" in paragraph else paragraph.split()
+            for word in words:
                 if not word:
                     continue
                 pieces = _HYPHEN_BREAK.split(word) if "-" in word else (word,)

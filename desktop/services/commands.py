@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from desktop.services import document, settings, structure
 from desktop.services.dto import MeasureRow
 from desktop.services.roadmap import EDITABLE_FIELDS, RoadmapService, normalise_value
-from models.domain.deadlines import SchoolCalendar
+from models.domain.school_calendar import SchoolCalendar
 
 FIELD_LABELS = {
     "title": "мероприятие",

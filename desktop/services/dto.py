@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from models.domain.deadlines import DEFAULT_CALENDAR, Deadline, SchoolCalendar, read_deadline
+from models.domain.school_calendar import DEFAULT_CALENDAR, SchoolCalendar
+
+if TYPE_CHECKING:
+    from models.domain.deadlines import Deadline
 
 NodeKind = Literal["section", "measure"]
 ChildRef = tuple[NodeKind, int]
@@ -98,6 +101,8 @@ class RoadmapHeader:
 
     def deadline(self, text: str) -> Deadline:
         """``text`` read against this roadmap's period and the file's school calendar."""
+        from models.domain.deadlines import read_deadline  # its rules load only when first needed
+
         return read_deadline(text, self.period, self.school_calendar)
 
 

@@ -26,9 +26,9 @@ from desktop.services.dto import (
     SchoolRow,
     SectionRow,
 )
-from models.domain.deadlines import DEFAULT_CALENDAR, SchoolCalendar, read_deadline
 from models.domain.errors import NotFoundError, StaleEditError, ValidationError
 from models.domain.numbering import Node, number_tree
+from models.domain.school_calendar import DEFAULT_CALENDAR, SchoolCalendar
 from models.domain.status import DONE, parse_status
 from models.domain.tracking import is_due_soon, is_overdue
 from models.entities import (
@@ -145,6 +145,8 @@ class RoadmapService:
     # ---- reading -------------------------------------------------------------------------
     def list_roadmaps(self, today: date | None = None) -> list[RoadmapSummary]:
         """Every roadmap with its progress figures, in creation order."""
+        from models.domain.deadlines import read_deadline
+
         today = today or date.today()
         with self.db.read() as conn:
             roadmaps = conn.execute(

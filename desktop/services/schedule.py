@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from desktop.services.dto import ChildRef, RoadmapTree
-from models.domain.deadlines import Window
+from models.domain.school_calendar import Window
 from models.domain.status import CANCELLED, DONE, IN_PROGRESS, NOT_DONE
 from models.domain.tracking import DUE_SOON_DAYS, is_due_soon, is_overdue
 

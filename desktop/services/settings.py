@@ -13,8 +13,8 @@ from datetime import datetime
 from sqlalchemy import insert, select, update
 
 from desktop.services.roadmap import SCHOOL_CALENDAR_KEY, Actor, school_calendar_of
-from models.domain.deadlines import DEFAULT_CALENDAR, SchoolCalendar
 from models.domain.errors import StaleEditError
+from models.domain.school_calendar import DEFAULT_CALENDAR, SchoolCalendar
 from models.entities import ChangeLogEntry, FileSetting
 from models.storage.database import Database
 
