@@ -144,3 +144,18 @@ def test_dialog_edits_the_calendar_and_undo_restores_it(
     finally:
         window.session.close()
         window.service.db.close()
+
+
+def test_dialog_rows_can_be_removed_added_and_reset_any_number_of_times(qtbot: QtBot) -> None:
+    dialog = SchoolCalendarDialog(DEFAULT_CALENDAR)
+    qtbot.addWidget(dialog)
+    rows = dialog.holidays
+    first_name = dialog.holiday_edits[0][0]
+    dialog._drops[id(dialog.holiday_edits[0])]()  # «Убрать» on the autumn holidays
+    dialog.add_holiday("дополнительные", (2, 19), (2, 25))
+    positions = [rows.getItemPosition(rows.indexOf(name))[0] for name, _a, _b in dialog.holiday_edits]
+    assert len(set(positions)) == len(positions) == 4  # no row drawn over another
+    assert first_name not in [name for name, _a, _b in dialog.holiday_edits]
+    dialog.reset_to_defaults()
+    dialog.reset_to_defaults()  # twice: it used to loop for ever
+    assert dialog.calendar() == DEFAULT_CALENDAR

@@ -105,6 +105,7 @@ def test_filters_reduce_the_schedule(tracking_db: Path) -> None:
         (Filter(section_id=second), 3),
         (Filter(text="семинар"), 2),
         (Filter(responsible="РМО"), 3),
+        (Filter(responsible=" рмо "), 3),  # spaces around a name typed do not matter
         (Filter(status="overdue"), 1),
         (Filter(school_id=tree.schools[0].id), 1),
     ):

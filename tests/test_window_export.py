@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QToolButton
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QToolButton
 from pytestqt.qtbot import QtBot
 
 from desktop.services import files
@@ -122,3 +122,55 @@ def test_cancel_during_the_export_keeps_the_old_file(
     assert out.read_bytes() == b"old"
     assert "отменён" in window.statusBar().currentMessage()
     assert answers["opened"] == []
+
+
+def test_a_name_typed_without_extension_does_not_replace_a_file_silently(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, answers: dict[str, object]
+) -> None:
+    existing = tmp_path / "Отчёт.pdf"
+    existing.write_bytes(b"earlier report")
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_args: (str(tmp_path / "Отчёт"), ""))
+    asked: list[str] = []
+
+    def refuse(_parent: object, _title: str, text: str, *_args: object) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, "question", refuse)
+    assert window.exports.export(choice("pdf")) is None
+    assert asked and "Отчёт.pdf" in asked[0] and existing.read_bytes() == b"earlier report"
+
+
+def test_the_export_has_the_value_being_typed(
+    window: MainWindow,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    answers: dict[str, object],
+    qtbot: QtBot,
+) -> None:
+
+    from PySide6.QtCore import Qt
+
+    out = tmp_path / "план.xlsx"
+    grid = window.grid
+    index = window.grid_model.measure_index(next(iter(window.grid_model.tree.measures)), 1)
+    grid.setCurrentIndex(index)
+    window.activateWindow()
+    grid.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is grid)
+    qtbot.keyClick(grid, Qt.Key.Key_F2)
+    QApplication.processEvents()
+    editor = QApplication.focusWidget()
+    assert editor is not None and editor is not grid
+    editor.selectAll()
+    qtbot.keyClicks(editor, "New title 42")  # typed, not yet confirmed with Enter
+
+    def save_as(*_args: object) -> tuple[str, str]:
+        window.grid.setFocus()  # what the opening dialog does: the editor loses focus and commits
+        QApplication.processEvents()
+        return str(out), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+    window.exports.export(choice("xlsx"))
+    values = {c.value for row in load_workbook(out)["Дорожная карта"].iter_rows() for c in row}
+    assert any(isinstance(v, str) and "New title 42" in v for v in values)

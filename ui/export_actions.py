@@ -57,6 +57,17 @@ def show_in_folder(path: Path) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
 
 
+def confirm_replace(parent: QWidget, path: Path) -> bool:
+    answer = QMessageBox.question(
+        parent,
+        APP_TITLE,
+        f"Файл «{path.name}» уже есть в папке «{path.parent}». Заменить его?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
 def ask_what_next(parent: QWidget, result: ExportResult) -> str:
     """«open», «folder» or «» (closed), asked after the file is written."""
     pages = f" ({result.pages} стр.)" if result.pages else ""
@@ -70,7 +81,9 @@ def ask_what_next(parent: QWidget, result: ExportResult) -> str:
     box.addButton("Закрыть", QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(opening)
     box.exec()
-    return {opening: "open", folder: "folder"}.get(box.clickedButton(), "")
+    answer = {opening: "open", folder: "folder"}.get(box.clickedButton(), "")
+    box.deleteLater()
+    return answer
 
 
 class ExportActions(QObject):
@@ -111,6 +124,9 @@ class ExportActions(QObject):
         path = Path(name)
         if path.suffix.lower() != f".{choice.kind}":
             path = path.with_name(f"{path.name}.{choice.kind}")
+            # the dialog asked about the name as typed; the file really written may exist
+            if path.exists() and not confirm_replace(self.window, path):
+                return None
         QSettings().setValue(FOLDER_KEY, str(path.parent))
         return path
 
@@ -124,6 +140,9 @@ class ExportActions(QObject):
             return None
         path = path or self.choose_path(tree, choice)
         if path is None:
+            return None
+        tree = self.current_tree()  # again: a cell being typed in was saved when the dialog took focus
+        if tree is None:
             return None
         try:
             result: ExportResult = run_with_progress(

@@ -373,7 +373,11 @@ class MainWindow(FileActions, RowEditing, QMainWindow):
     def reload_grid(self) -> None:
         """Show the selected roadmap as stored now."""
         tree = self.service.load(self.current_roadmap) if self.current_roadmap is not None else None
-        self.grid_model.set_tree(tree)
+        self._reloading = True  # the views follow once, at apply_filter, with the new filter choices
+        try:
+            self.grid_model.set_tree(tree)
+        finally:
+            self._reloading = False
         self._show_document()
         self._filtered = False  # a new model shows every row; apply_filter hides again if needed
         self.filter_bar.set_schools(tree.schools if tree else ())
@@ -391,7 +395,8 @@ class MainWindow(FileActions, RowEditing, QMainWindow):
     def _roadmap_changed(self, *_args: object) -> None:
         """Any change the grid shows changes what the tracking views show."""
         self.tracking.invalidate()
-        self.tracking.refresh(self.tabs.currentWidget())
+        if not getattr(self, "_reloading", False):
+            self.tracking.refresh(self.tabs.currentWidget())
 
     def show_due_notice(self) -> str:
         """«Просрочено: 3, в ближайшие 14 дней: 5» in the status bar for a while: what needs doing
@@ -425,10 +430,11 @@ class MainWindow(FileActions, RowEditing, QMainWindow):
             QMessageBox.warning(self, APP_TITLE, error.message)
             return
         dialog = SchoolCalendarDialog(calendar, self)
-        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.result_calendar in (None, calendar):
-            return
-        assert dialog.result_calendar is not None
-        self.execute(EditSchoolCalendarCommand(version, calendar, dialog.result_calendar))
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        chosen = dialog.result_calendar
+        dialog.deleteLater()  # a closed dialog is not kept as the window's child
+        if accepted and chosen is not None and chosen != calendar:
+            self.execute(EditSchoolCalendarCommand(version, calendar, chosen))
 
     def edit_status(self, measure_id: int) -> None:
         """Status, date done and note in a small dialog; one undoable edit."""
@@ -436,9 +442,9 @@ class MainWindow(FileActions, RowEditing, QMainWindow):
         if tree is None or measure_id not in tree.measures:
             return
         dialog = StatusDialog(tree.measures[measure_id], self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        changes = dialog.changes()
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        changes = dialog.changes() if accepted else {}
+        dialog.deleteLater()
         if changes:
             self.execute(EditMeasureCommand.for_row(tree.measures[measure_id], changes))
 

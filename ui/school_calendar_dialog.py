@@ -7,6 +7,8 @@ Russian (a quarter ending before it starts, quarters out of order) before anythi
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QDateEdit,
@@ -70,6 +72,8 @@ class SchoolCalendarDialog(QDialog):
         self.holidays.addWidget(QLabel("начало"), 0, 1)
         self.holidays.addWidget(QLabel("окончание"), 0, 2)
         self.holiday_edits: list[tuple[QLineEdit, QDateEdit, QDateEdit]] = []
+        self._drops: dict[int, Callable[[], None]] = {}
+        self._next_row = 0
         for name, first, last in calendar.holidays:
             self.add_holiday(name, first, last)
         add = QPushButton("Добавить каникулы")
@@ -96,22 +100,27 @@ class SchoolCalendarDialog(QDialog):
         layout.addWidget(buttons)
 
     def add_holiday(self, name: str, first: MonthDay, last: MonthDay) -> None:
-        row = len(self.holiday_edits) + 1
+        """A row of the holidays' grid; rows removed leave their grid row unused, never shared."""
+        self._next_row += 1
+        row = self._next_row
         name_edit = QLineEdit(name)
         first_edit, last_edit = _editor(first), _editor(last)
         remove = QPushButton("Убрать")
-        self.holidays.addWidget(name_edit, row, 0)
-        self.holidays.addWidget(first_edit, row, 1)
-        self.holidays.addWidget(last_edit, row, 2)
-        self.holidays.addWidget(remove, row, 3)
+        for column, widget in enumerate((name_edit, first_edit, last_edit, remove)):
+            self.holidays.addWidget(widget, row, column)
         entry = (name_edit, first_edit, last_edit)
         self.holiday_edits.append(entry)
 
         def drop() -> None:
-            for widget in (*entry, remove):
-                widget.hide()
+            if entry not in self.holiday_edits:
+                return
             self.holiday_edits.remove(entry)
+            del self._drops[id(entry)]
+            for widget in (*entry, remove):
+                self.holidays.removeWidget(widget)
+                widget.deleteLater()
 
+        self._drops[id(entry)] = drop
         remove.clicked.connect(drop)
 
     def reset_to_defaults(self) -> None:
@@ -122,11 +131,8 @@ class SchoolCalendarDialog(QDialog):
             first.setDate(QDate(YEAR_OF[month >= 9], month, day))
             month, day = default_last
             last.setDate(QDate(YEAR_OF[month >= 9], month, day))
-        while self.holiday_edits:
-            name_edit, *_ = self.holiday_edits[0]
-            index = self.holidays.indexOf(name_edit)
-            row = self.holidays.getItemPosition(index)[0]
-            self.holidays.itemAtPosition(row, 3).widget().click()
+        for drop in list(self._drops.values()):
+            drop()
         for name, first_day, last_day in DEFAULT_CALENDAR.holidays:
             self.add_holiday(name, first_day, last_day)
 

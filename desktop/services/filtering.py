@@ -59,7 +59,8 @@ def keeps(measure: MeasureRow, tree: RoadmapTree, criteria: Filter, today: date)
         haystack = _haystack(measure, tree)
         if not all(word in haystack for word in words):
             return False
-    if criteria.responsible.strip() and criteria.responsible.lower() not in measure.responsible.lower():
+    who = criteria.responsible.strip().lower().replace("ё", "е")
+    if who and who not in measure.responsible.lower().replace("ё", "е"):
         return False
     if criteria.school_id is not None and criteria.school_id not in measure.school_ids:
         return False
