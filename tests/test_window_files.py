@@ -135,3 +135,36 @@ def test_background_import_reports_progress(window: MainWindow) -> None:
 
     assert run_with_progress(window, "Проверка", work) == "готово"
     assert seen == [(1, 3), (2, 3), (3, 3)]
+
+
+def test_the_window_takes_no_clicks_or_keys_while_work_runs(window: MainWindow, qtbot: QtBot) -> None:
+    """Before the progress dialog appears (half a second) a second export must not start."""
+    import time
+
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtWidgets import QPushButton
+
+    from ui.tasks import run_with_progress
+
+    pressed: list[str] = []
+    button = QPushButton("Ещё раз", window)
+    button.clicked.connect(lambda: pressed.append("click"))
+    button.show()
+    window.exports.actions[0].triggered.disconnect()
+    window.exports.actions[0].triggered.connect(lambda: pressed.append("Ctrl+P"))
+
+    def poke() -> None:
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        qtbot.keySequence(window, QKeySequence("Ctrl+P"))
+
+    QTimer.singleShot(50, poke)
+
+    def work(_progress, _cancel):
+        time.sleep(0.3)
+        return "готово"
+
+    assert run_with_progress(window, "Проверка", work) == "готово"
+    assert pressed == []
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # afterwards the window answers again
+    assert pressed == ["click"]

@@ -11,8 +11,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, Signal
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QThread, Signal
+from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 Progress = Callable[[int, int, str], None]
 
@@ -37,6 +37,36 @@ class _Worker(QThread):
             self.error = exc
         finally:
             self.signals.finished.emit()
+
+
+class _InputBlocker(QObject):
+    """Swallows the user's clicks and keys everywhere but the progress dialog while work runs: the
+    window-modal dialog appears only after half a second and hides when Cancel is pressed, and in
+    those moments a second export or import must not start inside the first one's wait."""
+
+    INPUT = frozenset(
+        {
+            QEvent.Type.MouseButtonPress,
+            QEvent.Type.MouseButtonRelease,
+            QEvent.Type.MouseButtonDblClick,
+            QEvent.Type.KeyPress,
+            QEvent.Type.KeyRelease,
+            QEvent.Type.Wheel,
+            QEvent.Type.Shortcut,
+            QEvent.Type.ShortcutOverride,
+        }
+    )
+
+    def __init__(self, dialog: QWidget) -> None:
+        super().__init__(dialog)
+        self.dialog = dialog
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() not in self.INPUT:
+            return False
+        widget = watched if isinstance(watched, QWidget) else None
+        inside = widget is not None and (widget is self.dialog or self.dialog.isAncestorOf(widget))
+        return not inside
 
 
 def run_with_progress(
@@ -65,9 +95,17 @@ def run_with_progress(
 
     worker.signals.progress.connect(on_progress)
     worker.signals.finished.connect(loop.quit)
+    blocker = _InputBlocker(dialog)
+    app = QApplication.instance()
     worker.start()
     if not worker.isFinished():
-        loop.exec()
+        if app is not None:
+            app.installEventFilter(blocker)
+        try:
+            loop.exec()
+        finally:
+            if app is not None:
+                app.removeEventFilter(blocker)
     worker.wait()
     dialog.close()
     dialog.deleteLater()
