@@ -32,6 +32,7 @@ from ui.tracking_style import (
     TODAY_COLOUR,
     WEEKDAYS,
     colour,
+    one_line,
     text_colour_on,
 )
 
@@ -220,7 +221,7 @@ class MonthGrid(QWidget):
             painter.setPen(QPen(self.palette().highlight().color(), 2))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(chip.rect.adjusted(-1, -1, 1, 1), 3, 3)
-        text = f"{'! ' if entry.overdue else ''}{entry.number} {entry.title}".strip()
+        text = one_line(f"{'! ' if entry.overdue else ''}{entry.number} {entry.title}")
         painter.setPen(text_colour_on(fill))
         inner = chip.rect.adjusted(4, 0, -3, 0)
         painter.drawText(
@@ -288,7 +289,9 @@ class MonthGrid(QWidget):
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.addSection(f"{day:%d.%m.%Y}")
         for entry in entries[:40]:
-            action = menu.addAction(f"{'! ' if entry.overdue else ''}{entry.number} {entry.title[:80]}")
+            action = menu.addAction(
+                one_line(f"{'! ' if entry.overdue else ''}{entry.number} {entry.title}")[:90]
+            )
             action.triggered.connect(lambda _checked=False, i=entry.measure_id: self.measure_clicked.emit(i))
         if len(entries) > 40:
             menu.addAction(f"… и ещё {len(entries) - 40}").setEnabled(False)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services.schedule import DUE_SOON_DAYS, PROGRESS_CLASSES, Entry, Progress, Schedule
-from ui.tracking_style import CLASS_LABELS, MUTED_TEXT, colour, text_colour_on
+from ui.tracking_style import CLASS_LABELS, MUTED_TEXT, colour, one_line, text_colour_on
 
 BAR_ROW = 24
 LABEL_SHARE = 0.42
@@ -130,7 +130,12 @@ class MeasureList(QTreeWidget):
         items = []
         for entry in entries:
             item = QTreeWidgetItem(
-                [entry.number, entry.title, entry.deadline_text, CLASS_LABELS.get(entry.progress_class, "")]
+                [
+                    entry.number,
+                    one_line(entry.title),
+                    one_line(entry.deadline_text),
+                    CLASS_LABELS.get(entry.progress_class, ""),
+                ]
             )
             item.setData(0, Qt.ItemDataRole.UserRole, entry.measure_id)
             item.setToolTip(1, entry.title)

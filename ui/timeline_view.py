@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services.schedule import Entry, Schedule, months_between, roadmap_key
-from ui.tracking_style import GRID_COLOUR, MONTHS_SHORT, MUTED_TEXT, TODAY_COLOUR, colour
+from ui.tracking_style import GRID_COLOUR, MONTHS_SHORT, MUTED_TEXT, TODAY_COLOUR, colour, one_line
 
 ROW_HEIGHT = 22
 HEAD_HEIGHT = 38
@@ -231,7 +231,7 @@ class TimelineCanvas(QAbstractScrollArea):
                 painter.setFont(self.font())
                 late = row.entry is not None and row.entry.overdue
                 painter.setPen(colour("overdue") if late else self.palette().text().color())
-            text = ("! " if row.entry is not None and row.entry.overdue else "") + row.text
+            text = ("! " if row.entry is not None and row.entry.overdue else "") + one_line(row.text)
             shown = (metrics if row.kind == "measure" else bold_metrics).elidedText(
                 text, Qt.TextElideMode.ElideRight, int(rect.width())
             )

@@ -27,6 +27,12 @@ MONTHS_SHORT = ("янв", "фев", "мар", "апр", "май", "июн", "и�
 WEEKDAYS = ("Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс")
 
 
+def one_line(text: str) -> str:
+    """A title as one line (titles keep their line breaks and bullet lists; a chip or a row has
+    room for one line only)."""
+    return " ".join(text.split())
+
+
 def colour(progress_class: str) -> QColor:
     return CLASS_COLOURS.get(progress_class, CLASS_COLOURS["not_started"])
 
