@@ -115,7 +115,7 @@ class MeasureList(QTreeWidget):
         header = self.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 56), (2, 150), (3, 110)):
+        for column, width in ((0, 44), (2, 118), (3, 96)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             self.setColumnWidth(column, width)
         self.itemClicked.connect(
