@@ -250,6 +250,16 @@ def test_report_workbook_offers_the_statuses_as_a_list(demo_db: Path, tmp_path: 
     assert "выполнено" in {sheet.cell(r, status_column).value for r in range(head + 1, sheet.max_row + 1)}
 
 
+def test_every_character_openpyxl_refuses_is_mapped_away() -> None:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    from desktop.exports.xlsx import excel_text
+
+    every_control = "".join(chr(code) for code in range(32))
+    assert ILLEGAL_CHARACTERS_RE.search(every_control)
+    assert not ILLEGAL_CHARACTERS_RE.search(excel_text(every_control))
+
+
 def test_long_text_gets_a_taller_row() -> None:
     from desktop.exports.text_fit import TextFit
 

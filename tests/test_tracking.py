@@ -371,3 +371,15 @@ def test_a_short_bar_takes_a_free_lane_beside_a_longer_one(qtbot: QtBot, tmp_pat
     grid.layout_chips()
     assert {chip.entry.title for chip in grid.chips} == {"Длинная", "Короткая"}
     assert not grid.more  # nothing hidden behind «+N ещё»
+
+
+def test_a_renamed_roadmap_is_the_same_roadmap_to_the_views(tracking_db: Path) -> None:
+    from dataclasses import replace
+
+    from desktop.services.schedule import roadmap_key
+
+    tree = load(tracking_db)
+    renamed = replace(tree, header=replace(tree.header, title="Новое название"))
+    other_file = replace(tree, header=replace(tree.header, created_at=None))
+    assert roadmap_key(Schedule(renamed, TODAY)) == roadmap_key(Schedule(tree, TODAY))  # month kept
+    assert roadmap_key(Schedule(other_file, TODAY)) != roadmap_key(Schedule(tree, TODAY))

@@ -43,11 +43,11 @@ from desktop.services.document import changed_parts, read_document
 from desktop.services.dto import MeasureRow, RoadmapTree
 from desktop.services.filtering import kept_ids
 from desktop.services.roadmap import RoadmapService
-from desktop.services.schedule import DUE_SOON_DAYS, section_refs
+from desktop.services.schedule import section_refs
 from desktop.services.session import FileSession
 from models.domain.errors import DomainError
 from models.domain.status import STATUS_LABELS
-from models.domain.tracking import is_overdue
+from models.domain.tracking import DUE_SOON_DAYS, is_overdue
 from ui.document_editor import DocumentEditor
 from ui.export_actions import ExportActions
 from ui.filter_bar import FilterBar
@@ -139,6 +139,7 @@ class MainWindow(FileActions, RowEditing, QMainWindow):
         views_layout.addWidget(self.filter_bar)
         views_layout.addWidget(self.tabs)
         self.current_roadmap: int | None = None
+        self._reloading = False  # set while reload_grid replaces the grid's tree
         self._filtered = False  # some rows are hidden by the filter
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.list_view)
@@ -395,7 +396,7 @@ class MainWindow(FileActions, RowEditing, QMainWindow):
     def _roadmap_changed(self, *_args: object) -> None:
         """Any change the grid shows changes what the tracking views show."""
         self.tracking.invalidate()
-        if not getattr(self, "_reloading", False):
+        if not self._reloading:
             self.tracking.refresh(self.tabs.currentWidget())
 
     def show_due_notice(self) -> str:

@@ -31,6 +31,7 @@ from ui.tracking_style import (
     MUTED_TEXT,
     TODAY_COLOUR,
     WEEKDAYS,
+    answer_measure_key,
     colour,
     one_line,
     text_colour_on,
@@ -246,11 +247,7 @@ class MonthGrid(QWidget):
             self.setToolTip(f"{chip.entry.number} {chip.entry.title}")
             self.update()
             return
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.selected is not None:
-            self.measure_activated.emit(self.selected)
-            return
-        if key == Qt.Key.Key_Space and self.selected is not None:
-            self.measure_clicked.emit(self.selected)
+        if answer_measure_key(key, self.selected, self.measure_clicked.emit, self.measure_activated.emit):
             return
         super().keyPressEvent(event)
 

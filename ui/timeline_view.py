@@ -32,7 +32,15 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services.schedule import Entry, Schedule, months_between, roadmap_key
-from ui.tracking_style import GRID_COLOUR, MONTHS_SHORT, MUTED_TEXT, TODAY_COLOUR, colour, one_line
+from ui.tracking_style import (
+    GRID_COLOUR,
+    MONTHS_SHORT,
+    MUTED_TEXT,
+    TODAY_COLOUR,
+    answer_measure_key,
+    colour,
+    one_line,
+)
 
 ROW_HEIGHT = 22
 HEAD_HEIGHT = 38
@@ -273,11 +281,7 @@ class TimelineCanvas(QAbstractScrollArea):
             assert entry is not None
             self.show_measure(entry.measure_id)
             return
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.selected is not None:
-            self.measure_activated.emit(self.selected)
-            return
-        if key == Qt.Key.Key_Space and self.selected is not None:
-            self.measure_clicked.emit(self.selected)
+        if answer_measure_key(key, self.selected, self.measure_clicked.emit, self.measure_activated.emit):
             return
         super().keyPressEvent(event)
 

@@ -1,8 +1,11 @@
-"""Colours and words shared by the month, year, timeline and progress views: one measure looks the
-same in all of them."""
+"""Colours, words and keys shared by the month, year, timeline and progress views: one measure looks
+and answers the same in all of them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from desktop.services.schedule import PROGRESS_LABELS
@@ -40,3 +43,18 @@ def colour(progress_class: str) -> QColor:
 def text_colour_on(background: QColor) -> QColor:
     """Black or white, whichever reads better on ``background``."""
     return QColor("#ffffff") if background.lightnessF() < 0.62 else QColor("#202020")
+
+
+def answer_measure_key(
+    key: int, selected: int | None, open_it: Callable[[int], None], edit: Callable[[int], None]
+) -> bool:
+    """Enter edits the chosen measure's status, Space opens it in the grid; True when handled."""
+    if selected is None:
+        return False
+    if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        edit(selected)
+        return True
+    if key == Qt.Key.Key_Space:
+        open_it(selected)
+        return True
+    return False

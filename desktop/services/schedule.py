@@ -111,7 +111,7 @@ def roadmap_key(schedule: Schedule | None) -> tuple[object, ...] | None:
     if schedule is None:
         return None
     header = schedule.tree.header
-    return (header.id, header.created_at, header.title)
+    return (header.id, header.created_at)  # not the title: editing it keeps the month shown
 
 
 def month_start(day: date) -> date:
@@ -138,15 +138,13 @@ class Schedule:
         self.tree = tree
         self.today = today
         self.period = tree.header.period
-        self.sections: list[SectionRef] = []
+        self.sections = section_refs(tree)
         self.entries: list[Entry] = []
 
-        def walk(children: tuple[ChildRef, ...], depth: int, section: int | None, top: int | None) -> None:
+        def walk(children: tuple[ChildRef, ...], section: int | None, top: int | None) -> None:
             for kind, ident in children:
                 if kind == "section":
-                    row = tree.sections[ident]
-                    self.sections.append(SectionRef(ident, f"{row.number} {row.title}".strip(), depth))
-                    walk(row.children, depth + 1, ident, top if top is not None else ident)
+                    walk(tree.sections[ident].children, ident, top if top is not None else ident)
                     continue
                 if kept is not None and ident not in kept:
                     continue
@@ -168,7 +166,7 @@ class Schedule:
                     )
                 )
 
-        walk(tree.top, 1, None, None)
+        walk(tree.top, None, None)
         self.by_id = {entry.measure_id: entry for entry in self.entries}
         self.rank = {entry.measure_id: n for n, entry in enumerate(self.entries)}
 

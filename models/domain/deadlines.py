@@ -36,7 +36,6 @@ from typing import Final
 
 from models.domain.school_calendar import (  # noqa: F401 - names this module has always offered
     DEFAULT_CALENDAR,
-    HOLIDAY_NAMES,
     MonthDay,
     SchoolCalendar,
     Window,
@@ -151,7 +150,7 @@ _FREQ_QUARTER = re.compile(r"ежекварт|кажд\w*\s+квартал|ра�
 _FREQ_HALF = re.compile(r"ежеполугод|кажд\w*\s+полугоди|раз\w*\s+в\s+полугоди|по\s+полугодиям")
 _HOLIDAY = re.compile(r"каникул")
 _AFTER_HOLIDAY = re.compile(r"(?:после|по\s+окончании|по\s+завершении|по\s+итогам)\s+(?:\w+\s+)?каникул")
-_HOLIDAY_NAMES = (("осен", "осенние"), ("зимн", "зимние"), ("весен", "весенние"), ("летн", "летние"))
+_HOLIDAY_STEMS = ("осен", "зимн", "весен", "летн")  # осенние, зимние, весенние, летние каникулы
 _FREQ_SCHOOL_Q = re.compile(r"ежечетверт|четверт")
 _QUARTER_END = re.compile(r"(?:конц\w*|окончани\w*|итог\w*)\s+(?:\w+\s+)?четверт")
 
@@ -537,7 +536,7 @@ def _holiday_windows(
     text: str, items: list[_Item], period: tuple[date, date], school: SchoolCalendar
 ) -> list[Window]:
     """The holidays named (or all), within the years or school years the text names, if any."""
-    stems = frozenset(stem for stem, _name in _HOLIDAY_NAMES if re.search(rf"\b{stem}", text))
+    stems = frozenset(stem for stem in _HOLIDAY_STEMS if re.search(rf"\b{stem}", text))
     windows = school.holiday_windows(*period, stems or None)
     try:
         limits = _resolve_years(items, period) if items else []

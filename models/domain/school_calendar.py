@@ -21,7 +21,6 @@ def safe_date(year: int, month: int, day: int) -> date:
 
 
 MonthDay = tuple[int, int]
-HOLIDAY_NAMES: Final = ("осенние", "зимние", "весенние", "летние")
 
 
 @dataclass(frozen=True)
