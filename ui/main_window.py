@@ -174,10 +174,8 @@ class MainWindow(FileActions, RowEditing, QMainWindow):
         if session is not None:
             self._watch = QTimer(self)
             self._watch.timeout.connect(self.poll_file)
+            self._watch.timeout.connect(self._heartbeat)  # who else has the file open, also every 2 s
             self._watch.start(2000)
-            self._beat = QTimer(self)
-            self._beat.timeout.connect(self._heartbeat)
-            self._beat.start(60_000)
             self._heartbeat()
         # Wrapped titles: heights follow the title column's width (a handful of rows, cheap).
         header.sectionResized.connect(lambda *_: self.list_view.resizeRowsToContents())
@@ -321,6 +319,7 @@ class MainWindow(FileActions, RowEditing, QMainWindow):
         self.history.show_entries(self.service.history(measure.id) if measure is not None else [])
 
     def _heartbeat(self) -> None:
+        """Every poll: who else has the file open now (our own record is rewritten once a minute)."""
         if self.session is None:
             return
         self.session.heartbeat()

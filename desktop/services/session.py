@@ -23,6 +23,7 @@ class FileSession:
         return self.presence.others() if self.presence else []
 
     def heartbeat(self) -> None:
+        """Keep this session's presence record fresh (written once a minute; cheap to call often)."""
         if self.presence:
             self.presence.heartbeat()
 

@@ -4,6 +4,10 @@ Like LibreOffice's lock file, but one per session so that several colleagues can
 ``.~lock.<file name>.<computer>.<pid>#`` holding user, computer and since. A session refreshes
 its record every minute; records not refreshed for STALE_AFTER seconds (a crash, a power cut)
 are ignored and cleaned up. A read-only folder simply means no records.
+
+The window asks who else is there every few seconds (a directory listing), so a colleague who
+closes the file disappears from the status bar at once; the record itself is rewritten only
+every REFRESH_EVERY seconds (a small write on a network share), or at once if it vanished.
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-STALE_AFTER = 300.0
+REFRESH_EVERY = 60.0  # a live session rewrites its record this often…
+STALE_AFTER = 300.0  # …so one not rewritten for this long is gone (allows for slow shares and clocks)
 
 
 @dataclass(frozen=True)
@@ -35,12 +40,20 @@ class PresenceRecord:
         safe = re.sub(r"[^\w.-]", "_", computer)
         self.path = db_path.with_name(f".~lock.{db_path.name}.{safe}.{os.getpid()}#")
         self.since = datetime.now().replace(microsecond=0)
+        self._written: float | None = None  # time.monotonic() of the last write
         self.heartbeat()
 
-    def heartbeat(self) -> None:
+    def heartbeat(self, now: float | None = None) -> None:
+        """Rewrite the record when REFRESH_EVERY has passed since the last write, or when it is
+        missing (removed by a colleague whose clock runs ahead of the file server's); cheap to
+        call often."""
+        now = time.monotonic() if now is None else now
+        if self._written is not None and now - self._written < REFRESH_EVERY and self.path.exists():
+            return
         data = {"user": self.user, "computer": self.computer, "since": self.since.isoformat()}
         with contextlib.suppress(OSError):
             self.path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+            self._written = now
 
     def others(self, now: float | None = None) -> list[Presence]:
         """Colleagues with the file open now (this session excluded; stale records removed)."""
