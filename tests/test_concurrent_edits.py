@@ -29,6 +29,7 @@ def test_two_writers_never_overwrite_each_other(small_db: Path) -> None:
                 str(ATTEMPTS),
                 str(seed),
             ],
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -36,6 +37,12 @@ def test_two_writers_never_overwrite_each_other(small_db: Path) -> None:
         )
         for tag, seed in (("a", 1), ("b", 2))
     ]
+    for worker in workers:  # both started up (Python, the file open) before either edits
+        ready = worker.stdout.readline()  # type: ignore[union-attr]
+        assert ready == "READY\n", ready + worker.communicate(timeout=60)[1]
+    for worker in workers:
+        worker.stdin.write("GO\n")  # type: ignore[union-attr]
+        worker.stdin.flush()  # type: ignore[union-attr]
     outputs = []
     for worker in workers:
         out, err = worker.communicate(timeout=300)

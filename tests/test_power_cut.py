@@ -4,10 +4,12 @@ that was acknowledged. (Power loss below SQLite is simulated in test_crash_vfs.p
 from __future__ import annotations
 
 import os
+import queue
 import random
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -21,8 +23,32 @@ from tests.conftest import ROOT, run_cli
 KILLS = 30
 
 
-def _acknowledged(output: str) -> list[int]:
-    return [int(line.split()[1]) for line in output.splitlines() if line.startswith("ACK ")]
+def _acknowledged(lines: list[str]) -> list[int]:
+    return [int(line.split()[1]) for line in lines if line.startswith("ACK ")]
+
+
+class _Reader(threading.Thread):
+    """Collects a worker's stdout lines as they come, so the test can wait for a given one."""
+
+    def __init__(self, stream: object) -> None:
+        super().__init__(daemon=True)
+        self.stream = stream
+        self.lines: list[str] = []
+        self.arrived: queue.Queue[str | None] = queue.Queue()
+
+    def run(self) -> None:
+        for line in self.stream:  # type: ignore[attr-defined]
+            self.lines.append(line)
+            self.arrived.put(line)
+        self.arrived.put(None)  # end of output: the worker exited
+
+    def wait_for_acks(self, count: int, timeout: float = 60) -> None:
+        """Block until ``count`` edits are acknowledged (the first one: the worker is running)."""
+        seen = 0
+        while seen < count:
+            line = self.arrived.get(timeout=timeout)
+            assert line is not None, "the worker exited before acknowledging an edit"
+            seen += line.startswith("ACK ")
 
 
 def test_sigkill_at_random_moments_loses_nothing_acknowledged(small_db: Path) -> None:
@@ -50,11 +76,26 @@ def test_sigkill_at_random_moments_loses_nothing_acknowledged(small_db: Path) ->
             cwd=ROOT,
             env=env,
         )
-        time.sleep(0.35 + rng.random() * 0.5)  # start-up, then a random moment mid-edit
+        reader = _Reader(worker.stdout)
+        reader.start()
+        try:
+            reader.wait_for_acks(rng.randint(1, 4))  # running (not still starting up), mid-stream
+        except BaseException:
+            worker.kill()
+            worker.wait(timeout=30)
+            raise AssertionError(worker.stderr.read()) from None  # type: ignore[union-attr]
+        # Where in the next edit the kill lands (an edit takes a few milliseconds); a random
+        # moment, not a wait for something: every worker has already acknowledged an edit.
+        time.sleep(rng.random() * 0.01)
         worker.send_signal(signal.SIGKILL)
-        out, err = worker.communicate(timeout=30)
+        worker.wait(timeout=30)
+        reader.join(timeout=30)
+        err = worker.stderr.read()  # type: ignore[union-attr]
+        worker.stdout.close()  # type: ignore[union-attr]
+        worker.stderr.close()  # type: ignore[union-attr]
         assert worker.returncode == -signal.SIGKILL, err
-        acked = _acknowledged(out)
+        acked = _acknowledged(reader.lines)
+        assert acked, "the worker was killed only after its first acknowledgement"
         acknowledged += acked
         next_edit = (acked[-1] + 2) if acked else next_edit + 1  # skip the one possibly in flight
 

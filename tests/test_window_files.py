@@ -138,12 +138,15 @@ def test_background_import_reports_progress(window: MainWindow) -> None:
 
 
 def test_the_window_takes_no_clicks_or_keys_while_work_runs(window: MainWindow, qtbot: QtBot) -> None:
-    """Before the progress dialog appears (half a second) a second export must not start."""
-    import time
+    """Before the progress dialog appears (half a second) a second export must not start.
+
+    The work lasts until the clicks were made (not a fixed time that a timer must fall into):
+    the zero-time timer fires at the first turn of run_with_progress's own event loop."""
+    import threading
 
     from PySide6.QtCore import Qt, QTimer
     from PySide6.QtGui import QKeySequence
-    from PySide6.QtWidgets import QPushButton
+    from PySide6.QtWidgets import QProgressDialog, QPushButton
 
     from ui.tasks import run_with_progress
 
@@ -153,18 +156,22 @@ def test_the_window_takes_no_clicks_or_keys_while_work_runs(window: MainWindow, 
     button.show()
     window.exports.actions[0].triggered.disconnect()
     window.exports.actions[0].triggered.connect(lambda: pressed.append("Ctrl+P"))
+    poked = threading.Event()
+    dialog_shown: list[bool] = []
 
     def poke() -> None:
+        dialog_shown.append(any(d.isVisible() for d in window.findChildren(QProgressDialog)))
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
         qtbot.keySequence(window, QKeySequence("Ctrl+P"))
+        poked.set()
 
-    QTimer.singleShot(50, poke)
+    QTimer.singleShot(0, poke)
 
     def work(_progress, _cancel):
-        time.sleep(0.3)
-        return "готово"
+        return "готово" if poked.wait(timeout=30) else "не дождались щелчков"
 
     assert run_with_progress(window, "Проверка", work) == "готово"
+    assert dialog_shown == [False]  # the clicks came while no dialog stood in their way
     assert pressed == []
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # afterwards the window answers again
     assert pressed == ["click"]

@@ -29,9 +29,15 @@ def power(db: Path, start: int, measure_ids: list[int]) -> None:
 
 
 def race(db: Path, measure_id: int, tag: str, attempts: int, seed: int) -> None:
-    """Read, pause, save with the version seen: prints OK/STALE per attempt."""
+    """Read, pause, save with the version seen: prints OK/STALE per attempt.
+
+    Prints ``READY`` once the file is open and starts on a line from stdin, so that the parent
+    starts both racers together (one must not be done before the other has started up)."""
     rng = random.Random(seed)
     service = RoadmapService(open_database(db), Actor(tag, "test"))
+    sys.stdout.write("READY\n")
+    sys.stdout.flush()
+    sys.stdin.readline()
     for i in range(attempts):
         row = service.measure(measure_id)
         time.sleep(rng.random() * 0.004)
