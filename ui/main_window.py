@@ -7,7 +7,6 @@ remembered geometry, Russian messages.
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date, datetime
 
 from PySide6.QtCore import QByteArray, QItemSelection, QModelIndex, QSettings, Qt, QTimer
@@ -43,11 +42,10 @@ from desktop.services.document import changed_parts, read_document
 from desktop.services.dto import MeasureRow, RoadmapTree
 from desktop.services.filtering import kept_ids
 from desktop.services.roadmap import RoadmapService
-from desktop.services.schedule import section_refs
+from desktop.services.schedule import PROGRESS_CLASSES, PROGRESS_LABELS, Schedule, section_refs
 from desktop.services.session import FileSession
 from models.domain.errors import DomainError
-from models.domain.status import STATUS_LABELS
-from models.domain.tracking import DUE_SOON_DAYS, is_overdue
+from models.domain.tracking import DUE_SOON_DAYS
 from ui.document_editor import DocumentEditor
 from ui.export_actions import ExportActions
 from ui.filter_bar import FilterBar
@@ -63,17 +61,18 @@ from ui.window_files import FileActions
 from ui.window_rows import RowEditing
 
 
-def execution_summary(tree: RoadmapTree) -> str:
-    """One line on the document tab: how big the roadmap is and how its execution goes."""
-    measures = tree.measures_in_order()
-    counts = Counter(m.status for m in measures)
-    overdue = sum(
-        is_overdue(m.status, tree.header.deadline(m.deadline_text).windows, date.today()) for m in measures
-    )
-    statuses = ", ".join(f"{label}: {counts[code]}" for code, label in STATUS_LABELS.items() if counts[code])
-    text = f"<b>Разделов:</b> {len(tree.sections)}, <b>мероприятий:</b> {len(measures)}"
-    if statuses:
-        text += f". <b>Исполнение:</b> {statuses}; <b>просрочено:</b> {overdue}"
+def execution_summary(tree: RoadmapTree, today: date | None = None) -> str:
+    """One line on the document tab: how big the roadmap is and how its execution goes (the
+    figures of the «Отчёт» tab: models.domain.progress)."""
+    today = today or date.today()
+    measures = len(tree.measures)
+    text = f"<b>Разделов:</b> {len(tree.sections)}, <b>мероприятий:</b> {measures}"
+    if measures:
+        overall = Schedule(tree, today).overall()
+        figures = ", ".join(f"{PROGRESS_LABELS[c].lower()} {overall.counts[c]}" for c in PROGRESS_CLASSES)
+        text += f". <b>Исполнение на {today:%d.%m.%Y}:</b> {figures}"
+        if overall.cancelled:
+            text += f"; отменено {overall.cancelled} (не учитываются)"
     return text + ". Изменения сохраняются сразу, при выходе из поля; отмена — Ctrl+Z."
 
 
@@ -400,7 +399,8 @@ class MainWindow(FileActions, RowEditing, QMainWindow):
 
     def show_due_notice(self) -> str:
         """«Просрочено: 3, в ближайшие 14 дней: 5» in the status bar for a while: what needs doing
-        in the whole file, without a dialog in the way (figures of the list, already read)."""
+        in the whole file, without a dialog in the way: the list's figures, already read, which are
+        the «Отчёт» tab's (models.domain.progress) summed over the roadmaps."""
         summaries = [self.list_model.summary(row) for row in range(self.list_model.rowCount())]
         late = sum(s.overdue for s in summaries)
         soon = sum(s.due_soon for s in summaries)

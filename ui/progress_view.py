@@ -207,7 +207,8 @@ class ProgressView(QWidget):
             f"<b>На {schedule.today:%d.%m.%Y}:</b> мероприятий {overall.total}; выполнено {counts['done']} "
             f"({overall.share('done'):.0%}), выполняется {counts['in_progress']}, "
             f"<span style='color:{colour('overdue').name()}'><b>просрочено {counts['overdue']}</b></span>, "
-            f"не начато {counts['not_started']}, не выполнено {counts['not_done']}."
+            f"не начато {counts['not_started']}, не выполнено {counts['not_done']}"
+            + (f"; отменено {overall.cancelled} (не учитываются)." if overall.cancelled else ".")
         )
         self.sections.set_rows(schedule.by_section())
         schools = [row for row in schedule.by_school() if row.total]

@@ -12,6 +12,7 @@ import os
 import secrets
 import threading
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from desktop.exports.content import build_content, suggested_name
@@ -52,8 +53,10 @@ def export_tree(
     report: bool = False,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
+    today: date | None = None,
 ) -> ExportResult:
-    """Write the roadmap as ``kind`` ("pdf", "xlsx", "ics") to ``out``, all or nothing."""
+    """Write the roadmap as ``kind`` ("pdf", "xlsx", "ics") to ``out``, all or nothing; its
+    progress figures (overdue marks, summary) as of ``today`` (the real today unless given)."""
     if kind not in KINDS:
         raise DomainError(f"Неизвестный вид экспорта «{kind}». Возможны: {', '.join(KINDS)}.")
     out = Path(out)
@@ -68,11 +71,11 @@ def export_tree(
         if kind == "pdf":
             from desktop.exports.pdf import write_pdf
 
-            pages = write_pdf(build_content(tree, report), temporary, progress, cancel)
+            pages = write_pdf(build_content(tree, report, today), temporary, progress, cancel)
         elif kind == "xlsx":
             from desktop.exports.xlsx import write_xlsx
 
-            write_xlsx(build_content(tree, report), temporary, progress, cancel)
+            write_xlsx(build_content(tree, report, today), temporary, progress, cancel)
         else:
             from desktop.exports.ics import write_ics
 

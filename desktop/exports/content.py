@@ -1,7 +1,8 @@
 """What an export shows, independent of the format: the columns, the rows in document order (section
 rows with their depth, measure rows with their cells), the report's summary and a file name.
 
-PDF and Excel read the same ``ExportContent``, so the two never disagree about what a roadmap says.
+PDF and Excel read the same ``ExportContent``, so the two never disagree about what a roadmap says;
+its progress figures are the «Отчёт» tab's (``Schedule``, counted by models.domain.progress).
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from desktop.services.dto import ChildRef, MeasureRow, RoadmapHeader, RoadmapTree
-from models.domain.status import CANCELLED, DONE, IN_PROGRESS, STATUS_LABELS
-from models.domain.tracking import is_overdue
+from desktop.services.schedule import Schedule
+from models.domain.progress import PROGRESS_CLASSES, PROGRESS_LABELS, Progress
+from models.domain.status import STATUS_LABELS
 
 
 @dataclass(frozen=True)
@@ -55,16 +57,11 @@ class SectionLine:
 class MeasureLine:
     measure: MeasureRow
     cells: tuple[str, ...]
-    overdue: bool
+    overdue: bool  # on ``today``; the formats mark it only beside a status column (the report)
 
 
-@dataclass(frozen=True)
-class SummaryLine:
-    section: str
-    total: int
-    done: int
-    in_progress: int
-    overdue: int
+# The summary table's heads (PDF report, the workbook's «Сводка»); a row is ``Progress.figures()``.
+SUMMARY_HEADS = ("Раздел", "Мероприятий", *(PROGRESS_LABELS[c] for c in PROGRESS_CLASSES))
 
 
 @dataclass
@@ -74,7 +71,18 @@ class ExportContent:
     columns: tuple[Column, ...]
     today: date
     lines: list[SectionLine | MeasureLine] = field(default_factory=list)
-    summary: list[SummaryLine] = field(default_factory=list)
+    summary: list[Progress] = field(default_factory=list)  # per top-level section, as «Отчёт» has it
+    overall: Progress = field(default_factory=Progress)  # the «Итого» row
+
+    def summary_notes(self) -> list[str]:
+        """What the summary's figures mean, under its table."""
+        notes = [
+            f"На {self.today:%d.%m.%Y}. Просрочено — срок прошёл, мероприятие не выполнено; "
+            "просроченные не входят в «Выполняется» и «Не начато»."
+        ]
+        if self.overall.cancelled:
+            notes.append(f"Отменённые мероприятия ({self.overall.cancelled}) не учитываются.")
+        return notes
 
     @property
     def measure_count(self) -> int:
@@ -90,32 +98,23 @@ def build_content(tree: RoadmapTree, report: bool = False, today: date | None = 
     )
     if report:
         columns += REPORT_COLUMNS
-    content = ExportContent(tree, report, columns, today)
-    figures: dict[str, list[int]] = {}
+    schedule = Schedule(tree, today)
+    content = ExportContent(
+        tree, report, columns, today, summary=schedule.by_section(), overall=schedule.overall()
+    )
 
-    def overdue(measure: MeasureRow) -> bool:
-        return is_overdue(measure.status, tree.header.deadline(measure.deadline_text).windows, today)
-
-    def walk(children: tuple[ChildRef, ...], depth: int, top: str) -> None:
+    def walk(children: tuple[ChildRef, ...], depth: int) -> None:
         for kind, ident in children:
             if kind == "measure":
                 measure = tree.measures[ident]
-                late = overdue(measure) if report else False
+                late = schedule.by_id[ident].overdue
                 content.lines.append(MeasureLine(measure, tuple(c.value(measure) for c in columns), late))
-                counts = figures.setdefault(top, [0, 0, 0, 0])
-                if measure.status != CANCELLED:
-                    counts[0] += 1
-                    counts[1] += measure.status == DONE
-                    counts[2] += measure.status == IN_PROGRESS
-                    counts[3] += late
             else:
                 section = tree.sections[ident]
-                text = f"{section.number} {section.title}".strip()
-                content.lines.append(SectionLine(depth, text))
-                walk(section.children, depth + 1, text if depth == 1 else top)
+                content.lines.append(SectionLine(depth, f"{section.number} {section.title}".strip()))
+                walk(section.children, depth + 1)
 
-    walk(tree.top, 1, "Без раздела")
-    content.summary = [SummaryLine(name, *counts) for name, counts in figures.items()]
+    walk(tree.top, 1)
     return content
 
 

@@ -43,6 +43,7 @@ from reportlab.platypus import (
 )
 
 from desktop.exports.content import (
+    SUMMARY_HEADS,
     ExportContent,
     MeasureLine,
     SectionLine,
@@ -393,19 +394,14 @@ class RoadmapPdf:
         return [RowsTable(layout)]
 
     def _summary(self) -> list[Flowable]:
-        rows: list[list[Any]] = [
-            [
-                Paragraph(t, self.head)
-                for t in ("Раздел", "Мероприятий", "Выполнено", "Выполняется", "Просрочено")
-            ]
-        ]
-        totals = [0, 0, 0, 0]
+        """Per top-level section and in all, the figures of the «Отчёт» tab (content.summary)."""
+        rows: list[list[Any]] = [[Paragraph(text(t), self.head) for t in SUMMARY_HEADS]]
         for line in self.content.summary:
-            figures = [line.total, line.done, line.in_progress, line.overdue]
-            totals = [a + b for a, b in zip(totals, figures, strict=True)]
-            rows.append([Paragraph(text(line.section), self.cell), *map(str, figures)])
-        rows.append([Paragraph("<b>Итого</b>", self.cell), *map(str, totals)])
-        table = Table(rows, colWidths=[TABLE_WIDTH * 0.5] + [TABLE_WIDTH * 0.125] * 4, repeatRows=1)
+            rows.append([Paragraph(text(line.label), self.cell), *map(str, line.figures())])
+        rows.append([Paragraph("<b>Итого</b>", self.cell), *map(str, self.content.overall.figures())])
+        figures = len(SUMMARY_HEADS) - 1  # columns wide enough for «Мероприятий» unbroken
+        widths = [TABLE_WIDTH * 0.4] + [TABLE_WIDTH * 0.6 / figures] * figures
+        table = Table(rows, colWidths=widths, repeatRows=1)
         table.setStyle(
             TableStyle(
                 [
@@ -415,11 +411,14 @@ class RoadmapPdf:
                     ("FONTSIZE", (0, 0), (-1, -1), 10),
                     ("ALIGN", (1, 1), (-1, -1), "CENTER"),
                     ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 3),
                 ]
             )
         )
         heading = _style("summary", 14, TA_CENTER, bold=True, spaceBefore=8 * mm, spaceAfter=4 * mm)
-        return [CondPageBreak(60 * mm), Paragraph("Сводка исполнения по разделам", heading), table]
+        notes = [Spacer(1, 3 * mm), *(Paragraph(text(n), self.cell) for n in self.content.summary_notes())]
+        return [CondPageBreak(60 * mm), Paragraph("Сводка исполнения по разделам", heading), table, *notes]
 
 
 def write_pdf(

@@ -31,6 +31,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from desktop.exports.content import (
+    SUMMARY_HEADS,
     ExportContent,
     MeasureLine,
     SectionLine,
@@ -202,12 +203,22 @@ class RoadmapWorkbook:
             ExcelWriter(self.book, archive).write_data()
 
     # ---- the table -----------------------------------------------------------------------
-    def _merged_line(self, sheet: Worksheet, row: int, value: str, style: str, first: int = 1) -> None:
-        last = len(self.widths)
+    def _merged_line(
+        self,
+        sheet: Worksheet,
+        row: int,
+        value: str,
+        style: str,
+        first: int = 1,
+        widths: list[float] | None = None,
+    ) -> None:
+        """``value`` across the sheet's columns (``widths``: the table's unless given)."""
+        widths = widths or self.widths
+        last = len(widths)
         self.cells.put(sheet, row, first, value, style)
         if last > first:
             self.cells.merge_row(sheet, row, first, last, style)
-        width = sum(self.widths[first - 1 :])
+        width = sum(widths[first - 1 :])
         sheet.row_dimensions[row].height = self.fit[style].height([value], [width])
 
     def _roadmap(self, sheet: Worksheet) -> None:
@@ -334,34 +345,28 @@ class RoadmapWorkbook:
         self._page_setup(sheet)
 
     def _summary(self, sheet: Worksheet) -> None:
-        heads = ("Раздел", "Мероприятий", "Выполнено", "Выполняется", "Просрочено")
-        widths = [70.0, 15.0, 15.0, 15.0, 15.0]
-        for index, (title, width) in enumerate(zip(heads, widths, strict=True), start=1):
+        """Per top-level section and in all, the figures of the «Отчёт» tab (content.summary)."""
+        widths = [50.0] + [14.0] * (len(SUMMARY_HEADS) - 1)  # «Мероприятий» unbroken in bold
+        for index, (title, width) in enumerate(zip(SUMMARY_HEADS, widths, strict=True), start=1):
             self.cells.put(sheet, 1, index, title, "rm_head")
             sheet.column_dimensions[get_column_letter(index)].width = width
-        totals = [0, 0, 0, 0]
+        sheet.row_dimensions[1].height = self.fit["rm_head"].height(list(SUMMARY_HEADS), widths)
         row = 2
         for line in self.content.summary:
-            figures = [line.total, line.done, line.in_progress, line.overdue]
-            totals = [a + b for a, b in zip(totals, figures, strict=True)]
-            self.cells.put(sheet, row, 1, line.section, "rm_cell")
-            for column, figure in enumerate(figures, start=2):
+            self.cells.put(sheet, row, 1, line.label, "rm_cell")
+            for column, figure in enumerate(line.figures(), start=2):
                 self.cells.put(sheet, row, column, figure, "rm_number")
-            sheet.row_dimensions[row].height = self.fit["rm_cell"].height([line.section], [widths[0]])
+            sheet.row_dimensions[row].height = self.fit["rm_cell"].height([line.label], [widths[0]])
             row += 1
         self.cells.put(sheet, row, 1, "Итого", "rm_section")
-        for column, figure in enumerate(totals, start=2):  # values, not formulas: the file is a record
+        for column, figure in enumerate(self.content.overall.figures(), start=2):  # values: a record
             self.cells.put(sheet, row, column, figure, "rm_number").font = Font(
                 name=FONT, size=FONT_SIZE, bold=True
             )
-        note = row + 2
-        self.cells.put(
-            sheet,
-            note,
-            1,
-            f"Просрочено — срок прошёл, мероприятие не выполнено (на {self.content.today:%d.%m.%Y}).",
-            "rm_text",
-        )
+        row += 1
+        for note in self.content.summary_notes():
+            row += 1
+            self._merged_line(sheet, row, note, "rm_text", widths=widths)
         sheet.freeze_panes = "A2"
         self._page_setup(sheet, landscape=False)
 

@@ -29,8 +29,7 @@ from desktop.services.dto import (
 from models.domain.errors import NotFoundError, StaleEditError, ValidationError
 from models.domain.numbering import Node, number_tree
 from models.domain.school_calendar import DEFAULT_CALENDAR, SchoolCalendar
-from models.domain.status import DONE, parse_status
-from models.domain.tracking import is_due_soon, is_overdue
+from models.domain.status import parse_status
 from models.entities import (
     ApprovalOrder,
     ChangeLogEntry,
@@ -144,8 +143,10 @@ class RoadmapService:
 
     # ---- reading -------------------------------------------------------------------------
     def list_roadmaps(self, today: date | None = None) -> list[RoadmapSummary]:
-        """Every roadmap with its progress figures, in creation order."""
+        """Every roadmap with its progress figures, in creation order: the figures of the «Отчёт»
+        tab and the exports (models.domain.progress.tally; cancelled measures not counted)."""
         from models.domain.deadlines import read_deadline
+        from models.domain.progress import tally
 
         today = today or date.today()
         with self.db.read() as conn:
@@ -156,16 +157,27 @@ class RoadmapService:
             ).all()
             rows = conn.execute(select(Measure.roadmap_id, Measure.status, Measure.deadline_text)).all()
             school, _version = school_calendar_of(conn)
-        stats: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
         periods = {r.id: (r.period_start, r.period_end) for r in roadmaps}
+        measures: dict[int, list[tuple[str, Sequence[tuple[date, date]]]]] = defaultdict(list)
         for roadmap_id, status, deadline_text in rows:
-            figures = stats[roadmap_id]
-            figures[0] += 1
-            figures[1] += status == DONE
             windows = read_deadline(deadline_text, periods[roadmap_id], school).windows
-            figures[2] += is_overdue(status, windows, today)
-            figures[3] += is_due_soon(status, windows, today)
-        return [RoadmapSummary(r.id, r.title, r.period_start, r.period_end, *stats[r.id]) for r in roadmaps]
+            measures[roadmap_id].append((status, windows))
+        out = []
+        for r in roadmaps:
+            figures = tally(measures[r.id], today)
+            out.append(
+                RoadmapSummary(
+                    r.id,
+                    r.title,
+                    r.period_start,
+                    r.period_end,
+                    figures.total,
+                    figures.done,
+                    figures.overdue,
+                    figures.due_soon,
+                )
+            )
+        return out
 
     def school_calendar(self) -> tuple[SchoolCalendar, int]:
         """The file's school calendar and its version (0: the defaults, never saved)."""

@@ -2,37 +2,22 @@
 year, timeline and progress views show them.
 
 Built once per loaded roadmap and filter (deadline reading is cached), then every view asks it
-questions; no Qt here, so the same figures serve the CLI and the tests.
+questions; no Qt here, so the same figures serve the CLI and the tests. Progress figures are
+counted by ``models.domain.progress.tally``, as the list of roadmaps and the exports count them.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from desktop.services.dto import ChildRef, RoadmapTree
+from models.domain.progress import PROGRESS_CLASSES as PROGRESS_CLASSES  # re-exported for the views
+from models.domain.progress import PROGRESS_LABELS as PROGRESS_LABELS
+from models.domain.progress import Progress, classify, tally
 from models.domain.school_calendar import Window
-from models.domain.status import CANCELLED, DONE, IN_PROGRESS, NOT_DONE
 from models.domain.tracking import DUE_SOON_DAYS, is_due_soon, is_overdue
-
-# Progress classes, in the order the report shows them.
-DONE_CLASS, IN_PROGRESS_CLASS, OVERDUE_CLASS, NOT_STARTED_CLASS, NOT_DONE_CLASS = (
-    "done",
-    "in_progress",
-    "overdue",
-    "not_started",
-    "not_done",
-)
-PROGRESS_CLASSES = (DONE_CLASS, IN_PROGRESS_CLASS, OVERDUE_CLASS, NOT_STARTED_CLASS, NOT_DONE_CLASS)
-PROGRESS_LABELS = {
-    DONE_CLASS: "Выполнено",
-    IN_PROGRESS_CLASS: "Выполняется",
-    OVERDUE_CLASS: "Просрочено",
-    NOT_STARTED_CLASS: "Не начато",
-    NOT_DONE_CLASS: "Не выполнено",
-}
 
 
 @dataclass(frozen=True)
@@ -53,34 +38,11 @@ class Entry:
 
     @property
     def progress_class(self) -> str:
-        """One of PROGRESS_CLASSES, or "cancelled" (shown, never counted)."""
-        if self.status == CANCELLED:
-            return "cancelled"
-        if self.status == DONE:
-            return DONE_CLASS
-        if self.status == NOT_DONE:
-            return NOT_DONE_CLASS
-        if self.overdue:
-            return OVERDUE_CLASS
-        return IN_PROGRESS_CLASS if self.status == IN_PROGRESS else NOT_STARTED_CLASS
+        """One of PROGRESS_CLASSES, or "cancelled" (shown, never counted): models.domain.progress."""
+        return classify(self.status, self.overdue)
 
     def last_day(self) -> date | None:
         return max((end for _, end in self.windows), default=None)
-
-
-@dataclass(frozen=True)
-class Progress:
-    """Counts of one group (a section, a school, the whole roadmap); cancelled measures not counted."""
-
-    label: str
-    counts: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-    def share(self, progress_class: str) -> float:
-        return self.counts.get(progress_class, 0) / self.total if self.total else 0.0
 
 
 @dataclass(frozen=True)
@@ -224,8 +186,8 @@ class Schedule:
 
     # ---- progress ------------------------------------------------------------------------
     def _progress(self, label: str, entries: Iterable[Entry]) -> Progress:
-        counts = Counter(e.progress_class for e in entries if e.status != CANCELLED)
-        return Progress(label, {c: counts.get(c, 0) for c in PROGRESS_CLASSES})
+        """The figures of ``entries``, counted as everywhere else (models.domain.progress)."""
+        return tally(((e.status, e.windows) for e in entries), self.today, label)
 
     def overall(self) -> Progress:
         return self._progress("Вся дорожная карта", self.entries)
