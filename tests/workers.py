@@ -51,9 +51,38 @@ def race(db: Path, measure_id: int, tag: str, attempts: int, seed: int) -> None:
         sys.stdout.flush()
 
 
+def fill(db: Path, limit_file_size: bool) -> None:
+    """Save ever longer notes until storage refuses; prints that StorageError's class and message.
+
+    ``limit_file_size``: files may grow only a little past their present size (RLIMIT_FSIZE, with
+    SIGXFSZ ignored, so a write fails with EFBIG, which SQLite reports as SQLITE_IOERR_WRITE)."""
+    from models.storage.errors import StorageError
+
+    service = RoadmapService(open_database(db), Actor("fill", "test"))
+    measure = service.load(service.roadmap_ids()[0]).measures_in_order()[0].id
+    if limit_file_size:
+        import resource
+        import signal
+
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        hard = resource.getrlimit(resource.RLIMIT_FSIZE)[1]
+        resource.setrlimit(resource.RLIMIT_FSIZE, (db.stat().st_size + 16_384, hard))
+    for n in range(1, 10_000):
+        try:
+            service.edit_measure(measure, None, {"note": f"{n} " + "x" * (4096 * n)})
+        except StorageError as exc:
+            cause = getattr(exc.__cause__, "orig", exc.__cause__)
+            name = getattr(cause, "sqlite_errorname", None)
+            sys.stdout.write(f"{type(exc).__name__}\n{exc.message}\n{name}\n")
+            return
+    sys.stdout.write("no error\n")
+
+
 if __name__ == "__main__":
     mode, path = sys.argv[1], Path(sys.argv[2])
     if mode == "power":
         power(path, int(sys.argv[3]), [int(x) for x in sys.argv[4].split(",")])
     elif mode == "race":
         race(path, int(sys.argv[3]), sys.argv[4], int(sys.argv[5]), int(sys.argv[6]))
+    elif mode == "fill":
+        fill(path, sys.argv[3:] == ["--limit-file-size"])

@@ -106,16 +106,13 @@ def inspect(path: Path, backup_root: Path | None = None, with_counts: bool = Fal
     try:
         connection = _raw_connect(path, read_only)
     except sqlite3.Error as exc:
-        raise _damaged(path, str(exc), folder) from exc
+        raise _classified(exc, path, folder) from exc
     try:
         try:
             app_id = connection.execute("PRAGMA application_id").fetchone()[0]
             revision = migrations.read_revision(connection)
         except sqlite3.DatabaseError as exc:
-            known = translate(exc, path)
-            if known is not None and not isinstance(known, DamagedFileError):
-                raise known from exc
-            raise _damaged(path, str(exc), folder) from exc
+            raise _classified(exc, path, folder) from exc
         if revision is None:
             raise NotRoadmapFileError(
                 f"Файл «{path}» — база данных SQLite, но не файл дорожных карт. Выберите другой файл."
@@ -130,6 +127,8 @@ def inspect(path: Path, backup_root: Path | None = None, with_counts: bool = Fal
         try:
             integrity = backups.quick_check(connection)
         except sqlite3.DatabaseError as exc:
+            if not isinstance(known := _classified(exc, path, folder), DamagedFileError):
+                raise known from exc  # busy, unreadable: not a verdict on the file's contents
             integrity = str(exc)
         if integrity != "ok":
             raise _damaged(path, integrity, folder)
@@ -145,6 +144,15 @@ def _counts(connection: sqlite3.Connection) -> dict[str, int]:
         name: int(connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
         for name, table in tables.items()
     }
+
+
+def _classified(exc: sqlite3.Error, path: Path, folder: Path | None) -> StorageError:
+    """What a failure while inspecting the file means: busy, read-only, unreachable… by its
+    SQLite code; anything else found there is damage (naming the newest backup)."""
+    known = translate(exc, path)
+    if known is not None and not isinstance(known, DamagedFileError):
+        return known
+    return _damaged(path, str(exc), folder)
 
 
 def _damaged(path: Path, detail: str, folder: Path | None) -> DamagedFileError:

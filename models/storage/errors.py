@@ -1,7 +1,7 @@
 """Storage failures a user can act on, each with a Russian sentence saying what to do.
 
-``translate()`` maps the driver's exceptions onto them; anything it does not know is a bug and
-propagates unchanged.
+``translate()`` maps the driver's exceptions onto them by SQLite's result code; anything it does
+not know is a bug and propagates unchanged.
 """
 
 from __future__ import annotations
@@ -52,6 +52,10 @@ class DiskFullError(StorageError):
     pass
 
 
+class FileUnavailableError(StorageError):
+    """SQLite could not open the file (or its journal beside it): moved, deleted, no access."""
+
+
 BUSY_MESSAGE = (
     "Файл дорожных карт занят другой программой или другим пользователем. "
     "Подождите немного и повторите действие."
@@ -63,6 +67,13 @@ READ_ONLY_MESSAGE = (
 )
 
 
+def unavailable_message(path: Path) -> str:
+    return (
+        f"Не удалось открыть файл «{path}»: он перемещён, удалён или недоступен "
+        "(нет прав на файл или его папку, нет связи с сетевой папкой). Проверьте это и повторите."
+    )
+
+
 def damaged_message(path: Path, detail: str, newest_backup: Path | None) -> str:
     """Say that the file is damaged and, if there is one, which backup to restore."""
     text = f"Файл «{path}» повреждён ({detail}). Изменения в него не вносились."
@@ -71,19 +82,44 @@ def damaged_message(path: Path, detail: str, newest_backup: Path | None) -> str:
     return text + " Резервных копий этого файла не найдено."
 
 
-def translate(exc: BaseException, path: Path | None = None) -> StorageError | None:
-    """The StorageError for a known SQLite failure, or None when it is a bug."""
+# SQLite's primary result codes (https://www.sqlite.org/rescode.html). An extended code keeps its
+# primary code in the low byte: SQLITE_READONLY_DBMOVED (1032) is SQLITE_READONLY (8) | 4 << 8.
+SQLITE_BUSY = 5
+SQLITE_LOCKED = 6
+SQLITE_READONLY = 8
+SQLITE_IOERR = 10
+SQLITE_CORRUPT = 11
+SQLITE_FULL = 13
+SQLITE_CANTOPEN = 14
+SQLITE_NOTADB = 26
+
+
+def sqlite_code(exc: BaseException) -> int | None:
+    """The primary SQLite result code of a driver exception (wrapped by SQLAlchemy or not)."""
     original = exc.orig if isinstance(exc, DBAPIError) else exc
-    if not isinstance(original, sqlite3.Error):
-        return None
-    text = str(original).lower()
-    if "locked" in text or "busy" in text:
+    code = getattr(original, "sqlite_errorcode", None) if isinstance(original, sqlite3.Error) else None
+    return None if code is None else code & 0xFF
+
+
+def translate(exc: BaseException, path: Path | None = None) -> StorageError | None:
+    """The StorageError for a known SQLite failure, or None when it is a bug.
+
+    Classified by ``sqlite_errorcode`` (Python 3.11+), never by the English message, which SQLite
+    may word differently from one version to the next. No message fallback is needed: every
+    error SQLite itself reports carries its code; an exception without one is raised by the
+    sqlite3 module's own checks (a closed connection, a wrong parameter), which is a bug.
+    """
+    code = sqlite_code(exc)
+    where = path if path is not None else Path("?")
+    if code in (SQLITE_BUSY, SQLITE_LOCKED):
         return BusyError(BUSY_MESSAGE)
-    if "disk is full" in text or "database or disk is full" in text:
+    if code == SQLITE_FULL:
         return DiskFullError(DISK_FULL_MESSAGE)
-    if "readonly" in text or "read-only" in text:
+    if code == SQLITE_READONLY:
         return ReadOnlyError(READ_ONLY_MESSAGE)
-    if "malformed" in text or "not a database" in text or "disk i/o error" in text:
-        where = path if path is not None else Path("?")
+    if code == SQLITE_CANTOPEN:
+        return FileUnavailableError(unavailable_message(where))
+    if code in (SQLITE_CORRUPT, SQLITE_NOTADB, SQLITE_IOERR):
+        original = exc.orig if isinstance(exc, DBAPIError) else exc
         return DamagedFileError(damaged_message(where, str(original), None))
     return None
