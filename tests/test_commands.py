@@ -49,17 +49,17 @@ def test_insert_then_undo_then_redo(service: RoadmapService, small_db: Path) -> 
     tree = service.load(service.roadmap_ids()[0])
     first_section = tree.top[0][1]
     command = InsertMeasureCommand(tree.header.id, first_section, 2)
-    command.apply(service)
+    service.operations.apply(command)
     assert titles(service) == [
         ("1.1", "Создание рабочей группы"),
         ("1.2", ""),
         ("1.3", "Семинар для директоров"),
         ("2.1", "Консультации учителей"),
     ]
-    command.revert(service)
+    service.operations.revert(command)
     assert content(small_db) == before
     inserted = command.measure_id
-    command.apply(service)
+    service.operations.apply(command)
     assert command.measure_id == inserted
 
 
@@ -67,9 +67,9 @@ def test_delete_then_undo_restores_everything(service: RoadmapService, small_db:
     before = content(small_db)
     rows = service.load(service.roadmap_ids()[0]).measures_in_order()
     command = DeleteMeasuresCommand([rows[0].id, rows[2].id])
-    command.apply(service)
+    service.operations.apply(command)
     assert titles(service) == [("1.1", "Семинар для директоров")]
-    command.revert(service)
+    service.operations.revert(command)
     assert content(small_db) == before  # same ids, positions, values and school links
 
 
@@ -77,22 +77,22 @@ def test_move_down_and_back(service: RoadmapService, small_db: Path) -> None:
     before = content(small_db)
     rows = service.load(service.roadmap_ids()[0]).measures_in_order()
     command = MoveMeasureCommand(rows[0].id, +1)
-    command.apply(service)
+    service.operations.apply(command)
     assert titles(service)[:2] == [("1.1", "Семинар для директоров"), ("1.2", "Создание рабочей группы")]
-    command.revert(service)
+    service.operations.revert(command)
     assert content(small_db) == before
     edge = MoveMeasureCommand(rows[0].id, -1)
-    edge.apply(service)
-    assert not edge.moved and content(small_db) == before
+    service.operations.apply(edge)
+    assert edge.swapped is None and content(small_db) == before
 
 
 def test_edit_then_undo(service: RoadmapService, small_db: Path) -> None:
     before = content(small_db)
     row = service.load(service.roadmap_ids()[0]).measures_in_order()[0]
     command = EditMeasureCommand.for_row(row, {"status": "done", "note": "Приказ № 1"})
-    command.apply(service)
+    service.operations.apply(command)
     assert content(small_db) != before
-    command.revert(service)
+    service.operations.revert(command)
     assert content(small_db) == before
 
 
@@ -101,13 +101,13 @@ def test_delete_section_then_undo_restores_the_subtree(service: RoadmapService, 
 
     tree = service.load(service.roadmap_ids()[0])
     second = tree.top[1][1]
-    IndentSectionCommand(second, "indent").apply(service)  # a subsection with a measure inside section 1
+    service.operations.apply(IndentSectionCommand(second, "indent"))  # a subsection inside section 1
     before = content(small_db)
     first = tree.top[0][1]
     command = DeleteSectionCommand(first)
-    command.apply(service)
+    service.operations.apply(command)
     assert titles(service) == []
-    command.revert(service)
+    service.operations.revert(command)
     assert content(small_db) == before
     assert [n for n, _ in titles(service)] == ["1.1", "1.2", "1.3.1"]
 
@@ -118,13 +118,13 @@ def test_moved_rows_return_exactly_on_undo(service: RoadmapService, small_db: Pa
     first, second = (ident for _, ident in tree.top)
     rows = list(tree.sections[first].children)
     command = MoveRowsCommand(rows, second, tree.sections[second].children[0])
-    command.apply(service)
+    service.operations.apply(command)
     assert titles(service) == [
         ("2.1", "Создание рабочей группы"),
         ("2.2", "Семинар для директоров"),
         ("2.3", "Консультации учителей"),
     ]
-    command.revert(service)
+    service.operations.revert(command)
     assert content(small_db) == before
 
 
@@ -132,18 +132,18 @@ def test_a_section_move_that_breaks_the_tree_is_refused(service: RoadmapService)
     tree = service.load(service.roadmap_ids()[0])
     first, second = (ident for _, ident in tree.top)
     with pytest.raises(ValidationError, match="внутрь"):
-        MoveRowsCommand([("section", first)], first, None).apply(service)
+        service.operations.apply(MoveRowsCommand([("section", first)], first, None))
     deep = second
     for _ in range(2):  # section 2 gets two levels of subsections inside
         inner = InsertSectionCommand(tree.header.id, deep, 99)
-        inner.apply(service)
+        service.operations.apply(inner)
         deep = inner.section_id
     with pytest.raises(ValidationError, match="не глубже"):
-        MoveRowsCommand([("section", second)], first, None).apply(service)
+        service.operations.apply(MoveRowsCommand([("section", second)], first, None))
     other = service.add_roadmap(
         {"title": "Другая", "period": ["2024-01-01", "2024-12-31"], "sections": [{"title": "Чужой раздел"}]}
     )
     foreign = service.load(other).top[0][1]
     with pytest.raises(ValidationError, match="той же"):
-        MoveRowsCommand([("section", second)], foreign, None).apply(service)
+        service.operations.apply(MoveRowsCommand([("section", second)], foreign, None))
     assert [t for t, _ in titles(service)] == ["1.1", "1.2", "2.1"]

@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QEvent, QModelIndex, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.services.roadmap import Actor, RoadmapService
 from models.storage.database import open_database
+from ui.conflict_dialog import ConflictDialog
 from ui.main_window import MainWindow
 from ui.roadmap_model import COLUMNS, RoadmapTreeModel
 
@@ -111,7 +112,13 @@ def test_a_colleagues_newer_save_is_not_overwritten(
     colleague.edit_measure(measure.id, measure.version, {"note": "от Иванова"})
     colleague.db.close()
     shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: shown.append(text))
+
+    def keep_theirs(dialog: ConflictDialog) -> int:
+        shown.append(dialog.findChild(QLabel).text())
+        dialog.keep_button.click()
+        return 0
+
+    monkeypatch.setattr(ConflictDialog, "exec", keep_theirs)
     note = model.measure_index(measure.id, [c[0] for c in COLUMNS].index("Отметка об исполнении"))
     model.setData(note, "моё")
     assert "уже изменено другим пользователем" in shown[0]

@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from desktop.services import files
 from desktop.services.commands import EditSchoolCalendarCommand
 from desktop.services.roadmap import Actor, RoadmapService
-from desktop.services.settings import read_school_calendar, save_school_calendar
+from desktop.services.settings import read_school_calendar
 from models.domain.deadlines import DEFAULT_CALENDAR, SchoolCalendar, read_deadline
 from models.domain.errors import StaleEditError, ValidationError
 from models.storage.database import open_database
@@ -75,17 +75,17 @@ def test_saved_calendar_changes_how_the_roadmap_reads(small_db: Path) -> None:
     service = RoadmapService(database, Actor("Петрова", "ПК-1"))
     try:
         assert read_school_calendar(database) == (DEFAULT_CALENDAR, 0)
-        version = save_school_calendar(database, service.actor, LATE_QUARTERS, 0)
-        assert version == 1 and read_school_calendar(database) == (LATE_QUARTERS, 1)
+        service.operations.apply(EditSchoolCalendarCommand(0, DEFAULT_CALENDAR, LATE_QUARTERS))
+        assert read_school_calendar(database) == (LATE_QUARTERS, 1)
         tree = service.load(1)
         assert tree.header.school_calendar == LATE_QUARTERS
         assert tree.header.deadline("в конце каждой четверти").windows[0][1] == date(2023, 10, 29)
         with pytest.raises(StaleEditError):  # a colleague saved version 1 meanwhile
-            save_school_calendar(database, service.actor, DEFAULT_CALENDAR, 0)
+            service.operations.apply(EditSchoolCalendarCommand(0, DEFAULT_CALENDAR, LATE_QUARTERS))
         command = EditSchoolCalendarCommand(1, LATE_QUARTERS, DEFAULT_CALENDAR)
-        command.apply(service)
+        service.operations.apply(command)
         assert read_school_calendar(database) == (DEFAULT_CALENDAR, 2)
-        command.revert(service)
+        service.operations.revert(command)
         assert read_school_calendar(database) == (LATE_QUARTERS, 3)
     finally:
         database.close()

@@ -7,6 +7,7 @@ remembered geometry, Russian messages.
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime
 
 from PySide6.QtCore import QByteArray, QItemSelection, QModelIndex, QSettings, Qt, QTimer
@@ -28,24 +29,22 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.config import APP_TITLE
+from desktop.services.changes import Changes
 from desktop.services.commands import (
     Command,
     EditDocumentCommand,
     EditMeasureCommand,
     EditSchoolCalendarCommand,
-    EditSectionCommand,
-    IndentSectionCommand,
-    InsertSectionCommand,
-    MoveRowsCommand,
 )
 from desktop.services.document import changed_parts, read_document
-from desktop.services.dto import MeasureRow, RoadmapTree
+from desktop.services.dto import RoadmapTree
 from desktop.services.filtering import kept_ids
 from desktop.services.roadmap import RoadmapService
 from desktop.services.schedule import PROGRESS_CLASSES, PROGRESS_LABELS, Schedule, section_refs
 from desktop.services.session import FileSession
-from models.domain.errors import DomainError
+from models.domain.errors import DomainError, StaleEditError
 from models.domain.tracking import DUE_SOON_DAYS
+from ui.conflict_dialog import ConflictDialog
 from ui.document_editor import DocumentEditor
 from ui.export_actions import ExportActions
 from ui.filter_bar import FilterBar
@@ -59,6 +58,8 @@ from ui.tracking import TrackingViews
 from ui.undo import ServiceUndoCommand
 from ui.window_files import FileActions
 from ui.window_rows import RowEditing
+
+log = logging.getLogger(__name__)
 
 
 def execution_summary(tree: RoadmapTree, today: date | None = None) -> str:
@@ -212,7 +213,10 @@ class MainWindow(FileActions, RowEditing, QMainWindow):
         undo = self.undo_stack.createUndoAction(self, "&Отменить")
         undo.setShortcut(QKeySequence.StandardKey.Undo)
         redo = self.undo_stack.createRedoAction(self, "&Повторить")
-        redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence.StandardKey.Redo])
+        # Ctrl+Y as in Excel, and the platform's own (Ctrl+Shift+Z), each once: the platform's
+        # list contains Ctrl+Y too on some, and a key given twice is ambiguous and does nothing.
+        keys = [QKeySequence("Ctrl+Y"), *QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)]
+        redo.setShortcuts(list({k.toString(): k for k in keys if not k.isEmpty()}.values()))
         edit_menu.addAction(undo)
         edit_menu.addAction(redo)
         for text, keys, slot in (
@@ -281,18 +285,50 @@ class MainWindow(FileActions, RowEditing, QMainWindow):
             return None
 
     # ---- editing ---------------------------------------------------------------------------
-    def execute(self, command: Command) -> None:
-        """Apply a change (one committed transaction), then make it undoable."""
+    def execute(self, command: Command) -> bool:
+        """Apply a change (one committed transaction), show what it changed, make it undoable."""
         try:
-            result = command.apply(self.service)
+            changes = self.service.operations.apply(command)
+        except StaleEditError as error:
+            self._refused(command, error)
+            return False
         except DomainError as error:
-            QMessageBox.warning(self, APP_TITLE, error.message)
+            self.show_error(error)
             if isinstance(command, EditDocumentCommand):
                 self.document_editor.forget()  # show every field as stored, the refused value too
             self.reload_grid()
+            return False
+        self.show_changes(changes)
+        self.undo_stack.push(
+            ServiceUndoCommand(command, self.service.operations, self.show_changes, self._undo_failed)
+        )
+        return True
+
+    def show_error(self, error: DomainError) -> None:
+        """Every refused operation is told the same way: a Russian message, and a log line."""
+        log.info("refused: %s", error.message)
+        QMessageBox.warning(self, APP_TITLE, error.message)
+
+    def _refused(self, command: Command, error: StaleEditError) -> None:
+        """A colleague saved first: what the user typed is not lost. For a measure's cells the
+        two versions are shown side by side (keep theirs, write mine, copy mine); else a message."""
+        self.reload_grid()
+        if isinstance(command, EditDocumentCommand):
+            self.show_error(error)
+            self.document_editor.forget()
             return
-        self._show_result(result, command)
-        self.undo_stack.push(ServiceUndoCommand(command, self.service, self._show_result, self._undo_failed))
+        if not isinstance(command, EditMeasureCommand):
+            self.show_error(error)
+            return
+        try:
+            theirs = self.service.measure(command.measure_id)
+        except DomainError:
+            self.show_error(error)
+            return
+        schools = self.grid_model.school_choices()
+        choice = ConflictDialog.ask(self, error.message, theirs, command.after, schools)
+        if choice == ConflictDialog.MINE:
+            self.execute(EditMeasureCommand.for_row(theirs, dict(command.after)))
 
     def mark_saved(self) -> None:
         """Every change is committed at once; the status bar says when the last one was."""
@@ -326,36 +362,46 @@ class MainWindow(FileActions, RowEditing, QMainWindow):
         text = ", ".join(f"{p.user} ({p.computer}) с {p.since:%H:%M}" for p in others)
         self.others_label.setText(f"Файл также открыт: {text}" if others else "")
 
-    def _show_result(self, result: MeasureRow | None, command: Command) -> None:
-        """A field edit updates its row; a structural change reloads the grid, keeping the place."""
+    def show_changes(self, changes: Changes) -> None:
+        """After an operation: each view updates what ``changes`` names (a field edit repaints its
+        row, a move moves rows); the document or the calendar changed reloads everything."""
         if self.session is not None:
             self.session.acknowledge_own_commit()
         self.mark_saved()
-        if isinstance(command, EditDocumentCommand | EditSchoolCalendarCommand):
-            self.refresh()  # the list's figures, the grid's numbers and deadline hints
-            return
-        if isinstance(result, MeasureRow):
-            self.grid_model.replace_measure(result)
-            self.update_history()
+        if changes.needs_reload or (changes.roadmap_id not in (None, self.current_roadmap)):
+            self.refresh()
             return
         column = max(1, self.grid.currentIndex().column())
-        focus = getattr(command, "measure_id", None)
-        self.reload_grid()
-        section_id = getattr(command, "section_id", None)
-        if (
-            isinstance(command, InsertSectionCommand | EditSectionCommand | IndentSectionCommand)
-            or (isinstance(command, MoveRowsCommand) and focus is None)
-        ) and section_id:
-            index = self.grid_model.section_index(section_id)
-            if index.isValid():
-                self.grid.setCurrentIndex(index)
-                self.grid.scrollTo(index)
+        if changes.structure or changes.added or changes.removed:
+            self.reload_grid()
+        else:
+            rows = self.service.measures(sorted(changes.measures)) if changes.measures else []
+            for row in rows:
+                self.grid_model.replace_measure(row)
+            if changes.sections:
+                self.reload_grid()
+        if changes.figures:
+            self.update_figures()
+        self.update_history()
+        self._focus(changes, column)
+
+    def _focus(self, changes: Changes, column: int) -> None:
+        """Put the cursor on the row the operation was about (the inserted, moved or restored one)."""
+        if changes.focus is None:
             return
-        if focus is not None:
-            index = self.grid_model.measure_index(focus, column)
-            if index.isValid():
-                self.grid.setCurrentIndex(index)
-                self.grid.scrollTo(index)
+        kind, ident = changes.focus
+        if kind == "section":
+            index = self.grid_model.section_index(ident)
+        else:
+            index = self.grid_model.measure_index(ident, column)
+        if index.isValid() and index != self.grid.currentIndex():
+            self.grid.setCurrentIndex(index)
+        if index.isValid():
+            self.grid.scrollTo(index)
+
+    def update_figures(self) -> None:
+        """The roadmap list's figures (done, overdue, due soon) after an edit, from the file."""
+        self.list_model.update_rows(self.service.list_roadmaps())
 
     def edit_document(self, state: dict[str, object]) -> None:
         """A field of the document tab was changed: save it as one undoable step."""
@@ -365,9 +411,9 @@ class MainWindow(FileActions, RowEditing, QMainWindow):
         self.execute(EditDocumentCommand.for_state(before, state))
 
     def _undo_failed(self, error: DomainError) -> None:
-        QMessageBox.warning(self, APP_TITLE, error.message)
-        QTimer.singleShot(0, self.undo_stack.clear)  # not from inside the stack's own undo()
-        QTimer.singleShot(0, self.reload_grid)
+        """That undo/redo step was refused and dropped; the steps below it stay undoable."""
+        self.show_error(error)
+        QTimer.singleShot(0, self.reload_grid)  # not from inside the stack's own undo()
 
     def reload_grid(self) -> None:
         """Show the selected roadmap as stored now."""

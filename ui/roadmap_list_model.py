@@ -28,6 +28,17 @@ class RoadmapListModel(QAbstractTableModel):
         self._rows = list(rows)
         self.endResetModel()
 
+    def update_rows(self, rows: list[RoadmapSummary]) -> None:
+        """New figures for the same roadmaps repaint in place (the selection stays); another
+        set of roadmaps resets the list."""
+        if [r.id for r in rows] != [r.id for r in self._rows]:
+            self.set_rows(rows)
+            return
+        changed = [k for k, (old, new) in enumerate(zip(self._rows, rows, strict=True)) if old != new]
+        self._rows = list(rows)
+        for row in changed:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(HEADERS) - 1))
+
     def summary(self, row: int) -> RoadmapSummary:
         return self._rows[row]
 

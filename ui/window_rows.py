@@ -4,7 +4,6 @@ transaction, one undo step)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QApplication,
     QMessageBox,
@@ -14,17 +13,15 @@ from desktop.config import APP_TITLE
 from desktop.services.commands import (
     DeleteMeasuresCommand,
     DeleteSectionCommand,
-    EditMeasureCommand,
     IndentSectionCommand,
     InsertMeasureCommand,
     InsertSectionCommand,
     MoveMeasureCommand,
-    PasteCommand,
 )
 from desktop.services.dto import MeasureRow
+from desktop.services.paste import fill_down_command, paste_command
 from desktop.services.tabular import from_tsv, to_html, to_tsv
 from ui import clipboard
-from ui.roadmap_model import COLUMNS
 
 
 class RowEditing:
@@ -57,52 +54,16 @@ class RowEditing:
         block = from_tsv(QApplication.clipboard().text())
         if tree is None or start is None or not block:
             return
-        ordered = tree.measures_in_order()
-        first = next(i for i, m in enumerate(ordered) if m.id == start.id)
-        column0 = max(1, self.grid.currentIndex().column())
-        fields = [
-            COLUMNS[c][1] if c < len(COLUMNS) else None for c in range(column0, column0 + len(block[0]))
-        ]
-        edits: list[EditMeasureCommand] = []
-        new_rows: list[dict[str, object]] = []
-        for offset, values in enumerate(block):
-            changes = {f: v for f, v in zip(fields, values, strict=False) if f is not None and f != "schools"}
-            if first + offset < len(ordered):
-                row = ordered[first + offset]
-                changes = {f: v for f, v in changes.items() if str(v) != str(self._edit_value(row, f))}
-                if changes:
-                    edits.append(EditMeasureCommand.for_row(row, changes))
-            else:
-                new_rows.append(changes)
-        last = ordered[-1]
-        self.execute(PasteCommand(edits, tree.header.id, last.section_id, last.position + 1, new_rows))
+        command = paste_command(tree, start.id, self.grid.currentIndex().column(), block)
+        if command is not None:
+            self.execute(command)
 
     def fill_down(self) -> None:
         """Ctrl+D: the top cell's value into the selected cells below it, column by column."""
         measures, columns = self._selected_block()
-        if len(measures) < 2:
-            return
-        edits = []
-        for row in measures[1:]:
-            changes = {}
-            for column in columns:
-                name = COLUMNS[column][1]
-                if name is not None:
-                    value = self._edit_value(measures[0], name)
-                    if str(value) != str(self._edit_value(row, name)):
-                        changes[name] = value
-            if changes:
-                edits.append(EditMeasureCommand.for_row(row, changes))
-        if edits:
-            command = PasteCommand(edits)
-            command.label = "Заполнение вниз"
+        command = fill_down_command(measures, columns)
+        if command is not None:
             self.execute(command)
-
-    def _edit_value(self, row: MeasureRow, name: str) -> object:
-        return self.grid_model.data(
-            self.grid_model.measure_index(row.id, [c[1] for c in COLUMNS].index(name)),
-            Qt.ItemDataRole.EditRole,
-        )
 
     # ---- rows ----------------------------------------------------------------------------
     def _current_place(self) -> tuple[int | None, int, MeasureRow | None]:
@@ -152,7 +113,7 @@ class RowEditing:
     def indent_section(self, direction: str) -> None:
         section = self.grid_model.section_at(self.grid.currentIndex())
         if section is not None:
-            self.execute(IndentSectionCommand(section.id, direction))
+            self.execute(IndentSectionCommand(section.id, direction, section.version, self.current_roadmap))
 
     def delete_section(self) -> None:
         section = self.grid_model.section_at(self.grid.currentIndex())
@@ -167,7 +128,7 @@ class RowEditing:
             "Удаление можно отменить (Ctrl+Z).",
         )
         if answer == QMessageBox.StandardButton.Yes:
-            self.execute(DeleteSectionCommand(section.id))
+            self.execute(DeleteSectionCommand(section.id, section.version, self.current_roadmap))
 
     def _within(self, section_id: int | None, ancestor: int) -> bool:
         tree = self.grid_model.tree
@@ -178,22 +139,21 @@ class RowEditing:
         return False
 
     def delete_measures(self) -> None:
-        ids = sorted(
-            {
-                m.id
-                for i in self.grid.selectionModel().selectedIndexes()
-                if (m := self.grid_model.measure_at(i)) is not None
-            }
-        )
+        chosen = {
+            m.id: m
+            for i in self.grid.selectionModel().selectedIndexes()
+            if (m := self.grid_model.measure_at(i)) is not None
+        }
+        ids = sorted(chosen)
         if not ids:
             return
         answer = QMessageBox.question(
             self, APP_TITLE, f"Удалить выбранные мероприятия ({len(ids)})? Удаление можно отменить (Ctrl+Z)."
         )
         if answer == QMessageBox.StandardButton.Yes:
-            self.execute(DeleteMeasuresCommand(ids))
+            self.execute(DeleteMeasuresCommand.for_rows([chosen[i] for i in ids]))
 
     def move_measure(self, step: int) -> None:
         measure = self.grid_model.measure_at(self.grid.currentIndex())
         if measure is not None:
-            self.execute(MoveMeasureCommand(measure.id, step))
+            self.execute(MoveMeasureCommand(measure.id, step, measure.roadmap_id))

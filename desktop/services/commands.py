@@ -1,73 +1,82 @@
-"""Undoable commands: each applies and reverts through RoadmapService, one transaction each.
+"""Undoable commands. Each is Qt-free, keeps ids and before/after values (never ORM objects), and
+has ``label``, ``apply(tx) -> Changes`` and ``revert(tx) -> Changes``; it never opens a
+transaction: ``Operations`` runs each step in exactly one (desktop/services/operations.py).
 
-A command keeps ids and before/after values, never ORM objects, so it can be replayed on a
-fresh session (ARCHITECTURE.md, "Undo"). The GUI wraps them in QUndoCommand (ui/undo.py).
+The version a command's first apply is based on is the one the user saw (the row's DTO); undo
+and redo are based on the versions the window itself wrote (the operations' ledger), so two
+edits of one cell undo in turn, and a colleague's write in between is refused, not overwritten.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from desktop.services import document, settings, structure
+from desktop.services.changes import Changes
+from desktop.services.document import read_document_in
 from desktop.services.dto import MeasureRow
-from desktop.services.roadmap import EDITABLE_FIELDS, RoadmapService, normalise_value
+from desktop.services.measure_writes import normalise_value, write_measure
+from desktop.services.operations import CommandState, Tx
+from models.domain.fields import EDITABLE_COLUMNS, label_of
 from models.domain.school_calendar import SchoolCalendar
 
-FIELD_LABELS = {
-    "title": "мероприятие",
-    "form": "форма",
-    "deadline": "срок",
-    "responsible": "ответственные",
-    "result": "ожидаемый результат",
-    "target_group": "целевая группа",
-    "status": "статус",
-    "done_on": "дата выполнения",
-    "note": "отметка об исполнении",
-}
+FIGURE_FIELDS = frozenset({"status", "deadline", "done_on"})  # what the progress figures read
 
 
 def _current(row: MeasureRow, name: str) -> object:
-    return list(row.school_ids) if name == "schools" else getattr(row, EDITABLE_FIELDS[name])
+    return list(row.school_ids) if name == "schools" else getattr(row, EDITABLE_COLUMNS[name])
 
 
 @dataclass
-class EditMeasureCommand:
-    """Change fields of one measure; undo puts the values it replaced back.
+class _Undoable:
+    """What the executor keeps on every command (whether applied, its version chains)."""
 
-    ``expected_version`` is the version the next apply or revert is based on: the one the user
-    saw at first, then the one this command's own last write produced. A colleague's save in
-    between makes the next step fail with StaleEditError instead of overwriting it.
-    """
+    state: CommandState = field(default_factory=CommandState, kw_only=True, repr=False, compare=False)
+
+
+@dataclass
+class EditMeasureCommand(_Undoable):
+    """Change fields of one measure; undo puts the values it replaced back."""
 
     measure_id: int
-    expected_version: int
+    seen_version: int | None
     after: dict[str, object]
     before: dict[str, object] = field(default_factory=dict)
+    roadmap_id: int | None = None
 
     @classmethod
     def for_row(cls, row: MeasureRow, changes: dict[str, object]) -> EditMeasureCommand:
-        return cls(row.id, row.version, dict(changes), {name: _current(row, name) for name in changes})
+        before = {name: _current(row, name) for name in changes}
+        return cls(row.id, row.version, dict(changes), before, row.roadmap_id)
 
     @property
     def label(self) -> str:
-        names = ", ".join(FIELD_LABELS.get(name, name) for name in self.after)
-        return f"Изменение: {names}"
+        return "Изменение: " + ", ".join(label_of(name) for name in self.after)
 
-    def apply(self, service: RoadmapService) -> MeasureRow:
-        return self._write(service, self.after)
+    def apply(self, tx: Tx) -> Changes:
+        return self._write(tx, self.after)
 
-    def revert(self, service: RoadmapService) -> MeasureRow:
-        return self._write(service, self.before)
+    def revert(self, tx: Tx) -> Changes:
+        return self._write(tx, self.before)
 
-    def _write(self, service: RoadmapService, values: dict[str, object]) -> MeasureRow:
-        service.edit_measure(self.measure_id, self.expected_version, values)
-        row = service.measure(self.measure_id)
-        self.expected_version = row.version
-        return row
+    def _write(self, tx: Tx, values: dict[str, object]) -> Changes:
+        changed = write_measure(tx, self.measure_id, self.seen_version, values)
+        return Changes(
+            self.roadmap_id,
+            measures=frozenset({self.measure_id}),
+            figures=bool(FIGURE_FIELDS & set(changed)),
+            focus=("measure", self.measure_id),
+            fields=frozenset(changed),
+        )
+
+
+def _structure(roadmap_id: int | None, focus: tuple[str, int] | None = None, **ids: Any) -> Changes:
+    return Changes(roadmap_id, structure=True, figures=True, focus=focus, **ids)  # type: ignore[arg-type]
 
 
 @dataclass
-class InsertMeasureCommand:
+class InsertMeasureCommand(_Undoable):
     """A new empty measure at a place; undo removes it, redo brings it back with the same id."""
 
     roadmap_id: int
@@ -76,68 +85,90 @@ class InsertMeasureCommand:
     measure_id: int | None = None
     label: str = "Вставка мероприятия"
 
-    def apply(self, service: RoadmapService) -> None:
-        self.measure_id = structure.insert_measure(
-            service.db,
-            service.actor,
-            self.roadmap_id,
-            self.section_id,
-            self.position,
-            measure_id=self.measure_id,
+    def apply(self, tx: Tx) -> Changes:
+        ids = None if self.measure_id is None else [self.measure_id]
+        (self.measure_id,) = structure.insert_measures(
+            tx, self.roadmap_id, self.section_id, self.position, [{}], ids
         )
+        return _structure(self.roadmap_id, ("measure", self.measure_id), added=frozenset({self.measure_id}))
 
-    def revert(self, service: RoadmapService) -> None:
+    def revert(self, tx: Tx) -> Changes:
         assert self.measure_id is not None
-        structure.uninsert_measure(service.db, service.actor, self.measure_id)
+        structure.remove_inserted(tx, [self.measure_id])
+        return _structure(self.roadmap_id, removed=frozenset({self.measure_id}))
 
 
 @dataclass
-class DeleteMeasuresCommand:
+class DeleteMeasuresCommand(_Undoable):
     """Delete measures; undo puts them back with their ids, positions, values and schools."""
 
     measure_ids: list[int]
+    seen: dict[int, int] = field(default_factory=dict)  # versions the user saw
+    roadmap_id: int | None = None
     snapshot: list[dict[str, object]] = field(default_factory=list)
+
+    @classmethod
+    def for_rows(cls, rows: list[MeasureRow]) -> DeleteMeasuresCommand:
+        roadmap = rows[0].roadmap_id if rows else None
+        return cls([r.id for r in rows], {r.id: r.version for r in rows}, roadmap)
 
     @property
     def label(self) -> str:
         return f"Удаление мероприятий: {len(self.measure_ids)}"
 
-    def apply(self, service: RoadmapService) -> None:
-        self.snapshot = structure.snapshot_measures(service.db, self.measure_ids)
-        structure.delete_measures(service.db, service.actor, self.snapshot)
+    def apply(self, tx: Tx) -> Changes:
+        self.snapshot = structure.snapshot_measures(tx.conn, self.measure_ids)
+        structure.delete_measures(tx, self.snapshot, self.seen if tx.first else {})
+        return _structure(self.roadmap_id, removed=frozenset(self.measure_ids))
 
-    def revert(self, service: RoadmapService) -> None:
-        structure.restore_measures(service.db, service.actor, self.snapshot)
+    def revert(self, tx: Tx) -> Changes:
+        structure.restore_measures(tx, self.snapshot)
+        ids = frozenset(self.measure_ids)
+        return _structure(self.roadmap_id, ("measure", self.measure_ids[0]), added=ids)
 
 
 @dataclass
-class MoveMeasureCommand:
+class MoveMeasureCommand(_Undoable):
     """Move a measure one place up (-1) or down (+1) among its section's rows."""
 
     measure_id: int
     step: int
-    moved: bool = False
+    roadmap_id: int | None = None
+    swapped: tuple[tuple[str, int], tuple[int, int], tuple[int, int]] | None = None
 
     @property
     def label(self) -> str:
         return "Перемещение мероприятия " + ("вверх" if self.step < 0 else "вниз")
 
-    def apply(self, service: RoadmapService) -> None:
-        self.moved = structure.move_measure(service.db, service.actor, self.measure_id, self.step)
+    def apply(self, tx: Tx) -> Changes:
+        focus = ("measure", self.measure_id)
+        if self.swapped is None:
+            done = structure.swap_with_neighbour(tx, self.measure_id, self.step)
+            if done is None:
+                return Changes(self.roadmap_id, focus=focus)  # at an edge: nothing moved
+            other, mine, theirs = done
+            self.swapped = (other, (theirs, mine), (mine, theirs))  # (other, before, after)
+        else:
+            other, before, after = self.swapped
+            structure.reposition(tx, self.measure_id, other, before, after)
+        return _structure(self.roadmap_id, focus)
 
-    def revert(self, service: RoadmapService) -> None:
-        if self.moved:
-            structure.move_measure(service.db, service.actor, self.measure_id, -self.step)
+    def revert(self, tx: Tx) -> Changes:
+        if self.swapped is not None:
+            other, before, after = self.swapped
+            structure.reposition(tx, self.measure_id, other, after, before)
+        return _structure(self.roadmap_id, ("measure", self.measure_id))
 
 
 @dataclass
-class MoveRowsCommand:
+class MoveRowsCommand(_Undoable):
     """Rows dragged to another place (drag and drop): each lands just before ``before`` under
     ``parent_id`` (so they keep the order given); undo puts them back one by one in reverse."""
 
     rows: list[structure.RowRef]
     parent_id: int | None
     before: structure.RowRef | None
+    roadmap_id: int | None = None
     origins: list[structure.Placement] = field(default_factory=list)
 
     @property
@@ -145,33 +176,31 @@ class MoveRowsCommand:
         return "Перемещение строк" if len(self.rows) > 1 else "Перемещение строки"
 
     @property
-    def measure_id(self) -> int | None:
-        return next((ident for kind, ident in self.rows if kind == "measure"), None)
+    def focus(self) -> tuple[str, int] | None:
+        measure = next(((k, i) for k, i in self.rows if k == "measure"), None)
+        return measure or (self.rows[0] if self.rows else None)
 
-    @property
-    def section_id(self) -> int | None:
-        return next((ident for kind, ident in self.rows if kind == "section"), None)
+    def apply(self, tx: Tx) -> Changes:
+        if not self.origins:
+            self.origins = [structure.place_row(tx, ref, self.parent_id, self.before) for ref in self.rows]
+        else:
+            for ref, placement in zip(self.rows, self.origins, strict=True):
+                structure.redo_placement(tx, ref, placement)
+        return _structure(self.roadmap_id, self.focus)  # type: ignore[arg-type]
 
-    def apply(self, service: RoadmapService) -> None:
-        with service.db.write() as conn:
-            self.origins = [
-                structure.place_row(conn, service.actor, ref, self.parent_id, self.before)
-                for ref in self.rows
-            ]
-
-    def revert(self, service: RoadmapService) -> None:
-        with service.db.write() as conn:
-            for ref, placement in reversed(list(zip(self.rows, self.origins, strict=True))):
-                structure.unplace_row(conn, service.actor, ref, placement)
+    def revert(self, tx: Tx) -> Changes:
+        for ref, placement in reversed(list(zip(self.rows, self.origins, strict=True))):
+            structure.unplace_row(tx, ref, placement)
+        return _structure(self.roadmap_id, self.focus)  # type: ignore[arg-type]
 
 
 @dataclass
-class PasteCommand:
+class PasteCommand(_Undoable):
     """A block of values over several measures (paste, fill down), plus new rows when the block
     reaches past the last row: one transaction, one undo step."""
 
     edits: list[EditMeasureCommand]
-    roadmap_id: int = 0
+    roadmap_id: int | None = None
     section_id: int | None = None
     append_at: int = 0  # position of the first new row in its section
     new_rows: list[dict[str, object]] = field(default_factory=list)
@@ -182,56 +211,69 @@ class PasteCommand:
     def measure_id(self) -> int | None:
         return self.edits[0].measure_id if self.edits else (self.new_ids[0] if self.new_ids else None)
 
-    def apply(self, service: RoadmapService) -> None:
-        with service.db.write() as conn:
-            for edit in self.edits:
-                service.edit_in_transaction(conn, edit.measure_id, edit.expected_version, edit.after)
-            if self.new_rows:
-                self.new_ids = structure.insert_many_in(
-                    conn,
-                    service.actor,
-                    self.roadmap_id,
-                    self.section_id,
-                    self.append_at,
-                    [
-                        {EDITABLE_FIELDS[k]: normalise_value(k, v) for k, v in row.items()}
-                        for row in self.new_rows
-                    ],
-                )
-        self._refresh_versions(service)
+    def apply(self, tx: Tx) -> Changes:
+        changed = self._edit(tx, "after")
+        if self.new_rows:
+            rows = [
+                {EDITABLE_COLUMNS[k]: normalise_value(k, v) for k, v in row.items()} for row in self.new_rows
+            ]
+            self.new_ids = structure.insert_measures(
+                tx, self.roadmap_id or 0, self.section_id, self.append_at, rows, self.new_ids or None
+            )
+        return self._changes(changed, added=frozenset(self.new_ids))
 
-    def revert(self, service: RoadmapService) -> None:
-        with service.db.write() as conn:
-            if self.new_ids:
-                structure.remove_many_in(conn, service.actor, self.new_ids)
-            for edit in self.edits:
-                service.edit_in_transaction(conn, edit.measure_id, edit.expected_version, edit.before)
-        self._refresh_versions(service)
+    def revert(self, tx: Tx) -> Changes:
+        if self.new_ids:
+            structure.remove_inserted(tx, self.new_ids)
+        changed = self._edit(tx, "before")
+        return self._changes(changed, removed=frozenset(self.new_ids))
 
-    def _refresh_versions(self, service: RoadmapService) -> None:
+    def _edit(self, tx: Tx, side: str) -> set[str]:
+        changed: set[str] = set()
         for edit in self.edits:
-            edit.expected_version = service.measure(edit.measure_id).version
+            changed.update(write_measure(tx, edit.measure_id, edit.seen_version, getattr(edit, side)))
+        return changed
+
+    def _changes(self, changed: set[str], **rows: frozenset[int]) -> Changes:
+        focus = ("measure", self.measure_id) if self.measure_id is not None else None
+        return Changes(
+            self.roadmap_id,
+            measures=frozenset(e.measure_id for e in self.edits),
+            structure=bool(self.new_rows),
+            figures=bool(self.new_rows) or bool(FIGURE_FIELDS & changed),
+            focus=focus,
+            fields=frozenset(changed),
+            **rows,  # type: ignore[arg-type]
+        )
 
 
 @dataclass
-class EditSectionCommand:
+class EditSectionCommand(_Undoable):
     """Rename a section; undo gives the old name back."""
 
     section_id: int
-    expected_version: int
+    seen_version: int | None
     after: str
     before: str
+    roadmap_id: int | None = None
     label: str = "Изменение: название раздела"
 
-    def apply(self, service: RoadmapService) -> None:
-        self.expected_version = service.edit_section(self.section_id, self.expected_version, self.after)
+    def apply(self, tx: Tx) -> Changes:
+        structure.rename_section(tx, self.section_id, self.seen_version, self.after)
+        return self._changes()
 
-    def revert(self, service: RoadmapService) -> None:
-        self.expected_version = service.edit_section(self.section_id, self.expected_version, self.before)
+    def revert(self, tx: Tx) -> Changes:
+        structure.rename_section(tx, self.section_id, self.seen_version, self.before)
+        return self._changes()
+
+    def _changes(self) -> Changes:
+        return Changes(
+            self.roadmap_id, sections=frozenset({self.section_id}), focus=("section", self.section_id)
+        )
 
 
 @dataclass
-class InsertSectionCommand:
+class InsertSectionCommand(_Undoable):
     """A new section at a place; undo removes it while it is still empty."""
 
     roadmap_id: int
@@ -241,60 +283,70 @@ class InsertSectionCommand:
     section_id: int | None = None
     label: str = "Вставка раздела"
 
-    def apply(self, service: RoadmapService) -> None:
+    def apply(self, tx: Tx) -> Changes:
         self.section_id = structure.insert_section(
-            service.db,
-            service.actor,
-            self.roadmap_id,
-            self.parent_id,
-            self.position,
-            self.title,
-            self.section_id,
+            tx, self.roadmap_id, self.parent_id, self.position, self.title, self.section_id
         )
+        return Changes(self.roadmap_id, structure=True, focus=("section", self.section_id))
 
-    def revert(self, service: RoadmapService) -> None:
+    def revert(self, tx: Tx) -> Changes:
         assert self.section_id is not None
-        structure.uninsert_section(service.db, service.actor, self.section_id)
+        structure.uninsert_section(tx, self.section_id)
+        return Changes(self.roadmap_id, structure=True)
 
 
 @dataclass
-class IndentSectionCommand:
+class IndentSectionCommand(_Undoable):
     """Indent a section under the section above it, or outdent it to its parent's level."""
 
     section_id: int
     direction: str  # "indent" | "outdent"
+    seen_version: int | None = None
+    roadmap_id: int | None = None
     origin: tuple[int | None, int] | None = None
 
     @property
     def label(self) -> str:
         return "Понижение уровня раздела" if self.direction == "indent" else "Повышение уровня раздела"
 
-    def apply(self, service: RoadmapService) -> None:
-        self.origin = structure.relocate_section(service.db, service.actor, self.section_id, self.direction)
+    def apply(self, tx: Tx) -> Changes:
+        self.origin = structure.relocate_section(tx, self.section_id, self.direction, self.seen_version)
+        return self._changes(self.origin is not None)
 
-    def revert(self, service: RoadmapService) -> None:
+    def revert(self, tx: Tx) -> Changes:
         if self.origin is not None:
-            structure.relocate_section(service.db, service.actor, self.section_id, self.origin)
+            structure.relocate_section(tx, self.section_id, self.origin)
+        return self._changes(self.origin is not None)
+
+    def _changes(self, moved: bool) -> Changes:
+        return Changes(self.roadmap_id, structure=moved, focus=("section", self.section_id))
 
 
 @dataclass
-class DeleteSectionCommand:
+class DeleteSectionCommand(_Undoable):
     """Delete a section with its subsections and measures; undo puts all of it back."""
 
     section_id: int
-    snapshot: dict[str, object] = field(default_factory=dict)
+    seen_version: int | None = None
+    roadmap_id: int | None = None
+    snapshot: dict[str, Any] = field(default_factory=dict)
     label: str = "Удаление раздела"
 
-    def apply(self, service: RoadmapService) -> None:
-        self.snapshot = structure.snapshot_section(service.db, self.section_id)
-        structure.delete_section(service.db, service.actor, self.snapshot)
+    def apply(self, tx: Tx) -> Changes:
+        self.snapshot = structure.snapshot_section(tx.conn, self.section_id)
+        structure.delete_section(tx, self.snapshot, self.seen_version)
+        return _structure(self.roadmap_id, removed=self._measures())
 
-    def revert(self, service: RoadmapService) -> None:
-        structure.restore_section(service.db, service.actor, self.snapshot)
+    def revert(self, tx: Tx) -> Changes:
+        structure.restore_section(tx, self.snapshot)
+        return _structure(self.roadmap_id, ("section", self.section_id), added=self._measures())
+
+    def _measures(self) -> frozenset[int]:
+        return frozenset(int(m["id"]) for m in self.snapshot.get("measures", []))
 
 
 @dataclass
-class EditDocumentCommand:
+class EditDocumentCommand(_Undoable):
     """Change the roadmap's document parts; undo writes the whole state before back.
 
     After the first write ``after`` is read back from the file, so a redo gives new schools the
@@ -302,10 +354,9 @@ class EditDocumentCommand:
     """
 
     roadmap_id: int
-    expected_version: int
+    seen_version: int | None
     before: dict[str, object]
     after: dict[str, object]
-    measure_id: None = None
 
     @classmethod
     def for_state(cls, before: dict[str, object], after: dict[str, object]) -> EditDocumentCommand:
@@ -317,37 +368,35 @@ class EditDocumentCommand:
         names = dict.fromkeys(document.FIELD_LABELS.get(p, p) for p in parts)
         return "Изменение документа: " + (", ".join(names) or "без изменений")
 
-    def apply(self, service: RoadmapService) -> None:
-        self.expected_version = document.save_document(
-            service.db, service.actor, self.roadmap_id, self.expected_version, self.after
-        )
-        self.after = {**document.read_document(service.db, self.roadmap_id), "roadmap_id": self.roadmap_id}
+    def apply(self, tx: Tx) -> Changes:
+        document.save_document(tx, self.roadmap_id, self.seen_version, self.after)
+        self.after = {**read_document_in(tx.conn, self.roadmap_id), "roadmap_id": self.roadmap_id}
+        return self._changes()
 
-    def revert(self, service: RoadmapService) -> None:
-        self.expected_version = document.save_document(
-            service.db, service.actor, self.roadmap_id, self.expected_version, self.before
-        )
+    def revert(self, tx: Tx) -> Changes:
+        document.save_document(tx, self.roadmap_id, self.seen_version, self.before)
+        return self._changes()
+
+    def _changes(self) -> Changes:
+        return Changes(self.roadmap_id, document=True, figures=True)
 
 
 @dataclass
-class EditSchoolCalendarCommand:
+class EditSchoolCalendarCommand(_Undoable):
     """Replace the file's school calendar; undo puts the previous one back (version-checked)."""
 
-    expected_version: int
+    seen_version: int | None
     before: SchoolCalendar
     after: SchoolCalendar
-    measure_id: None = None
     label: str = "Изменение учебного календаря"
 
-    def apply(self, service: RoadmapService) -> None:
-        self.expected_version = settings.save_school_calendar(
-            service.db, service.actor, self.after, self.expected_version
-        )
+    def apply(self, tx: Tx) -> Changes:
+        settings.save_school_calendar(tx, self.after, self.seen_version)
+        return Changes(settings=True, figures=True)
 
-    def revert(self, service: RoadmapService) -> None:
-        self.expected_version = settings.save_school_calendar(
-            service.db, service.actor, self.before, self.expected_version
-        )
+    def revert(self, tx: Tx) -> Changes:
+        settings.save_school_calendar(tx, self.before, self.seen_version)
+        return Changes(settings=True, figures=True)
 
 
 Command = (

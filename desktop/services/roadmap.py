@@ -1,4 +1,4 @@
-"""RoadmapService: loading roadmaps as DTOs and committing single edits.
+"""RoadmapService: loading roadmaps as DTOs; its ``operations`` commit every change.
 
 Every method that writes is one transaction. Edits are guarded by the version the user saw:
 ``UPDATE … WHERE id = :id AND version = :seen`` — if someone else saved in between, no row
@@ -10,11 +10,10 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Row, Text, delete, insert, select, type_coerce, update
+from sqlalchemy import Connection, Row, Text, select, type_coerce
 
 from desktop.services.dto import (
     ChildRef,
@@ -26,10 +25,11 @@ from desktop.services.dto import (
     SchoolRow,
     SectionRow,
 )
-from models.domain.errors import NotFoundError, StaleEditError, ValidationError
+from desktop.services.operations import Actor, Operations
+from models.domain.errors import NotFoundError, ValidationError
+from models.domain.fields import EDITABLE_COLUMNS
 from models.domain.numbering import Node, number_tree
 from models.domain.school_calendar import DEFAULT_CALENDAR, SchoolCalendar
-from models.domain.status import parse_status
 from models.entities import (
     ApprovalOrder,
     ChangeLogEntry,
@@ -45,17 +45,7 @@ from models.storage.database import Database
 SCHOOL_CALENDAR_KEY = "school_calendar"
 
 # Fields of a measure a user may change, as named in the dump and the CLI, with their columns.
-EDITABLE_FIELDS: Mapping[str, str] = {
-    "title": "title",
-    "form": "form",
-    "deadline": "deadline_text",
-    "responsible": "responsible",
-    "result": "result",
-    "target_group": "target_group",
-    "status": "status",
-    "done_on": "done_on",
-    "note": "note",
-}
+EDITABLE_FIELDS: Mapping[str, str] = EDITABLE_COLUMNS
 _MEASURE_COLUMNS = (
     Measure.id,
     Measure.roadmap_id,
@@ -90,56 +80,13 @@ def school_calendar_of(conn: Connection) -> tuple[SchoolCalendar, int]:
         return DEFAULT_CALENDAR, row.version
 
 
-@dataclass(frozen=True)
-class Actor:
-    """Who makes a change, for the change log and conflict messages."""
-
-    user: str
-    computer: str
-
-
-def parse_date(value: str) -> date | None:
-    """ISO (2024-03-01) or Russian (01.03.2024) date; empty means none."""
-    text = value.strip()
-    if not text:
-        return None
-    for parse in (date.fromisoformat, lambda t: datetime.strptime(t, "%d.%m.%Y").date()):
-        try:
-            return parse(text)
-        except ValueError:
-            continue
-    raise ValidationError(f"Не удалось понять дату «{value}». Введите её как 31.12.2024.")
-
-
-def normalise_value(field: str, value: object) -> object:
-    """Check and convert one field's new value; raise ValidationError with a Russian message."""
-    if field not in EDITABLE_FIELDS:
-        allowed = ", ".join(EDITABLE_FIELDS)
-        raise ValidationError(f"Поле «{field}» нельзя изменить. Изменяемые поля: {allowed}.")
-    if field == "status":
-        return parse_status(str(value))
-    if field == "done_on":
-        if value is None or isinstance(value, date):
-            return value
-        return parse_date(str(value))
-    text = "" if value is None else str(value)
-    if "\x00" in text:
-        raise ValidationError("Текст содержит недопустимый символ (NUL). Удалите его и повторите.")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _as_text(value: object) -> str | None:
-    if value is None:
-        return None
-    return value.isoformat() if isinstance(value, date) else str(value)
-
-
 class RoadmapService:
     """Reads and edits roadmaps of one open file."""
 
     def __init__(self, database: Database, actor: Actor) -> None:
         self.db = database
         self.actor = actor
+        self.operations = Operations(database, actor)  # every write goes through it
 
     # ---- reading -------------------------------------------------------------------------
     def list_roadmaps(self, today: date | None = None) -> list[RoadmapSummary]:
@@ -293,6 +240,21 @@ class RoadmapService:
         )
         return RoadmapTree(header, top, section_rows, measure_rows, school_rows)
 
+    def measures(self, ids: Sequence[int]) -> list[MeasureRow]:
+        """Measures as stored now, in one read (those gone are left out); numbers are not
+        computed here: the grid keeps the ones it shows, a field edit does not change them."""
+        with self.db.read() as conn:
+            rows = conn.execute(select(*_MEASURE_COLUMNS).where(Measure.id.in_(list(ids)))).all()
+            links = conn.execute(
+                select(MeasureSchool.measure_id, MeasureSchool.school_id).where(
+                    MeasureSchool.measure_id.in_(list(ids))
+                )
+            ).all()
+        schools: dict[int, list[int]] = defaultdict(list)
+        for measure_id, school_id in links:
+            schools[measure_id].append(school_id)
+        return [_measure_row(tuple(r), r.number_as_written, schools.get(r[0], ())) for r in rows]
+
     def measure(self, measure_id: int) -> MeasureRow:
         """One measure as stored now (numbers are not computed here: use load() for that)."""
         with self.db.read() as conn:
@@ -308,7 +270,7 @@ class RoadmapService:
     def edit_measure(
         self, measure_id: int, seen_version: int | None, changes: Mapping[str, object]
     ) -> list[str]:
-        """Change fields of one measure in one committed transaction.
+        """Change fields of one measure as one operation (one committed transaction).
 
         Args:
             seen_version: the version the user's change is based on; None means "whatever is
@@ -319,156 +281,18 @@ class RoadmapService:
         Raises:
             StaleEditError: someone saved the measure after ``seen_version``.
         """
-        with self.db.write() as conn:
-            return self.edit_in_transaction(conn, measure_id, seen_version, changes)
+        from desktop.services.commands import EditMeasureCommand
 
-    def edit_many(self, edits: Sequence[tuple[int, int | None, Mapping[str, object]]]) -> None:
-        """Several measures' edits (a paste, a fill-down) in one transaction: all or none."""
-        with self.db.write() as conn:
-            for measure_id, seen_version, changes in edits:
-                self.edit_in_transaction(conn, measure_id, seen_version, changes)
-
-    def edit_in_transaction(
-        self, conn: Connection, measure_id: int, seen_version: int | None, changes: Mapping[str, object]
-    ) -> list[str]:
-        """edit_measure's work inside a transaction the caller opened (pastes, fills)."""
-        changes = dict(changes)
-        schools = changes.pop("schools", None)  # links, not a column: handled below, same version check
-        normalised = {f: normalise_value(f, v) for f, v in changes.items()}  # validates names first
-        values = {EDITABLE_FIELDS[f]: v for f, v in normalised.items()}
-        now = datetime.now().replace(microsecond=0)
-        current = conn.execute(
-            select(
-                Measure.roadmap_id, Measure.version, Measure.title, *(getattr(Measure, c) for c in values)
-            ).where(Measure.id == measure_id)
-        ).one_or_none()
-        if current is None:
-            raise NotFoundError(f"Мероприятие № {measure_id} не найдено: возможно, его удалили.")
-        expected = current.version if seen_version is None else seen_version
-        changed = [f for f, c in zip(changes, values, strict=True) if getattr(current, c) != values[c]]
-        school_change = self._school_change(conn, measure_id, current.roadmap_id, schools)
-        if school_change is not None:
-            changed.append("schools")
-        if not changed:
-            if expected != current.version:
-                raise self._stale(conn, measure_id, current.title)
-            return []
-        result = conn.execute(
-            update(Measure)
-            .where(Measure.id == measure_id, Measure.version == expected)
-            .values(**values, version=expected + 1, updated_at=now)
-        )
-        if result.rowcount != 1:
-            raise self._stale(conn, measure_id, current.title)
-        log_values = {
-            f: (_as_text(getattr(current, EDITABLE_FIELDS[f])), _as_text(values[EDITABLE_FIELDS[f]]))
-            for f in changed
-            if f != "schools"
-        }
-        if school_change is not None:
-            old_ids, new_ids, names = school_change
-            conn.execute(delete(MeasureSchool).where(MeasureSchool.measure_id == measure_id))
-            if new_ids:
-                conn.execute(
-                    insert(MeasureSchool), [{"measure_id": measure_id, "school_id": i} for i in new_ids]
-                )
-            log_values["schools"] = (
-                ", ".join(names[i] for i in old_ids),
-                ", ".join(names[i] for i in new_ids),
-            )
-        conn.execute(
-            insert(ChangeLogEntry),
-            [
-                {
-                    "at": now,
-                    "user": self.actor.user,
-                    "computer": self.actor.computer,
-                    "roadmap_id": current.roadmap_id,
-                    "entity": "measure",
-                    "entity_id": measure_id,
-                    "field": f,
-                    "old": log_values[f][0],
-                    "new": log_values[f][1],
-                }
-                for f in changed
-            ],
-        )
-        return changed
-
-    @staticmethod
-    def _school_change(
-        conn: Connection, measure_id: int, roadmap_id: int, schools: object
-    ) -> tuple[list[int], list[int], dict[int, str]] | None:
-        """(old ids, new ids, names) when the measure's schools would change, else None."""
-        if schools is None:
-            return None
-        names = dict(
-            conn.execute(select(School.id, School.name).where(School.roadmap_id == roadmap_id)).all()
-        )
-        try:
-            wanted = sorted({int(i) for i in schools})  # type: ignore[attr-defined]
-        except (TypeError, ValueError):
-            raise ValidationError("Школы мероприятия выбираются из списка школ дорожной карты.") from None
-        unknown = [i for i in wanted if i not in names]
-        if unknown:
-            raise ValidationError("Выбранной школы нет в этой дорожной карте; список обновлён.")
-        old = sorted(
-            conn.scalars(select(MeasureSchool.school_id).where(MeasureSchool.measure_id == measure_id))
-        )
-        return None if old == wanted else (old, wanted, names)
-
-    def _stale(self, conn: Connection, measure_id: int, title: str) -> StaleEditError:
-        last = conn.execute(
-            select(ChangeLogEntry.user, ChangeLogEntry.computer, ChangeLogEntry.at)
-            .where(ChangeLogEntry.entity == "measure", ChangeLogEntry.entity_id == measure_id)
-            .order_by(ChangeLogEntry.id.desc())
-            .limit(1)
-        ).one_or_none()
-        who = f" ({last.user}, {last.computer}, {last.at:%d.%m.%Y %H:%M})" if last else ""
-        short = title if len(title) <= 60 else title[:57] + "…"
-        return StaleEditError(
-            f"Мероприятие «{short}» уже изменено другим пользователем{who}. Ваше изменение не сохранено: "
-            "строка обновлена, внесите изменение ещё раз."
+        return sorted(
+            self.operations.apply(EditMeasureCommand(measure_id, seen_version, dict(changes))).fields,
+            key=list(changes).index,
         )
 
-    def edit_section(self, section_id: int, seen_version: int | None, title: str) -> int:
-        """Rename a section (one transaction, version-checked like a measure); its new version."""
-        text = str(title).strip()
-        if not text:
-            raise ValidationError("Название раздела не может быть пустым.")
-        with self.db.write() as conn:
-            current = conn.execute(
-                select(Section.roadmap_id, Section.version, Section.title).where(Section.id == section_id)
-            ).one_or_none()
-            if current is None:
-                raise NotFoundError("Раздел не найден: возможно, его удалили. Список обновлён.")
-            expected = current.version if seen_version is None else seen_version
-            if current.title == text and expected == current.version:
-                return current.version
-            updated = conn.execute(
-                update(Section)
-                .where(Section.id == section_id, Section.version == expected)
-                .values(title=text, version=expected + 1)
-            )
-            if updated.rowcount != 1:
-                raise StaleEditError(
-                    f"Раздел «{current.title[:60]}» уже изменён другим пользователем. "
-                    "Ваше изменение не сохранено: список обновлён, внесите изменение ещё раз."
-                )
-            conn.execute(
-                insert(ChangeLogEntry).values(
-                    at=datetime.now().replace(microsecond=0),
-                    user=self.actor.user,
-                    computer=self.actor.computer,
-                    roadmap_id=current.roadmap_id,
-                    entity="section",
-                    entity_id=section_id,
-                    field="title",
-                    old=current.title,
-                    new=text,
-                )
-            )
-            return expected + 1
+    def edit_section(self, section_id: int, seen_version: int | None, title: str) -> None:
+        """Rename a section as one operation (version-checked like a measure)."""
+        from desktop.services.commands import EditSectionCommand
+
+        self.operations.apply(EditSectionCommand(section_id, seen_version, title, ""))
 
     def add_roadmap(self, data: Mapping[str, Any], progress: Any = None, cancel: Any = None) -> int:
         """A whole roadmap (an import, the demo) in one transaction; returns its id.

@@ -1,23 +1,26 @@
-"""Structural edits of a roadmap: insert, delete and move measures, each one transaction.
+"""Structural edits of a roadmap — insert, delete and move rows — inside an operation's transaction.
 
 Measures and subsections of a parent share one position sequence. Inserting shifts the
 positions after it; deleting leaves a gap (order is all that matters, and undo can put the rows
 back at the very same positions with the very same ids).
+
+Every function takes the operation's ``Tx``: deleting and putting back a row is version-checked
+like an edit (a row a colleague changed meanwhile is not deleted or overwritten), and a move is
+undone only while the row is still where the move put it.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Row, delete, insert, select, update
 
-from desktop.services.roadmap import Actor
-from models.domain.errors import NotFoundError, ValidationError
-from models.entities import ChangeLogEntry, Measure, MeasureSchool, Section
-from models.storage.database import Database
+from desktop.services.operations import Tx
+from models.domain.errors import NotFoundError, StaleEditError, ValidationError
+from models.entities import Measure, MeasureSchool, Section
 
 _COLUMNS = [c.name for c in Measure.__table__.columns]
+_SECTION_COLUMNS = [c.name for c in Section.__table__.columns]
 EMPTY_MEASURE: dict[str, Any] = {
     "title": "",
     "form": "",
@@ -30,19 +33,29 @@ EMPTY_MEASURE: dict[str, Any] = {
     "note": "",
     "number_as_written": "",
     "extra": {},
-    "version": 1,
 }
 
 MEASURE_GONE = "Мероприятие не найдено: возможно, его удалили. Список обновлён."
 SECTION_GONE = "Раздел не найден: возможно, его удалили. Список обновлён."
+MOVED_BY_OTHERS = (
+    "Строки уже перемещены или изменены другим пользователем. Перемещение не отменено: список обновлён."
+)
+TAKEN_BY_OTHERS = (
+    "Пока строки не было, другой пользователь добавил свои строки. Действие не повторено, "
+    "чтобы не заменить их: список обновлён."
+)
+MAX_SECTION_DEPTH = 3
+RowRef = tuple[str, int]  # ("measure" | "section", id)
+Placement = tuple[int | None, int, int | None, int]  # old parent, old position, new parent, new position
+_PARKED = -(10**9)
 
 
 def _measure_place(conn: Connection, measure_id: int, missing: str = MEASURE_GONE) -> Row[Any]:
-    """(roadmap_id, section_id, position, title) of a measure, or NotFoundError."""
+    """(roadmap_id, section_id, position, title, version) of a measure, or NotFoundError."""
     place = conn.execute(
-        select(Measure.roadmap_id, Measure.section_id, Measure.position, Measure.title).where(
-            Measure.id == measure_id
-        )
+        select(
+            Measure.roadmap_id, Measure.section_id, Measure.position, Measure.title, Measure.version
+        ).where(Measure.id == measure_id)
     ).one_or_none()
     if place is None:
         raise NotFoundError(missing)
@@ -50,37 +63,15 @@ def _measure_place(conn: Connection, measure_id: int, missing: str = MEASURE_GON
 
 
 def _section_place(conn: Connection, section_id: int) -> Row[Any]:
-    """(roadmap_id, parent_id, position) of a section, or NotFoundError."""
+    """(roadmap_id, parent_id, position, title, version) of a section, or NotFoundError."""
     place = conn.execute(
-        select(Section.roadmap_id, Section.parent_id, Section.position).where(Section.id == section_id)
+        select(Section.roadmap_id, Section.parent_id, Section.position, Section.title, Section.version).where(
+            Section.id == section_id
+        )
     ).one_or_none()
     if place is None:
         raise NotFoundError(SECTION_GONE)
     return place
-
-
-def _log(
-    conn: Connection,
-    actor: Actor,
-    roadmap_id: int,
-    entity_id: int,
-    action: str,
-    detail: str,
-    entity: str = "measure",
-) -> None:
-    conn.execute(
-        insert(ChangeLogEntry).values(
-            at=datetime.now().replace(microsecond=0),
-            user=actor.user,
-            computer=actor.computer,
-            roadmap_id=roadmap_id,
-            entity=entity,
-            entity_id=entity_id,
-            field=action,
-            old=None,
-            new=detail,
-        )
-    )
 
 
 def _shift(conn: Connection, roadmap_id: int, section_id: int | None, from_position: int, by: int) -> None:
@@ -99,105 +90,50 @@ def _shift(conn: Connection, roadmap_id: int, section_id: int | None, from_posit
     )
 
 
-def insert_measure(
-    database: Database,
-    actor: Actor,
-    roadmap_id: int,
-    section_id: int | None,
-    position: int,
-    values: dict[str, Any] | None = None,
-    measure_id: int | None = None,
-) -> int:
-    """A new measure at ``position`` among the section's children; returns its id."""
-    row: dict[str, Any] = {**EMPTY_MEASURE, **(values or {})}
-    with database.write() as conn:
-        _shift(conn, roadmap_id, section_id, position, 1)
-        data = {**row, "roadmap_id": roadmap_id, "section_id": section_id, "position": position}
-        if measure_id is not None:
-            data["id"] = measure_id
-        new_id = int(conn.execute(insert(Measure).values(**data).returning(Measure.id)).scalar_one())
-        _log(conn, actor, roadmap_id, new_id, "insert", f"позиция {position}")
-    return new_id
+def _delete_checked(
+    tx: Tx, table: Any, key: tuple[str, int], seen: int | None, stored: int, title: str
+) -> None:
+    """Delete one versioned row if it is still as the user (or this window) last knew it."""
+    expected = tx.expected(key, seen, stored, title)
+    gone = tx.conn.execute(delete(table).where(table.id == key[1], table.version == expected))
+    if gone.rowcount != 1:
+        raise tx.stale(key, title)
+    tx.wrote(key, expected, expected)
 
 
-def snapshot_measures(database: Database, ids: list[int]) -> list[dict[str, Any]]:
-    """Everything needed to put the measures back: their rows and school links."""
-    with database.read() as conn:
-        rows = conn.execute(select(Measure.__table__).where(Measure.id.in_(ids))).mappings().all()
-        links = conn.execute(
-            select(MeasureSchool.measure_id, MeasureSchool.school_id).where(MeasureSchool.measure_id.in_(ids))
-        ).all()
-    by_id = {row["id"]: dict(row) for row in rows}
-    for measure_id, school_id in links:
-        by_id[measure_id].setdefault("_schools", []).append(school_id)
-    missing = [i for i in ids if i not in by_id]
-    if missing:
-        raise NotFoundError("Некоторые мероприятия уже удалены другим пользователем; список обновлён.")
-    return [by_id[i] for i in ids]
+def _refuse_taken(tx: Tx, table: Any, ident: int) -> None:
+    """A row put back keeps its id; if a colleague's new row took that id meanwhile, the step is
+    refused (their row stays) instead of failing on the database's unique key."""
+    if tx.conn.execute(select(table.id).where(table.id == ident)).first() is not None:
+        raise StaleEditError(TAKEN_BY_OTHERS)
 
 
-def delete_measures(database: Database, actor: Actor, snapshot: list[dict[str, Any]]) -> None:
-    """Delete the measures of ``snapshot`` in one transaction."""
-    ids = [row["id"] for row in snapshot]
-    with database.write() as conn:
-        gone = conn.execute(delete(Measure).where(Measure.id.in_(ids)))
-        if gone.rowcount != len(ids):
-            raise NotFoundError("Некоторые мероприятия уже удалены другим пользователем; список обновлён.")
-        for row in snapshot:
-            _log(conn, actor, row["roadmap_id"], row["id"], "delete", row["title"][:200])
+def _check_unchanged(tx: Tx, key: tuple[str, int], stored: int, title: str) -> None:
+    """A row deleted with its parent: it must be as this window last knew it (on a redo)."""
+    expected = tx.expected(key, None, stored, title)
+    if expected != stored:
+        raise tx.stale(key, title)
+    tx.wrote(key, expected, expected)
 
 
-def restore_measures(database: Database, actor: Actor, snapshot: list[dict[str, Any]]) -> None:
-    """Put deleted measures back with their ids, positions and school links."""
-    with database.write() as conn:
-        for row in snapshot:
-            values = {name: row[name] for name in _COLUMNS}
-            conn.execute(insert(Measure).values(**values))
-            for school_id in row.get("_schools", []):
-                conn.execute(insert(MeasureSchool).values(measure_id=row["id"], school_id=school_id))
-            _log(conn, actor, row["roadmap_id"], row["id"], "restore", row["title"][:200])
+def _new_version(tx: Tx, key: tuple[str, int]) -> int:
+    """The version a row (re)created by this step gets: 1 when new, else one past its last."""
+    return 1 if tx.first else tx.expected(key, None, 0) + 1
 
 
-def move_measure(database: Database, actor: Actor, measure_id: int, step: int) -> bool:
-    """Swap the measure with its neighbour above (step -1) or below (+1); False at an edge."""
-    with database.write() as conn:
-        me = _measure_place(conn, measure_id)
-        siblings = _siblings(conn, me.roadmap_id, me.section_id)
-        here = next(k for k, s in enumerate(siblings) if s[0] == "measure" and s[1] == measure_id)
-        there = here + step
-        if not 0 <= there < len(siblings):
-            return False
-        kind, other_id, other_position = siblings[there]
-        my_position = siblings[here][2]
-        if other_position == my_position:  # equal positions after old edits: make them distinct
-            other_position = my_position + step
-        conn.execute(update(Measure).where(Measure.id == measure_id).values(position=other_position))
-        table = Measure if kind == "measure" else Section
-        conn.execute(update(table).where(table.id == other_id).values(position=my_position))
-        _log(conn, actor, me.roadmap_id, measure_id, "move", "вверх" if step < 0 else "вниз")
-    return True
-
-
-def uninsert_measure(database: Database, actor: Actor, measure_id: int) -> None:
-    """Undo an insertion: delete the measure and close the gap it opened, in one transaction."""
-    with database.write() as conn:
-        me = _measure_place(conn, measure_id)
-        conn.execute(delete(Measure).where(Measure.id == measure_id))
-        _shift(conn, me.roadmap_id, me.section_id, me.position + 1, -1)
-        _log(conn, actor, me.roadmap_id, measure_id, "delete", me.title[:200])
-
-
-def insert_many_in(
-    conn: Connection,
-    actor: Actor,
+# ---- measures ---------------------------------------------------------------------------------
+def insert_measures(
+    tx: Tx,
     roadmap_id: int,
     section_id: int | None,
     position: int,
     rows: list[dict[str, Any]],
+    ids: list[int] | None = None,
 ) -> list[int]:
-    """Measures with values at ``position`` (inside the caller's transaction); their ids."""
-    _shift(conn, roadmap_id, section_id, position, len(rows))
-    ids = []
+    """Measures with ``rows``' values (columns) at ``position`` among the section's children;
+    their ids. ``ids`` gives them back the ids of a first apply (redo)."""
+    _shift(tx.conn, roadmap_id, section_id, position, len(rows))
+    out: list[int] = []
     for offset, values in enumerate(rows):
         data = {
             **EMPTY_MEASURE,
@@ -205,63 +141,162 @@ def insert_many_in(
             "roadmap_id": roadmap_id,
             "section_id": section_id,
             "position": position + offset,
+            "updated_at": tx.now,
         }
-        new_id = int(conn.execute(insert(Measure).values(**data).returning(Measure.id)).scalar_one())
-        _log(conn, actor, roadmap_id, new_id, "insert", f"позиция {position + offset}")
-        ids.append(new_id)
-    return ids
+        if ids is not None:
+            _refuse_taken(tx, Measure, ids[offset])
+            data["id"] = ids[offset]
+            data["version"] = _new_version(tx, ("measure", ids[offset]))
+        else:
+            data["version"] = 1
+        new_id = int(tx.conn.execute(insert(Measure).values(**data).returning(Measure.id)).scalar_one())
+        tx.created(("measure", new_id), data["version"])
+        tx.log(roadmap_id, "measure", new_id, "insert", None, f"позиция {position + offset}")
+        out.append(new_id)
+    return out
 
 
-def remove_many_in(conn: Connection, actor: Actor, ids: list[int]) -> None:
-    """Undo insert_many_in: delete the rows and close the gap (inside the caller's transaction)."""
+def remove_inserted(tx: Tx, ids: list[int]) -> None:
+    """Undo ``insert_measures``: delete the rows (if unchanged since) and close the gap."""
     for measure_id in reversed(ids):
-        me = _measure_place(
-            conn, measure_id, "Вставленные строки уже удалены другим пользователем; список обновлён."
-        )
-        conn.execute(delete(Measure).where(Measure.id == measure_id))
-        _shift(conn, me.roadmap_id, me.section_id, me.position + 1, -1)
-        _log(conn, actor, me.roadmap_id, measure_id, "delete", "отмена вставки")
+        me = _measure_place(tx.conn, measure_id, "Вставленные строки уже удалены другим пользователем.")
+        _delete_checked(tx, Measure, ("measure", measure_id), None, me.version, me.title)
+        _shift(tx.conn, me.roadmap_id, me.section_id, me.position + 1, -1)
+        tx.log(me.roadmap_id, "measure", measure_id, "delete", None, "отмена вставки")
 
 
+def snapshot_measures(conn: Connection, ids: list[int]) -> list[dict[str, Any]]:
+    """Everything needed to put the measures back: their rows and school links."""
+    rows = conn.execute(select(Measure.__table__).where(Measure.id.in_(ids))).mappings().all()
+    links = conn.execute(
+        select(MeasureSchool.measure_id, MeasureSchool.school_id).where(MeasureSchool.measure_id.in_(ids))
+    ).all()
+    by_id = {row["id"]: dict(row) for row in rows}
+    for measure_id, school_id in links:
+        by_id[measure_id].setdefault("_schools", []).append(school_id)
+    if any(i not in by_id for i in ids):
+        raise NotFoundError("Некоторые мероприятия уже удалены другим пользователем; список обновлён.")
+    return [by_id[i] for i in ids]
+
+
+def delete_measures(tx: Tx, snapshot: list[dict[str, Any]], seen: dict[int, int]) -> None:
+    """Delete the measures of ``snapshot``; each must be as the user saw it (``seen`` versions)."""
+    for row in snapshot:
+        key = ("measure", row["id"])
+        _delete_checked(tx, Measure, key, seen.get(row["id"]), row["version"], row["title"])
+        tx.log(row["roadmap_id"], "measure", row["id"], "delete", None, row["title"][:200])
+
+
+def restore_measures(tx: Tx, snapshot: list[dict[str, Any]]) -> None:
+    """Put deleted measures back with their ids, positions and school links (one version on)."""
+    for row in snapshot:
+        key = ("measure", row["id"])
+        expected = tx.expected(key, None, row["version"], row["title"])
+        _refuse_taken(tx, Measure, row["id"])
+        values = {name: row[name] for name in _COLUMNS}
+        values["version"] = expected + 1
+        tx.conn.execute(insert(Measure).values(**values))
+        tx.wrote(key, expected, expected + 1)
+        links = [{"measure_id": row["id"], "school_id": s} for s in row.get("_schools", [])]
+        if links:
+            tx.conn.execute(insert(MeasureSchool), links)
+        tx.log(row["roadmap_id"], "measure", row["id"], "restore", None, row["title"][:200])
+
+
+def swap_with_neighbour(tx: Tx, measure_id: int, step: int) -> tuple[RowRef, int, int] | None:
+    """Swap the measure with its neighbour above (step -1) or below (+1): (the neighbour, the
+    measure's new position, the neighbour's new position), or None at an edge."""
+    me = _measure_place(tx.conn, measure_id)
+    siblings = _siblings(tx.conn, me.roadmap_id, me.section_id)
+    here = next(k for k, s in enumerate(siblings) if s[0] == "measure" and s[1] == measure_id)
+    there = here + step
+    if not 0 <= there < len(siblings):
+        return None
+    kind, other_id, other_position = siblings[there]
+    my_position = siblings[here][2]
+    if other_position == my_position:  # equal positions after old edits: make them distinct
+        other_position = my_position + step
+    _set_position(tx.conn, ("measure", measure_id), other_position)
+    _set_position(tx.conn, (kind, other_id), my_position)
+    tx.log(me.roadmap_id, "measure", measure_id, "move", None, "вверх" if step < 0 else "вниз")
+    return (kind, other_id), other_position, my_position
+
+
+def reposition(tx: Tx, measure_id: int, other: RowRef, expect: tuple[int, int], to: tuple[int, int]) -> None:
+    """Undo or redo a swap: the two rows go from positions ``expect`` to ``to``, if they are
+    still at ``expect`` (else a colleague moved rows meanwhile and nothing is changed)."""
+    me = _measure_place(tx.conn, measure_id)
+    if (me.position, _position_of(tx.conn, other)) != expect:
+        raise StaleEditError(MOVED_BY_OTHERS)
+    _set_position(tx.conn, ("measure", measure_id), to[0])
+    _set_position(tx.conn, other, to[1])
+    tx.log(me.roadmap_id, "measure", measure_id, "move", None, f"позиция {to[0]}")
+
+
+def _set_position(conn: Connection, ref: RowRef, position: int) -> None:
+    table = Measure if ref[0] == "measure" else Section
+    conn.execute(update(table).where(table.id == ref[1]).values(position=position))
+
+
+def _position_of(conn: Connection, ref: RowRef) -> int | None:
+    table = Measure if ref[0] == "measure" else Section
+    return conn.execute(select(table.position).where(table.id == ref[1])).scalar_one_or_none()
+
+
+# ---- sections ---------------------------------------------------------------------------------
 def insert_section(
-    database: Database,
-    actor: Actor,
-    roadmap_id: int,
-    parent_id: int | None,
-    position: int,
-    title: str,
-    section_id: int | None = None,
+    tx: Tx, roadmap_id: int, parent_id: int | None, position: int, title: str, section_id: int | None
 ) -> int:
     """A new (empty) section at ``position`` among the parent's children; returns its id."""
-    with database.write() as conn:
-        _shift(conn, roadmap_id, parent_id, position, 1)
-        values: dict[str, Any] = {
-            "roadmap_id": roadmap_id,
-            "parent_id": parent_id,
-            "position": position,
-            "title": title,
-            "number_as_written": "",
-            "version": 1,
-        }
-        if section_id is not None:
-            values["id"] = section_id
-        new_id = int(conn.execute(insert(Section).values(**values).returning(Section.id)).scalar_one())
-        _log(conn, actor, roadmap_id, new_id, "insert", title, entity="section")
+    _shift(tx.conn, roadmap_id, parent_id, position, 1)
+    values: dict[str, Any] = {
+        "roadmap_id": roadmap_id,
+        "parent_id": parent_id,
+        "position": position,
+        "title": title,
+        "number_as_written": "",
+        "version": 1,
+    }
+    if section_id is not None:
+        _refuse_taken(tx, Section, section_id)
+        values["id"] = section_id
+        values["version"] = _new_version(tx, ("section", section_id))
+    new_id = int(tx.conn.execute(insert(Section).values(**values).returning(Section.id)).scalar_one())
+    tx.created(("section", new_id), values["version"])
+    tx.log(roadmap_id, "section", new_id, "insert", None, title)
     return new_id
 
 
-def uninsert_section(database: Database, actor: Actor, section_id: int) -> None:
+def uninsert_section(tx: Tx, section_id: int) -> None:
     """Undo a section's insertion; refused once something was put inside it."""
-    with database.write() as conn:
-        me = _section_place(conn, section_id)
-        inside = (
-            conn.execute(select(Measure.id).where(Measure.section_id == section_id).limit(1)).first()
-            or conn.execute(select(Section.id).where(Section.parent_id == section_id).limit(1)).first()
-        )
-        if inside:
-            raise ValidationError("В разделе уже есть мероприятия: сначала отмените или удалите их.")
-        conn.execute(delete(Section).where(Section.id == section_id))
-        _shift(conn, me.roadmap_id, me.parent_id, me.position + 1, -1)
+    me = _section_place(tx.conn, section_id)
+    inside = (
+        tx.conn.execute(select(Measure.id).where(Measure.section_id == section_id).limit(1)).first()
+        or tx.conn.execute(select(Section.id).where(Section.parent_id == section_id).limit(1)).first()
+    )
+    if inside:
+        raise ValidationError("В разделе уже есть мероприятия: сначала отмените или удалите их.")
+    _delete_checked(tx, Section, ("section", section_id), None, me.version, me.title)
+    _shift(tx.conn, me.roadmap_id, me.parent_id, me.position + 1, -1)
+    tx.log(me.roadmap_id, "section", section_id, "delete", None, me.title[:200])
+
+
+def rename_section(tx: Tx, section_id: int, seen: int | None, title: str) -> bool:
+    """A section's new title (version-checked); False when it already had it."""
+    text = str(title).strip()
+    if not text:
+        raise ValidationError("Название раздела не может быть пустым.")
+    if "\x00" in text:
+        raise ValidationError("Текст содержит недопустимый символ (NUL). Удалите его и повторите.")
+    me = _section_place(tx.conn, section_id)
+    key = ("section", section_id)
+    if me.title == text:
+        if tx.expected(key, seen, me.version, me.title) != me.version:
+            raise tx.stale(key, me.title)
+        return False
+    tx.update_versioned(Section.__table__, key, seen, me.version, {"title": text}, me.title)
+    tx.log(me.roadmap_id, "section", section_id, "title", me.title, text)
+    return True
 
 
 def _siblings(conn: Connection, roadmap_id: int, parent_id: int | None) -> list[tuple[str, int, int]]:
@@ -296,111 +331,100 @@ def _subtree_height(conn: Connection, section_id: int) -> int:
     return 1 + max((_subtree_height(conn, c) for c in children), default=0)
 
 
-MAX_SECTION_DEPTH = 3
-
-
 def relocate_section(
-    database: Database, actor: Actor, section_id: int, target: str | tuple[int | None, int]
+    tx: Tx, section_id: int, target: str | tuple[int | None, int], seen: int | None = None
 ) -> tuple[int | None, int] | None:
     """Move a section with everything in it: ``target`` is "indent", "outdent" or (parent, position).
 
     Returns where it was, for undo, or None when the move is not possible here.
     """
-    with database.write() as conn:
-        me = _section_place(conn, section_id)
-        if target == "indent":
-            siblings = _siblings(conn, me.roadmap_id, me.parent_id)
-            here = next(k for k, s in enumerate(siblings) if s[0] == "section" and s[1] == section_id)
-            if here == 0 or siblings[here - 1][0] != "section":
-                return None  # only under a section just above
-            new_parent = siblings[here - 1][1]
-            if _depth_of(conn, new_parent) + _subtree_height(conn, section_id) > MAX_SECTION_DEPTH:
-                raise ValidationError(f"Разделы вкладываются не глубже {MAX_SECTION_DEPTH} уровней.")
-            inside = _siblings(conn, me.roadmap_id, new_parent)
-            new_position = (inside[-1][2] + 1) if inside else 1
-        elif target == "outdent":
-            if me.parent_id is None:
-                return None
-            parent = conn.execute(
-                select(Section.parent_id, Section.position).where(Section.id == me.parent_id)
-            ).one()
-            new_parent, new_position = parent.parent_id, parent.position + 1
-        else:
-            new_parent, new_position = target  # type: ignore[misc]
-        _shift(conn, me.roadmap_id, me.parent_id, me.position + 1, -1)  # close the gap it leaves
-        _shift(conn, me.roadmap_id, new_parent, new_position, 1)  # open one where it goes
-        conn.execute(
-            update(Section)
-            .where(Section.id == section_id)
-            .values(parent_id=new_parent, position=new_position, version=Section.version + 1)
-        )
-        _log(conn, actor, me.roadmap_id, section_id, "move", str(target), entity="section")
+    conn = tx.conn
+    me = _section_place(conn, section_id)
+    if target == "indent":
+        siblings = _siblings(conn, me.roadmap_id, me.parent_id)
+        here = next(k for k, s in enumerate(siblings) if s[0] == "section" and s[1] == section_id)
+        if here == 0 or siblings[here - 1][0] != "section":
+            return None  # only under a section just above
+        new_parent: int | None = siblings[here - 1][1]
+        if _depth_of(conn, new_parent) + _subtree_height(conn, section_id) > MAX_SECTION_DEPTH:
+            raise ValidationError(f"Разделы вкладываются не глубже {MAX_SECTION_DEPTH} уровней.")
+        inside = _siblings(conn, me.roadmap_id, new_parent)
+        new_position = (inside[-1][2] + 1) if inside else 1
+    elif target == "outdent":
+        if me.parent_id is None:
+            return None
+        parent = conn.execute(
+            select(Section.parent_id, Section.position).where(Section.id == me.parent_id)
+        ).one()
+        new_parent, new_position = parent.parent_id, parent.position + 1
+    else:
+        new_parent, new_position = target  # type: ignore[misc]
+    key = ("section", section_id)
+    _shift(conn, me.roadmap_id, me.parent_id, me.position + 1, -1)  # close the gap it leaves
+    _shift(conn, me.roadmap_id, new_parent, new_position, 1)  # open one where it goes
+    tx.update_versioned(
+        Section.__table__,
+        key,
+        seen,
+        me.version,
+        {"parent_id": new_parent, "position": new_position},
+        me.title,
+    )
+    tx.log(me.roadmap_id, "section", section_id, "move", None, str(target))
     return me.parent_id, me.position
 
 
-def snapshot_section(database: Database, section_id: int) -> dict[str, Any]:
+def snapshot_section(conn: Connection, section_id: int) -> dict[str, Any]:
     """A section with everything inside it, enough to put it back exactly."""
-    with database.read() as conn:
-        root = (
-            conn.execute(select(Section.__table__).where(Section.id == section_id)).mappings().one_or_none()
+    root = conn.execute(select(Section.__table__).where(Section.id == section_id)).mappings().one_or_none()
+    if root is None:
+        raise NotFoundError(SECTION_GONE)
+    sections = [dict(root)]
+    frontier = [section_id]
+    while frontier:
+        children = (
+            conn.execute(select(Section.__table__).where(Section.parent_id.in_(frontier))).mappings().all()
         )
-        if root is None:
-            raise NotFoundError("Раздел не найден: возможно, его удалили. Список обновлён.")
-        sections = [dict(root)]
-        frontier = [section_id]
-        while frontier:
-            children = (
-                conn.execute(select(Section.__table__).where(Section.parent_id.in_(frontier)))
-                .mappings()
-                .all()
-            )
-            sections += [dict(c) for c in children]
-            frontier = [c["id"] for c in children]
+        sections += [dict(c) for c in children]
+        frontier = [c["id"] for c in children]
     ids = [s["id"] for s in sections]
-    with database.read() as conn:
-        measure_ids = list(conn.scalars(select(Measure.id).where(Measure.section_id.in_(ids))))
-    return {"sections": sections, "measures": snapshot_measures(database, measure_ids) if measure_ids else []}
+    measure_ids = list(conn.scalars(select(Measure.id).where(Measure.section_id.in_(ids))))
+    return {"sections": sections, "measures": snapshot_measures(conn, measure_ids) if measure_ids else []}
 
 
-def delete_section(database: Database, actor: Actor, snapshot: dict[str, Any]) -> None:
+def delete_section(tx: Tx, snapshot: dict[str, Any], seen: int | None) -> None:
     """Delete a section and its contents (foreign keys cascade), closing the gap it leaves."""
     root = snapshot["sections"][0]
-    with database.write() as conn:
-        gone = conn.execute(delete(Section).where(Section.id == root["id"]))
-        if gone.rowcount != 1:
-            raise NotFoundError("Раздел уже удалён другим пользователем; список обновлён.")
-        _shift(conn, root["roadmap_id"], root["parent_id"], root["position"] + 1, -1)
-        _log(conn, actor, root["roadmap_id"], root["id"], "delete", root["title"][:200], entity="section")
+    for section in snapshot["sections"][1:]:
+        _check_unchanged(tx, ("section", section["id"]), section["version"], section["title"])
+    for row in snapshot["measures"]:
+        _check_unchanged(tx, ("measure", row["id"]), row["version"], row["title"])
+    _delete_checked(tx, Section, ("section", root["id"]), seen, root["version"], root["title"])
+    _shift(tx.conn, root["roadmap_id"], root["parent_id"], root["position"] + 1, -1)
+    tx.log(root["roadmap_id"], "section", root["id"], "delete", None, root["title"][:200])
 
 
-def restore_section(database: Database, actor: Actor, snapshot: dict[str, Any]) -> None:
+def restore_section(tx: Tx, snapshot: dict[str, Any]) -> None:
     """Put a deleted section back with the same ids, positions, measures and school links."""
     root = snapshot["sections"][0]
-    columns = [c.name for c in Section.__table__.columns]
-    with database.write() as conn:
-        _shift(conn, root["roadmap_id"], root["parent_id"], root["position"], 1)
-        for section in snapshot["sections"]:  # parents come before their children
-            conn.execute(insert(Section).values(**{name: section[name] for name in columns}))
-        for row in snapshot["measures"]:
-            conn.execute(insert(Measure).values(**{name: row[name] for name in _COLUMNS}))
-            for school_id in row.get("_schools", []):
-                conn.execute(insert(MeasureSchool).values(measure_id=row["id"], school_id=school_id))
-        _log(conn, actor, root["roadmap_id"], root["id"], "restore", root["title"][:200], entity="section")
+    _shift(tx.conn, root["roadmap_id"], root["parent_id"], root["position"], 1)
+    for section in snapshot["sections"]:  # parents come before their children
+        key = ("section", section["id"])
+        expected = tx.expected(key, None, section["version"], section["title"])
+        _refuse_taken(tx, Section, section["id"])
+        tx.conn.execute(insert(Section).values(**{**section, "version": expected + 1}))
+        tx.wrote(key, expected, expected + 1)
+    restore_measures(tx, snapshot["measures"])
+    tx.log(root["roadmap_id"], "section", root["id"], "restore", None, root["title"][:200])
 
 
-RowRef = tuple[str, int]  # ("measure" | "section", id)
-
-
+# ---- drag and drop ----------------------------------------------------------------------------
 def _is_within(conn: Connection, section_id: int | None, ancestor: int) -> bool:
     while section_id is not None:
         if section_id == ancestor:
             return True
         section_id = conn.execute(select(Section.parent_id).where(Section.id == section_id)).scalar_one()
     return False
-
-
-_PARKED = -(10**9)
-Placement = tuple[int | None, int, int | None, int]  # old parent, old position, new parent, new position
 
 
 def _set_place(conn: Connection, ref: RowRef, parent_id: int | None, position: int) -> None:
@@ -411,9 +435,7 @@ def _set_place(conn: Connection, ref: RowRef, parent_id: int | None, position: i
         )
     else:
         conn.execute(
-            update(Section)
-            .where(Section.id == ident)
-            .values(parent_id=parent_id, position=position, version=Section.version + 1)
+            update(Section).where(Section.id == ident).values(parent_id=parent_id, position=position)
         )
 
 
@@ -423,22 +445,25 @@ def _park(conn: Connection, ref: RowRef) -> None:
     conn.execute(update(table).where(table.id == ref[1]).values(position=_PARKED))
 
 
-def place_row(
-    conn: Connection, actor: Actor, ref: RowRef, parent_id: int | None, before: RowRef | None = None
-) -> Placement:
+def _place_of(conn: Connection, ref: RowRef) -> tuple[int, int | None, int]:
+    """(roadmap, parent, position) of a row."""
+    if ref[0] == "measure":
+        me = _measure_place(conn, ref[1])
+        return me.roadmap_id, me.section_id, me.position
+    place = _section_place(conn, ref[1])
+    return place.roadmap_id, place.parent_id, place.position
+
+
+def place_row(tx: Tx, ref: RowRef, parent_id: int | None, before: RowRef | None = None) -> Placement:
     """Put a measure or a section (with all inside it) under ``parent_id`` just before the row
-    ``before`` (at the end when None), inside the caller's transaction.
+    ``before`` (at the end when None).
 
     Rows after the new place move one position down; the old place is left as a gap (order is
     all that matters), so ``unplace_row`` with the returned placement undoes it exactly.
     """
+    conn = tx.conn
     kind, ident = ref
-    if kind == "measure":
-        me = _measure_place(conn, ident)
-        roadmap_id, old_parent, old_position = me.roadmap_id, me.section_id, me.position
-    else:
-        place = _section_place(conn, ident)
-        roadmap_id, old_parent, old_position = place.roadmap_id, place.parent_id, place.position
+    roadmap_id, old_parent, old_position = _place_of(conn, ref)
     if parent_id is not None and _section_place(conn, parent_id).roadmap_id != roadmap_id:
         raise ValidationError("Строку можно переместить только внутри той же дорожной карты.")
     if kind == "section":
@@ -455,24 +480,31 @@ def place_row(
         _park(conn, ref)
         _shift(conn, roadmap_id, parent_id, position, 1)
     _set_place(conn, ref, parent_id, position)
-    _log(conn, actor, roadmap_id, ident, "move", f"раздел {parent_id or '—'}, место {position}", entity=kind)
+    tx.log(roadmap_id, kind, ident, "move", None, f"раздел {parent_id or '—'}, место {position}")
     return old_parent, old_position, parent_id, position
 
 
-def unplace_row(conn: Connection, actor: Actor, ref: RowRef, placement: Placement) -> None:
-    """Undo ``place_row``: the rows it moved down move back up and the row returns to its place."""
+def unplace_row(tx: Tx, ref: RowRef, placement: Placement) -> None:
+    """Undo ``place_row`` if the row is still where it put it: the rows it moved down move
+    back up and the row returns to its place."""
     old_parent, old_position, parent_id, position = placement
-    kind, ident = ref
-    me = _measure_place(conn, ident) if kind == "measure" else _section_place(conn, ident)
-    _park(conn, ref)
-    _shift(conn, me.roadmap_id, parent_id, position + 1, -1)
-    _set_place(conn, ref, old_parent, old_position)
-    _log(
-        conn,
-        actor,
-        me.roadmap_id,
-        ident,
-        "move",
-        f"раздел {old_parent or '—'}, место {old_position}",
-        entity=kind,
-    )
+    roadmap_id, now_parent, now_position = _place_of(tx.conn, ref)
+    if (now_parent, now_position) != (parent_id, position):
+        raise StaleEditError(MOVED_BY_OTHERS)
+    _park(tx.conn, ref)
+    _shift(tx.conn, roadmap_id, parent_id, position + 1, -1)
+    _set_place(tx.conn, ref, old_parent, old_position)
+    tx.log(roadmap_id, ref[0], ref[1], "move", None, f"раздел {old_parent or '—'}, место {old_position}")
+
+
+def redo_placement(tx: Tx, ref: RowRef, placement: Placement) -> Placement:
+    """Redo a drag to exactly the place of its first apply, if the row is back where it was."""
+    old_parent, old_position, parent_id, position = placement
+    roadmap_id, now_parent, now_position = _place_of(tx.conn, ref)
+    if (now_parent, now_position) != (old_parent, old_position):
+        raise StaleEditError(MOVED_BY_OTHERS)
+    _park(tx.conn, ref)
+    _shift(tx.conn, roadmap_id, parent_id, position, 1)
+    _set_place(tx.conn, ref, parent_id, position)
+    tx.log(roadmap_id, ref[0], ref[1], "move", None, f"раздел {parent_id or '—'}, место {position}")
+    return placement

@@ -23,4 +23,12 @@ class ValidationError(DomainError):
 
 
 class StaleEditError(DomainError):
-    """Someone else changed the row after the user saw it; the edit was not written."""
+    """Someone else changed the row after the user saw it; the edit was not written.
+
+    ``entity``/``entity_id`` name the row, so the window can show the stored values beside the
+    user's own («их» и «ваше») instead of dropping what was typed.
+    """
+
+    def __init__(self, message: str, entity: str = "", entity_id: int = 0) -> None:
+        super().__init__(message)
+        self.entity, self.entity_id = entity, entity_id

@@ -1,0 +1,85 @@
+"""Paste and fill down as plain commands (no Qt): which cells a block lands on, what changes,
+and where rows past the end go. The window only says where the cursor is and what is selected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from desktop.services.commands import EditMeasureCommand, PasteCommand
+from desktop.services.dto import MeasureRow, RoadmapTree
+from models.domain.fields import MEASURE_FIELDS
+from models.domain.status import STATUS_LABELS
+
+COLUMN_FIELDS: tuple[str, ...] = tuple(f.name for f in MEASURE_FIELDS)  # the grid's columns, in order
+PASTED = frozenset(f.name for f in MEASURE_FIELDS if f.editable and f.kind != "schools")
+
+
+FILLED = PASTED | {"schools"}  # a fill copies the chosen schools too (ids of the same roadmap)
+
+
+def _fill_value(row: MeasureRow, name: str) -> object:
+    return list(row.school_ids) if name == "schools" else cell_text(row, name)
+
+
+def cell_text(row: MeasureRow, name: str) -> str:
+    """A cell's value as typed in the grid (status in Russian, dates as 31.12.2024)."""
+    if name == "status":
+        return STATUS_LABELS.get(row.status, row.status)
+    if name == "done_on":
+        return f"{row.done_on:%d.%m.%Y}" if row.done_on else ""
+    if name == "deadline":
+        return row.deadline_text
+    if name == "number":
+        return row.number
+    return str(getattr(row, name))
+
+
+def paste_command(
+    tree: RoadmapTree, start_id: int, first_column: int, block: Sequence[Sequence[str]]
+) -> PasteCommand | None:
+    """A block of text cells put at measure ``start_id``, column ``first_column`` (the № column
+    is never written): rows over existing measures edit them (only cells that differ), rows
+    past the last measure become new measures after it, in its section."""
+    ordered = tree.measures_in_order()
+    first = next((i for i, m in enumerate(ordered) if m.id == start_id), None)
+    if first is None or not block:
+        return None
+    column0 = max(1, first_column)
+    width = max(len(values) for values in block)
+    names = [COLUMN_FIELDS[c] if c < len(COLUMN_FIELDS) else None for c in range(column0, column0 + width)]
+    edits: list[EditMeasureCommand] = []
+    new_rows: list[dict[str, object]] = []
+    for offset, values in enumerate(block):
+        changes: dict[str, object] = {
+            name: value for name, value in zip(names, values, strict=False) if name in PASTED
+        }
+        if first + offset < len(ordered):
+            row = ordered[first + offset]
+            changes = {name: v for name, v in changes.items() if str(v) != cell_text(row, name)}
+            if changes:
+                edits.append(EditMeasureCommand.for_row(row, changes))
+        else:
+            new_rows.append(changes)
+    if not edits and not new_rows:
+        return None
+    last = ordered[-1]
+    return PasteCommand(edits, tree.header.id, last.section_id, last.position + 1, new_rows)
+
+
+def fill_down_command(measures: Sequence[MeasureRow], columns: Sequence[int]) -> PasteCommand | None:
+    """Ctrl+D: the first measure's cells copied into the others, column by column."""
+    if len(measures) < 2:
+        return None
+    names = [COLUMN_FIELDS[c] for c in columns if c < len(COLUMN_FIELDS) and COLUMN_FIELDS[c] in FILLED]
+    top = measures[0]
+    edits = []
+    for row in measures[1:]:
+        changes: dict[str, object] = {
+            name: _fill_value(top, name) for name in names if _fill_value(top, name) != _fill_value(row, name)
+        }
+        if changes:
+            edits.append(EditMeasureCommand.for_row(row, changes))
+    if not edits:
+        return None
+    return PasteCommand(edits, top.roadmap_id, label="Заполнение вниз")
