@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 
 from desktop.config import APP_TITLE
 from desktop.services.roadmap import parse_date
+from models.domain.approval import MarkFacts, disagreement, make_mark
 from models.domain.errors import ValidationError
 from models.domain.risk_profiles import RISK_PROFILES
 
@@ -239,10 +240,30 @@ class DocumentEditor(QScrollArea):
         return box
 
     def _approval_group(self) -> QGroupBox:
+        """The mark's kind and its lines exactly as they print; the order's number and date in them
+        change with the order's fields (the service keeps them in step when saving)."""
         box = QGroupBox("Гриф утверждения")
         form = QFormLayout(box)
-        form.addRow("Вид:", self._choice(("approval_kind",), APPROVAL_CHOICES))
-        form.addRow("Строки грифа:", self._lines(("approval_lines",), 4))
+        self.approval_kind = self._choice(("approval_kind",), APPROVAL_CHOICES)
+        form.addRow("Вид:", self.approval_kind)
+        self.approval_lines = self._lines(("approval_lines",), 5)
+        self.approval_lines.setPlaceholderText("Без грифа: над таблицей ничего не печатается")
+        form.addRow("Строки грифа\n(как в печати):", self.approval_lines)
+        self.mark_warning = QLabel()
+        self.mark_warning.setWordWrap(True)
+        self.mark_warning.setStyleSheet("color: #a94400;")
+        self.mark_warning.hide()
+        form.addRow(self.mark_warning)
+        remake = QHBoxLayout()
+        self.remake_mark_button = QPushButton("Составить по приказу")
+        self.remake_mark_button.setToolTip("Заменить строки грифом, составленным из полей приказа")
+        self.remake_mark_button.clicked.connect(self.remake_mark)
+        remake.addWidget(self.remake_mark_button)
+        hint = QLabel("Номер и дата приказа в грифе меняются вместе с приказом.")
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: palette(mid);")
+        remake.addWidget(hint, 1)
+        form.addRow(remake)
         return box
 
     def _order_group(self) -> QGroupBox:
@@ -332,6 +353,7 @@ class DocumentEditor(QScrollArea):
                     field.write(value)
             self.has_order.setChecked(state.get("order") is not None)
             self.order_form.setEnabled(state.get("order") is not None)
+            self._show_mark_state(state)
             if not same_roadmap or state.get("schools") != (previous or {}).get("schools"):
                 self._fill_schools(state.get("schools") or [])
         finally:
@@ -416,6 +438,29 @@ class DocumentEditor(QScrollArea):
             return
         self.changed.emit(state)
 
+    # ---- approval mark -------------------------------------------------------------------
+    def _show_mark_state(self, state: dict[str, Any]) -> None:
+        kind = state.get("approval_kind")
+        self.approval_lines.setEnabled(kind is not None)
+        self.remake_mark_button.setEnabled(kind is not None)
+        facts = MarkFacts.of(state.get("order"), state.get("organization") or "")
+        warning = disagreement(kind, state.get("approval_lines") or [], facts)
+        self.mark_warning.setText(warning)
+        self.mark_warning.setVisible(bool(warning))
+
+    def remake_mark(self) -> None:
+        """The mark's lines made anew from the order's fields (one undo step)."""
+        if self.state is None or self._loading:
+            return
+        try:
+            state = self.form_state()
+        except ValidationError as error:
+            QMessageBox.warning(self, APP_TITLE, error.message)
+            return
+        facts = MarkFacts.of(state.get("order"), state.get("organization") or "")
+        state["approval_lines"] = make_mark(state.get("approval_kind"), facts)
+        self.changed.emit(state)
+
     # ---- order ---------------------------------------------------------------------------
     def _order_toggled(self, checked: bool) -> None:
         self.order_form.setEnabled(checked)
@@ -426,9 +471,7 @@ class DocumentEditor(QScrollArea):
             state["order"] = {
                 "issuer": state.get("organization") or "",
                 "number": "",
-                "number_text": "",
                 "date": None,
-                "date_text": "",
                 "place": None,
                 "title": None,
                 "preamble": "",

@@ -14,6 +14,7 @@ from datetime import date
 
 from desktop.services.dto import ChildRef, MeasureRow, RoadmapHeader, RoadmapTree
 from desktop.services.schedule import Schedule
+from models.domain.approval import MarkFacts, shown_lines
 from models.domain.progress import PROGRESS_CLASSES, PROGRESS_LABELS, Progress
 from models.domain.status import STATUS_LABELS
 
@@ -119,21 +120,10 @@ def build_content(tree: RoadmapTree, report: bool = False, today: date | None = 
 
 
 def approval_lines(header: RoadmapHeader) -> list[str]:
-    """The approval mark as the document has it, or one made from its order (stamp or appendix)."""
-    order = header.order
-    if header.approval_lines:
-        return [line for line in header.approval_lines if line.strip()]
-    if header.approval_kind is None or order is None:
-        return []
-    when = order.date.strftime("%d.%m.%Y") if order.date else order.date_text
-    if header.approval_kind == "stamp":
-        return [
-            "УТВЕРЖДАЮ",
-            *([order.signer_position] if order.signer_position else []),
-            f"_____________ {order.signer}",
-            f"Приказ от {when} № {order.number}",
-        ]
-    return ["Приложение", "УТВЕРЖДЕНА", f"приказом от {when} № {order.number}"]
+    """The approval mark as the «Документ» tab shows it: none without a kind, else its lines (kept
+    in step with the order when saved), or the stamp or appendix mark made from the order."""
+    facts = MarkFacts.of(header.order, header.organization)
+    return shown_lines(header.approval_kind, header.approval_lines, facts)
 
 
 def document_title(content: ExportContent) -> str:

@@ -124,10 +124,10 @@ def text(value: str) -> str:
     return escape(value.strip()).replace("\n", "<br/>")
 
 
-def russian_date(value: date | None, written: str = "") -> str:
-    """«13» февраля 2023 г. (ГОСТ's word form), or what the document wrote when there is no date."""
+def russian_date(value: date | None) -> str:
+    """«13» февраля 2023 г. (ГОСТ's word form); empty without a date."""
     if value is None:
-        return written
+        return ""
     return f"«{value.day:02d}» {MONTHS[value.month - 1]} {value.year} г."
 
 
@@ -249,8 +249,9 @@ class RoadmapPdf:
             parts.append(Paragraph(text(issuer.upper()), self.centre_bold))
         parts += [Spacer(1, 8 * mm), Paragraph("П Р И К А З", _style("order", 16, TA_CENTER, bold=True))]
         parts.append(Spacer(1, 6 * mm))
-        number = order.number_text or (f"№ {order.number}" if order.number else "№ ____")
-        when = russian_date(order.date, order.date_text) or "«___» ____________ 20__ г."
+        # From the fields the «Документ» tab shows, never the importer's copy (``number_text``).
+        number = f"№ {order.number}" if order.number else "№ ____"
+        when = russian_date(order.date) or "«___» ____________ 20__ г."
         line = Table(
             [[Paragraph(text(when), self.plain), Paragraph(text(number), self.right)]],
             colWidths=[(PORTRAIT[0] - MARGIN_LEFT - MARGIN_RIGHT) / 2] * 2,

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, insert, select, update
 
 from desktop.services.roadmap import Actor
+from models.domain.approval import KINDS, MarkFacts, follow_order, shown_lines
 from models.domain.errors import NotFoundError, StaleEditError, ValidationError
 from models.domain.numbering import NUMBERING_STYLES, SUBSECTION_STYLES
 from models.entities import ApprovalOrder, ChangeLogEntry, Measure, MeasureSchool, Roadmap, School
@@ -36,9 +37,7 @@ HEADER_FIELDS = (
 ORDER_FIELDS = (
     "issuer",
     "number",
-    "number_text",
     "date",
-    "date_text",
     "place",
     "title",
     "preamble",
@@ -48,7 +47,9 @@ ORDER_FIELDS = (
     "signer_position",
 )
 SCHOOL_FIELDS = ("name", "is_shnor", "is_sssu", "is_mentor", "risk_profiles")
-APPROVAL_KINDS = (None, "stamp", "appendix")
+APPROVAL_KINDS = KINDS
+# ``number_text``/``date_text`` (the order's number and date as the importer read them) are not in
+# the snapshot: nothing shows or prints them, and a save that changes the number or date clears them.
 FIELD_LABELS = {
     "title": "название",
     "organization": "организация",
@@ -96,7 +97,9 @@ def read_document(database: Database, roadmap_id: int) -> Snapshot:
         linked.setdefault(school_id, []).append(measure_id)
     state: Snapshot = {name: roadmap[name] for name in HEADER_FIELDS}
     state["tasks"] = list(state["tasks"] or [])
-    state["approval_lines"] = list(state["approval_lines"] or [])
+    # The mark as it prints: an old file's empty lines show the mark made from the order.
+    facts = MarkFacts.of(order, roadmap["organization"])
+    state["approval_lines"] = shown_lines(roadmap["approval_kind"], roadmap["approval_lines"] or [], facts)
     state["version"] = roadmap["version"]
     state["roadmap_id"] = roadmap_id
     state["order"] = None
@@ -168,7 +171,8 @@ def validate(state: Mapping[str, Any]) -> Snapshot:
     if state.get("approval_kind") not in APPROVAL_KINDS:
         raise ValidationError("Неизвестный вид грифа утверждения.")
     clean["approval_kind"] = state.get("approval_kind")
-    clean["approval_lines"] = _lines(state.get("approval_lines"), "Гриф утверждения")
+    lines = _lines(state.get("approval_lines"), "Гриф утверждения")
+    clean["approval_lines"] = lines if clean["approval_kind"] else []  # no hidden lines without a mark
     order = state.get("order")
     clean["order"] = None
     if order:
@@ -179,6 +183,7 @@ def validate(state: Mapping[str, Any]) -> Snapshot:
         if when is not None and not isinstance(when, date):
             raise ValidationError("Дата приказа указана неверно: введите её как 31.12.2024.")
         clean["order"]["date"] = when
+        clean["order"]["number"] = clean["order"]["number"].lstrip("№").strip()  # printed as «№ 31»
         clean["order"]["clauses"] = _lines(order.get("clauses"), "Пункты приказа")
         for optional in ("place", "title"):
             clean["order"][optional] = clean["order"][optional] or None
@@ -223,6 +228,7 @@ def save_document(
         ).one_or_none()
         if current is None:
             raise NotFoundError("Дорожная карта не найдена: возможно, её удалили. Список обновлён.")
+        _follow_order(conn, roadmap_id, clean, current)
         header = {name: clean[name] for name in HEADER_FIELDS}
         updated = conn.execute(
             update(Roadmap)
@@ -264,6 +270,23 @@ class _Log:
         )
 
 
+def _follow_order(conn: Connection, roadmap_id: int, clean: Snapshot, current: Any) -> None:
+    """The approval mark follows the order: when the state brings the mark's lines as they were
+    shown (the caller changed other fields) and the order's number, date, signer or the mark's kind
+    changed, the lines are brought in step (``follow_order``); lines the caller changed are kept."""
+    stored = (
+        conn.execute(select(ApprovalOrder.__table__).where(ApprovalOrder.roadmap_id == roadmap_id))
+        .mappings()
+        .first()
+    )
+    old = MarkFacts.of(stored, current.organization)
+    shown = [line.strip() for line in shown_lines(current.approval_kind, current.approval_lines or [], old)]
+    new = MarkFacts.of(clean["order"], clean["organization"])
+    if clean["approval_lines"] in (shown, []):  # left as shown, or emptied to be made anew
+        lines = clean["approval_lines"]
+        clean["approval_lines"] = follow_order(lines, current.approval_kind, clean["approval_kind"], old, new)
+
+
 def _save_order(conn: Connection, roadmap_id: int, order: dict[str, Any] | None, log: _Log) -> None:
     stored = (
         conn.execute(select(ApprovalOrder.__table__).where(ApprovalOrder.roadmap_id == roadmap_id))
@@ -280,7 +303,12 @@ def _save_order(conn: Connection, roadmap_id: int, order: dict[str, Any] | None,
     elif stored is None:
         conn.execute(insert(ApprovalOrder).values(roadmap_id=roadmap_id, **order))
     else:
-        conn.execute(update(ApprovalOrder).where(ApprovalOrder.roadmap_id == roadmap_id).values(**order))
+        # What the importer read stays only while it is still this order's number and date.
+        read = {"number_text": ""} if old["number"] != order["number"] else {}
+        read.update({"date_text": ""} if old["date"] != order["date"] else {})
+        conn.execute(
+            update(ApprovalOrder).where(ApprovalOrder.roadmap_id == roadmap_id).values(**order, **read)
+        )
     log.add("order", _shown(old), _shown(order))
 
 
