@@ -52,8 +52,12 @@ def roadmap_dict(n: int) -> dict[str, Any]:
     }
 
 
-def make_file(path: Path, n: int) -> Path:
-    """A roadmap file with one synthetic roadmap of ``n`` measures (made once, then reused)."""
+def make_file(path: Path, n: int, fresh: bool = False) -> Path:
+    """A roadmap file with one synthetic roadmap of ``n`` measures (made once, then reused;
+    ``fresh``: made anew, for benchmarks that change it)."""
+    if fresh:
+        for stale in (path, path.with_name(path.name + "-journal")):
+            stale.unlink(missing_ok=True)
     if path.exists():
         return path
     from desktop.services.writer import write_roadmap

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from desktop.services.commands import EditDocumentCommand
-from desktop.services.document import read_document, save_document
+from desktop.services.document import read_document
 from desktop.services.roadmap import Actor, RoadmapService
 from models.domain.errors import StaleEditError, ValidationError
 from models.storage.database import open_database
@@ -52,7 +52,7 @@ def test_edit_header_order_and_schools_then_undo_and_redo(service: RoadmapServic
     }
     command = EditDocumentCommand.for_state(before, after)
     assert "название" in command.label and "школы" in command.label
-    command.apply(service)
+    service.operations.apply(command)
     assert stored(small_db, "SELECT title, numbering, approval_kind, version FROM roadmaps") == [
         ("Дорожная карта ШНОР на 2024 год", "flat", "stamp", 2)
     ]
@@ -69,13 +69,13 @@ def test_edit_header_order_and_schools_then_undo_and_redo(service: RoadmapServic
     assert [m.number for m in tree.measures_in_order()] == ["1", "2", "3"]  # flat numbering at once
     new_school = tree.schools[1].id
 
-    command.revert(service)
+    service.operations.revert(command)
     assert read_document(service.db, roadmap_id)["schools"] == before["schools"]  # № 16 back, with its link
     restored = read_document(service.db, roadmap_id)
     assert {k: v for k, v in restored.items() if k != "version"} == {
         k: v for k, v in before.items() if k != "version"
     }
-    command.apply(service)  # redo: the new school gets the same id again
+    service.operations.apply(command)  # redo: the new school gets the same id again
     assert service.load(roadmap_id).schools[1].id == new_school
     entries = stored(small_db, "SELECT user, field FROM change_log WHERE entity = 'roadmap'")
     assert ("Петрова", "title") in entries and ("Петрова", "schools") in entries
@@ -85,9 +85,9 @@ def test_removing_the_order_and_putting_it_back(service: RoadmapService, small_d
     roadmap_id = service.roadmap_ids()[0]
     before = read_document(service.db, roadmap_id)
     command = EditDocumentCommand.for_state(before, {**before, "order": None})
-    command.apply(service)
+    service.operations.apply(command)
     assert stored(small_db, "SELECT count(*) FROM orders") == [(0,)]
-    command.revert(service)
+    service.operations.revert(command)
     assert stored(small_db, "SELECT number, place, signer FROM orders") == [
         ("12", "с. Тестовое", "И.И. Иванов")
     ]
@@ -111,7 +111,7 @@ def test_wrong_values_are_refused_and_nothing_is_written(
     before = read_document(service.db, roadmap_id)
     file_before = small_db.read_bytes()
     with pytest.raises(ValidationError, match=message):
-        save_document(service.db, service.actor, roadmap_id, before["version"], {**before, **change})
+        service.operations.apply(EditDocumentCommand.for_state(before, {**before, **change}))
     assert small_db.read_bytes() == file_before
 
 
@@ -119,8 +119,8 @@ def test_a_colleagues_newer_save_is_not_overwritten(service: RoadmapService, sma
     roadmap_id = service.roadmap_ids()[0]
     seen = read_document(service.db, roadmap_id)
     colleague = RoadmapService(open_database(small_db), Actor("Иванов", "ПК-2"))
-    save_document(colleague.db, colleague.actor, roadmap_id, seen["version"], {**seen, "goal": "Их цель"})
+    colleague.operations.apply(EditDocumentCommand.for_state(seen, {**seen, "goal": "Их цель"}))
     colleague.db.close()
     with pytest.raises(StaleEditError, match="другим пользователем"):
-        save_document(service.db, service.actor, roadmap_id, seen["version"], {**seen, "goal": "Моя цель"})
+        service.operations.apply(EditDocumentCommand.for_state(seen, {**seen, "goal": "Моя цель"}))
     assert stored(small_db, "SELECT goal FROM roadmaps") == [("Их цель",)]

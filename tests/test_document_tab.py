@@ -141,10 +141,11 @@ def test_a_colleagues_newer_save_of_the_document_is_not_overwritten(
     window: MainWindow, small_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     colleague = RoadmapService(open_database(small_db), Actor("Иванов", "ПК-2"))
-    from desktop.services.document import read_document, save_document
+    from desktop.services.commands import EditDocumentCommand
+    from desktop.services.document import read_document
 
     seen = read_document(colleague.db, 1)
-    save_document(colleague.db, colleague.actor, 1, seen["version"], {**seen, "goal": "Их цель"})
+    colleague.operations.apply(EditDocumentCommand.for_state(seen, {**seen, "goal": "Их цель"}))
     colleague.db.close()
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: shown.append(text))

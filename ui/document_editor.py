@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.config import APP_TITLE
-from desktop.services.roadmap import parse_date
+from desktop.services.measure_writes import parse_date
 from models.domain.approval import MarkFacts, disagreement, make_mark
 from models.domain.errors import ValidationError
 from models.domain.risk_profiles import RISK_PROFILES

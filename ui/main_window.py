@@ -42,6 +42,7 @@ from desktop.services.filtering import kept_ids
 from desktop.services.roadmap import RoadmapService
 from desktop.services.schedule import PROGRESS_CLASSES, PROGRESS_LABELS, Schedule, section_refs
 from desktop.services.session import FileSession
+from desktop.services.tree_refresh import refreshed
 from models.domain.errors import DomainError, StaleEditError
 from models.domain.tracking import DUE_SOON_DAYS
 from ui.conflict_dialog import ConflictDialog
@@ -129,9 +130,11 @@ class MainWindow(FileActions, RowEditing, QMainWindow):
             self.grid_model.dataChanged,
             self.grid_model.rowsInserted,
             self.grid_model.rowsRemoved,
+            self.grid_model.rowsMoved,
             self.grid_model.layoutChanged,
         ):
             signal.connect(self._roadmap_changed)
+        self.grid_model.rowsInserted.connect(self._rows_inserted)
         views_page = QWidget()  # the filter bar serves the grid and the tracking views alike
         views_layout = QVBoxLayout(views_page)
         views_layout.setContentsMargins(0, 0, 0, 0)
@@ -372,18 +375,34 @@ class MainWindow(FileActions, RowEditing, QMainWindow):
             self.refresh()
             return
         column = max(1, self.grid.currentIndex().column())
-        if changes.structure or changes.added or changes.removed:
-            self.reload_grid()
-        else:
-            rows = self.service.measures(sorted(changes.measures)) if changes.measures else []
-            for row in rows:
-                self.grid_model.replace_measure(row)
-            if changes.sections:
-                self.reload_grid()
+        tree = self.grid_model.tree
+        if tree is not None and not changes.empty:
+            self.grid_model.apply_tree(refreshed(self.service, tree, changes))
+            if changes.structure or changes.added or changes.removed or changes.sections:
+                self._after_structure()
         if changes.figures:
             self.update_figures()
         self.update_history()
         self._focus(changes, column)
+
+    def _rows_inserted(self, parent: QModelIndex, first: int, last: int) -> None:
+        """A section row spans the grid and shows what is inside it, as when the roadmap opened."""
+        for row in range(first, last + 1):
+            index = self.grid_model.index(row, 0, parent)
+            if self.grid_model.is_section(index):
+                self.grid.setFirstColumnSpanned(row, parent, True)
+                self.grid.expand(index)
+
+    def _after_structure(self) -> None:
+        """Rows came, went or moved: the filter's section list and hidden rows follow."""
+        tree = self.grid_model.tree
+        if tree is None:
+            return
+        self.filter_bar.set_sections(section_refs(tree))
+        if self._filtered or self.filter_bar.criteria().active:
+            self.apply_filter()
+        else:
+            self.filter_bar.show_counts(len(tree.measures), len(tree.measures))
 
     def _focus(self, changes: Changes, column: int) -> None:
         """Put the cursor on the row the operation was about (the inserted, moved or restored one)."""

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
 
-from desktop.services.roadmap import Actor
+from desktop.services.operations import Tx
 from models.domain.approval import KINDS, MarkFacts, follow_order, shown_lines
-from models.domain.errors import NotFoundError, StaleEditError, ValidationError
+from models.domain.errors import NotFoundError, ValidationError
 from models.domain.numbering import NUMBERING_STYLES, SUBSECTION_STYLES
-from models.entities import ApprovalOrder, ChangeLogEntry, Measure, MeasureSchool, Roadmap, School
+from models.entities import ApprovalOrder, Measure, MeasureSchool, Roadmap, School
 from models.storage.database import Database
 
 HEADER_FIELDS = (
@@ -71,27 +71,32 @@ Snapshot = dict[str, Any]
 def read_document(database: Database, roadmap_id: int) -> Snapshot:
     """The document parts as stored now, with the roadmap's version."""
     with database.read() as conn:
-        roadmap = conn.execute(select(Roadmap.__table__).where(Roadmap.id == roadmap_id)).mappings().first()
-        if roadmap is None:
-            raise NotFoundError(f"Дорожная карта № {roadmap_id} не найдена в файле.")
-        order = (
-            conn.execute(select(ApprovalOrder.__table__).where(ApprovalOrder.roadmap_id == roadmap_id))
-            .mappings()
-            .first()
+        return read_document_in(conn, roadmap_id)
+
+
+def read_document_in(conn: Connection, roadmap_id: int) -> Snapshot:
+    """read_document inside a transaction the caller holds (an operation's, a read)."""
+    roadmap = conn.execute(select(Roadmap.__table__).where(Roadmap.id == roadmap_id)).mappings().first()
+    if roadmap is None:
+        raise NotFoundError(f"Дорожная карта № {roadmap_id} не найдена в файле.")
+    order = (
+        conn.execute(select(ApprovalOrder.__table__).where(ApprovalOrder.roadmap_id == roadmap_id))
+        .mappings()
+        .first()
+    )
+    schools = (
+        conn.execute(
+            select(School.__table__).where(School.roadmap_id == roadmap_id).order_by(School.position)
         )
-        schools = (
-            conn.execute(
-                select(School.__table__).where(School.roadmap_id == roadmap_id).order_by(School.position)
-            )
-            .mappings()
-            .all()
-        )
-        links = conn.execute(
-            select(MeasureSchool.school_id, MeasureSchool.measure_id)
-            .join(School, School.id == MeasureSchool.school_id)
-            .where(School.roadmap_id == roadmap_id)
-            .order_by(MeasureSchool.measure_id)
-        ).all()
+        .mappings()
+        .all()
+    )
+    links = conn.execute(
+        select(MeasureSchool.school_id, MeasureSchool.measure_id)
+        .join(School, School.id == MeasureSchool.school_id)
+        .where(School.roadmap_id == roadmap_id)
+        .order_by(MeasureSchool.measure_id)
+    ).all()
     linked: dict[int, list[int]] = {}
     for school_id, measure_id in links:
         linked.setdefault(school_id, []).append(measure_id)
@@ -213,61 +218,44 @@ def _shown(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def save_document(
-    database: Database, actor: Actor, roadmap_id: int, seen_version: int, state: Mapping[str, Any]
-) -> int:
-    """Write the document parts in one transaction if nobody saved since ``seen_version``;
-    returns the new version. Schools without an id are added, those missing are deleted (their
-    links with them), and ``measure_ids`` when given set a school's links exactly."""
+def save_document(tx: Tx, roadmap_id: int, seen_version: int | None, state: Mapping[str, Any]) -> int:
+    """Write the document parts if nobody saved since ``seen_version`` (inside the operation's
+    transaction); returns the new version. Schools without an id are added, those missing are
+    deleted (their links with them), and ``measure_ids`` when given set a school's links exactly."""
     clean = validate(state)
-    with database.write() as conn:
-        current = conn.execute(
-            select(Roadmap.version, *(getattr(Roadmap, n) for n in HEADER_FIELDS)).where(
-                Roadmap.id == roadmap_id
-            )
-        ).one_or_none()
-        if current is None:
-            raise NotFoundError("Дорожная карта не найдена: возможно, её удалили. Список обновлён.")
-        _follow_order(conn, roadmap_id, clean, current)
-        header = {name: clean[name] for name in HEADER_FIELDS}
-        updated = conn.execute(
-            update(Roadmap)
-            .where(Roadmap.id == roadmap_id, Roadmap.version == seen_version)
-            .values(**header, version=seen_version + 1, updated_at=datetime.now().replace(microsecond=0))
-        )
-        if updated.rowcount != 1:
-            raise StaleEditError(
-                "Документ дорожной карты уже изменён другим пользователем. Ваше изменение не сохранено: "
-                "данные обновлены, внесите изменение ещё раз."
-            )
-        log = _Log(conn, actor, roadmap_id)
-        for name in HEADER_FIELDS:
-            old = getattr(current, name)
-            if (list(old or []) if name in ("tasks", "approval_lines") else old) != clean[name]:
-                log.add(name, _shown(old), _shown(clean[name]))
-        _save_order(conn, roadmap_id, clean["order"], log)
-        _save_schools(conn, roadmap_id, clean["schools"], log)
-    return seen_version + 1
+    conn = tx.conn
+    current = conn.execute(
+        select(Roadmap.version, *(getattr(Roadmap, n) for n in HEADER_FIELDS)).where(Roadmap.id == roadmap_id)
+    ).one_or_none()
+    if current is None:
+        raise NotFoundError("Дорожная карта не найдена: возможно, её удалили. Список обновлён.")
+    _follow_order(conn, roadmap_id, clean, current)
+    header = {name: clean[name] for name in HEADER_FIELDS}
+    version = tx.update_versioned(
+        Roadmap.__table__,
+        ("roadmap", roadmap_id),
+        seen_version,
+        current.version,
+        {**header, "updated_at": tx.now},
+    )
+    log = _Log(tx, roadmap_id)
+    for name in HEADER_FIELDS:
+        old = getattr(current, name)
+        if (list(old or []) if name in ("tasks", "approval_lines") else old) != clean[name]:
+            log.add(name, _shown(old), _shown(clean[name]))
+    _save_order(conn, roadmap_id, clean["order"], log)
+    _save_schools(conn, roadmap_id, clean["schools"], log)
+    return version
 
 
 class _Log:
-    def __init__(self, conn: Connection, actor: Actor, roadmap_id: int) -> None:
-        self.conn, self.actor, self.roadmap_id = conn, actor, roadmap_id
+    """The document's lines of the change log, written by the operation's one writer."""
+
+    def __init__(self, tx: Tx, roadmap_id: int) -> None:
+        self.tx, self.roadmap_id = tx, roadmap_id
 
     def add(self, field: str, old: str | None, new: str | None) -> None:
-        self.conn.execute(
-            insert(ChangeLogEntry).values(
-                at=datetime.now().replace(microsecond=0),
-                user=self.actor.user,
-                computer=self.actor.computer,
-                roadmap_id=self.roadmap_id,
-                entity="roadmap",
-                entity_id=self.roadmap_id,
-                field=field,
-                old=old,
-                new=new,
-            )
-        )
+        self.tx.log(self.roadmap_id, "roadmap", self.roadmap_id, field, old, new)
 
 
 def _follow_order(conn: Connection, roadmap_id: int, clean: Snapshot, current: Any) -> None:

@@ -3,8 +3,9 @@ UPDATE, school links, change-log lines. Used by every command that edits cells."
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
+from typing import Any, cast
 
 from sqlalchemy import Connection, delete, insert, select
 
@@ -118,9 +119,9 @@ def _school_change(
     """(old ids, new ids, names) when the measure's schools would change, else None."""
     if schools is None:
         return None
-    names = dict(conn.execute(select(School.id, School.name).where(School.roadmap_id == roadmap_id)).all())
-    try:
-        wanted = sorted({int(i) for i in schools})  # type: ignore[attr-defined]
+    names = dict(conn.execute(select(School.id, School.name).where(School.roadmap_id == roadmap_id)).tuples().all())
+    try:  # whatever came in: not iterable, or not ids, raises here
+        wanted = sorted({int(i) for i in cast("Iterable[Any]", schools)})
     except (TypeError, ValueError):
         raise ValidationError("Школы мероприятия выбираются из списка школ дорожной карты.") from None
     unknown = [i for i in wanted if i not in names]
