@@ -10,8 +10,9 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
@@ -25,12 +26,77 @@ class UserError(Exception):
     """A problem with what the user asked for: message printed, exit 1."""
 
 
+# argparse's own messages (Python 3.11) and what the user reads instead; "argument X: …" is
+# translated around its inner message. A message not listed still comes out in Russian (the
+# generic line), and tests/test_cli.py runs each of these so a new Python's wording is noticed.
+_ARGPARSE_MESSAGES: tuple[tuple[str, str], ...] = (
+    (r"the following arguments are required: (?P<a>.+)", "не указаны обязательные параметры: {a}"),
+    (r"one of the arguments (?P<a>.+) is required", "укажите один из параметров: {a}"),
+    (r"unrecognized arguments: (?P<a>.+)", "лишние или неизвестные параметры: {a}"),
+    (r"expected one argument", "после него нужно указать значение"),
+    (r"expected at most one argument", "допускается не больше одного значения"),
+    (r"expected at least one argument", "нужно указать хотя бы одно значение"),
+    (r"expected (?P<n>\d+) arguments?", "нужно указать значений: {n}"),
+    (r"invalid choice: (?P<v>.+) \(choose from (?P<c>.*)\)", "недопустимое значение {v}; возможные: {c}"),
+    (r"invalid int value: (?P<v>.+)", "{v} — не целое число"),
+    (r"invalid \S+ value: (?P<v>.+)", "недопустимое значение {v}"),
+    (r"not allowed with argument (?P<a>.+)", "нельзя указывать вместе с {a}"),
+    (r"ignored explicit argument (?P<v>.+)", "значение {v} здесь не нужно"),
+    (r"ambiguous option: (?P<o>\S+) could match (?P<m>.+)", "параметр {o} неоднозначен: подходят {m}"),
+    (r"unknown parser (?P<v>.+) \(choices: (?P<c>.*)\)", "неизвестная команда {v}; возможные: {c}"),
+    (r"unexpected option string: (?P<o>.+)", "неожиданный параметр {o}"),
+)
+COMMAND_METAVAR = "КОМАНДА"
+_ARGUMENT = re.compile(r"argument (?P<name>[^:]+): (?P<inner>.+)", re.S)
+
+
+def _quoted(text: str) -> str:
+    """Python's reprs of strings ('x') as Russian quotes («x»)."""
+    return re.sub(r"'([^']*)'", r"«\1»", text)
+
+
+def russian_argparse_message(message: str) -> str:
+    """argparse's English complaint in Russian (never the English text itself)."""
+    argument = _ARGUMENT.fullmatch(message)
+    if argument:
+        inner = russian_argparse_message(argument["inner"])
+        if argument["name"] == COMMAND_METAVAR:  # the subcommand's name
+            return inner.replace("недопустимое значение", "неизвестная команда", 1)
+        return f"параметр {argument['name']}: {inner}"
+    for pattern, russian in _ARGPARSE_MESSAGES:
+        match = re.fullmatch(pattern, message, re.S)
+        if match:
+            return russian.format(**{k: _quoted(v) for k, v in match.groupdict().items()})
+    return "параметры команды не поняты"
+
+
+class RussianHelpFormatter(argparse.HelpFormatter):
+    """argparse's help with «Использование:» instead of "usage:"."""
+
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, "Использование: " if prefix is None else prefix)
+
+
 class RussianArgumentParser(argparse.ArgumentParser):
-    """argparse with its complaints in Russian (exit 2, as argparse does)."""
+    """argparse speaking Russian: usage line, help headings, -h and every complaint (exit 2, as
+    argparse does). argparse's gettext catalogue is not used: its strings are not a stable API."""
+
+    def __init__(self, prog: str | None = None, *, add_help: bool = True, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", RussianHelpFormatter)
+        super().__init__(prog, add_help=False, **kwargs)
+        self._positionals.title = "позиционные параметры"
+        self._optionals.title = "параметры"
+        if add_help:
+            self.add_argument(
+                "-h", "--help", action="help", default=argparse.SUPPRESS, help="показать эту справку и выйти"
+            )
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        self.exit(2, f"Ошибка в параметрах: {message}\n")
+        self.exit(
+            2,
+            f"Ошибка в параметрах: {russian_argparse_message(message)}.\nПодробнее: {self.prog} -h\n",
+        )
 
 
 def _emit(data: Any) -> None:
@@ -142,17 +208,25 @@ def cmd_check(args: argparse.Namespace) -> None:
     _emit(out)
 
 
-def _parse_assignments(pairs: Sequence[str]) -> dict[str, str]:
-    changes: dict[str, str] = {}
+def _split_assignments(pairs: Sequence[str], example: str) -> list[tuple[str, str]]:
+    """FIELD=VALUE pairs in the order given; ``\n`` in a value is a line break."""
+    out = []
     for pair in pairs:
         field, sep, value = pair.partition("=")
         if not sep or not field.strip():
-            raise UserError(f"«{pair}»: ожидается ПОЛЕ=ЗНАЧЕНИЕ, например status=done.")
-        changes[field.strip()] = value.replace("\\n", "\n")
-    return changes
+            raise UserError(f"«{pair}»: ожидается ПОЛЕ=ЗНАЧЕНИЕ, например {example}.")
+        out.append((field.strip(), value.replace("\\n", "\n")))
+    return out
+
+
+def _parse_assignments(pairs: Sequence[str]) -> dict[str, str]:
+    return dict(_split_assignments(pairs, "status=done"))
 
 
 def cmd_set(args: argparse.Namespace) -> None:
+    if args.roadmap is not None:
+        cmd_set_document(args)
+        return
     changes = _parse_assignments(args.assignments)
     database = _open(args.db)
     try:
@@ -162,6 +236,250 @@ def cmd_set(args: argparse.Namespace) -> None:
     finally:
         database.close()
     _emit({"measure": args.measure, "changed": changed, "version": version})
+
+
+# ---- set --roadmap: the document parts, named as in the dump ---------------------------------
+ORDER_TEXTS = ("signer", "signer_position", "issuer", "place", "title", "preamble", "directive")
+LIST_FIELDS = ("tasks", "schools", "mentor_schools", "order.clauses", "approval.lines")
+DOCUMENT_FIELDS = (
+    "title",
+    "organization",
+    "period",
+    "period_start",
+    "period_end",
+    "numbering",
+    "subsection_numbering",
+    "goal",
+    "tasks",
+    "schools",
+    "mentor_schools",
+    "order",
+    "order.number",
+    "order.date",
+    *(f"order.{name}" for name in ORDER_TEXTS),
+    "order.clauses",
+    "approval.kind",
+    "approval.lines",
+)
+_READ_ONLY = {
+    "order.number_text": "номер приказа так, как его прочитал импорт",
+    "order.date_text": "дата приказа так, как её прочитал импорт",
+}
+# The codes of the «Документ» tab's choices and the Russian words a user may type for them.
+APPROVAL_WORDS = {
+    "stamp": ("stamp", "утверждаю", "утверждаю в правом верхнем углу"),
+    "appendix": ("appendix", "приложение", "утверждена", "приложение утверждена приказом"),
+    "none": ("none", "без грифа", "", "нет", "без"),
+}
+NUMBERING_WORDS = {
+    "hierarchical": ("hierarchical", "по разделам"),
+    "restart": ("restart", "заново", "заново в каждом разделе"),
+    "flat": ("flat", "сквозная"),
+}
+SUBSECTION_WORDS = {"nested": ("nested", "вложенные"), "roman": ("roman", "римские")}
+_NO_ORDER = ("none", "", "нет", "без приказа")
+DIRECTIVE = "ПРИКАЗЫВАЮ:"
+
+
+def _words(text: str) -> str:
+    """A choice as typed, compared without case, quotes, dots and the label's example part."""
+    text = text.split(":")[0]
+    return " ".join(re.sub(r"[«»\"'….,]", " ", text).casefold().split())
+
+
+def _choice(field: str, value: str, words: Mapping[str, tuple[str, ...]], what: str) -> str:
+    typed = _words(value)
+    for code, accepted in words.items():
+        if typed in accepted:
+            return code
+    allowed = ", ".join(f"{code} ({accepted[1]})" for code, accepted in words.items())
+    raise UserError(f"{what} «{value}» ({field}) не понят: укажите {allowed}.")
+
+
+def _date(field: str, value: str, *, required: bool) -> date | None:
+    from desktop.services.measure_writes import parse_date
+    from models.domain.errors import ValidationError
+
+    try:
+        when = parse_date(value)
+    except ValidationError as exc:
+        raise UserError(f"{field}: {exc.message}") from None
+    if when is None and required:
+        raise UserError(f"{field}: дата не может быть пустой. Введите её как 2024-02-13 или 13.02.2024.")
+    return when
+
+
+def _period(value: str) -> tuple[date | None, date | None]:
+    start, sep, end = value.partition(":")
+    if not sep:
+        raise UserError(
+            f"Период «{value}» не понят: укажите его как 2024-01-01:2024-12-31 или 01.01.2024:31.12.2024."
+        )
+    return _date("period", start, required=True), _date("period", end, required=True)
+
+
+def _document_value(field: str, value: str) -> Any:
+    """One FIELD=VALUE of ``set --roadmap`` checked and converted, before the file is opened."""
+    if field in _READ_ONLY:
+        raise UserError(
+            f"Поле «{field}» ({_READ_ONLY[field]}) только для чтения: измените order.number или order.date."
+        )
+    if field not in DOCUMENT_FIELDS:
+        raise UserError(
+            f"Поле «{field}» нельзя изменить у дорожной карты. Изменяемые поля: {', '.join(DOCUMENT_FIELDS)}."
+        )
+    if field in LIST_FIELDS:
+        return [line.strip() for line in value.split("\n") if line.strip()]
+    if field == "period":
+        return _period(value)
+    if field in ("period_start", "period_end", "order.date"):
+        return _date(field, value, required=field != "order.date")
+    if field == "numbering":
+        return _choice(field, value, NUMBERING_WORDS, "Способ нумерации")
+    if field == "subsection_numbering":
+        return _choice(field, value, SUBSECTION_WORDS, "Способ нумерации подразделов")
+    if field == "approval.kind":
+        kind = _choice(field, value, APPROVAL_WORDS, "Вид грифа")
+        return None if kind == "none" else kind
+    if field == "order":
+        if _words(value) not in _NO_ORDER:
+            raise UserError(
+                "order принимает только none (убрать приказ); поля приказа задаются по отдельности: "
+                "order.number=31-п, order.date=13.02.2024 …"
+            )
+        return None
+    return value
+
+
+def _new_order(state: dict[str, Any]) -> dict[str, Any]:
+    """An empty order, as the «Документ» tab's «Приказ» check box makes it."""
+    return {
+        "issuer": state.get("organization") or "",
+        "number": "",
+        "date": None,
+        "place": None,
+        "title": None,
+        "preamble": "",
+        "directive": DIRECTIVE,
+        "clauses": [],
+        "signer": "",
+        "signer_position": "",
+    }
+
+
+def _with_schools(schools: list[dict[str, Any]], names: dict[bool, list[str] | None]) -> list[dict[str, Any]]:
+    """The schools with the dump's lists (False: ``schools``, True: ``mentor_schools``) as given:
+    a school named again keeps its id, flags and measures (moving between the lists as named), a
+    new name is a new school, a school no longer named is removed. Each list takes the places its
+    schools had, so a list given as it is changes nothing."""
+    by_name = {s["name"].casefold(): s for s in schools}
+    slots: list[dict[str, Any] | None] = [None] * len(schools)
+    extra: list[dict[str, Any]] = []
+    for mentor in (False, True):
+        current = [i for i, s in enumerate(schools) if bool(s.get("is_mentor")) == mentor]
+        wanted = names[mentor]
+        if wanted is None:
+            wanted = [schools[i]["name"] for i in current]
+        for n, name in enumerate(wanted):
+            school = dict(by_name.get(name.casefold()) or {"id": None, "risk_profiles": []})
+            school.update(name=name, is_mentor=mentor)
+            if n < len(current):
+                slots[current[n]] = school
+            else:
+                extra.append(school)
+    return [s for s in slots if s is not None] + extra
+
+
+def _dump_value(state: dict[str, Any], field: str) -> Any:
+    """A document field of a snapshot, by its name in the dump."""
+    if field == "period":
+        return (state["period_start"], state["period_end"])
+    if field in ("schools", "mentor_schools"):
+        return [
+            s["name"] for s in state["schools"] if bool(s.get("is_mentor")) == (field == "mentor_schools")
+        ]
+    if field == "order":
+        return state["order"] is not None
+    if field.startswith("order."):
+        return (state["order"] or {}).get(field[len("order.") :])
+    if field.startswith("approval."):
+        return state[f"approval_{field[len('approval.') :]}"]
+    return state[field]
+
+
+def edited_document(before: dict[str, Any], assignments: list[tuple[str, Any]]) -> dict[str, Any]:
+    """The snapshot with the assignments made in the order given; a list field named again adds
+    its lines to those given before."""
+    import copy
+
+    after = copy.deepcopy(before)
+    given: dict[str, list[str]] = {}
+    for field, value in assignments:
+        if field in LIST_FIELDS:
+            value = given[field] = [*given.get(field, []), *value]
+        if field in ("schools", "mentor_schools"):
+            continue
+        if field == "period":
+            after["period_start"], after["period_end"] = value
+        elif field == "order":
+            after["order"] = None
+        elif field.startswith("order."):
+            if after["order"] is None:
+                after["order"] = _new_order(after)
+            after["order"][field[len("order.") :]] = value
+        elif field.startswith("approval."):
+            after[f"approval_{field[len('approval.') :]}"] = value
+        else:
+            after[field] = value
+    if "schools" in given or "mentor_schools" in given:
+        names = {False: given.get("schools"), True: given.get("mentor_schools")}
+        after["schools"] = _with_schools(after["schools"], names)
+    if given.get("approval.lines") and after["approval_kind"] is None:
+        raise UserError(
+            "Строки грифа (approval.lines) печатаются только с видом грифа: укажите также "
+            "approval.kind=stamp или approval.kind=appendix."
+        )
+    return after
+
+
+def document_changes(before: dict[str, Any], after: dict[str, Any], asked: Sequence[str]) -> list[str]:
+    """The dump's names of the fields that differ: those asked for first, then the others (an
+    order's number also changes the approval mark's lines)."""
+
+    def differs(field: str) -> bool:  # a new order's empty fields ("", []) were none before
+        return (_dump_value(before, field) or None) != (_dump_value(after, field) or None)
+
+    first = [f for f in dict.fromkeys(asked) if differs(f)]
+    seen = set(first) | ({"period"} if {"period_start", "period_end"} & set(first) else set())
+    rest = (f for f in DOCUMENT_FIELDS if f not in seen and f not in ("period_start", "period_end"))
+    return first + [f for f in rest if differs(f)]
+
+
+def cmd_set_document(args: argparse.Namespace) -> None:
+    """``set --roadmap``: the «Документ» tab's edit, as the window makes it (EditDocumentCommand:
+    one transaction, version-checked, in the change log)."""
+    from desktop.services.commands import EditDocumentCommand
+    from desktop.services.document import changed_parts, read_document
+
+    pairs = _split_assignments(args.assignments, "order.number=31-п")
+    assignments = [(field, _document_value(field, value)) for field, value in pairs]
+    database = _open(args.db)
+    try:
+        service = _service(database)
+        before = read_document(service.db, args.roadmap)
+        after = edited_document(before, assignments)
+        command = EditDocumentCommand.for_state(before, after)
+        if args.expect_version is not None:
+            command.seen_version = args.expect_version  # refused in the transaction if it differs
+        if changed_parts(before, after) or command.seen_version != before["version"]:
+            service.operations.apply(command)
+            after = command.after  # as stored: the mark follows the order, values cleaned
+        else:
+            after = before
+    finally:
+        database.close()
+    changed = document_changes(before, after, [field for field, _ in pairs])
+    _emit({"roadmap": args.roadmap, "changed": changed, "version": after["version"]})
 
 
 def cmd_export(args: argparse.Namespace) -> None:
@@ -195,60 +513,81 @@ def cmd_shot(args: argparse.Namespace) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = RussianArgumentParser(prog="roadmap", description="Дорожные карты: командная строка.")
-    parser.add_argument("--version", action="version", version=f"roadmap {__version__}")
-    sub = parser.add_subparsers(dest="command", parser_class=RussianArgumentParser)
+    parser.add_argument(
+        "--version", action="version", version=f"roadmap {__version__}", help="показать версию и выйти"
+    )
+    sub = parser.add_subparsers(
+        dest="command", parser_class=RussianArgumentParser, title="команды", metavar=COMMAND_METAVAR
+    )
+    db_help = "файл дорожных карт (.sqlite)"
 
     demo = sub.add_parser("demo", help="создать файл с демонстрационными данными")
-    demo.add_argument("--db", required=True)
+    demo.add_argument("--db", required=True, metavar="ФАЙЛ", help="новый файл")
     demo.set_defaults(func=cmd_demo)
 
     importer = sub.add_parser("import", help="импортировать дорожную карту из .docx, .xlsx, .txt/.tsv")
-    importer.add_argument("source")
-    importer.add_argument("--db", required=True)
+    importer.add_argument("source", metavar="ИСТОЧНИК", help="документ с дорожной картой")
+    importer.add_argument("--db", required=True, metavar="ФАЙЛ", help=db_help + "; создаётся, если его нет")
     importer.set_defaults(func=cmd_import)
 
     dump = sub.add_parser("dump", help="вывести содержимое файла в JSON")
-    dump.add_argument("--db", required=True)
-    dump.add_argument("--roadmap", type=int)
+    dump.add_argument("--db", required=True, metavar="ФАЙЛ", help=db_help)
+    dump.add_argument("--roadmap", type=int, metavar="ID", help="только эта дорожная карта")
     dump.set_defaults(func=cmd_dump)
 
     deadline = sub.add_parser("deadline", help="разобрать текст срока")
-    deadline.add_argument("text")
-    deadline.add_argument("--period", required=True, help="НАЧАЛО:КОНЕЦ, например 2023-09-01:2024-08-31")
+    deadline.add_argument("text", metavar="ТЕКСТ", help="срок, как он написан, например «ежегодно, ноябрь»")
+    deadline.add_argument(
+        "--period", required=True, metavar="НАЧАЛО:КОНЕЦ", help="например 2023-09-01:2024-08-31"
+    )
     deadline.set_defaults(func=cmd_deadline)
 
     check = sub.add_parser("check", help="проверить файл, ничего в нём не меняя")
-    check.add_argument("--db", required=True)
+    check.add_argument("--db", required=True, metavar="ФАЙЛ", help=db_help)
     check.set_defaults(func=cmd_check)
 
-    setter = sub.add_parser("set", help="изменить мероприятие")
-    setter.add_argument("--db", required=True)
-    setter.add_argument("--measure", type=int, required=True)
+    setter = sub.add_parser(
+        "set", help="изменить мероприятие (--measure) или документ дорожной карты (--roadmap)"
+    )
+    setter.add_argument("--db", required=True, metavar="ФАЙЛ", help=db_help)
+    what = setter.add_mutually_exclusive_group(required=True)
+    what.add_argument("--measure", type=int, metavar="ID", help="мероприятие (id из dump)")
+    what.add_argument("--roadmap", type=int, metavar="ID", help="документ дорожной карты (id из dump)")
     setter.add_argument(
         "--expect-version",
         type=int,
         default=None,
+        metavar="ВЕРСИЯ",
         help="версия, которую видел пользователь: если запись изменилась, правка отклоняется",
     )
-    setter.add_argument("assignments", nargs="+", metavar="ПОЛЕ=ЗНАЧЕНИЕ")
+    setter.add_argument(
+        "assignments",
+        nargs="+",
+        metavar="ПОЛЕ=ЗНАЧЕНИЕ",
+        help="поля как в dump; \\n в значении — перенос строки",
+    )
     setter.set_defaults(func=cmd_set)
 
     export = sub.add_parser("export", help="выгрузить дорожную карту в PDF, Excel или календарь (.ics)")
-    export.add_argument("--db", required=True)
-    export.add_argument("--roadmap", type=int, required=True)
+    export.add_argument("--db", required=True, metavar="ФАЙЛ", help=db_help)
+    export.add_argument(
+        "--roadmap", type=int, required=True, metavar="ID", help="дорожная карта (id из dump)"
+    )
     target = export.add_mutually_exclusive_group(required=True)
-    target.add_argument("--pdf", metavar="OUT")
-    target.add_argument("--xlsx", metavar="OUT")
-    target.add_argument("--ics", metavar="OUT")
+    target.add_argument("--pdf", metavar="ВЫХОД", help="файл PDF")
+    target.add_argument("--xlsx", metavar="ВЫХОД", help="книга Excel")
+    target.add_argument("--ics", metavar="ВЫХОД", help="календарь (.ics)")
     export.add_argument("--report", action="store_true", help="отчёт об исполнении вместо плана")
     export.set_defaults(func=cmd_export)
 
     shot = sub.add_parser("shot", help="снимок экрана окна программы")
-    shot.add_argument("--db", required=True)
-    shot.add_argument("--roadmap", type=int)
-    shot.add_argument("--view", required=True)
-    shot.add_argument("--out", required=True)
-    shot.add_argument("--size", default="1366x768")
+    shot.add_argument("--db", required=True, metavar="ФАЙЛ", help=db_help)
+    shot.add_argument("--roadmap", type=int, metavar="ID", help="дорожная карта (id из dump)")
+    shot.add_argument(
+        "--view", required=True, metavar="ВИД", help="window, grid, document, calendar-month, …"
+    )
+    shot.add_argument("--out", required=True, metavar="PNG", help="файл снимка")
+    shot.add_argument("--size", default="1366x768", metavar="ШxВ", help="размер окна, по умолчанию 1366x768")
     shot.set_defaults(func=cmd_shot)
     return parser
 

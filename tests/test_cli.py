@@ -22,6 +22,9 @@ def test_bad_arguments_exit_2_in_russian() -> None:
         result = run_cli(*args) if args else run_cli("set")
         assert result.returncode == 2, args
         assert "Traceback" not in result.stderr
+        assert result.stderr.startswith("Использование: roadmap") and "Ошибка в параметрах: " in result.stderr
+        for english in ("usage", "error", "required", "invalid", "argument"):
+            assert english not in result.stderr.lower(), result.stderr
 
 
 def test_demo_creates_the_file_and_refuses_to_overwrite(tmp_path: Path) -> None:
