@@ -33,6 +33,7 @@ from synthetic import make_file  # noqa: E402
 
 from desktop.services.roadmap import Actor, RoadmapService  # noqa: E402
 from models.storage.database import open_database  # noqa: E402
+from ui.garbage import GuiGarbageCollector  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.roadmap_model import COLUMNS  # noqa: E402
 
@@ -59,6 +60,7 @@ def main() -> None:
     folder.mkdir(parents=True, exist_ok=True)
     path = make_file(folder / "bench_ops_5000.sqlite", 5000, fresh=True)
     app = QApplication.instance() or QApplication([])
+    collector = GuiGarbageCollector()  # as the program runs: no automatic collection mid-operation
     service = RoadmapService(open_database(path), Actor("bench", "bench"))
     window = MainWindow(service, str(path))
     window.resize(1366, 768)
@@ -127,6 +129,7 @@ def main() -> None:
             "cell_edit_ms": 20,
         },
     }
+    collector.stop()
     service.db.close()
     out = HERE / "results" / "operations.json"
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime
+from typing import cast
 
 from PySide6.QtCore import QByteArray, QItemSelection, QModelIndex, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QResizeEvent, QUndoStack
@@ -39,7 +40,7 @@ from desktop.services.commands import (
 from desktop.services.document import changed_parts, read_document
 from desktop.services.dto import RoadmapTree
 from desktop.services.filtering import kept_ids
-from desktop.services.roadmap import RoadmapService
+from desktop.services.roadmap import RoadmapService, summary_of_tree
 from desktop.services.schedule import PROGRESS_CLASSES, PROGRESS_LABELS, Schedule, section_refs
 from desktop.services.session import FileSession
 from desktop.services.tree_refresh import refreshed
@@ -119,7 +120,7 @@ class MainWindow(FileActions, RowEditing, QMainWindow):
         self.tracking.open_in_grid.connect(self.open_in_grid)
         self.tracking.edit_status.connect(self.edit_status)
         self.tracking.month_wanted.connect(lambda: self.tabs.setCurrentWidget(self.tracking.month))
-        self.tabs = QTabWidget()
+        self.tabs: QTabWidget = QTabWidget()  # declared: the lambda above names it first
         self.tabs.addTab(self.grid, "Мероприятия")
         self.tabs.addTab(self.document_editor, "Документ")
         for widget, title in self.tracking.tabs():
@@ -218,8 +219,8 @@ class MainWindow(FileActions, RowEditing, QMainWindow):
         redo = self.undo_stack.createRedoAction(self, "&Повторить")
         # Ctrl+Y as in Excel, and the platform's own (Ctrl+Shift+Z), each once: the platform's
         # list contains Ctrl+Y too on some, and a key given twice is ambiguous and does nothing.
-        keys = [QKeySequence("Ctrl+Y"), *QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)]
-        redo.setShortcuts(list({k.toString(): k for k in keys if not k.isEmpty()}.values()))
+        redo_keys = [QKeySequence("Ctrl+Y"), *QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)]
+        redo.setShortcuts(list({k.toString(): k for k in redo_keys if not k.isEmpty()}.values()))
         edit_menu.addAction(undo)
         edit_menu.addAction(redo)
         for text, keys, slot in (
@@ -238,7 +239,7 @@ class MainWindow(FileActions, RowEditing, QMainWindow):
         find.triggered.connect(self.focus_find)
         edit_menu.addAction(find)
         rows_menu = self.menuBar().addMenu("&Строки")
-        for text, keys, slot in (
+        for text, shortcut, slot in (
             ("Вставить мероприятие &выше", "Ctrl+Shift+=", lambda: self.insert_measure(below=False)),
             ("Вставить мероприятие &ниже", "Ctrl+=", lambda: self.insert_measure(below=True)),
             ("Вставить &раздел", "Ctrl+Shift+R", self.insert_section),
@@ -250,7 +251,7 @@ class MainWindow(FileActions, RowEditing, QMainWindow):
             ("Переместить в&низ", "Alt+Down", lambda: self.move_measure(+1)),
         ):
             action = QAction(text, self)
-            action.setShortcut(QKeySequence(keys))
+            action.setShortcut(QKeySequence(shortcut))
             action.triggered.connect(slot)
             rows_menu.addAction(action)
             self.grid.addAction(action)
@@ -377,8 +378,9 @@ class MainWindow(FileActions, RowEditing, QMainWindow):
         column = max(1, self.grid.currentIndex().column())
         tree = self.grid_model.tree
         if tree is not None and not changes.empty:
-            self.grid_model.apply_tree(refreshed(self.service, tree, changes))
-            if changes.structure or changes.added or changes.removed or changes.sections:
+            moved = changes.structure or bool(changes.added or changes.removed)
+            self.grid_model.apply_tree(refreshed(self.service, tree, changes), rows_moved=moved)
+            if moved or changes.sections:
                 self._after_structure()
         if changes.figures:
             self.update_figures()
@@ -419,8 +421,15 @@ class MainWindow(FileActions, RowEditing, QMainWindow):
             self.grid.scrollTo(index)
 
     def update_figures(self) -> None:
-        """The roadmap list's figures (done, overdue, due soon) after an edit, from the file."""
-        self.list_model.update_rows(self.service.list_roadmaps())
+        """The roadmap list's figures (done, overdue, due soon) after an edit: the roadmap on
+        screen counted from the grid's rows (just read back from the file), the others as listed."""
+        tree = self.grid_model.tree
+        rows = [self.list_model.summary(r) for r in range(self.list_model.rowCount())]
+        if tree is None or tree.header.id not in [r.id for r in rows]:
+            self.list_model.update_rows(self.service.list_roadmaps())
+            return
+        mine = summary_of_tree(tree)
+        self.list_model.update_rows([mine if r.id == mine.id else r for r in rows])
 
     def edit_document(self, state: dict[str, object]) -> None:
         """A field of the document tab was changed: save it as one undoable step."""
@@ -603,7 +612,7 @@ class MainWindow(FileActions, RowEditing, QMainWindow):
         widths = settings.value("grid/header")
         if isinstance(widths, QByteArray):
             self.grid.header().restoreState(widths)
-        tab = settings.value("main/tab", 0, int)
+        tab = cast(int, settings.value("main/tab", 0, int))  # the type argument makes it one
         if 0 < tab < self.tabs.count():  # the view the user left open
             self.tabs.setCurrentIndex(tab)
 

@@ -98,6 +98,7 @@ _SECTION_TITLE_FLAGS = _SECTION_FLAGS | Qt.ItemFlag.ItemIsEditable  # the sectio
 _TOP_FLAGS = Qt.ItemFlag.ItemIsDropEnabled
 _EDITABLE_COLUMN = tuple(name is not None for _, name in COLUMNS)
 _COLUMN_COUNT = len(COLUMNS)
+MANY_ROWS = 400  # changed rows above which a repaint is announced as a layout change
 
 
 def _runs(rows: list[int]) -> list[tuple[int, int]]:
@@ -125,7 +126,7 @@ class RoadmapTreeModel(QAbstractItemModel):
         self._root = _Node("root", 0, None, 0)
         self._measure_nodes: dict[int, _Node] = {}
         self._section_nodes: dict[int, _Node] = {}
-        self.edit_requested: Callable[[Command], None] | None = None
+        self.edit_requested: Callable[[Command], object] | None = None
         self.today = date.today()
         self._icons: dict[str, QIcon | None] = {}
 
@@ -154,7 +155,7 @@ class RoadmapTreeModel(QAbstractItemModel):
                 self._section_nodes[ident] = node
                 self._build(node, self.tree.sections[ident].children)
 
-    def apply_tree(self, new: RoadmapTree) -> None:
+    def apply_tree(self, new: RoadmapTree, rows_moved: bool = True) -> None:
         """Show ``new`` (the same roadmap after an operation) by moving, removing and inserting
         just the rows that changed and repainting those whose content or number changed; the
         current cell, selection and scroll position stay where they were (no model reset)."""
@@ -162,9 +163,11 @@ class RoadmapTreeModel(QAbstractItemModel):
         if old is None or new.header.id != old.header.id or new.header is not old.header:
             self.set_tree(new)
             return
-        self._remove_gone(new)
+        if rows_moved:  # else only contents changed: no pass over every row's place
+            self._remove_gone(new)
         self.tree = new  # the rows still shown all exist in ``new`` from here on
-        self._arrange(new)
+        if rows_moved:
+            self._arrange(new)
         self._repaint_changed(old, new)
 
     def _remove_gone(self, new: RoadmapTree) -> None:
@@ -275,6 +278,12 @@ class RoadmapTreeModel(QAbstractItemModel):
         for ident, section in new.sections.items():
             if old.sections.get(ident) is not section and ident in self._section_nodes:
                 mark(self._section_nodes[ident])
+        if sum(last - first + 1 for _, first, last in ranges.values()) > MANY_ROWS:
+            # The tree view measures every row of a dataChanged range at once (all columns); after
+            # a paste of thousands of rows a layout change lets it measure the rows it shows.
+            self.layoutAboutToBeChanged.emit()
+            self.layoutChanged.emit()
+            return
         for parent, first, last in ranges.values():
             index = self._index_of(parent)
             self.dataChanged.emit(self.index(first, 0, index), self.index(last, len(COLUMNS) - 1, index))
@@ -317,7 +326,7 @@ class RoadmapTreeModel(QAbstractItemModel):
 
     # ---- structure -----------------------------------------------------------------------
     def _node(self, index: Index) -> _Node | None:
-        return index.internalPointer() if index.isValid() else None  # type: ignore[no-any-return]
+        return index.internalPointer() if index.isValid() else None
 
     def _index_of(self, node: _Node | None) -> QModelIndex:
         if node is None or node is self._root:

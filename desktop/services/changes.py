@@ -20,7 +20,8 @@ class Changes:
     were added, removed or moved (the row order and numbers are re-read); ``document``: the
     roadmap's document parts; ``settings``: the file's settings (deadlines are read anew);
     ``figures``: progress figures may differ (status, deadline, rows, period). ``focus`` is the
-    row to show after the step.
+    row to show after the step; ``parents`` the sections (None: the top level) whose rows were
+    added, removed or reordered, when the command knows them (a view then reads only those).
     """
 
     roadmap_id: int | None = None
@@ -34,6 +35,7 @@ class Changes:
     figures: bool = False
     focus: ChildRef | None = None
     fields: frozenset[str] = field(default=frozenset())
+    parents: frozenset[int | None] | None = None  # whose rows changed order (None: the top); unknown: all
 
     @property
     def empty(self) -> bool:

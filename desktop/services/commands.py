@@ -15,8 +15,8 @@ from typing import Any
 from desktop.services import document, settings, structure
 from desktop.services.changes import Changes
 from desktop.services.document import read_document_in
-from desktop.services.dto import MeasureRow
-from desktop.services.measure_writes import normalise_value, write_measure
+from desktop.services.dto import ChildRef, MeasureRow
+from desktop.services.measure_writes import normalise_value, write_measure, write_measures
 from desktop.services.operations import CommandState, Tx
 from models.domain.fields import EDITABLE_COLUMNS, label_of
 from models.domain.school_calendar import SchoolCalendar
@@ -71,8 +71,16 @@ class EditMeasureCommand(_Undoable):
         )
 
 
-def _structure(roadmap_id: int | None, focus: tuple[str, int] | None = None, **ids: Any) -> Changes:
-    return Changes(roadmap_id, structure=True, figures=True, focus=focus, **ids)  # type: ignore[arg-type]
+def _structure(
+    roadmap_id: int | None,
+    focus: ChildRef | None = None,
+    added: frozenset[int] = frozenset(),
+    removed: frozenset[int] = frozenset(),
+    parents: frozenset[int | None] | None = None,
+) -> Changes:
+    return Changes(
+        roadmap_id, structure=True, figures=True, focus=focus, added=added, removed=removed, parents=parents
+    )
 
 
 @dataclass
@@ -90,12 +98,19 @@ class InsertMeasureCommand(_Undoable):
         (self.measure_id,) = structure.insert_measures(
             tx, self.roadmap_id, self.section_id, self.position, [{}], ids
         )
-        return _structure(self.roadmap_id, ("measure", self.measure_id), added=frozenset({self.measure_id}))
+        return _structure(
+            self.roadmap_id,
+            ("measure", self.measure_id),
+            added=frozenset({self.measure_id}),
+            parents=frozenset({self.section_id}),
+        )
 
     def revert(self, tx: Tx) -> Changes:
         assert self.measure_id is not None
         structure.remove_inserted(tx, [self.measure_id])
-        return _structure(self.roadmap_id, removed=frozenset({self.measure_id}))
+        return _structure(
+            self.roadmap_id, removed=frozenset({self.measure_id}), parents=frozenset({self.section_id})
+        )
 
 
 @dataclass
@@ -119,12 +134,17 @@ class DeleteMeasuresCommand(_Undoable):
     def apply(self, tx: Tx) -> Changes:
         self.snapshot = structure.snapshot_measures(tx.conn, self.measure_ids)
         structure.delete_measures(tx, self.snapshot, self.seen if tx.first else {})
-        return _structure(self.roadmap_id, removed=frozenset(self.measure_ids))
+        return _structure(self.roadmap_id, removed=frozenset(self.measure_ids), parents=self._parents())
 
     def revert(self, tx: Tx) -> Changes:
         structure.restore_measures(tx, self.snapshot)
         ids = frozenset(self.measure_ids)
-        return _structure(self.roadmap_id, ("measure", self.measure_ids[0]), added=ids)
+        return _structure(
+            self.roadmap_id, ("measure", self.measure_ids[0]), added=ids, parents=self._parents()
+        )
+
+    def _parents(self) -> frozenset[int | None]:
+        return frozenset(row["section_id"] for row in self.snapshot)  # type: ignore[misc]
 
 
 @dataclass
@@ -134,30 +154,31 @@ class MoveMeasureCommand(_Undoable):
     measure_id: int
     step: int
     roadmap_id: int | None = None
-    swapped: tuple[tuple[str, int], tuple[int, int], tuple[int, int]] | None = None
+    swapped: tuple[ChildRef, tuple[int, int], tuple[int, int]] | None = None
+    section_id: int | None = None  # where it moves (set by the first apply)
 
     @property
     def label(self) -> str:
         return "Перемещение мероприятия " + ("вверх" if self.step < 0 else "вниз")
 
     def apply(self, tx: Tx) -> Changes:
-        focus = ("measure", self.measure_id)
+        focus: ChildRef = ("measure", self.measure_id)
         if self.swapped is None:
             done = structure.swap_with_neighbour(tx, self.measure_id, self.step)
             if done is None:
                 return Changes(self.roadmap_id, focus=focus)  # at an edge: nothing moved
-            other, mine, theirs = done
+            other, mine, theirs, self.section_id = done
             self.swapped = (other, (theirs, mine), (mine, theirs))  # (other, before, after)
         else:
             other, before, after = self.swapped
             structure.reposition(tx, self.measure_id, other, before, after)
-        return _structure(self.roadmap_id, focus)
+        return _structure(self.roadmap_id, focus, parents=frozenset({self.section_id}))
 
     def revert(self, tx: Tx) -> Changes:
         if self.swapped is not None:
             other, before, after = self.swapped
             structure.reposition(tx, self.measure_id, other, after, before)
-        return _structure(self.roadmap_id, ("measure", self.measure_id))
+        return _structure(self.roadmap_id, ("measure", self.measure_id), parents=frozenset({self.section_id}))
 
 
 @dataclass
@@ -176,7 +197,7 @@ class MoveRowsCommand(_Undoable):
         return "Перемещение строк" if len(self.rows) > 1 else "Перемещение строки"
 
     @property
-    def focus(self) -> tuple[str, int] | None:
+    def focus(self) -> ChildRef | None:
         measure = next(((k, i) for k, i in self.rows if k == "measure"), None)
         return measure or (self.rows[0] if self.rows else None)
 
@@ -186,12 +207,12 @@ class MoveRowsCommand(_Undoable):
         else:
             for ref, placement in zip(self.rows, self.origins, strict=True):
                 structure.redo_placement(tx, ref, placement)
-        return _structure(self.roadmap_id, self.focus)  # type: ignore[arg-type]
+        return _structure(self.roadmap_id, self.focus)
 
     def revert(self, tx: Tx) -> Changes:
         for ref, placement in reversed(list(zip(self.rows, self.origins, strict=True))):
             structure.unplace_row(tx, ref, placement)
-        return _structure(self.roadmap_id, self.focus)  # type: ignore[arg-type]
+        return _structure(self.roadmap_id, self.focus)
 
 
 @dataclass
@@ -229,21 +250,23 @@ class PasteCommand(_Undoable):
         return self._changes(changed, removed=frozenset(self.new_ids))
 
     def _edit(self, tx: Tx, side: str) -> set[str]:
-        changed: set[str] = set()
-        for edit in self.edits:
-            changed.update(write_measure(tx, edit.measure_id, edit.seen_version, getattr(edit, side)))
-        return changed
+        edits = [(e.measure_id, e.seen_version, getattr(e, side)) for e in self.edits]
+        return {name for names in write_measures(tx, edits).values() for name in names}
 
-    def _changes(self, changed: set[str], **rows: frozenset[int]) -> Changes:
-        focus = ("measure", self.measure_id) if self.measure_id is not None else None
+    def _changes(
+        self, changed: set[str], added: frozenset[int] = frozenset(), removed: frozenset[int] = frozenset()
+    ) -> Changes:
+        focus: ChildRef | None = ("measure", self.measure_id) if self.measure_id is not None else None
         return Changes(
             self.roadmap_id,
             measures=frozenset(e.measure_id for e in self.edits),
             structure=bool(self.new_rows),
+            parents=frozenset({self.section_id}) if self.new_rows else None,
             figures=bool(self.new_rows) or bool(FIGURE_FIELDS & changed),
             focus=focus,
             fields=frozenset(changed),
-            **rows,  # type: ignore[arg-type]
+            added=added,
+            removed=removed,
         )
 
 
@@ -300,7 +323,7 @@ class IndentSectionCommand(_Undoable):
     """Indent a section under the section above it, or outdent it to its parent's level."""
 
     section_id: int
-    direction: str  # "indent" | "outdent"
+    direction: structure.Direction
     seen_version: int | None = None
     roadmap_id: int | None = None
     origin: tuple[int | None, int] | None = None
@@ -355,12 +378,12 @@ class EditDocumentCommand(_Undoable):
 
     roadmap_id: int
     seen_version: int | None
-    before: dict[str, object]
-    after: dict[str, object]
+    before: dict[str, Any]  # document states, as desktop.services.document reads and saves them
+    after: dict[str, Any]
 
     @classmethod
-    def for_state(cls, before: dict[str, object], after: dict[str, object]) -> EditDocumentCommand:
-        return cls(int(before["roadmap_id"]), int(before["version"]), before, after)  # type: ignore[call-overload]
+    def for_state(cls, before: dict[str, Any], after: dict[str, Any]) -> EditDocumentCommand:
+        return cls(int(before["roadmap_id"]), int(before["version"]), before, after)
 
     @property
     def label(self) -> str:

@@ -3,11 +3,12 @@ UPDATE, school links, change-log lines. Used by every command that edits cells."
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from desktop.services.operations import Tx
 from models.domain.errors import NotFoundError, ValidationError
@@ -59,58 +60,115 @@ def write_measure(tx: Tx, measure_id: int, seen: int | None, changes: Mapping[st
     scripts). Raises StaleEditError when a colleague saved in between, NotFoundError when the
     measure is gone, ValidationError for a bad value (the whole operation is rolled back).
     """
-    changes = dict(changes)
-    schools = changes.pop("schools", None)  # links, not a column: same version check
-    normalised = {f: normalise_value(f, v) for f, v in changes.items()}  # names checked first
-    values = {EDITABLE_COLUMNS[f]: v for f, v in normalised.items()}
-    current = tx.conn.execute(
-        select(
-            Measure.roadmap_id, Measure.version, Measure.title, *(getattr(Measure, c) for c in values)
-        ).where(Measure.id == measure_id)
-    ).one_or_none()
-    if current is None:
-        raise NotFoundError(f"Мероприятие № {measure_id} не найдено: возможно, его удалили.")
-    key = ("measure", measure_id)
-    changed = [f for f, c in zip(changes, values, strict=True) if getattr(current, c) != values[c]]
-    school_change = _school_change(tx.conn, measure_id, current.roadmap_id, schools)
-    if school_change is not None:
-        changed.append("schools")
-    if not changed:
-        if tx.expected(key, seen, current.version, current.title) != current.version:
-            raise tx.stale(key, current.title)
-        return []
-    written = {c: values[c] for f, c in zip(changes, values, strict=True) if f in changed}
-    tx.update_versioned(
-        Measure.__table__, key, seen, current.version, {**written, "updated_at": tx.now}, current.title
-    )
-    for name in changed:
-        if name == "schools":
+    return write_measures(tx, [(measure_id, seen, changes)])[measure_id]
+
+
+Edit = tuple[int, int | None, Mapping[str, object]]  # measure id, version seen, field -> value
+_BATCH = 500  # ids per IN (...) query
+
+
+def write_measures(tx: Tx, edits: Sequence[Edit]) -> dict[int, list[str]]:
+    """Several measures' fields in the operation's transaction (a paste, a fill-down): values
+    checked first, the rows read in batches, one version-guarded UPDATE statement per set of
+    columns executed for all rows at once. Returns each measure's changed field names."""
+    prepared = []
+    for measure_id, seen, changes in edits:
+        fields = dict(changes)
+        schools = fields.pop("schools", None)  # links, not a column: same version check
+        normalised = {f: normalise_value(f, v) for f, v in fields.items()}  # names checked first
+        prepared.append((measure_id, seen, {EDITABLE_COLUMNS[f]: v for f, v in normalised.items()}, schools))
+    columns = sorted({c for _, _, values, _ in prepared for c in values})
+    current: dict[int, Any] = {}
+    ids = [p[0] for p in prepared]
+    for first in range(0, len(ids), _BATCH):
+        rows = tx.conn.execute(
+            select(
+                Measure.id,
+                Measure.roadmap_id,
+                Measure.version,
+                Measure.title,
+                *(getattr(Measure, c) for c in columns),
+            ).where(Measure.id.in_(ids[first : first + _BATCH]))
+        )
+        current.update({row.id: row for row in rows})
+    by_column = {column: name for name, column in EDITABLE_COLUMNS.items()}
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+    out: dict[int, list[str]] = {}
+    for measure_id, seen, values, schools in prepared:
+        row = current.get(measure_id)
+        if row is None:
+            raise NotFoundError(f"Мероприятие № {measure_id} не найдено: возможно, его удалили.")
+        key = ("measure", measure_id)
+        written = {c: v for c, v in values.items() if getattr(row, c) != v}
+        changed = [by_column[c] for c in written]
+        school_change = _school_change(tx.conn, measure_id, row.roadmap_id, schools)
+        if school_change is not None:
+            changed.append("schools")
+        expected = tx.expected(key, seen, row.version, row.title)
+        out[measure_id] = changed
+        if not changed:
+            if expected != row.version:
+                raise tx.stale(key, row.title)
             continue
-        column = EDITABLE_COLUMNS[name]
-        tx.log(
-            current.roadmap_id,
-            "measure",
-            measure_id,
-            name,
-            as_text(getattr(current, column)),
-            as_text(values[column]),
+        groups[tuple(sorted(written))].append(
+            {"m_id": measure_id, "m_expected": expected, **{f"v_{c}": v for c, v in written.items()}}
         )
-    if school_change is not None:
-        old_ids, new_ids, names = school_change
-        tx.conn.execute(delete(MeasureSchool).where(MeasureSchool.measure_id == measure_id))
-        if new_ids:
-            tx.conn.execute(
-                insert(MeasureSchool), [{"measure_id": measure_id, "school_id": i} for i in new_ids]
+        tx.wrote(key, expected, expected + 1)
+        for column, value in written.items():
+            tx.log(
+                row.roadmap_id,
+                "measure",
+                measure_id,
+                by_column[column],
+                as_text(getattr(row, column)),
+                as_text(value),
             )
-        tx.log(
-            current.roadmap_id,
-            "measure",
-            measure_id,
-            "schools",
-            ", ".join(names[i] for i in old_ids),
-            ", ".join(names[i] for i in new_ids),
+        if school_change is not None:
+            _write_schools(tx, measure_id, row.roadmap_id, school_change)
+    for group_columns, params in groups.items():
+        statement = (
+            update(Measure.__table__)
+            .where(Measure.id == bindparam("m_id"), Measure.version == bindparam("m_expected"))
+            .values(
+                {
+                    **{c: bindparam(f"v_{c}") for c in group_columns},
+                    "version": bindparam("m_expected") + 1,
+                    "updated_at": tx.now,
+                }
+            )
         )
-    return changed
+        result = tx.conn.execute(statement, params)
+        if result.rowcount != len(params):  # a colleague saved one of them in between
+            raise _first_stale(tx, params, current)
+    return out
+
+
+def _first_stale(tx: Tx, params: list[dict[str, Any]], current: dict[int, Any]) -> Exception:
+    ids = [p["m_id"] for p in params]
+    stored = dict(
+        tx.conn.execute(select(Measure.id, Measure.version).where(Measure.id.in_(ids))).tuples().all()
+    )
+    for p in params:
+        if stored.get(p["m_id"]) != p["m_expected"] + 1:
+            return tx.stale(("measure", p["m_id"]), current[p["m_id"]].title)
+    return tx.stale(("measure", ids[0]), current[ids[0]].title)
+
+
+def _write_schools(
+    tx: Tx, measure_id: int, roadmap_id: int, change: tuple[list[int], list[int], dict[int, str]]
+) -> None:
+    old_ids, new_ids, names = change
+    tx.conn.execute(delete(MeasureSchool).where(MeasureSchool.measure_id == measure_id))
+    if new_ids:
+        tx.conn.execute(insert(MeasureSchool), [{"measure_id": measure_id, "school_id": i} for i in new_ids])
+    tx.log(
+        roadmap_id,
+        "measure",
+        measure_id,
+        "schools",
+        ", ".join(names[i] for i in old_ids),
+        ", ".join(names[i] for i in new_ids),
+    )
 
 
 def _school_change(
@@ -119,7 +177,11 @@ def _school_change(
     """(old ids, new ids, names) when the measure's schools would change, else None."""
     if schools is None:
         return None
-    names = dict(conn.execute(select(School.id, School.name).where(School.roadmap_id == roadmap_id)).tuples().all())
+    if isinstance(schools, str | bytes):  # "12" is not the schools 1 and 2
+        raise ValidationError("Школы мероприятия выбираются из списка школ дорожной карты.")
+    names = dict(
+        conn.execute(select(School.id, School.name).where(School.roadmap_id == roadmap_id)).tuples().all()
+    )
     try:  # whatever came in: not iterable, or not ids, raises here
         wanted = sorted({int(i) for i in cast("Iterable[Any]", schools)})
     except (TypeError, ValueError):

@@ -25,7 +25,8 @@ from desktop.services.dto import (
     SchoolRow,
     SectionRow,
 )
-from desktop.services.operations import Actor, Operations
+from desktop.services.operations import Actor as Actor  # re-exported: the service's callers name it here
+from desktop.services.operations import Operations
 from models.domain.errors import NotFoundError, ValidationError
 from models.domain.fields import EDITABLE_COLUMNS
 from models.domain.numbering import Node, number_tree
@@ -317,6 +318,31 @@ class RoadmapService:
         ]
 
 
+def summary_of_tree(tree: RoadmapTree, today: date | None = None) -> RoadmapSummary:
+    """The list's line for a roadmap already loaded (the same tally as ``list_roadmaps``): the
+    window counts the roadmap on screen after an edit without reading the whole file again."""
+    from models.domain.progress import tally
+
+    header = tree.header
+    windows: dict[str, tuple[tuple[date, date], ...]] = {}  # a roadmap repeats its deadline texts
+    for m in tree.measures.values():
+        if m.deadline_text not in windows:
+            windows[m.deadline_text] = header.deadline(m.deadline_text).windows
+    figures = tally(
+        ((m.status, windows[m.deadline_text]) for m in tree.measures.values()), today or date.today()
+    )
+    return RoadmapSummary(
+        header.id,
+        header.title,
+        header.period_start,
+        header.period_end,
+        figures.total,
+        figures.done,
+        figures.overdue,
+        figures.due_soon,
+    )
+
+
 def _measure_row(values: tuple[Any, ...], number: str, school_ids: Sequence[int]) -> MeasureRow:
     """A MeasureRow from a row of _MEASURE_COLUMNS (positional: the hot path of load()).
 
@@ -324,7 +350,7 @@ def _measure_row(values: tuple[Any, ...], number: str, school_ids: Sequence[int]
     number after position and the school ids after version.
     """
     extra = values[15]
-    return MeasureRow(
+    fields = (
         *values[:4],
         number,
         *values[4:14],
@@ -332,6 +358,7 @@ def _measure_row(values: tuple[Any, ...], number: str, school_ids: Sequence[int]
         values[14],
         json.loads(extra) if extra and extra != "{}" else {},
     )
+    return MeasureRow(*fields)  # one *-argument: mypy miscounts several variadic ones
 
 
 def _order_info(order: Row[Any] | None) -> OrderInfo | None:

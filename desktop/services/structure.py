@@ -11,13 +11,16 @@ undone only while the row is still where the move put it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import Connection, Row, delete, insert, select, update
 
+from desktop.services.dto import ChildRef, NodeKind
 from desktop.services.operations import Tx
 from models.domain.errors import NotFoundError, StaleEditError, ValidationError
 from models.entities import Measure, MeasureSchool, Section
+
+Direction = Literal["indent", "outdent"]  # relocate_section's one-step moves of a section
 
 _COLUMNS = [c.name for c in Measure.__table__.columns]
 _SECTION_COLUMNS = [c.name for c in Section.__table__.columns]
@@ -45,7 +48,7 @@ TAKEN_BY_OTHERS = (
     "чтобы не заменить их: список обновлён."
 )
 MAX_SECTION_DEPTH = 3
-RowRef = tuple[str, int]  # ("measure" | "section", id)
+RowRef = ChildRef  # ("measure" | "section", id)
 Placement = tuple[int | None, int, int | None, int]  # old parent, old position, new parent, new position
 _PARKED = -(10**9)
 
@@ -203,9 +206,9 @@ def restore_measures(tx: Tx, snapshot: list[dict[str, Any]]) -> None:
         tx.log(row["roadmap_id"], "measure", row["id"], "restore", None, row["title"][:200])
 
 
-def swap_with_neighbour(tx: Tx, measure_id: int, step: int) -> tuple[RowRef, int, int] | None:
+def swap_with_neighbour(tx: Tx, measure_id: int, step: int) -> tuple[RowRef, int, int, int | None] | None:
     """Swap the measure with its neighbour above (step -1) or below (+1): (the neighbour, the
-    measure's new position, the neighbour's new position), or None at an edge."""
+    measure's new position, the neighbour's new position, their section), or None at an edge."""
     me = _measure_place(tx.conn, measure_id)
     siblings = _siblings(tx.conn, me.roadmap_id, me.section_id)
     here = next(k for k, s in enumerate(siblings) if s[0] == "measure" and s[1] == measure_id)
@@ -219,7 +222,7 @@ def swap_with_neighbour(tx: Tx, measure_id: int, step: int) -> tuple[RowRef, int
     _set_position(tx.conn, ("measure", measure_id), other_position)
     _set_position(tx.conn, (kind, other_id), my_position)
     tx.log(me.roadmap_id, "measure", measure_id, "move", None, "вверх" if step < 0 else "вниз")
-    return (kind, other_id), other_position, my_position
+    return (kind, other_id), other_position, my_position, me.section_id
 
 
 def reposition(tx: Tx, measure_id: int, other: RowRef, expect: tuple[int, int], to: tuple[int, int]) -> None:
@@ -299,11 +302,11 @@ def rename_section(tx: Tx, section_id: int, seen: int | None, title: str) -> boo
     return True
 
 
-def _siblings(conn: Connection, roadmap_id: int, parent_id: int | None) -> list[tuple[str, int, int]]:
+def _siblings(conn: Connection, roadmap_id: int, parent_id: int | None) -> list[tuple[NodeKind, int, int]]:
     """(kind, id, position) of a parent's children in order."""
     parent_m = Measure.section_id.is_(None) if parent_id is None else Measure.section_id == parent_id
     parent_s = Section.parent_id.is_(None) if parent_id is None else Section.parent_id == parent_id
-    rows = [
+    rows: list[tuple[NodeKind, int, int]] = [
         ("measure", i, p)
         for i, p in conn.execute(
             select(Measure.id, Measure.position).where(Measure.roadmap_id == roadmap_id, parent_m)
@@ -332,7 +335,7 @@ def _subtree_height(conn: Connection, section_id: int) -> int:
 
 
 def relocate_section(
-    tx: Tx, section_id: int, target: str | tuple[int | None, int], seen: int | None = None
+    tx: Tx, section_id: int, target: Direction | tuple[int | None, int], seen: int | None = None
 ) -> tuple[int | None, int] | None:
     """Move a section with everything in it: ``target`` is "indent", "outdent" or (parent, position).
 
@@ -358,7 +361,7 @@ def relocate_section(
         ).one()
         new_parent, new_position = parent.parent_id, parent.position + 1
     else:
-        new_parent, new_position = target  # type: ignore[misc]
+        new_parent, new_position = target
     key = ("section", section_id)
     _shift(conn, me.roadmap_id, me.parent_id, me.position + 1, -1)  # close the gap it leaves
     _shift(conn, me.roadmap_id, new_parent, new_position, 1)  # open one where it goes

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, or_, select
 
 from desktop.services.changes import Changes
 from desktop.services.dto import ChildRef, MeasureRow, RoadmapTree, SectionRow
@@ -32,15 +32,147 @@ def refreshed(service: RoadmapService, tree: RoadmapTree, changes: Changes) -> R
             fresh = _rows(conn, wanted)
             sections = _sections(conn, tree.header.id) if changes.sections else None
             return _with_rows(tree, fresh, sections)
-        places = conn.execute(
-            select(Measure.id, Measure.section_id, Measure.position).where(
-                Measure.roadmap_id == tree.header.id
+        query = select(Measure.id, Measure.section_id, Measure.position).where(
+            Measure.roadmap_id == tree.header.id
+        )
+        parents = changes.parents
+        if parents is not None:  # only the rows of the parents whose order changed
+            ids = [p for p in parents if p is not None]
+            query = query.where(
+                or_(Measure.section_id.in_(ids), Measure.section_id.is_(None))
+                if None in parents
+                else Measure.section_id.in_(ids)
             )
-        ).all()
+        places = list(conn.execute(query).all())
         wanted |= {ident for ident, _, _ in places if ident not in tree.measures}
         fresh = _rows(conn, wanted)
         sections = _sections(conn, tree.header.id)
+    if parents is not None and _same_sections(tree, sections):
+        return _reordered(tree, fresh, places, parents)
+    if parents is not None:
+        places = _with_other_parents(tree, places, parents)
     return _restructured(tree, fresh, sections, places)
+
+
+def _same_sections(tree: RoadmapTree, sections: list[Any]) -> bool:
+    """No section came, went or moved (titles may differ: a rename comes as its own change)."""
+    if len(sections) != len(tree.sections):
+        return False
+    for s in sections:
+        old = tree.sections.get(s.id)
+        if old is None or (old.parent_id, old.position, old.title) != (s.parent_id, s.position, s.title):
+            return False
+    return True
+
+
+def _order(items: list[tuple[int, ChildRef]]) -> tuple[ChildRef, ...]:
+    """Rows by position; a section before a measure at the same position, then by id."""
+    return tuple(ref for _, ref in sorted(items, key=lambda i: (i[0], i[1][0] == "measure", i[1][1])))
+
+
+def _reordered(
+    tree: RoadmapTree,
+    fresh: dict[int, MeasureRow],
+    places: list[Any],
+    parents: frozenset[int | None],
+) -> RoadmapTree:
+    """Measures added, removed or moved inside ``parents`` (sections as they were): only those
+    parents' rows are rebuilt; numbers are renumbered in full only when the kinds of rows at each
+    place changed (an insert, a delete), else each place keeps its number."""
+    items: dict[int | None, list[tuple[int, ChildRef]]] = {p: [] for p in parents}
+    for ident, section_id, position in places:
+        items[section_id].append((position, ("measure", ident)))
+    for section in tree.sections.values():
+        if section.parent_id in items:
+            items[section.parent_id].append((section.position, ("section", section.id)))
+    changed = {parent: _order(rows) for parent, rows in items.items()}
+    ordered: dict[int | None, tuple[ChildRef, ...]] = {None: tree.top}
+    ordered.update({ident: section.children for ident, section in tree.sections.items()})
+    ordered.update(changed)
+    numbers = _place_numbers(tree, changed)
+    renumbered = numbers is None
+    if numbers is None:
+        numbers = _numbers(tree, ordered)
+    measures = dict(tree.measures)
+    for parent in parents:
+        before = tree.top if parent is None else tree.sections[parent].children
+        for kind, ident in before:
+            if kind == "measure":
+                measures.pop(ident, None)
+    for ident, section_id, position in places:
+        number = numbers.get(("measure", ident), "")
+        row = fresh.get(ident) or tree.measures.get(ident)
+        if row is None:
+            continue
+        same = (row.section_id, row.position, row.number) == (section_id, position, number)
+        measures[ident] = row if same and ident not in fresh else row.placed(section_id, position, number)
+    placed_ids = {p[0] for p in places}
+    for ident, row in fresh.items():  # edited rows elsewhere (a paste over rows of other sections)
+        old = tree.measures.get(ident)
+        if ident not in placed_ids and old is not None:
+            measures[ident] = row.placed(old.section_id, old.position, old.number)
+    if renumbered:
+        for ident, row in measures.items():
+            number = numbers.get(("measure", ident), "")
+            if row.number != number:
+                measures[ident] = row.placed(row.section_id, row.position, number)
+    sections = dict(tree.sections)
+    for ident, section in sections.items():
+        children = ordered.get(ident, ())
+        number = numbers.get(("section", ident), section.number)
+        if children is not section.children or number != section.number:
+            sections[ident] = SectionRow(
+                section.id,
+                section.parent_id,
+                section.position,
+                number,
+                section.title,
+                section.version,
+                children,
+                section.number_as_written,
+            )
+    return RoadmapTree(tree.header, ordered[None], sections, measures, tree.schools)
+
+
+def _place_numbers(
+    tree: RoadmapTree, changed: dict[int | None, tuple[ChildRef, ...]]
+) -> dict[ChildRef, str] | None:
+    """Numbers when every changed parent has the same kinds of rows at the same places: each row
+    takes the number of the row that was at its place (a swap). None otherwise."""
+    numbers: dict[ChildRef, str] = {}
+    for parent, after in changed.items():
+        before = tree.top if parent is None else tree.sections[parent].children
+        if len(before) != len(after) or any(a[0] != b[0] for a, b in zip(before, after, strict=True)):
+            return None
+        for (kind, old_id), ref in zip(before, after, strict=True):
+            if kind == "measure":
+                numbers[ref] = tree.measures[old_id].number
+    return numbers
+
+
+def _numbers(tree: RoadmapTree, ordered: dict[int | None, tuple[ChildRef, ...]]) -> dict[ChildRef, str]:
+    def node(ref: ChildRef) -> Node:
+        kind, ident = ref
+        if kind == "measure":
+            return Node("measure", ident)
+        return Node("section", ident, [node(c) for c in ordered.get(ident, ())])
+
+    header = tree.header
+    return number_tree([node(r) for r in ordered[None]], header.numbering, header.subsection_numbering)
+
+
+def _with_other_parents(
+    tree: RoadmapTree, places: list[Any], parents: frozenset[int | None]
+) -> list[tuple[int, int | None, int]]:
+    """The places read for ``parents`` plus those of every other measure as the tree has them
+    (their parents' rows did not change)."""
+    read = {p[0] for p in places}
+    kept = [
+        (m.id, m.section_id, m.position)
+        for m in tree.measures.values()
+        if m.section_id not in parents and m.id not in read
+    ]
+    return [tuple(p) for p in places] + kept  # type: ignore[misc]
 
 
 def _rows(conn: Connection, ids: Iterable[int]) -> dict[int, MeasureRow]:
@@ -98,7 +230,10 @@ def _with_rows(tree: RoadmapTree, fresh: dict[int, MeasureRow], sections: list[A
 
 
 def _restructured(
-    tree: RoadmapTree, fresh: dict[int, MeasureRow], sections: list[Any], places: list[Any]
+    tree: RoadmapTree,
+    fresh: dict[int, MeasureRow],
+    sections: list[Any],
+    places: list[Any],
 ) -> RoadmapTree:
     """Rows added, removed or moved: the order read anew, numbered anew, unchanged rows kept."""
     children: dict[int | None, list[tuple[int, ChildRef]]] = defaultdict(list)
@@ -106,10 +241,7 @@ def _restructured(
         children[s.parent_id].append((s.position, ("section", s.id)))
     for ident, section_id, position in places:
         children[section_id].append((position, ("measure", ident)))
-    ordered = {
-        parent: tuple(ref for _, ref in sorted(items, key=lambda i: (i[0], i[1][0] == "measure", i[1][1])))
-        for parent, items in children.items()
-    }
+    ordered = {parent: _order(items) for parent, items in children.items()}
 
     def node(ref: ChildRef) -> Node:
         kind, ident = ref
