@@ -84,7 +84,9 @@ def main() -> None:
     edits = []
     for i, measure in enumerate(ordered[:40]):
         index = model.measure_index(measure.id, note)
-        edits.append(timed(window, lambda index=index, i=i: model.setData(index, f"правка {i} {time.time_ns()}")))
+        edits.append(
+            timed(window, lambda index=index, i=i: model.setData(index, f"правка {i} {time.time_ns()}"))
+        )
 
     status = HEADERS.index("Статус")
     fills = []
