@@ -41,8 +41,11 @@ deb-install:
 run: install
 	$(PY) -m desktop
 
+# Guard rails (docs/architecture.md): style, strict types, import contracts. Seconds when warm.
 lint: install
 	$(PY) -m ruff check desktop ui models tests bench
+	$(PY) -m mypy
+	$(VENV)/bin/lint-imports --no-cache
 
 test: install lint
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest

@@ -11,7 +11,7 @@ Only portable column types are used (the same models must run on PostgreSQL late
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -24,6 +24,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -42,6 +43,11 @@ STATUS_CHECK = "status IN (" + ", ".join(f"'{s}'" for s in STATUSES) + ")"
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+    if TYPE_CHECKING:
+        # Every entity here is declared with ``__tablename__``, so its ``__table__`` is a Table
+        # (DeclarativeBase types it as any FromClause); for the type checker only.
+        __table__: ClassVar[Table]
 
 
 class Roadmap(Base):

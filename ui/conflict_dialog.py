@@ -7,6 +7,7 @@ edit, checked against the version now shown), or copy their own text to paste it
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from PySide6.QtWidgets import (
     QApplication,
@@ -33,7 +34,7 @@ def shown_value(name: str, value: object, schools: Sequence[tuple[int, str]] = (
         return ""
     if name == "status":
         return STATUS_LABELS.get(str(value), str(value))
-    if name == "done_on" and hasattr(value, "strftime"):
+    if name == "done_on" and isinstance(value, date):
         return value.strftime("%d.%m.%Y")
     if name == "schools":
         names = dict(schools)

@@ -497,9 +497,10 @@ class DocumentEditor(QScrollArea):
         state["schools"].append({"id": None, "name": name, "risk_profiles": []})
         self.changed.emit(state)
         row = self.schools.rowCount() - 1
-        if row >= 0 and self.schools.item(row, 0) and self.schools.item(row, 0).text() == name:
+        item = self.schools.item(row, 0) if row >= 0 else None
+        if item is not None and item.text() == name:
             self.schools.setCurrentCell(row, 0)
-            self.schools.editItem(self.schools.item(row, 0))
+            self.schools.editItem(item)
 
     def remove_school(self) -> None:
         row = self.schools.currentRow()

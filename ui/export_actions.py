@@ -12,10 +12,11 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import QObject, QProcess, QSettings, QStandardPaths, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QAbstractButton, QFileDialog, QMenu, QMessageBox, QWidget
 
 from desktop.config import APP_TITLE
 from desktop.exports import ExportResult, export_tree, suggested_name
@@ -81,7 +82,8 @@ def ask_what_next(parent: QWidget, result: ExportResult) -> str:
     box.addButton("Закрыть", QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(opening)
     box.exec()
-    answer = {opening: "open", folder: "folder"}.get(box.clickedButton(), "")
+    answers: dict[QAbstractButton, str] = {opening: "open", folder: "folder"}
+    answer = answers.get(box.clickedButton(), "")
     box.deleteLater()
     return answer
 
@@ -110,7 +112,7 @@ class ExportActions(QObject):
             action.setEnabled(enabled)
 
     def folder(self) -> Path:
-        stored = QSettings().value(FOLDER_KEY, "", str)
+        stored = cast(str, QSettings().value(FOLDER_KEY, "", str))  # the type argument makes it one
         if stored and Path(stored).is_dir():
             return Path(stored)
         documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)

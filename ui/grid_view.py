@@ -50,7 +50,8 @@ class GridView(QTreeView):
         if trigger is None:  # the public slot edit(index)
             trigger = QAbstractItemView.EditTrigger.AllEditTriggers
         self.delegate.last_editor = None
-        started = super().edit(index, trigger, event)
+        # Qt takes a null event (the public slot passes none); PySide6's stub insists on a QEvent.
+        started = super().edit(index, trigger, event)  # type: ignore[arg-type]
         if started and trigger != QAbstractItemView.EditTrigger.AnyKeyPressed:
             move_cursor_to_end(self.delegate.last_editor)
         return started

@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.schedule import DUE_SOON_DAYS, PROGRESS_CLASSES, Entry, Progress, Schedule
+from desktop.services.schedule import PROGRESS_CLASSES, Entry, Schedule
+from models.domain.progress import Progress
+from models.domain.tracking import DUE_SOON_DAYS
 from ui.tracking_style import CLASS_LABELS, MUTED_TEXT, colour, one_line, text_colour_on
 
 BAR_ROW = 24

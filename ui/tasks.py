@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 Progress = Callable[[int, int, str], None]
+T = TypeVar("T")
 
 
 class _Signals(QObject):
@@ -72,9 +73,9 @@ class _InputBlocker(QObject):
 def run_with_progress(
     parent: QWidget | None,
     label: str,
-    work: Callable[[Progress, threading.Event], Any],
+    work: Callable[[Progress, threading.Event], T],
     cancel: threading.Event | None = None,
-) -> Any:
+) -> T:
     """The work's result; its exception is re-raised here, on the GUI thread."""
     cancel = cancel or threading.Event()
     dialog = QProgressDialog(label, "Отмена", 0, 0, parent)
@@ -111,4 +112,5 @@ def run_with_progress(
     dialog.deleteLater()
     if worker.error is not None:
         raise worker.error
-    return worker.result
+    result: T = worker.result  # what ``work`` returned
+    return result

@@ -9,11 +9,13 @@ from __future__ import annotations
 import threading
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QInputDialog,
+    QMainWindow,
     QMessageBox,
 )
 
@@ -26,9 +28,36 @@ from ui.import_dialog import ImportPreviewDialog
 from ui.recent import recent_files, remember_recent
 from ui.tasks import run_with_progress
 
+if TYPE_CHECKING:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QUndoStack
+    from PySide6.QtWidgets import QLabel, QMenu, QTableView
 
-class FileActions:
+    from desktop.services.roadmap import RoadmapService
+    from desktop.services.session import FileSession
+    from ui.roadmap_list_model import RoadmapListModel
+
+    _Window = QMainWindow  # the type checker sees the window the mixin works in
+else:
+    _Window = object  # at run time a plain mixin: MainWindow itself derives from QMainWindow
+
+
+class FileActions(_Window):
     """File menu commands of the main window (mixed into MainWindow)."""
+
+    if TYPE_CHECKING:  # what MainWindow provides
+        service: RoadmapService
+        session: FileSession | None
+        current_roadmap: int | None
+        undo_stack: QUndoStack
+        file_label: QLabel
+        recent_menu: QMenu
+        list_model: RoadmapListModel
+        list_view: QTableView
+        _notice_timer: QTimer
+
+        def refresh(self) -> None: ...
+        def mark_saved(self) -> None: ...
 
     # ---- files -----------------------------------------------------------------------------
     def _file_path(self) -> Path:

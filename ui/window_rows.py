@@ -4,8 +4,11 @@ transaction, one undo step)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import (
     QApplication,
+    QMainWindow,
     QMessageBox,
 )
 
@@ -23,9 +26,26 @@ from desktop.services.paste import fill_down_command, paste_command
 from desktop.services.tabular import from_tsv, to_html, to_tsv
 from ui import clipboard
 
+if TYPE_CHECKING:
+    from desktop.services.commands import Command
+    from desktop.services.structure import Direction
+    from ui.grid_view import GridView
+    from ui.roadmap_model import RoadmapTreeModel
 
-class RowEditing:
+    _Window = QMainWindow  # the type checker sees the window the mixin works in
+else:
+    _Window = object  # at run time a plain mixin: MainWindow itself derives from QMainWindow
+
+
+class RowEditing(_Window):
     """Row and clipboard commands of the main window (mixed into MainWindow)."""
+
+    if TYPE_CHECKING:  # what MainWindow provides
+        grid: GridView
+        grid_model: RoadmapTreeModel
+        current_roadmap: int | None
+
+        def execute(self, command: Command) -> bool: ...
 
     # ---- clipboard -------------------------------------------------------------------------
     def _selected_block(self) -> tuple[list[MeasureRow], list[int]]:
@@ -110,7 +130,7 @@ class RowEditing:
         if self.grid_model.section_at(current) is not None:
             self.grid.edit(current)
 
-    def indent_section(self, direction: str) -> None:
+    def indent_section(self, direction: Direction) -> None:
         section = self.grid_model.section_at(self.grid.currentIndex())
         if section is not None:
             self.execute(IndentSectionCommand(section.id, direction, section.version, self.current_roadmap))

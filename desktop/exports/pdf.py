@@ -17,7 +17,7 @@ import re
 import threading
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from xml.sax.saxutils import escape
 
 from reportlab import rl_config
@@ -108,7 +108,9 @@ def register_fonts() -> None:
     )
 
 
-def _style(name: str, size: float, align: int = TA_LEFT, bold: bool = False, **extra: Any) -> ParagraphStyle:
+def _style(
+    name: str, size: float, align: Literal[0, 1, 2, 4] = TA_LEFT, bold: bool = False, **extra: Any
+) -> ParagraphStyle:
     return ParagraphStyle(
         name,
         fontName=SERIF_BOLD if bold else SERIF,
@@ -178,8 +180,8 @@ class RoadmapPdf:
             templates = templates[1:] + templates[:1]
         doc.addPageTemplates(templates)
         story: list[Flowable] = []
-        if has_order:
-            story += self._order(self.header.order)  # type: ignore[arg-type]
+        if self.header.order is not None:  # has_order
+            story += self._order(self.header.order)
             story += [NextPageTemplate("first"), PageBreak()]
         story += self._roadmap()
         doc.build(story)

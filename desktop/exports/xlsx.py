@@ -120,13 +120,15 @@ class CellWriter:
     """Writes cells of one workbook; text that looks like a formula stays text.
 
     A named style is applied to one cell and its style record copied to the others: openpyxl
-    looks the name up and registers the style again on every ``cell.style = name``."""
+    looks the name up and registers the style again on every ``cell.style = name``. The record is
+    the private ``_style``, which openpyxl's type stubs leave out."""
 
     def __init__(self) -> None:
         self.prototypes: dict[str, StyleArray] = {}
 
-    def put(self, sheet: Worksheet, row: int, column: int, value: object, style: str) -> Cell:
+    def put(self, sheet: Worksheet, row: int, column: int, value: str | int, style: str) -> Cell:
         cell = sheet.cell(row=row, column=column)
+        assert isinstance(cell, Cell)  # written before any merge covers it
         if isinstance(value, str):
             value = excel_text(value)
         cell.value = value
@@ -136,9 +138,9 @@ class CellWriter:
         prototype = self.prototypes.get(style)
         if prototype is None:
             cell.style = style
-            self.prototypes[style] = copy(cell._style)
+            self.prototypes[style] = copy(cell._style)  # type: ignore[attr-defined]  # private _style
         else:
-            cell._style = copy(prototype)
+            cell._style = copy(prototype)  # type: ignore[attr-defined]  # private _style
         if formula_like:
             cell.quotePrefix = True
         return cell
@@ -152,7 +154,7 @@ class CellWriter:
         prototype = self.prototypes[style]
         for column in range(first + 1, last + 1):
             covered = MergedCell(sheet, row, column)
-            covered._style = copy(prototype)
+            covered._style = copy(prototype)  # type: ignore[attr-defined]  # private _style
             sheet._cells[(row, column)] = covered
 
 
@@ -182,11 +184,13 @@ class RoadmapWorkbook:
         without it (Astra Linux, LibreOffice) measures columns in a wider substitute and the stored
         heights no longer match. The table's own serif makes every program measure alike."""
         normal = Font(name=FONT, size=FONT_SIZE, family=1)
-        self.book._fonts = IndexedList([normal])  # openpyxl has no public setter for font 0
-        self.book._named_styles["Normal"].font = normal
+        # openpyxl has no public setter for font 0 (its stubs leave out these private attributes)
+        self.book._fonts = IndexedList([normal])  # type: ignore[attr-defined]
+        self.book._named_styles["Normal"].font = normal  # type: ignore[attr-defined]
 
     def build(self, out: Path) -> None:
         sheet = self.book.active
+        assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
         sheet.title = "Дорожная карта"
         self._roadmap(sheet)
         self._schools(self.book.create_sheet("Школы"), self.content.tree)
@@ -302,14 +306,18 @@ class RoadmapWorkbook:
         setup.paperSize = sheet.PAPERSIZE_A4
         setup.fitToWidth = 1
         setup.fitToHeight = 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        fit = sheet.sheet_properties.pageSetUpPr
+        assert fit is not None  # a new sheet has one
+        fit.fitToPage = True
         margins = sheet.page_margins  # ГОСТ Р 7.0.97: left 20 mm, right 10 mm, top and bottom 20 mm
         margins.left, margins.right, margins.top, margins.bottom = 0.79, 0.39, 0.79, 0.79
         margins.header, margins.footer = 0.3, 0.3
         sheet.HeaderFooter.differentFirst = True  # numbers from page 2, centred at the top
-        sheet.oddHeader.center.text = "&P"
-        sheet.oddHeader.center.font = FONT
-        sheet.oddHeader.center.size = 11
+        header = sheet.oddHeader
+        assert header is not None  # a new sheet has one
+        header.center.text = "&P"
+        header.center.font = FONT
+        header.center.size = 11
 
     # ---- the other sheets ----------------------------------------------------------------
     def _schools(self, sheet: Worksheet, tree: RoadmapTree) -> None:
@@ -326,7 +334,7 @@ class RoadmapWorkbook:
                     named[school_id] += 1
         for row, school in enumerate(tree.schools, start=2):
             profiles = "\n".join(school.risk_profiles)
-            values: list[object] = [
+            values: list[str | int] = [
                 row - 1,
                 school.name,
                 "да" if school.is_shnor else "",

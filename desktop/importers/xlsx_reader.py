@@ -10,9 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop.importers.document import Cell, Document, Table
 from desktop.importers.guard import ImportError_, check_xml, read_member
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook  # imported by read_xlsx only when a workbook is read
 
 MAX_ROWS = 20_000
 MAX_COLUMNS = 40
@@ -94,5 +98,5 @@ def read_xlsx(path: Path) -> Document:
     return document
 
 
-def sheet_rows_over(workbook: object) -> bool:
-    return any((ws.max_row or 0) > MAX_ROWS for ws in workbook.worksheets)  # type: ignore[attr-defined]
+def sheet_rows_over(workbook: Workbook) -> bool:
+    return any((ws.max_row or 0) > MAX_ROWS for ws in workbook.worksheets)

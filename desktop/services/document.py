@@ -9,7 +9,7 @@ they are linked to, so a deleted school comes back with its links.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -147,8 +147,8 @@ def _text(value: object, what: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
-def _lines(values: object, what: str) -> list[str]:
-    return [t for t in (_text(v, what) for v in values or []) if t]  # type: ignore[attr-defined]
+def _lines(values: Iterable[object] | None, what: str) -> list[str]:
+    return [t for t in (_text(v, what) for v in values or []) if t]
 
 
 def validate(state: Mapping[str, Any]) -> Snapshot:
@@ -288,7 +288,7 @@ def _save_order(conn: Connection, roadmap_id: int, order: dict[str, Any] | None,
         return
     if order is None:
         conn.execute(delete(ApprovalOrder).where(ApprovalOrder.roadmap_id == roadmap_id))
-    elif stored is None:
+    elif old is None:  # none stored yet
         conn.execute(insert(ApprovalOrder).values(roadmap_id=roadmap_id, **order))
     else:
         # What the importer read stays only while it is still this order's number and date.

@@ -180,7 +180,7 @@ class Schedule:
             for position in touched:
                 counts[position] += 1
                 totals[position] += 1
-        tops = {s.id: s for s in self.sections if s.depth == 1}
+        tops: dict[int | None, SectionRef] = {s.id: s for s in self.sections if s.depth == 1}
         ordered = [(tops.get(key), counts) for key, counts in rows.items()]
         return months, ordered, totals
 

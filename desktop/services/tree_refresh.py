@@ -43,7 +43,7 @@ def refreshed(service: RoadmapService, tree: RoadmapTree, changes: Changes) -> R
                 if None in parents
                 else Measure.section_id.in_(ids)
             )
-        places = list(conn.execute(query).all())
+        places = list(conn.execute(query).tuples().all())
         wanted |= {ident for ident, _, _ in places if ident not in tree.measures}
         fresh = _rows(conn, wanted)
         sections = _sections(conn, tree.header.id)
@@ -172,7 +172,7 @@ def _with_other_parents(
         for m in tree.measures.values()
         if m.section_id not in parents and m.id not in read
     ]
-    return [tuple(p) for p in places] + kept  # type: ignore[misc]
+    return [tuple(p) for p in places] + kept
 
 
 def _rows(conn: Connection, ids: Iterable[int]) -> dict[int, MeasureRow]:

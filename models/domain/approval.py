@@ -141,7 +141,7 @@ def follow_order(
         return make_mark(kind, new)
     result: list[str] | None = lines
     if old.number != new.number:
-        result = _replace_number(result, old.number, new.number)
+        result = _replace_number(lines, old.number, new.number)
     if result is not None and old.date != new.date:
         result = _replace_date(result, old.date, new.date)
     return make_mark(kind, new) if result is None else result

@@ -243,8 +243,8 @@ def _point(kind: str, match: re.Match[str], school: SchoolCalendar) -> _Point | 
         number = _ordinal(match["hn"])
         return _Point("half", number=number) if 1 <= number <= 2 else None
     if kind == "month":
-        month = _month_number(match.group(0))
-        return _Point("month", month) if month else None
+        named = _month_number(match.group(0))
+        return _Point("month", named) if named else None
     return None
 
 
@@ -568,9 +568,9 @@ def _read_cached(text: str, start: date, end: date, school: SchoolCalendar) -> D
         items = []
     has_day_or_month = any(i.start.unit in ("day", "month") for i in items)
     if _HOLIDAY.search(norm) and not has_day_or_month and not _AFTER_HOLIDAY.search(norm):
-        windows = _holiday_windows(norm, items, period, school)  # «в период осенних каникул»
-        if windows:
-            return Deadline(text, "recurring", _sorted_unique(windows))
+        holidays = _holiday_windows(norm, items, period, school)  # «в период осенних каникул»
+        if holidays:
+            return Deadline(text, "recurring", _sorted_unique(holidays))
     if _RECURRING.search(norm):
         return Deadline(text, "recurring", _sorted_unique(_recurring(norm, items, period, school)))
     if items and not (_AFTER_EVENT_START.search(norm) and not has_day_or_month):
