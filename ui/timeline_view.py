@@ -130,12 +130,13 @@ class TimelineCanvas(QAbstractScrollArea):
     def bar_rects(self, measure_id: int) -> list[QRectF]:
         """The measure's bars in chart coordinates (x from the period's first day, y from row 0)."""
         row = self.row_of.get(measure_id)
-        if row is None or self.rows[row].entry is None:
+        entry = None if row is None else self.rows[row].entry
+        if row is None or entry is None:
             return []
         top = row * ROW_HEIGHT + 4
         return [
             QRectF(self._x_of(start), top, max(3.0, ((end - start).days + 1) * self.per_day), ROW_HEIGHT - 8)
-            for start, end in self.rows[row].entry.windows  # type: ignore[union-attr]
+            for start, end in entry.windows
         ]
 
     def show_measure(self, measure_id: int) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import TypeGuard
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
@@ -55,7 +56,7 @@ class TrackingViews(QObject):
     def tabs(self) -> list[tuple[QWidget, str]]:
         return [(self.month, "Месяц"), (self.year, "Год"), (self.timeline, "Шкала"), (self.progress, "Отчёт")]
 
-    def owns(self, widget: QWidget | None) -> bool:
+    def owns(self, widget: QWidget | None) -> TypeGuard[MonthView | YearView | TimelineView | ProgressView]:
         return widget in (self.month, self.year, self.timeline, self.progress)
 
     # ---- the schedule --------------------------------------------------------------------
@@ -84,7 +85,7 @@ class TrackingViews(QObject):
         schedule = self.current()
         if widget in self.shown and self.shown[widget] is schedule:
             return
-        widget.set_schedule(schedule)  # type: ignore[attr-defined]
+        widget.set_schedule(schedule)
         self.shown[widget] = schedule
 
     # ---- clicks --------------------------------------------------------------------------
