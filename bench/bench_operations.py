@@ -75,7 +75,7 @@ def main() -> None:
     target = ordered[2500]
     for _ in range(9):
         grid.setCurrentIndex(model.measure_index(target.id, 1))
-        moves.append(timed(window, lambda: window.move_measure(+1)))
+        moves.append(timed(window, lambda: window.rows.move_measure(+1)))
         agree.append(figures_match(window))
         undos.append(timed(window, window.undo_stack.undo))
         agree.append(figures_match(window))

@@ -203,7 +203,7 @@ def _select_first_measure(window: MainWindow) -> None:
 
 def test_insert_below_renumbers_and_undo_removes(window: MainWindow, small_db: Path) -> None:
     _select_first_measure(window)
-    window.insert_measure(below=True)
+    window.rows.insert_measure(below=True)
     assert _numbers_and_titles(small_db) == [
         ("1.1", "Создание рабочей группы"),
         ("1.2", ""),
@@ -250,7 +250,7 @@ def test_delete_asks_with_the_count_and_undo_restores(
     window.grid.selectionModel().select(
         model.index(1, 1, first_section), window.grid.selectionModel().SelectionFlag.Select
     )
-    window.delete_measures()
+    window.rows.delete_measures()
     assert "(2)" in asked[0]
     assert _numbers_and_titles(small_db) == [("2.1", "Консультации учителей")]
     window.undo_stack.undo()
@@ -276,7 +276,7 @@ def test_paste_a_block_from_excel_with_a_multiline_cell_and_new_rows(
         ["совещание", "Май 2024 г.", "МОУО", "Приказ"],
     ]
     _clipboard_text("\r\n".join("\t".join(r) for r in rows) + "\r\n")
-    window.paste_cells()
+    window.rows.paste_cells()
     service = RoadmapService(open_database(small_db), Actor("t", "t"))
     measures = service.load(service.roadmap_ids()[0]).measures_in_order()
     service.db.close()
@@ -296,7 +296,7 @@ def test_paste_past_the_last_row_adds_rows(window: MainWindow, small_db: Path) -
     last = model.tree.measures_in_order()[-1]
     window.grid.setCurrentIndex(model.measure_index(last.id, names.index("Мероприятие")))
     _clipboard_text("Новое А\tМарт 2024\nНовое Б\tАпрель 2024\n")
-    window.paste_cells()
+    window.rows.paste_cells()
     assert [t for _, t in _numbers_and_titles(small_db)][-2:] == ["Новое А", "Новое Б"]
     assert [n for n, _ in _numbers_and_titles(small_db)][-2:] == ["2.1", "2.2"]
     window.undo_stack.undo()
@@ -312,11 +312,11 @@ def test_copy_gives_tsv_and_html_and_ctrl_d_fills_down(window: MainWindow, small
         selection.select(
             model.index(row, names.index("Ответственные"), first), selection.SelectionFlag.Select
         )
-    window.copy_cells()
+    window.rows.copy_cells()
     mime = QApplication.clipboard().mimeData()
     assert mime.text() == "Отдел образования\r\nМКУ «ЦРО»\r\n"
     assert "<td>МКУ «ЦРО»</td>" in mime.html()
-    window.fill_down()
+    window.rows.fill_down()
     measures = model.tree.measures_in_order()
     assert stored(small_db, measures[1].id, "responsible") == "Отдел образования"
 
@@ -421,7 +421,7 @@ def test_schools_are_chosen_from_a_checklist(window: MainWindow, qtbot: QtBot, s
 def test_insert_a_section_name_it_and_undo(window: MainWindow, qtbot: QtBot, small_db: Path) -> None:
     model = window.grid_model
     window.grid.setCurrentIndex(model.index(1, 0))  # the row of section 2
-    window.insert_section()
+    window.rows.insert_section()
     new = model.section_at(window.grid.currentIndex())
     assert new is not None and new.title == "Новый раздел"
     assert model.setData(window.grid.currentIndex(), "Мониторинг")
@@ -439,12 +439,12 @@ def test_insert_a_section_name_it_and_undo(window: MainWindow, qtbot: QtBot, sma
 def test_indent_and_outdent_a_section(window: MainWindow, small_db: Path) -> None:
     model = window.grid_model
     window.grid.setCurrentIndex(model.index(1, 0))  # section 2
-    window.indent_section("indent")
+    window.rows.indent_section("indent")
     assert model.rowCount() == 1
     inner = model.index(2, 0, model.index(0, 0))  # after measures 1.1, 1.2 comes the subsection
     assert model.data(inner) == "1.3 Методическая помощь"
     assert _numbers_and_titles(small_db)[-1] == ("1.3.1", "Консультации учителей")
-    window.indent_section("outdent")
+    window.rows.indent_section("outdent")
     assert [model.data(model.index(r, 0)) for r in range(model.rowCount())] == [
         "1 Организационные мероприятия",
         "2 Методическая помощь",
@@ -463,7 +463,7 @@ def test_delete_a_section_with_its_measures_and_undo(
     )
     model = window.grid_model
     window.grid.setCurrentIndex(model.index(0, 0))
-    window.delete_section()
+    window.rows.delete_section()
     assert "(2)" in asked[0]
     assert _numbers_and_titles(small_db) == [("1.1", "Консультации учителей")]
     window.undo_stack.undo()

@@ -182,3 +182,22 @@ def test_the_record_is_rewritten_once_a_minute_or_when_it_vanished(small_db: Pat
     assert record.path.exists()
     assert REFRESH_EVERY * 3 <= STALE_AFTER  # a few missed writes before a live session looks gone
     record.close()
+
+
+def test_a_closed_window_does_not_say_again_that_it_has_the_file_open(qtbot: QtBot, small_db: Path) -> None:
+    """The colleague's window is closed but not yet deleted: its last timer tick must not write
+    its presence record back (it did: the label stayed on the other computer)."""
+    their_db = open_database(small_db)
+    theirs = FileSession(their_db, "Иванов", "ПК-2")
+    their_window = MainWindow(
+        RoadmapService(their_db, Actor("Иванов", "ПК-2")), str(small_db), session=theirs
+    )
+    qtbot.addWidget(their_window)
+    their_window.show()
+    their_window.close()
+    theirs.close()
+    their_window._heartbeat()  # what a tick of its timer would do
+    theirs.heartbeat()
+    assert not any(small_db.parent.glob(".~lock.*ПК-2*"))
+    assert not their_window._watch.isActive()
+    their_db.close()

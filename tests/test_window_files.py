@@ -37,7 +37,7 @@ def test_import_shows_a_preview_then_adds_the_roadmap(
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(ImportPreviewDialog, "exec", accept)
-    roadmap_id = window.import_path(SEEDS / "003.docx")
+    roadmap_id = window.files.import_path(SEEDS / "003.docx")
     assert seen and seen[0].tree.topLevelItemCount() == 3
     assert roadmap_id is not None and window.list_model.rowCount() == 2
     assert window.current_roadmap == roadmap_id
@@ -63,7 +63,7 @@ def test_import_preview_column_mapping_changes_what_is_written(
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(ImportPreviewDialog, "exec", correct_then_accept)
-    roadmap_id = window.import_path(SEEDS / "003.docx")
+    roadmap_id = window.files.import_path(SEEDS / "003.docx")
     assert seen and roadmap_id is not None
     first = window.service.load(roadmap_id).measures_in_order()[0]
     assert first.note == "МОУО, ШНОР" and first.target_group == ""
@@ -74,7 +74,7 @@ def test_import_cancelled_writes_nothing(
     window: MainWindow, small_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(ImportPreviewDialog, "exec", lambda _d: QDialog.DialogCode.Rejected)
-    assert window.import_path(SEEDS / "002.txt") is None
+    assert window.files.import_path(SEEDS / "002.txt") is None
     assert inspect(small_db, with_counts=True).counts["roadmaps"] == 1
 
 
@@ -85,7 +85,7 @@ def test_a_bad_document_gets_a_message(
     monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: shown.append(text))
     bad = tmp_path / "x.docx"
     bad.write_bytes(b"not a document")
-    assert window.import_path(bad) is None
+    assert window.files.import_path(bad) is None
     assert "повреждён" in shown[0]
 
 
@@ -93,7 +93,7 @@ def test_save_copy_and_open_it(window: MainWindow, tmp_path: Path) -> None:
     copy = tmp_path / "копия.sqlite"
     files.save_copy(Path(window.service.db.path), copy)
     assert inspect(copy, with_counts=True).counts["measures"] == 3
-    window.switch_to(files.open_file(copy))
+    window.files.switch_to(files.open_file(copy))
     assert window.file_label.text() == str(copy)
     assert window.list_model.rowCount() == 1
 
@@ -105,7 +105,7 @@ def test_restore_from_a_backup(window: MainWindow, small_db: Path, monkeypatch: 
     assert copies  # made when the file was opened
     monkeypatch.setattr(QInputDialog, "getItem", lambda *_a, **_k: (_a[3][0], True))
     monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: QMessageBox.StandardButton.Yes)
-    window.restore_backup()
+    window.files.restore_backup()
     assert window.service.measure(measure.id).note == ""
 
 
@@ -117,7 +117,7 @@ def test_cancelled_import_writes_nothing(window: MainWindow, small_db: Path) -> 
     before = sha256(small_db)
     stop = threading.Event()
     stop.set()  # the user pressed «Отмена»
-    assert window.import_path(SEEDS / "000.docx", confirm=False, cancel=stop) is None
+    assert window.files.import_path(SEEDS / "000.docx", confirm=False, cancel=stop) is None
     assert "ничего не записано" in window.statusBar().currentMessage()
     assert sha256(small_db) == before
 

@@ -176,12 +176,12 @@ def test_the_roadmap_list_follows_edits_pastes_and_inserts(
     type_into(window, qtbot, measure_id, "Статус", "выполнено")
     assert _list_figures(window)[0] == "1 из 3"
     window.grid.setCurrentIndex(window.grid_model.measure_index(measure_id, 1))
-    window.insert_measure(below=True)
+    window.rows.insert_measure(below=True)
     assert _list_figures(window)[0] == "1 из 4"
     last = window.grid_model.tree.measures_in_order()[-1]
     window.grid.setCurrentIndex(window.grid_model.measure_index(last.id, HEADERS.index("Статус")))
     QApplication.clipboard().setText("выполнено\nвыполнено\n")
-    window.paste_cells()
+    window.rows.paste_cells()
     assert _list_figures(window)[0] == "3 из 5"
     window.undo_stack.undo()
     assert _list_figures(window)[0] == "1 из 4"

@@ -47,19 +47,20 @@ from desktop.services.tree_refresh import refreshed
 from models.domain.errors import DomainError, StaleEditError
 from models.domain.tracking import DUE_SOON_DAYS
 from ui.conflict_dialog import ConflictDialog
+from ui.controller import WindowController
 from ui.document_editor import DocumentEditor
 from ui.export_actions import ExportActions
+from ui.file_actions import FileActions
 from ui.filter_bar import FilterBar
 from ui.grid_view import GridView
 from ui.history_panel import HistoryPanel
+from ui.messages import show_error
 from ui.roadmap_list_model import RoadmapListModel
 from ui.roadmap_model import RoadmapTreeModel
+from ui.row_actions import RowActions
 from ui.school_calendar_dialog import SchoolCalendarDialog
 from ui.status_dialog import StatusDialog
 from ui.tracking import TrackingViews
-from ui.undo import ServiceUndoCommand
-from ui.window_files import FileActions
-from ui.window_rows import RowEditing
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +80,7 @@ def execution_summary(tree: RoadmapTree, today: date | None = None) -> str:
     return text + ". Изменения сохраняются сразу, при выходе из поля; отмена — Ctrl+Z."
 
 
-class MainWindow(FileActions, RowEditing, QMainWindow):
+class MainWindow(QMainWindow):
     """The program's window over one open roadmap file."""
 
     def __init__(
@@ -90,8 +91,11 @@ class MainWindow(FileActions, RowEditing, QMainWindow):
         session: FileSession | None = None,
     ) -> None:
         super().__init__()
-        self.service = service
-        self.session = session
+        self.controller = WindowController(service, session, self)
+        self.controller.changed.connect(self.show_changes)
+        self.controller.refused.connect(self._refused)
+        self.controller.failed.connect(self._failed)
+        self.controller.file_switched.connect(self._file_switched)
         self.setWindowTitle(f"{APP_TITLE} — {file_label}")
         self.list_model = RoadmapListModel(self)
         self.list_view = QTableView()
@@ -107,11 +111,12 @@ class MainWindow(FileActions, RowEditing, QMainWindow):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.document_editor = DocumentEditor()
         self.document_editor.changed.connect(self.edit_document)
-        self.undo_stack = QUndoStack(self)
         self.grid_model = RoadmapTreeModel(self)
         self.grid_model.edit_requested = self.execute
         self.grid = GridView()
         self.grid.setModel(self.grid_model)
+        self.files = FileActions(self, self.controller)
+        self.rows = RowActions(self, self.grid, self.grid_model, self.controller)
         for column, width in enumerate((84, 340, 110, 140, 180, 220, 110, 140, 110, 100, 200)):
             self.grid.setColumnWidth(column, width)
         self.filter_bar = FilterBar()
@@ -142,7 +147,6 @@ class MainWindow(FileActions, RowEditing, QMainWindow):
         views_layout.setSpacing(0)
         views_layout.addWidget(self.filter_bar)
         views_layout.addWidget(self.tabs)
-        self.current_roadmap: int | None = None
         self._reloading = False  # set while reload_grid replaces the grid's tree
         self._filtered = False  # some rows are hidden by the filter
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -175,10 +179,10 @@ class MainWindow(FileActions, RowEditing, QMainWindow):
         self.saved_label = QLabel()
         self.statusBar().addPermanentWidget(self.saved_label)
         self.list_view.selectionModel().selectionChanged.connect(self._on_selection)
+        self._watch = QTimer(self)
+        self._watch.timeout.connect(self.poll_file)
+        self._watch.timeout.connect(self._heartbeat)  # who else has the file open, also every 2 s
         if session is not None:
-            self._watch = QTimer(self)
-            self._watch.timeout.connect(self.poll_file)
-            self._watch.timeout.connect(self._heartbeat)  # who else has the file open, also every 2 s
             self._watch.start(2000)
             self._heartbeat()
         # Wrapped titles: heights follow the title column's width (a handful of rows, cheap).
@@ -194,12 +198,12 @@ class MainWindow(FileActions, RowEditing, QMainWindow):
     def _build_menu(self) -> None:
         file_menu = self.menuBar().addMenu("&Файл")
         for text, keys, slot in (
-            ("&Создать файл…", QKeySequence.StandardKey.New, self.new_file),
-            ("&Открыть файл…", QKeySequence.StandardKey.Open, self.open_file),
-            ("&Импорт документа…", QKeySequence("Ctrl+I"), self.import_document),
-            ("Сохранить &копию как…", QKeySequence("Ctrl+Shift+S"), self.save_copy),
-            ("&Проверить файл", QKeySequence(), self.check_file),
-            ("&Восстановить из резервной копии…", QKeySequence(), self.restore_backup),
+            ("&Создать файл…", QKeySequence.StandardKey.New, self.files.new_file),
+            ("&Открыть файл…", QKeySequence.StandardKey.Open, self.files.open_file),
+            ("&Импорт документа…", QKeySequence("Ctrl+I"), self.files.import_document),
+            ("Сохранить &копию как…", QKeySequence("Ctrl+Shift+S"), self.files.save_copy),
+            ("&Проверить файл", QKeySequence(), self.files.check_file),
+            ("&Восстановить из резервной копии…", QKeySequence(), self.files.restore_backup),
             ("&Учебный календарь (четверти и каникулы)…", QKeySequence(), self.edit_school_calendar),
         ):
             action = QAction(text, self)
@@ -207,7 +211,7 @@ class MainWindow(FileActions, RowEditing, QMainWindow):
             action.triggered.connect(slot)
             file_menu.addAction(action)
         self.recent_menu = file_menu.addMenu("&Недавние файлы")
-        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self.recent_menu.aboutToShow.connect(lambda: self.files.fill_recent(self.recent_menu))
         file_menu.addSeparator()
         quit_action = QAction("В&ыход", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -224,9 +228,9 @@ class MainWindow(FileActions, RowEditing, QMainWindow):
         edit_menu.addAction(undo)
         edit_menu.addAction(redo)
         for text, keys, slot in (
-            ("&Копировать", QKeySequence.StandardKey.Copy, self.copy_cells),
-            ("В&ставить", QKeySequence.StandardKey.Paste, self.paste_cells),
-            ("Заполнить &вниз", QKeySequence("Ctrl+D"), self.fill_down),
+            ("&Копировать", QKeySequence.StandardKey.Copy, self.rows.copy_cells),
+            ("В&ставить", QKeySequence.StandardKey.Paste, self.rows.paste_cells),
+            ("Заполнить &вниз", QKeySequence("Ctrl+D"), self.rows.fill_down),
         ):
             action = QAction(text, self)
             action.setShortcut(keys)
@@ -240,15 +244,15 @@ class MainWindow(FileActions, RowEditing, QMainWindow):
         edit_menu.addAction(find)
         rows_menu = self.menuBar().addMenu("&Строки")
         for text, shortcut, slot in (
-            ("Вставить мероприятие &выше", "Ctrl+Shift+=", lambda: self.insert_measure(below=False)),
-            ("Вставить мероприятие &ниже", "Ctrl+=", lambda: self.insert_measure(below=True)),
-            ("Вставить &раздел", "Ctrl+Shift+R", self.insert_section),
-            ("Понизить уровень раздела", "Alt+Right", lambda: self.indent_section("indent")),
-            ("Повысить уровень раздела", "Alt+Left", lambda: self.indent_section("outdent")),
-            ("&Удалить мероприятия…", "Ctrl+-", self.delete_measures),
-            ("Удалить раздел…", "Ctrl+Shift+-", self.delete_section),
-            ("Переместить в&верх", "Alt+Up", lambda: self.move_measure(-1)),
-            ("Переместить в&низ", "Alt+Down", lambda: self.move_measure(+1)),
+            ("Вставить мероприятие &выше", "Ctrl+Shift+=", lambda: self.rows.insert_measure(below=False)),
+            ("Вставить мероприятие &ниже", "Ctrl+=", lambda: self.rows.insert_measure(below=True)),
+            ("Вставить &раздел", "Ctrl+Shift+R", self.rows.insert_section),
+            ("Понизить уровень раздела", "Alt+Right", lambda: self.rows.indent_section("indent")),
+            ("Повысить уровень раздела", "Alt+Left", lambda: self.rows.indent_section("outdent")),
+            ("&Удалить мероприятия…", "Ctrl+-", self.rows.delete_measures),
+            ("Удалить раздел…", "Ctrl+Shift+-", self.rows.delete_section),
+            ("Переместить в&верх", "Alt+Up", lambda: self.rows.move_measure(-1)),
+            ("Переместить в&низ", "Alt+Down", lambda: self.rows.move_measure(+1)),
         ):
             action = QAction(text, self)
             action.setShortcut(QKeySequence(shortcut))
@@ -289,29 +293,37 @@ class MainWindow(FileActions, RowEditing, QMainWindow):
             return None
 
     # ---- editing ---------------------------------------------------------------------------
+    # ---- the controller's state, for the views and the commands that read it -------------
+    @property
+    def service(self) -> RoadmapService:
+        return self.controller.service
+
+    @property
+    def session(self) -> FileSession | None:
+        return self.controller.session
+
+    @property
+    def undo_stack(self) -> QUndoStack:
+        return self.controller.undo_stack
+
+    @property
+    def current_roadmap(self) -> int | None:
+        return self.controller.current_roadmap
+
+    # ---- editing ---------------------------------------------------------------------------
     def execute(self, command: Command) -> bool:
-        """Apply a change (one committed transaction), show what it changed, make it undoable."""
-        try:
-            changes = self.service.operations.apply(command)
-        except StaleEditError as error:
-            self._refused(command, error)
-            return False
-        except DomainError as error:
-            self.show_error(error)
-            if isinstance(command, EditDocumentCommand):
-                self.document_editor.forget()  # show every field as stored, the refused value too
-            self.reload_grid()
-            return False
-        self.show_changes(changes)
-        self.undo_stack.push(
-            ServiceUndoCommand(command, self.service.operations, self.show_changes, self._undo_failed)
-        )
-        return True
+        """Apply a change through the controller (one transaction, one undo step)."""
+        return self.controller.execute(command)
 
     def show_error(self, error: DomainError) -> None:
-        """Every refused operation is told the same way: a Russian message, and a log line."""
-        log.info("refused: %s", error.message)
-        QMessageBox.warning(self, APP_TITLE, error.message)
+        show_error(self, error)
+
+    def _failed(self, error: DomainError) -> None:
+        """An operation, an undo or a redo was refused: say why, show the file as it is."""
+        show_error(self, error)
+        if self.tabs.currentWidget() is self.document_editor:
+            self.document_editor.forget()  # every field as stored, the refused value too
+        self.reload_grid()
 
     def _refused(self, command: Command, error: StaleEditError) -> None:
         """A colleague saved first: what the user typed is not lost. For a measure's cells the
@@ -369,8 +381,6 @@ class MainWindow(FileActions, RowEditing, QMainWindow):
     def show_changes(self, changes: Changes) -> None:
         """After an operation: each view updates what ``changes`` names (a field edit repaints its
         row, a move moves rows); the document or the calendar changed reloads everything."""
-        if self.session is not None:
-            self.session.acknowledge_own_commit()
         self.mark_saved()
         if changes.needs_reload or (changes.roadmap_id not in (None, self.current_roadmap)):
             self.refresh()
@@ -437,11 +447,6 @@ class MainWindow(FileActions, RowEditing, QMainWindow):
         if before is None or not changed_parts(before, state):
             return
         self.execute(EditDocumentCommand.for_state(before, state))
-
-    def _undo_failed(self, error: DomainError) -> None:
-        """That undo/redo step was refused and dropped; the steps below it stay undoable."""
-        self.show_error(error)
-        QTimer.singleShot(0, self.reload_grid)  # not from inside the stack's own undo()
 
     def reload_grid(self) -> None:
         """Show the selected roadmap as stored now."""
@@ -591,15 +596,25 @@ class MainWindow(FileActions, RowEditing, QMainWindow):
     def _on_selection(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
         rows = selected.indexes()
         self.exports.set_enabled(bool(rows))
-        if not rows:
-            self.current_roadmap = None
-            self.reload_grid()
-            return
-        summary = self.list_model.summary(rows[0].row())
-        if summary.id != self.current_roadmap:
-            self.undo_stack.clear()
-        self.current_roadmap = summary.id
+        self.controller.choose_roadmap(self.list_model.summary(rows[0].row()).id if rows else None)
         self.reload_grid()
+
+    def select_roadmap(self, roadmap_id: int) -> None:
+        """Show the roadmap ``roadmap_id`` (e.g. just imported) as if chosen in the list."""
+        ids = [self.list_model.summary(r).id for r in range(self.list_model.rowCount())]
+        if roadmap_id in ids:
+            self.list_view.selectRow(ids.index(roadmap_id))
+
+    def _file_switched(self) -> None:
+        """Another file is open: its name, its roadmaps, its due notice; watching it starts."""
+        path = self.controller.file_path
+        self.setWindowTitle(f"{APP_TITLE} — {path}")
+        self.file_label.setText(str(path))
+        self.others_label.setText("")
+        if self.session is not None and not self._watch.isActive():
+            self._watch.start(2000)
+        self.refresh()
+        self._notice_timer.start(400)
 
     def _restore_state(self) -> None:
         settings = QSettings()
@@ -621,6 +636,7 @@ class MainWindow(FileActions, RowEditing, QMainWindow):
         QTimer.singleShot(0, self.list_view.resizeRowsToContents)  # after the layout settles
 
     def closeEvent(self, event: object) -> None:
+        self._watch.stop()  # a closed window neither polls the file nor says it has it open
         settings = QSettings()
         settings.setValue("main/geometry", self.saveGeometry())
         settings.setValue("main/state", self.saveState())

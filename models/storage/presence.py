@@ -41,12 +41,15 @@ class PresenceRecord:
         self.path = db_path.with_name(f".~lock.{db_path.name}.{safe}.{os.getpid()}#")
         self.since = datetime.now().replace(microsecond=0)
         self._written: float | None = None  # time.monotonic() of the last write
+        self._closed = False
         self.heartbeat()
 
     def heartbeat(self, now: float | None = None) -> None:
         """Rewrite the record when REFRESH_EVERY has passed since the last write, or when it is
         missing (removed by a colleague whose clock runs ahead of the file server's); cheap to
         call often."""
+        if self._closed:  # a closed window's last timer tick must not bring the record back
+            return
         now = time.monotonic() if now is None else now
         if self._written is not None and now - self._written < REFRESH_EVERY and self.path.exists():
             return
@@ -78,6 +81,7 @@ class PresenceRecord:
         return sorted(found, key=lambda p: p.since)
 
     def close(self) -> None:
+        self._closed = True
         with contextlib.suppress(OSError):
             self.path.unlink()
 

@@ -1,16 +1,14 @@
 """The grid's row and clipboard commands: copy, paste, fill down, insert, delete, move rows and
-sections. A mixin of MainWindow: each builds a command and hands it to ``execute`` (one
-transaction, one undo step)."""
+sections. Each reads the grid's cursor and selection, builds a command and hands it to the
+window's controller (one transaction, one undo step); what a paste or fill changes is decided by
+``desktop.services.paste`` without Qt."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import (
-    QApplication,
-    QMainWindow,
-    QMessageBox,
-)
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop.config import APP_TITLE
 from desktop.services.commands import (
@@ -25,27 +23,24 @@ from desktop.services.dto import MeasureRow
 from desktop.services.paste import fill_down_command, paste_command
 from desktop.services.tabular import from_tsv, to_html, to_tsv
 from ui import clipboard
+from ui.controller import WindowController
+from ui.grid_view import GridView
+from ui.roadmap_model import RoadmapTreeModel
 
 if TYPE_CHECKING:
-    from desktop.services.commands import Command
+    from PySide6.QtWidgets import QWidget
+
     from desktop.services.structure import Direction
-    from ui.grid_view import GridView
-    from ui.roadmap_model import RoadmapTreeModel
-
-    _Window = QMainWindow  # the type checker sees the window the mixin works in
-else:
-    _Window = object  # at run time a plain mixin: MainWindow itself derives from QMainWindow
 
 
-class RowEditing(_Window):
-    """Row and clipboard commands of the main window (mixed into MainWindow)."""
+class RowActions(QObject):
+    """Row and clipboard commands of the grid."""
 
-    if TYPE_CHECKING:  # what MainWindow provides
-        grid: GridView
-        grid_model: RoadmapTreeModel
-        current_roadmap: int | None
-
-        def execute(self, command: Command) -> bool: ...
+    def __init__(
+        self, window: QWidget, grid: GridView, model: RoadmapTreeModel, controller: WindowController
+    ) -> None:
+        super().__init__(window)
+        self.window, self.grid, self.grid_model, self.controller = window, grid, model, controller
 
     # ---- clipboard -------------------------------------------------------------------------
     def _selected_block(self) -> tuple[list[MeasureRow], list[int]]:
@@ -76,14 +71,14 @@ class RowEditing(_Window):
             return
         command = paste_command(tree, start.id, self.grid.currentIndex().column(), block)
         if command is not None:
-            self.execute(command)
+            self.controller.execute(command)
 
     def fill_down(self) -> None:
         """Ctrl+D: the top cell's value into the selected cells below it, column by column."""
         measures, columns = self._selected_block()
         command = fill_down_command(measures, columns)
         if command is not None:
-            self.execute(command)
+            self.controller.execute(command)
 
     # ---- rows ----------------------------------------------------------------------------
     def _current_place(self) -> tuple[int | None, int, MeasureRow | None]:
@@ -105,16 +100,16 @@ class RowEditing(_Window):
         return tree.measures[ident].position if kind == "measure" else tree.sections[ident].position
 
     def insert_measure(self, below: bool) -> None:
-        if self.current_roadmap is None:
+        if self.controller.current_roadmap is None:
             return
         section_id, position, measure = self._current_place()
         if measure is not None and below:
             position += 1
-        self.execute(InsertMeasureCommand(self.current_roadmap, section_id, position))
+        self.controller.execute(InsertMeasureCommand(self.controller.current_roadmap, section_id, position))
 
     def insert_section(self) -> None:
         """A new section before the current row, its title ready to type."""
-        if self.current_roadmap is None:
+        if self.controller.current_roadmap is None:
             return
         index = self.grid.currentIndex()
         measure = self.grid_model.measure_at(index)
@@ -125,7 +120,7 @@ class RowEditing(_Window):
             parent, position = section.parent_id, section.position
         else:
             parent, position = None, 1
-        self.execute(InsertSectionCommand(self.current_roadmap, parent, position))
+        self.controller.execute(InsertSectionCommand(self.controller.current_roadmap, parent, position))
         current = self.grid.currentIndex()
         if self.grid_model.section_at(current) is not None:
             self.grid.edit(current)
@@ -133,7 +128,9 @@ class RowEditing(_Window):
     def indent_section(self, direction: Direction) -> None:
         section = self.grid_model.section_at(self.grid.currentIndex())
         if section is not None:
-            self.execute(IndentSectionCommand(section.id, direction, section.version, self.current_roadmap))
+            self.controller.execute(
+                IndentSectionCommand(section.id, direction, section.version, self.controller.current_roadmap)
+            )
 
     def delete_section(self) -> None:
         section = self.grid_model.section_at(self.grid.currentIndex())
@@ -142,13 +139,15 @@ class RowEditing(_Window):
             return
         inside = sum(1 for m in tree.measures.values() if self._within(m.section_id, section.id))
         answer = QMessageBox.question(
-            self,
+            self.window,
             APP_TITLE,
             f"Удалить раздел «{section.title[:80]}» и мероприятия в нём ({inside})? "
             "Удаление можно отменить (Ctrl+Z).",
         )
         if answer == QMessageBox.StandardButton.Yes:
-            self.execute(DeleteSectionCommand(section.id, section.version, self.current_roadmap))
+            self.controller.execute(
+                DeleteSectionCommand(section.id, section.version, self.controller.current_roadmap)
+            )
 
     def _within(self, section_id: int | None, ancestor: int) -> bool:
         tree = self.grid_model.tree
@@ -168,12 +167,14 @@ class RowEditing(_Window):
         if not ids:
             return
         answer = QMessageBox.question(
-            self, APP_TITLE, f"Удалить выбранные мероприятия ({len(ids)})? Удаление можно отменить (Ctrl+Z)."
+            self.window,
+            APP_TITLE,
+            f"Удалить выбранные мероприятия ({len(ids)})? Удаление можно отменить (Ctrl+Z).",
         )
         if answer == QMessageBox.StandardButton.Yes:
-            self.execute(DeleteMeasuresCommand.for_rows([chosen[i] for i in ids]))
+            self.controller.execute(DeleteMeasuresCommand.for_rows([chosen[i] for i in ids]))
 
     def move_measure(self, step: int) -> None:
         measure = self.grid_model.measure_at(self.grid.currentIndex())
         if measure is not None:
-            self.execute(MoveMeasureCommand(measure.id, step, measure.roadmap_id))
+            self.controller.execute(MoveMeasureCommand(measure.id, step, measure.roadmap_id))
