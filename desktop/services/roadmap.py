@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -65,6 +65,48 @@ _MEASURE_COLUMNS = (
     Measure.number_as_written,
     type_coerce(Measure.extra, Text()).label("extra"),  # decoded only when not empty
 )
+
+
+SECTION_COLUMNS = (
+    Section.id,
+    Section.parent_id,
+    Section.position,
+    Section.title,
+    Section.version,
+    Section.number_as_written,
+)
+
+
+def rows_in_order(
+    sections: Iterable[Any], places: Iterable[tuple[int, int | None, int]]
+) -> dict[int | None, tuple[ChildRef, ...]]:
+    """Each parent's rows (None: the top level) in document order: by position, a section before
+    a measure at the same position, then by id. ``sections`` are rows of SECTION_COLUMNS,
+    ``places`` (measure id, section id, position)."""
+    children: dict[int | None, list[tuple[int, ChildRef]]] = defaultdict(list)
+    for s in sections:
+        children[s.parent_id].append((s.position, ("section", s.id)))
+    for ident, section_id, position in places:
+        children[section_id].append((position, ("measure", ident)))
+    return {parent: order_rows(items) for parent, items in children.items()}
+
+
+def order_rows(items: Iterable[tuple[int, ChildRef]]) -> tuple[ChildRef, ...]:
+    return tuple(ref for _, ref in sorted(items, key=lambda i: (i[0], i[1][0] == "measure", i[1][1])))
+
+
+def numbers_of(
+    ordered: Mapping[int | None, tuple[ChildRef, ...]], numbering: str, subsection_numbering: str
+) -> dict[ChildRef, str]:
+    """Every row's number by the roadmap's numbering style."""
+
+    def node(ref: ChildRef) -> Node:
+        kind, ident = ref
+        if kind == "measure":
+            return Node("measure", ident)
+        return Node("section", ident, [node(c) for c in ordered.get(ident, ())])
+
+    return number_tree([node(r) for r in ordered.get(None, ())], numbering, subsection_numbering)
 
 
 def school_calendar_of(conn: Connection) -> tuple[SchoolCalendar, int]:
@@ -146,16 +188,7 @@ class RoadmapService:
                 select(ApprovalOrder.__table__).where(ApprovalOrder.roadmap_id == roadmap_id)
             ).one_or_none()
             school, _version = school_calendar_of(conn)
-            sections = conn.execute(
-                select(
-                    Section.id,
-                    Section.parent_id,
-                    Section.position,
-                    Section.title,
-                    Section.version,
-                    Section.number_as_written,
-                ).where(Section.roadmap_id == roadmap_id)
-            ).all()
+            sections = conn.execute(select(*SECTION_COLUMNS).where(Section.roadmap_id == roadmap_id)).all()
             measures = conn.execute(select(*_MEASURE_COLUMNS).where(Measure.roadmap_id == roadmap_id)).all()
             links = conn.execute(
                 select(MeasureSchool.measure_id, MeasureSchool.school_id)
@@ -177,26 +210,9 @@ class RoadmapService:
         schools: Sequence[Row[Any]],
         school: SchoolCalendar = DEFAULT_CALENDAR,
     ) -> RoadmapTree:
-        children: dict[int | None, list[tuple[int, ChildRef]]] = defaultdict(list)
-        for s in sections:
-            children[s.parent_id].append((s.position, ("section", s.id)))
-        for m in measures:
-            children[m.section_id].append((m.position, ("measure", m.id)))
-        ordered = {
-            parent: tuple(
-                ref for _, ref in sorted(items, key=lambda i: (i[0], i[1][0] == "measure", i[1][1]))
-            )
-            for parent, items in children.items()
-        }
-
-        def node(ref: ChildRef) -> Node:
-            kind, ident = ref
-            if kind == "measure":
-                return Node("measure", ident)
-            return Node("section", ident, [node(c) for c in ordered.get(ident, ())])
-
+        ordered = rows_in_order(sections, [(m.id, m.section_id, m.position) for m in measures])
         top = ordered.get(None, ())
-        numbers = number_tree([node(r) for r in top], roadmap.numbering, roadmap.subsection_numbering)
+        numbers = numbers_of(ordered, roadmap.numbering, roadmap.subsection_numbering)
         school_links: dict[int, list[int]] = defaultdict(list)
         for measure_id, school_id in links:
             school_links[measure_id].append(school_id)
@@ -240,21 +256,6 @@ class RoadmapService:
             for s in schools
         )
         return RoadmapTree(header, top, section_rows, measure_rows, school_rows)
-
-    def measures(self, ids: Sequence[int]) -> list[MeasureRow]:
-        """Measures as stored now, in one read (those gone are left out); numbers are not
-        computed here: the grid keeps the ones it shows, a field edit does not change them."""
-        with self.db.read() as conn:
-            rows = conn.execute(select(*_MEASURE_COLUMNS).where(Measure.id.in_(list(ids)))).all()
-            links = conn.execute(
-                select(MeasureSchool.measure_id, MeasureSchool.school_id).where(
-                    MeasureSchool.measure_id.in_(list(ids))
-                )
-            ).all()
-        schools: dict[int, list[int]] = defaultdict(list)
-        for measure_id, school_id in links:
-            schools[measure_id].append(school_id)
-        return [_measure_row(tuple(r), r.number_as_written, schools.get(r[0], ())) for r in rows]
 
     def measure(self, measure_id: int) -> MeasureRow:
         """One measure as stored now (numbers are not computed here: use load() for that)."""

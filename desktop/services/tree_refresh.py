@@ -16,8 +16,15 @@ from sqlalchemy import Connection, or_, select
 
 from desktop.services.changes import Changes
 from desktop.services.dto import ChildRef, MeasureRow, RoadmapTree, SectionRow
-from desktop.services.roadmap import _MEASURE_COLUMNS, RoadmapService, _measure_row
-from models.domain.numbering import Node, number_tree
+from desktop.services.roadmap import (
+    _MEASURE_COLUMNS,
+    SECTION_COLUMNS,
+    RoadmapService,
+    _measure_row,
+    numbers_of,
+    order_rows,
+    rows_in_order,
+)
 from models.entities import Measure, MeasureSchool, Section
 
 
@@ -65,11 +72,6 @@ def _same_sections(tree: RoadmapTree, sections: list[Any]) -> bool:
     return True
 
 
-def _order(items: list[tuple[int, ChildRef]]) -> tuple[ChildRef, ...]:
-    """Rows by position; a section before a measure at the same position, then by id."""
-    return tuple(ref for _, ref in sorted(items, key=lambda i: (i[0], i[1][0] == "measure", i[1][1])))
-
-
 def _reordered(
     tree: RoadmapTree,
     fresh: dict[int, MeasureRow],
@@ -85,14 +87,14 @@ def _reordered(
     for section in tree.sections.values():
         if section.parent_id in items:
             items[section.parent_id].append((section.position, ("section", section.id)))
-    changed = {parent: _order(rows) for parent, rows in items.items()}
+    changed = {parent: order_rows(rows) for parent, rows in items.items()}
     ordered: dict[int | None, tuple[ChildRef, ...]] = {None: tree.top}
     ordered.update({ident: section.children for ident, section in tree.sections.items()})
     ordered.update(changed)
     numbers = _place_numbers(tree, changed)
     renumbered = numbers is None
     if numbers is None:
-        numbers = _numbers(tree, ordered)
+        numbers = numbers_of(ordered, tree.header.numbering, tree.header.subsection_numbering)
     measures = dict(tree.measures)
     for parent in parents:
         before = tree.top if parent is None else tree.sections[parent].children
@@ -150,17 +152,6 @@ def _place_numbers(
     return numbers
 
 
-def _numbers(tree: RoadmapTree, ordered: dict[int | None, tuple[ChildRef, ...]]) -> dict[ChildRef, str]:
-    def node(ref: ChildRef) -> Node:
-        kind, ident = ref
-        if kind == "measure":
-            return Node("measure", ident)
-        return Node("section", ident, [node(c) for c in ordered.get(ident, ())])
-
-    header = tree.header
-    return number_tree([node(r) for r in ordered[None]], header.numbering, header.subsection_numbering)
-
-
 def _with_other_parents(
     tree: RoadmapTree, places: list[Any], parents: frozenset[int | None]
 ) -> list[tuple[int, int | None, int]]:
@@ -191,18 +182,7 @@ def _rows(conn: Connection, ids: Iterable[int]) -> dict[int, MeasureRow]:
 
 
 def _sections(conn: Connection, roadmap_id: int) -> list[Any]:
-    return list(
-        conn.execute(
-            select(
-                Section.id,
-                Section.parent_id,
-                Section.position,
-                Section.title,
-                Section.version,
-                Section.number_as_written,
-            ).where(Section.roadmap_id == roadmap_id)
-        ).all()
-    )
+    return list(conn.execute(select(*SECTION_COLUMNS).where(Section.roadmap_id == roadmap_id)).all())
 
 
 def _with_rows(tree: RoadmapTree, fresh: dict[int, MeasureRow], sections: list[Any] | None) -> RoadmapTree:
@@ -236,22 +216,10 @@ def _restructured(
     places: list[Any],
 ) -> RoadmapTree:
     """Rows added, removed or moved: the order read anew, numbered anew, unchanged rows kept."""
-    children: dict[int | None, list[tuple[int, ChildRef]]] = defaultdict(list)
-    for s in sections:
-        children[s.parent_id].append((s.position, ("section", s.id)))
-    for ident, section_id, position in places:
-        children[section_id].append((position, ("measure", ident)))
-    ordered = {parent: _order(items) for parent, items in children.items()}
-
-    def node(ref: ChildRef) -> Node:
-        kind, ident = ref
-        if kind == "measure":
-            return Node("measure", ident)
-        return Node("section", ident, [node(c) for c in ordered.get(ident, ())])
-
+    ordered = rows_in_order(sections, places)
     top = ordered.get(None, ())
     header = tree.header
-    numbers = number_tree([node(r) for r in top], header.numbering, header.subsection_numbering)
+    numbers = numbers_of(ordered, header.numbering, header.subsection_numbering)
     measures: dict[int, MeasureRow] = {}
     for ident, section_id, position in places:
         number = numbers.get(("measure", ident), "")
