@@ -6,10 +6,11 @@ from datetime import datetime
 
 from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
+from models.domain.fields import MEASURE_FIELDS
 from models.domain.status import STATUS_LABELS
-from ui.roadmap_model import COLUMNS
 
-FIELD_NAMES = {name: header for header, name in COLUMNS if name} | {
+# What the «Что» column says: a changed field by the grid's header, a structural action in words.
+FIELD_NAMES = {f.name: f.header for f in MEASURE_FIELDS if f.editable} | {
     "insert": "добавлено",
     "delete": "удалено",
     "restore": "восстановлено",

@@ -31,17 +31,12 @@ from PySide6.QtWidgets import (
 
 from desktop.importers.recognise import Recognised
 from models.domain.errors import DomainError
+from models.domain.fields import BY_NAME, TABLE_FIELDS
 
-# Fields a column may hold, as the user sees them; None keeps the column as extra text.
+# Fields a column may hold, as the user sees them (the grid's headers); None keeps the column as
+# extra text.
 FIELD_CHOICES: tuple[tuple[str | None, str], ...] = (
-    ("number", "№"),
-    ("title", "Мероприятие"),
-    ("form", "Форма"),
-    ("deadline", "Срок"),
-    ("responsible", "Ответственные"),
-    ("result", "Ожидаемый результат"),
-    ("target_group", "Целевая группа"),
-    ("note", "Отметка об исполнении"),
+    *((name, BY_NAME[name].header) for name in TABLE_FIELDS),
     (None, "— дополнительный текст —"),
 )
 FIELD_TITLES = {name: title for name, title in FIELD_CHOICES if name}

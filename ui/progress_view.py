@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services.schedule import PROGRESS_CLASSES, Entry, Schedule
+from models.domain.fields import FIELD_HEADERS
 from models.domain.progress import Progress
 from models.domain.tracking import DUE_SOON_DAYS
 from ui.tracking_style import CLASS_LABELS, MUTED_TEXT, colour, one_line, text_colour_on
@@ -110,7 +111,7 @@ class MeasureList(QTreeWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setHeaderLabels(["№", "Мероприятие", "Срок", "Статус"])
+        self.setHeaderLabels([FIELD_HEADERS[name] for name in ("number", "title", "deadline", "status")])
         self.setRootIsDecorated(False)
         self.setAlternatingRowColors(True)
         self.setUniformRowHeights(True)

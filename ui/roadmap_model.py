@@ -25,25 +25,17 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QStyle
 
+from desktop.services.cell_text import cell_text
 from desktop.services.commands import Command, EditMeasureCommand, EditSectionCommand, MoveRowsCommand
 from desktop.services.dto import ChildRef, MeasureRow, RoadmapTree, SectionRow
-from models.domain.status import STATUS_LABELS
+from models.domain.fields import MEASURE_FIELDS
 from models.domain.tracking import is_overdue
 
 Index = QModelIndex | QPersistentModelIndex
-# (header, field of the dump or None when the column is not edited as text)
-COLUMNS: tuple[tuple[str, str | None], ...] = (
-    ("№", None),
-    ("Мероприятие", "title"),
-    ("Форма", "form"),
-    ("Срок", "deadline"),
-    ("Ответственные", "responsible"),
-    ("Ожидаемый результат", "result"),
-    ("Целевая группа", "target_group"),
-    ("Школы", "schools"),
-    ("Статус", "status"),
-    ("Дата выполнения", "done_on"),
-    ("Отметка об исполнении", "note"),
+# The grid's columns, one per field of models.domain.fields in its order: (header, field's name, or
+# None for the № column, which is never edited).
+COLUMNS: tuple[tuple[str, str | None], ...] = tuple(
+    (f.header, f.name if f.editable else None) for f in MEASURE_FIELDS
 )
 KIND_NAMES = {
     "fixed": "даты",
@@ -409,10 +401,6 @@ class RoadmapTreeModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.EditRole:
             if name == "schools":
                 return list(measure.school_ids)
-            if name == "status":
-                return STATUS_LABELS.get(measure.status, measure.status)
-            if name == "done_on":
-                return f"{measure.done_on:%d.%m.%Y}" if measure.done_on else ""
             return self._display(measure, column)
         if role == Qt.ItemDataRole.DecorationRole and name == "deadline":
             return self._deadline_icon(measure)
@@ -429,19 +417,11 @@ class RoadmapTreeModel(QAbstractItemModel):
         return None
 
     def _display(self, measure: MeasureRow, column: int) -> str:
-        name = COLUMNS[column][1]
-        if column == 0:
-            return measure.number
-        if column == 7:
+        name = COLUMNS[column][1] or "number"
+        if name == "schools":
             names = {s.id: s.name for s in self.tree.schools} if self.tree else {}
             return ", ".join(names.get(s, "") for s in measure.school_ids)
-        if name == "deadline":
-            return measure.deadline_text
-        if name == "status":
-            return STATUS_LABELS.get(measure.status, measure.status)
-        if name == "done_on":
-            return f"{measure.done_on:%d.%m.%Y}" if measure.done_on else ""
-        return str(getattr(measure, name or "title"))
+        return cell_text(measure, name)
 
     def _deadline_icon(self, measure: MeasureRow) -> QIcon | None:
         """A warning when the reader understood nothing or a date lies outside the period;

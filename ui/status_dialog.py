@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services.dto import MeasureRow
+from models.domain.fields import FIELD_HEADERS
 from models.domain.status import DONE, STATUS_LABELS
 
 
@@ -54,9 +55,9 @@ class StatusDialog(QDialog):
         form = QFormLayout()
         form.addRow(title)
         form.addRow(deadline)
-        form.addRow("Статус:", self.status)
-        form.addRow("Дата выполнения:", date_row)
-        form.addRow("Отметка об исполнении:", self.note)
+        form.addRow(f"{FIELD_HEADERS['status']}:", self.status)
+        form.addRow(f"{FIELD_HEADERS['done_on']}:", date_row)
+        form.addRow(f"{FIELD_HEADERS['note']}:", self.note)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

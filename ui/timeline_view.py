@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services.schedule import Entry, Schedule, months_between, roadmap_key
+from models.domain.fields import FIELD_HEADERS
 from ui.tracking_style import (
     GRID_COLOUR,
     MONTHS_SHORT,
@@ -248,7 +249,7 @@ class TimelineCanvas(QAbstractScrollArea):
         painter.setFont(bold)
         painter.setPen(self.palette().text().color())
         painter.drawText(
-            QRectF(6, 0, chart_left - 12, HEAD_HEIGHT), Qt.AlignmentFlag.AlignVCenter, "Мероприятие"
+            QRectF(6, 0, chart_left - 12, HEAD_HEIGHT), Qt.AlignmentFlag.AlignVCenter, FIELD_HEADERS["title"]
         )
         painter.end()
 

@@ -12,11 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from desktop.services.cell_text import cell_text
 from desktop.services.dto import ChildRef, MeasureRow, RoadmapHeader, RoadmapTree
 from desktop.services.schedule import Schedule
 from models.domain.approval import MarkFacts, shown_lines
+from models.domain.fields import BY_NAME
 from models.domain.progress import PROGRESS_CLASSES, PROGRESS_LABELS, Progress
-from models.domain.status import STATUS_LABELS
 
 
 @dataclass(frozen=True)
@@ -27,23 +28,25 @@ class Column:
     value: Callable[[MeasureRow], str]
 
 
-def _date(value: date | None) -> str:
-    return value.strftime("%d.%m.%Y") if value else ""
+def _column(name: str, weight: float) -> Column:
+    """A field's column: the header a roadmap document gives it (models.domain.fields), its text as
+    the grid shows it; the share of the width is the export's own."""
+    return Column(name, BY_NAME[name].document_header, weight, lambda m: cell_text(m, name))
 
 
 PLAN_COLUMNS = (
-    Column("number", "№ п/п", 5.5, lambda m: m.number),
-    Column("title", "Наименование мероприятия", 30, lambda m: m.title),
-    Column("form", "Форма проведения", 10, lambda m: m.form),
-    Column("deadline", "Сроки", 11, lambda m: m.deadline_text),
-    Column("responsible", "Ответственные", 15, lambda m: m.responsible),
-    Column("result", "Ожидаемый результат", 18, lambda m: m.result),
-    Column("target_group", "Целевая группа", 10, lambda m: m.target_group),
+    _column("number", 5.5),
+    _column("title", 30),
+    _column("form", 10),
+    _column("deadline", 11),
+    _column("responsible", 15),
+    _column("result", 18),
+    _column("target_group", 10),
 )
 REPORT_COLUMNS = (
-    Column("status", "Статус", 12, lambda m: STATUS_LABELS.get(m.status, m.status)),
-    Column("done_on", "Дата выполнения", 11, lambda m: _date(m.done_on)),
-    Column("note", "Отметка об исполнении", 15, lambda m: m.note),
+    _column("status", 12),
+    _column("done_on", 11),
+    _column("note", 15),
 )
 OPTIONAL = {"form", "target_group"}  # shown only when some measure fills them
 

@@ -15,8 +15,9 @@ from pathlib import Path
 from icalendar import Calendar, Event
 
 from desktop.exports.steps import Progress, Steps
+from desktop.services.cell_text import cell_text
 from desktop.services.dto import MeasureRow, RoadmapTree
-from models.domain.status import STATUS_LABELS
+from models.domain.fields import BY_NAME
 
 PRODUCT = "-//Дорожные карты//RU"
 UID_DOMAIN = "dorozhnye-karty.local"
@@ -32,17 +33,21 @@ def measure_uid(tree: RoadmapTree, measure: MeasureRow, start: date, end: date) 
     return f"roadmap-{header.id}{born}-measure-{measure.id}-{start:%Y%m%d}-{end:%Y%m%d}@{UID_DOMAIN}"
 
 
+# What an event's description gives, in its order: field -> label. A field is labelled as a roadmap
+# document heads its column, the title by the grid's shorter word (it is given only when too long
+# for the event's summary).
+DESCRIBED = {
+    name: BY_NAME[name].document_header
+    for name in ("title", "deadline", "form", "responsible", "result", "target_group", "schools", "status")
+} | {"title": BY_NAME["title"].header}
+
+
 def _description(tree: RoadmapTree, measure: MeasureRow, summary_cut: bool) -> str:
     names = {school.id: school.name for school in tree.schools}
     parts = [
-        ("Мероприятие", measure.title if summary_cut else ""),
-        ("Сроки", measure.deadline_text),
-        ("Форма проведения", measure.form),
-        ("Ответственные", measure.responsible),
-        ("Ожидаемый результат", measure.result),
-        ("Целевая группа", measure.target_group),
-        ("Школы", "; ".join(names[i] for i in measure.school_ids if i in names)),
-        ("Статус", STATUS_LABELS.get(measure.status, measure.status)),
+        (label, cell_text(measure, name, names, "; "))
+        for name, label in DESCRIBED.items()
+        if summary_cut or name != "title"
     ]  # the roadmap's title is the calendar's name: not repeated in every event
     return "\n".join(f"{label}: {value.strip()}" for label, value in parts if value.strip())
 

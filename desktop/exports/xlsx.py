@@ -42,6 +42,7 @@ from desktop.exports.content import (
 from desktop.exports.steps import Progress, Steps
 from desktop.exports.text_fit import TextFit
 from desktop.services.dto import RoadmapTree
+from models.domain.fields import BY_NAME
 from models.domain.status import STATUS_LABELS
 
 FONT = "Times New Roman"  # metric twin of the PDF's Liberation Serif; on Linux it maps back to it
@@ -293,7 +294,7 @@ class RoadmapWorkbook:
             formula1=f'"{choices}"',
             allow_blank=True,
             showErrorMessage=True,
-            errorTitle="Статус",
+            errorTitle=BY_NAME["status"].document_header,
             error=f"Выберите статус из списка: {', '.join(STATUS_LABELS.values())}.",
         )
         validation.add(f"{letter}{first}:{letter}{last}")

@@ -17,27 +17,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from desktop.importers.document import Cell, Table
+from models.domain.fields import BY_NAME, TABLE_FIELDS
 
-FIELDS = ("number", "title", "form", "deadline", "responsible", "result", "target_group", "note")
-FIELD_NAMES_RU = {
-    "number": "№",
-    "title": "мероприятие",
-    "form": "форма",
-    "deadline": "срок",
-    "responsible": "ответственные",
-    "result": "результат",
-    "target_group": "целевая группа",
-    "note": "отметка",
-}
-_SYNONYMS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("number", re.compile(r"^\s*(?:№|n|no\.?|номер)\s*(?:п\s*/\s*п)?\.?\s*$|^\s*п\s*/\s*п\s*$")),
-    ("target_group", re.compile(r"целев|категори\w* участ|участники")),
-    ("form", re.compile(r"^\s*форм[аы](?:\s+(?:проведения|реализации|мероприяти[яй]|работы))?\s*$")),
-    ("deadline", re.compile(r"срок|дата проведен|период|время проведен")),
-    ("responsible", re.compile(r"ответствен|исполнител")),
-    ("note", re.compile(r"отметк|примечан|комментар|информация об исполн")),
-    ("result", re.compile(r"результат|показател|индикатор|продукт|эффект")),
-    ("title", re.compile(r"мероприят|наименован|меры|содержани|действи|направлени|задач")),
+FIELDS = TABLE_FIELDS  # what a column of the table may hold (models.domain.fields)
+# The order in which the fields' header words are tried, the first match naming the column: the
+# narrower words first, the measure's own («мероприятие», «наименование») last, so «Целевая группа
+# участников мероприятия» is the target group and «Отметка о результате» the note.
+_TRIED = ("number", "target_group", "form", "deadline", "responsible", "note", "result", "title")
+_SYNONYMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (f.name, re.compile(f.synonyms))
+    for f in sorted((BY_NAME[name] for name in FIELDS), key=lambda f: _TRIED.index(f.name))
+    if f.synonyms is not None
 )
 _NUMBER = re.compile(r"^\s*(?P<num>(?:\d{1,3}\.)*\d{1,3}\.?)\s*$")
 _NUMBERED_TITLE = re.compile(r"^\s*(?P<num>(?:\d{1,3}\.)*\d{1,3}\.?|[IVX]{1,5}\.?)\s+(?P<title>\S.*)$", re.S)
@@ -222,7 +212,8 @@ class _Reader:
         roman = _ROMAN_TITLE.match(" ".join(filled))
         if not number and roman and len(filled) <= 4 and deadline.strip() != filled[-1]:
             return roman["num"], self._fragments(filled)[len(roman["num"]) :].strip(" .")
-        others = [self.cell(row, f) for f in ("form", "deadline", "responsible", "result", "target_group")]
+        # what a measure's row has beside its number and title (a note alone does not make one)
+        others = [self.cell(row, f) for f in FIELDS if f not in ("number", "title", "note")]
         if number and re.fullmatch(r"[IVX]{1,5}\.?", number) and not deadline and not responsible:
             return number, title or self._fragments([t for t in texts[1:] if t])
         if number and title and _NUMBER.match(number) and not any(others):

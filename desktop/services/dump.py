@@ -5,34 +5,44 @@ from __future__ import annotations
 from typing import Any
 
 from desktop.services.dto import ChildRef, MeasureRow, RoadmapTree
+from models.domain.fields import MEASURE_FIELDS, MeasureField
 
 
 def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def measure_dict(tree: RoadmapTree, row: MeasureRow, school_names: dict[int, str]) -> dict[str, Any]:
-    deadline = tree.header.deadline(row.deadline_text)
-    return {
-        "id": row.id,
-        "number": row.number,
-        "number_as_written": row.number_as_written,
-        "title": row.title,
-        "form": row.form,
-        "deadline": {
+def _value(tree: RoadmapTree, row: MeasureRow, field: MeasureField, school_names: dict[int, str]) -> Any:
+    """A field's value in the dump: the deadline with how it was read, schools by name, dates ISO."""
+    if field.kind == "deadline":
+        deadline = tree.header.deadline(row.deadline_text)
+        return {
             "text": row.deadline_text,
             "kind": deadline.kind,
             "windows": [[_iso(a), _iso(b)] for a, b in deadline.windows],
             "warnings": list(deadline.warnings),
-        },
-        "responsible": row.responsible,
-        "result": row.result,
-        "target_group": row.target_group,
-        "status": row.status,
-        "done_on": _iso(row.done_on),
-        "note": row.note,
+        }
+    if field.kind == "schools":
+        return [school_names[s] for s in row.school_ids if s in school_names]
+    if field.kind == "date":
+        return _iso(getattr(row, field.column or field.name))
+    if field.kind == "number":
+        return row.number
+    return getattr(row, field.column or field.name)  # text; the status as its code
+
+
+def measure_dict(tree: RoadmapTree, row: MeasureRow, school_names: dict[int, str]) -> dict[str, Any]:
+    """A measure under the fields' names (models.domain.fields), in the dump's order: its id and
+    number (with the number as written) first, its version, schools and extra text last."""
+    values = {f.name: _value(tree, row, f, school_names) for f in MEASURE_FIELDS}
+    number, schools = values.pop("number"), values.pop("schools")
+    return {
+        "id": row.id,
+        "number": number,
+        "number_as_written": row.number_as_written,
+        **values,
         "version": row.version,
-        "schools": [school_names[s] for s in row.school_ids if s in school_names],
+        "schools": schools,
         "extra": row.extra,
     }
 

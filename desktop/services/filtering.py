@@ -7,8 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from desktop.services.cell_text import cell_text
 from desktop.services.dto import MeasureRow, RoadmapTree
-from models.domain.status import STATUS_LABELS
+from models.domain.fields import MEASURE_FIELDS
 from models.domain.tracking import is_overdue
 
 OVERDUE = "overdue"
@@ -35,20 +36,9 @@ class Filter:
 
 
 def _haystack(measure: MeasureRow, tree: RoadmapTree) -> str:
+    """Every field of the measure as the grid shows it, one a line (a word never spans two)."""
     schools = {s.id: s.name for s in tree.schools}
-    parts = [
-        measure.number,
-        measure.title,
-        measure.form,
-        measure.deadline_text,
-        measure.responsible,
-        measure.result,
-        measure.target_group,
-        STATUS_LABELS.get(measure.status, ""),
-        measure.note,
-        f"{measure.done_on:%d.%m.%Y}" if measure.done_on else "",
-        *(schools.get(s, "") for s in measure.school_ids),
-    ]
+    parts = [cell_text(measure, f.name, schools, "\n") for f in MEASURE_FIELDS]
     return "\n".join(parts).lower().replace("ё", "е")
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from desktop.services.operations import Tx
 from models.domain.errors import NotFoundError, ValidationError
-from models.domain.fields import EDITABLE_COLUMNS, EDITABLE_NAMES
+from models.domain.fields import EDITABLE_COLUMNS, EDITABLE_NAMES, MEASURE_FIELDS
 from models.domain.status import parse_status
 from models.entities import Measure, MeasureSchool, School
 
@@ -30,14 +30,33 @@ def parse_date(value: str) -> date | None:
     raise ValidationError(f"Не удалось понять дату «{value}». Введите её как 31.12.2024.")
 
 
+_EDITABLE_KINDS = {f.name: f.kind for f in MEASURE_FIELDS if f.editable}
+_NOT_SCHOOLS = "Школы мероприятия выбираются из списка школ дорожной карты."
+
+
+def school_ids(value: object) -> list[int]:
+    """The school ids a value names, sorted, each once; ValidationError for anything else."""
+    if isinstance(value, str | bytes):  # "12" is not the schools 1 and 2
+        raise ValidationError(_NOT_SCHOOLS)
+    try:  # whatever came in: not iterable, or not ids, raises here
+        return sorted({int(i) for i in cast("Iterable[Any]", value)})
+    except (TypeError, ValueError):
+        raise ValidationError(_NOT_SCHOOLS) from None
+
+
 def normalise_value(field: str, value: object) -> object:
-    """Check and convert one field's new value; raise ValidationError with a Russian message."""
-    if field not in EDITABLE_COLUMNS:
+    """Check and convert one field's new value (by its kind in models.domain.fields); raise
+    ValidationError with a Russian message. Schools come back as ids; whether the roadmap has
+    them is for the transaction to see."""
+    kind = _EDITABLE_KINDS.get(field)
+    if kind is None:
         allowed = ", ".join(EDITABLE_NAMES)
         raise ValidationError(f"Поле «{field}» нельзя изменить. Изменяемые поля: {allowed}.")
-    if field == "status":
+    if kind == "schools":
+        return school_ids(value)
+    if kind == "status":
         return parse_status(str(value))
-    if field == "done_on":
+    if kind == "date":
         if value is None or isinstance(value, date):
             return value
         return parse_date(str(value))
@@ -177,15 +196,10 @@ def _school_change(
     """(old ids, new ids, names) when the measure's schools would change, else None."""
     if schools is None:
         return None
-    if isinstance(schools, str | bytes):  # "12" is not the schools 1 and 2
-        raise ValidationError("Школы мероприятия выбираются из списка школ дорожной карты.")
+    wanted = school_ids(schools)
     names = dict(
         conn.execute(select(School.id, School.name).where(School.roadmap_id == roadmap_id)).tuples().all()
     )
-    try:  # whatever came in: not iterable, or not ids, raises here
-        wanted = sorted({int(i) for i in cast("Iterable[Any]", schools)})
-    except (TypeError, ValueError):
-        raise ValidationError("Школы мероприятия выбираются из списка школ дорожной карты.") from None
     unknown = [i for i in wanted if i not in names]
     if unknown:
         raise ValidationError("Выбранной школы нет в этой дорожной карте; список обновлён.")

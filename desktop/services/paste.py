@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from desktop.services.cell_text import cell_text  # a cell's value as typed in the grid
 from desktop.services.commands import EditMeasureCommand, PasteCommand
 from desktop.services.dto import MeasureRow, RoadmapTree
 from models.domain.fields import MEASURE_FIELDS
-from models.domain.status import STATUS_LABELS
 
 COLUMN_FIELDS: tuple[str, ...] = tuple(f.name for f in MEASURE_FIELDS)  # the grid's columns, in order
 PASTED = frozenset(f.name for f in MEASURE_FIELDS if f.editable and f.kind != "schools")
@@ -20,19 +20,6 @@ FILLED = PASTED | {"schools"}  # a fill copies the chosen schools too (ids of th
 
 def _fill_value(row: MeasureRow, name: str) -> object:
     return list(row.school_ids) if name == "schools" else cell_text(row, name)
-
-
-def cell_text(row: MeasureRow, name: str) -> str:
-    """A cell's value as typed in the grid (status in Russian, dates as 31.12.2024)."""
-    if name == "status":
-        return STATUS_LABELS.get(row.status, row.status)
-    if name == "done_on":
-        return f"{row.done_on:%d.%m.%Y}" if row.done_on else ""
-    if name == "deadline":
-        return row.deadline_text
-    if name == "number":
-        return row.number
-    return str(getattr(row, name))
 
 
 def paste_command(

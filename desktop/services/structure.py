@@ -18,22 +18,18 @@ from sqlalchemy import Connection, Row, delete, insert, select, update
 from desktop.services.dto import ChildRef, NodeKind
 from desktop.services.operations import Tx
 from models.domain.errors import NotFoundError, StaleEditError, ValidationError
+from models.domain.fields import MEASURE_FIELDS, FieldKind
+from models.domain.status import PLANNED
 from models.entities import Measure, MeasureSchool, Section
 
 Direction = Literal["indent", "outdent"]  # relocate_section's one-step moves of a section
 
 _COLUMNS = [c.name for c in Measure.__table__.columns]
 _SECTION_COLUMNS = [c.name for c in Section.__table__.columns]
+# A new measure's stored fields before anything is typed: empty text, planned, not done.
+_EMPTY_BY_KIND: dict[FieldKind, Any] = {"text": "", "deadline": "", "status": PLANNED, "date": None}
 EMPTY_MEASURE: dict[str, Any] = {
-    "title": "",
-    "form": "",
-    "deadline_text": "",
-    "responsible": "",
-    "result": "",
-    "target_group": "",
-    "status": "planned",
-    "done_on": None,
-    "note": "",
+    **{f.column: _EMPTY_BY_KIND[f.kind] for f in MEASURE_FIELDS if f.column is not None},
     "number_as_written": "",
     "extra": {},
 }

@@ -16,13 +16,15 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from models.domain.errors import ValidationError
+from models.domain.fields import MEASURE_FIELDS
 from models.domain.numbering import Node, NodeKind, infer_style
 from models.domain.status import PLANNED, parse_status
 from models.entities import ApprovalOrder, Measure, MeasureSchool, Roadmap, School, Section
 from models.storage.database import Database
 
 Progress = Callable[[int, int, str], None]
-MEASURE_TEXT_FIELDS = ("title", "form", "responsible", "result", "target_group", "note")
+# The measure's plain text fields: stored in the column of the same name as the dump's key.
+MEASURE_TEXT_FIELDS = tuple(f.name for f in MEASURE_FIELDS if f.kind == "text")
 
 
 @dataclass(frozen=True)
