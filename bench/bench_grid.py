@@ -49,7 +49,7 @@ def main() -> None:
     opens = []
     for _ in range(5):
         start = time.perf_counter()
-        window.current_roadmap = roadmap
+        window.controller.current_roadmap = roadmap
         window.reload_grid()
         window.grid.viewport().repaint()
         opens.append(time.perf_counter() - start)

@@ -47,7 +47,7 @@ def main() -> None:
     window = MainWindow(service, str(path))
     window.resize(1366, 768)
     window.show()
-    window.current_roadmap = service.roadmap_ids()[0]
+    window.controller.choose_roadmap(service.roadmap_ids()[0])
     window.reload_grid()
     app.processEvents()
     tracking = window.tracking

@@ -2,14 +2,13 @@
 
 The model holds the DTOs a service returned and never writes: ``setData`` turns an edit into an
 EditMeasureCommand and hands it to ``edit_requested``; the window executes it through the undo
-stack and the model then shows the stored row (``replace_measure``).
+stack and the model then shows the file as it is after it (``apply_tree``).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -279,16 +278,6 @@ class RoadmapTreeModel(QAbstractItemModel):
         for parent, first, last in ranges.values():
             index = self._index_of(parent)
             self.dataChanged.emit(self.index(first, 0, index), self.index(last, len(COLUMNS) - 1, index))
-
-    def replace_measure(self, stored: MeasureRow) -> None:
-        """Show a measure as stored after an edit (its number does not change on a field edit)."""
-        if self.tree is None or stored.id not in self.tree.measures:
-            return
-        current = self.tree.measures[stored.id]
-        self.tree.measures[stored.id] = replace(stored, number=current.number)
-        node = self._measure_nodes[stored.id]
-        parent = self._index_of(node.parent)
-        self.dataChanged.emit(self.index(node.row, 0, parent), self.index(node.row, len(COLUMNS) - 1, parent))
 
     def measure_index(self, measure_id: int, column: int = 1) -> QModelIndex:
         node = self._measure_nodes.get(measure_id)
