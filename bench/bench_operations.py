@@ -100,7 +100,7 @@ def main() -> None:
             index = model.measure_index(measure.id, status)
             selection.select(index, index)
         grid.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
-        fills.append(timed(window, window.fill_down))
+        fills.append(timed(window, window.rows.fill_down))
         agree.append(figures_match(window))
 
     pastes = []
@@ -109,7 +109,7 @@ def main() -> None:
         start_row = model.tree.measures_in_order()[500 + run]
         grid.setCurrentIndex(model.measure_index(start_row.id, 1))
         QApplication.clipboard().setText(text.replace("вставлено", f"вставлено{run}"))
-        pastes.append(timed(window, window.paste_cells))
+        pastes.append(timed(window, window.rows.paste_cells))
         agree.append(figures_match(window))
 
     list_updates = [timed(window, window.update_figures) for _ in range(5)]

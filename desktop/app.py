@@ -139,13 +139,13 @@ def run_window(path: Path | None = None) -> int:
     from desktop.services.session import FileSession
 
     session = FileSession(database, config.current_user(), config.current_computer())
-    window = MainWindow(_service(database), str(target), _notices(database), session)
-    window.resize(1200, 700)
-    window.show()
     from ui import clipboard
     from ui.garbage import GuiGarbageCollector
 
-    collector = GuiGarbageCollector(app)  # cycles are freed on the GUI thread only
+    collector = GuiGarbageCollector(app)  # cycles freed on the GUI thread only; before the window:
+    window = MainWindow(_service(database), str(target), _notices(database), session)
+    window.resize(1200, 700)
+    window.show()
     app.aboutToQuit.connect(clipboard.release)
     app.aboutToQuit.connect(collector.stop)
     code = int(app.exec())
