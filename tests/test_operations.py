@@ -339,3 +339,27 @@ def test_a_failed_step_writes_nothing_at_all(
     with sqlite3.connect(small_db) as conn:
         assert conn.execute("SELECT count(*) FROM change_log").fetchone()[0] == logged
     conn.close()
+
+
+def test_rows_pasted_past_the_last_measure_go_after_it_in_its_section(me: RoadmapService) -> None:
+    """Where a paste puts rows it has no measure for — decided without Qt."""
+    tree = tree_of(me)
+    last = tree.measures_in_order()[-1]
+    command = paste_command(tree, last.id, 1, [["Заменено", "май"], ["Новое А", "июнь"], ["Новое Б"]])
+    assert command is not None and [e.measure_id for e in command.edits] == [last.id]
+    assert command.new_rows == [{"title": "Новое А", "form": "июнь"}, {"title": "Новое Б"}]
+    me.operations.apply(command)
+    after = tree_of(me).measures_in_order()
+    assert [(m.number, m.title, m.form) for m in after[-3:]] == [
+        ("2.1", "Заменено", "май"),
+        ("2.2", "Новое А", "июнь"),
+        ("2.3", "Новое Б", ""),
+    ]
+    assert {m.section_id for m in after[-3:]} == {last.section_id}
+
+
+def test_a_paste_never_writes_the_number_column_and_skips_equal_cells(me: RoadmapService) -> None:
+    tree = tree_of(me)
+    first = tree.measures_in_order()[0]
+    same = paste_command(tree, first.id, 0, [["9.9", first.title]])
+    assert same is None  # the № column is not written, the title is already that

@@ -64,7 +64,8 @@ class ConflictDialog(QDialog):
         self.choice = self.THEIRS
         self._mine_text = "\n".join(shown_value(n, v, schools) for n, v in mine.items())
         layout = QVBoxLayout(self)
-        intro = QLabel(message + "\n\nВаше значение не потеряно: выберите, какое оставить.")
+        who = message.split(" Ваше изменение не сохранено")[0]  # who saved first, and when
+        intro = QLabel(f"{who} Ваше значение ещё не записано, но и не потеряно: выберите, какое оставить.")
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.table = QTableWidget(len(mine), 3)
@@ -81,7 +82,7 @@ class ConflictDialog(QDialog):
                 self.table.setItem(row, column, item)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setColumnWidth(0, 150)
+        self.table.setColumnWidth(0, 170)
         self.table.setColumnWidth(1, 260)
         self.table.setWordWrap(True)
         self.table.resizeRowsToContents()

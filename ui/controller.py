@@ -55,6 +55,8 @@ class WindowController(QObject):
         except DomainError as error:
             self.failed.emit(error)
             return False
+        if changes.empty:  # nothing differed: no undo step that would do nothing
+            return True
         self.undo_stack.push(
             ServiceUndoCommand(command, self.service.operations, self._announce, self._step_refused)
         )
@@ -72,10 +74,10 @@ class WindowController(QObject):
         QTimer.singleShot(0, lambda: self.failed.emit(error))
 
     def choose_roadmap(self, roadmap_id: int | None) -> bool:
-        """Work on another roadmap: its undo history starts afresh. True when it changed."""
+        """Work on another roadmap; the undo history is the file's and stays (an undo of another
+        roadmap's step shows that roadmap). True when it changed."""
         if roadmap_id == self.current_roadmap:
             return False
-        self.undo_stack.clear()
         self.current_roadmap = roadmap_id
         return True
 

@@ -11,7 +11,7 @@ import logging
 from datetime import date, datetime
 from typing import cast
 
-from PySide6.QtCore import QByteArray, QItemSelection, QModelIndex, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QItemSelection, QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QResizeEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -56,7 +56,7 @@ from ui.grid_view import GridView
 from ui.history_panel import HistoryPanel
 from ui.messages import show_error
 from ui.roadmap_list_model import RoadmapListModel
-from ui.roadmap_model import RoadmapTreeModel
+from ui.roadmap_model import COLUMNS, RoadmapTreeModel
 from ui.row_actions import RowActions
 from ui.school_calendar_dialog import SchoolCalendarDialog
 from ui.status_dialog import StatusDialog
@@ -345,6 +345,14 @@ class MainWindow(QMainWindow):
         choice = ConflictDialog.ask(self, error.message, theirs, command.after, schools)
         if choice == ConflictDialog.MINE:
             self.execute(EditMeasureCommand.for_row(theirs, dict(command.after)))
+        fields = frozenset(command.after)
+        self.put_cursor(
+            self.grid_model.measure_index(
+                command.measure_id,
+                self._column_of(Changes(measures=frozenset({command.measure_id}), fields=fields)),
+            )
+        )
+        self.grid.setFocus()
 
     def mark_saved(self) -> None:
         """Every change is committed at once; the status bar says when the last one was."""
@@ -382,10 +390,14 @@ class MainWindow(QMainWindow):
         """After an operation: each view updates what ``changes`` names (a field edit repaints its
         row, a move moves rows); the document or the calendar changed reloads everything."""
         self.mark_saved()
-        if changes.needs_reload or (changes.roadmap_id not in (None, self.current_roadmap)):
+        if changes.roadmap_id not in (None, self.current_roadmap):
+            # An undo or redo of another roadmap's step: show that roadmap, as Excel shows the
+            # sheet an undo changed.
+            self.select_roadmap(changes.roadmap_id)
+        if changes.needs_reload:
             self.refresh()
             return
-        column = max(1, self.grid.currentIndex().column())
+        column = self._column_of(changes)
         tree = self.grid_model.tree
         if tree is not None and not changes.empty:
             moved = changes.structure or bool(changes.added or changes.removed)
@@ -416,8 +428,20 @@ class MainWindow(QMainWindow):
         else:
             self.filter_bar.show_counts(len(tree.measures), len(tree.measures))
 
+    def _column_of(self, changes: Changes) -> int:
+        """The cell to put the cursor in: the field an edit (or its undo) changed, else the
+        column the cursor is in (never the number column)."""
+        columns = [k for k, (_header, name) in enumerate(COLUMNS) if name in changes.fields]
+        return (
+            columns[0]
+            if len(changes.measures) == 1 and columns
+            else max(1, self.grid.currentIndex().column())
+        )
+
     def _focus(self, changes: Changes, column: int) -> None:
-        """Put the cursor on the row the operation was about (the inserted, moved or restored one)."""
+        """Put the cursor on the row the operation was about (the inserted, moved or restored
+        one), and only there: cells selected before (a row that moved away) are let go, so a
+        following Ctrl+- deletes just what the cursor shows."""
         if changes.focus is None:
             return
         kind, ident = changes.focus
@@ -425,10 +449,14 @@ class MainWindow(QMainWindow):
             index = self.grid_model.section_index(ident)
         else:
             index = self.grid_model.measure_index(ident, column)
-        if index.isValid() and index != self.grid.currentIndex():
-            self.grid.setCurrentIndex(index)
-        if index.isValid():
-            self.grid.scrollTo(index)
+        self.put_cursor(index)
+
+    def put_cursor(self, index: QModelIndex) -> None:
+        """The current cell, selected alone, in view."""
+        if not index.isValid():
+            return
+        self.grid.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        self.grid.scrollTo(index)
 
     def update_figures(self) -> None:
         """The roadmap list's figures (done, overdue, due soon) after an edit: the roadmap on
@@ -449,7 +477,11 @@ class MainWindow(QMainWindow):
         self.execute(EditDocumentCommand.for_state(before, state))
 
     def reload_grid(self) -> None:
-        """Show the selected roadmap as stored now."""
+        """Show the selected roadmap as stored now, the cursor on the cell it was on (a reload
+        after a colleague's save must not leave keys typed next to a section's title)."""
+        was = self.grid_model.measure_at(self.grid.currentIndex())
+        section = self.grid_model.section_at(self.grid.currentIndex())
+        column = self.grid.currentIndex().column()
         tree = self.service.load(self.current_roadmap) if self.current_roadmap is not None else None
         self._reloading = True  # the views follow once, at apply_filter, with the new filter choices
         try:
@@ -463,6 +495,10 @@ class MainWindow(QMainWindow):
         self.grid.expandAll()
         self._span_sections(QModelIndex())
         self.apply_filter()
+        if tree is not None and was is not None and was.roadmap_id == tree.header.id:
+            self.put_cursor(self.grid_model.measure_index(was.id, max(1, column)))
+        elif tree is not None and section is not None:
+            self.put_cursor(self.grid_model.section_index(section.id))
 
     def _on_tab(self) -> None:
         current = self.tabs.currentWidget()

@@ -509,7 +509,8 @@ class RoadmapTreeModel(QAbstractItemModel):
             ((n.kind, n.node_id) for n in siblings[start:] if (n.kind, n.node_id) not in moving), None
         )
         parent_id = None if target is self._root else target.node_id
-        return MoveRowsCommand(refs, parent_id, before)  # type: ignore[arg-type]
+        roadmap = self.tree.header.id if self.tree is not None else None
+        return MoveRowsCommand(refs, parent_id, before, roadmap)  # type: ignore[arg-type]
 
     @staticmethod
     def _ancestors(node: _Node) -> list[_Node]:
@@ -534,7 +535,10 @@ class RoadmapTreeModel(QAbstractItemModel):
         if section is not None and index.column() == 0 and role == Qt.ItemDataRole.EditRole:
             if self.edit_requested is None or str(value).strip() == section.title:
                 return False
-            self.edit_requested(EditSectionCommand(section.id, section.version, str(value), section.title))
+            roadmap = self.tree.header.id if self.tree is not None else None
+            self.edit_requested(
+                EditSectionCommand(section.id, section.version, str(value), section.title, roadmap)
+            )
             return True
         measure = self.measure_at(index)
         name = COLUMNS[index.column()][1]

@@ -64,7 +64,7 @@ class EditMeasureCommand(_Undoable):
         changed = write_measure(tx, self.measure_id, self.seen_version, values)
         return Changes(
             self.roadmap_id,
-            measures=frozenset({self.measure_id}),
+            measures=frozenset({self.measure_id}) if changed else frozenset(),
             figures=bool(FIGURE_FIELDS & set(changed)),
             focus=("measure", self.measure_id),
             fields=frozenset(changed),
@@ -392,16 +392,16 @@ class EditDocumentCommand(_Undoable):
         return "Изменение документа: " + (", ".join(names) or "без изменений")
 
     def apply(self, tx: Tx) -> Changes:
-        document.save_document(tx, self.roadmap_id, self.seen_version, self.after)
+        written = document.save_document(tx, self.roadmap_id, self.seen_version, self.after)
         self.after = {**read_document_in(tx.conn, self.roadmap_id), "roadmap_id": self.roadmap_id}
-        return self._changes()
+        return self._changes(written is not None)
 
     def revert(self, tx: Tx) -> Changes:
-        document.save_document(tx, self.roadmap_id, self.seen_version, self.before)
-        return self._changes()
+        written = document.save_document(tx, self.roadmap_id, self.seen_version, self.before)
+        return self._changes(written is not None)
 
-    def _changes(self) -> Changes:
-        return Changes(self.roadmap_id, document=True, figures=True)
+    def _changes(self, written: bool) -> Changes:
+        return Changes(self.roadmap_id, document=written, figures=written)
 
 
 @dataclass

@@ -127,6 +127,9 @@ def comparable(state: Mapping[str, Any]) -> Snapshot:
     """The parts a user edits, without the version and the links (for "did anything change")."""
     out = {name: state.get(name) for name in HEADER_FIELDS}
     out["order"] = dict(state["order"]) if state.get("order") else None
+    if out["order"] is not None:  # an empty place or title is stored as None, typed as ""
+        for optional in ("place", "title"):
+            out["order"][optional] = out["order"].get(optional) or None
     out["schools"] = [
         {"id": s.get("id"), **{name: s.get(name) for name in SCHOOL_FIELDS}}
         for s in state.get("schools") or []
@@ -218,10 +221,13 @@ def _shown(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def save_document(tx: Tx, roadmap_id: int, seen_version: int | None, state: Mapping[str, Any]) -> int:
+def save_document(
+    tx: Tx, roadmap_id: int, seen_version: int | None, state: Mapping[str, Any]
+) -> int | None:
     """Write the document parts if nobody saved since ``seen_version`` (inside the operation's
-    transaction); returns the new version. Schools without an id are added, those missing are
-    deleted (their links with them), and ``measure_ids`` when given set a school's links exactly."""
+    transaction); returns the new version, or None when the state is what the file holds.
+    Schools without an id are added, those missing are deleted (their links with them), and
+    ``measure_ids`` when given set a school's links exactly."""
     clean = validate(state)
     conn = tx.conn
     current = conn.execute(
@@ -230,6 +236,13 @@ def save_document(tx: Tx, roadmap_id: int, seen_version: int | None, state: Mapp
     if current is None:
         raise NotFoundError("Дорожная карта не найдена: возможно, её удалили. Список обновлён.")
     _follow_order(conn, roadmap_id, clean, current)
+    stored = read_document_in(conn, roadmap_id)
+    if not changed_parts(stored, clean) and _same_links(stored, clean):
+        # Nothing differs (a field left as it was): no write, no new version, no undo step —
+        # but a colleague's save since the user's view is still refused, as for any edit.
+        if tx.expected(("roadmap", roadmap_id), seen_version, current.version) != current.version:
+            raise tx.stale(("roadmap", roadmap_id))
+        return None
     header = {name: clean[name] for name in HEADER_FIELDS}
     version = tx.update_versioned(
         Roadmap.__table__,
@@ -246,6 +259,15 @@ def save_document(tx: Tx, roadmap_id: int, seen_version: int | None, state: Mapp
     _save_order(conn, roadmap_id, clean["order"], log)
     _save_schools(conn, roadmap_id, clean["schools"], log)
     return version
+
+
+def _same_links(stored: Mapping[str, Any], clean: Mapping[str, Any]) -> bool:
+    """Schools' measure links, where the new state gives them (an undo of a school's removal)."""
+    links = {s.get("id"): s.get("measure_ids") for s in stored.get("schools") or []}
+    return all(
+        "measure_ids" not in s or sorted(s["measure_ids"]) == sorted(links.get(s.get("id")) or [])
+        for s in clean.get("schools") or []
+    )
 
 
 class _Log:

@@ -32,7 +32,7 @@ def paste_command(
     first = next((i for i, m in enumerate(ordered) if m.id == start_id), None)
     if first is None or not block:
         return None
-    column0 = max(1, first_column)
+    column0 = max(0, first_column)  # a block with its numbers pasted at «№»: the numbers are dropped
     width = max(len(values) for values in block)
     names = [COLUMN_FIELDS[c] if c < len(COLUMN_FIELDS) else None for c in range(column0, column0 + width)]
     edits: list[EditMeasureCommand] = []
