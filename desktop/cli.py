@@ -208,6 +208,59 @@ def cmd_check(args: argparse.Namespace) -> None:
     _emit(out)
 
 
+def cmd_backups(args: argparse.Namespace) -> None:
+    """The file's backups, newest first, as the window's «Восстановить из резервной копии» lists them."""
+    from desktop.services import files
+
+    path = _existing_file(args.db)
+    _emit(
+        {
+            "backups": [
+                {
+                    "path": str(b.path),
+                    "made": b.made_at.isoformat(timespec="seconds"),
+                    "reason": b.reason,
+                    "size": b.size,
+                }
+                for b in files.list_backups(path)
+            ]
+        }
+    )
+
+
+def cmd_restore(args: argparse.Namespace) -> None:
+    """Put one of the file's backups back (the current contents are backed up first, as in the
+    window). ``--backup`` is a path from ``backups`` or just its file name."""
+    from desktop.services import files
+
+    path = _existing_file(args.db)
+    listed = files.list_backups(path)
+    wanted = Path(args.backup)
+    chosen = next(
+        (
+            b.path
+            for b in listed
+            if b.path == wanted or (wanted.name == str(wanted) and b.path.name == wanted.name)
+        ),
+        None,
+    )
+    if chosen is None:
+        names = ", ".join(b.path.name for b in listed[:5]) or "их пока нет"
+        raise UserError(
+            f"Резервной копии «{args.backup}» нет среди копий этого файла ({names}). "
+            "Список копий: python -m desktop backups --db ФАЙЛ."
+        )
+    files.restore_backup(chosen, path)
+    _emit({"restored": str(chosen)})
+
+
+def _existing_file(db: str) -> Path:
+    path = Path(db)
+    if not path.is_file():
+        raise UserError(f"Файл «{db}» не найден. Проверьте путь.")
+    return path
+
+
 def _split_assignments(pairs: Sequence[str], example: str) -> list[tuple[str, str]]:
     """FIELD=VALUE pairs in the order given; ``\n`` in a value is a line break."""
     out = []
@@ -567,6 +620,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="поля как в dump; \\n в значении — перенос строки",
     )
     setter.set_defaults(func=cmd_set)
+
+    listing = sub.add_parser("backups", help="список резервных копий файла, новые первыми")
+    listing.add_argument("--db", required=True, metavar="ФАЙЛ", help=db_help)
+    listing.set_defaults(func=cmd_backups)
+
+    restore = sub.add_parser("restore", help="восстановить файл из резервной копии")
+    restore.add_argument("--db", required=True, metavar="ФАЙЛ", help=db_help)
+    restore.add_argument(
+        "--backup", required=True, metavar="КОПИЯ", help="путь копии из backups (или её имя)"
+    )
+    restore.set_defaults(func=cmd_restore)
 
     export = sub.add_parser("export", help="выгрузить дорожную карту в PDF, Excel или календарь (.ics)")
     export.add_argument("--db", required=True, metavar="ФАЙЛ", help=db_help)
