@@ -21,9 +21,10 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from models.storage import backup as backups
-from models.storage import migrations
+from models.storage import migrations, schema_check
 from models.storage.engine import APPLICATION_ID, BEGIN_OPTION, BUSY_TIMEOUT_MS, make_engine, sqlite_uri
 from models.storage.errors import (
+    AlteredFileError,
     DamagedFileError,
     FileMissingError,
     NewerVersionError,
@@ -125,6 +126,15 @@ def inspect(path: Path, backup_root: Path | None = None, with_counts: bool = Fal
                 "Обновите программу; файл не изменён."
             )
         try:
+            parts = schema_check.foreign_parts(
+                connection, revision, _head_columns() if revision == migrations.HEAD else None
+            )
+        except sqlite3.DatabaseError as exc:
+            raise _classified(exc, path, folder) from exc
+        if parts:
+            newest = backups.newest_backup(folder) if folder else None
+            raise AlteredFileError(schema_check.altered_message(path, parts, newest), newest)
+        try:
             integrity = backups.quick_check(connection)
         except sqlite3.DatabaseError as exc:
             if not isinstance(known := _classified(exc, path, folder), DamagedFileError):
@@ -136,6 +146,13 @@ def inspect(path: Path, backup_root: Path | None = None, with_counts: bool = Fal
     finally:
         connection.close()
     return FileFacts(path, revision, integrity, read_only, is_network_path(path), counts)
+
+
+def _head_columns() -> dict[str, set[str]]:
+    """Every table's columns as the current revision's entities declare them."""
+    from models.entities import Base
+
+    return {table.name: {c.name for c in table.columns} for table in Base.metadata.tables.values()}
 
 
 def _counts(connection: sqlite3.Connection) -> dict[str, int]:

@@ -36,6 +36,10 @@ class DamagedFileError(StorageError):
         self.newest_backup = newest_backup
 
 
+class AlteredFileError(DamagedFileError):
+    """The file holds triggers, views, tables or columns the program's migrations do not make."""
+
+
 class NewerVersionError(StorageError):
     pass
 
