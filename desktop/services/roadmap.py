@@ -82,13 +82,33 @@ def rows_in_order(
 ) -> dict[int | None, tuple[ChildRef, ...]]:
     """Each parent's rows (None: the top level) in document order: by position, a section before
     a measure at the same position, then by id. ``sections`` are rows of SECTION_COLUMNS,
-    ``places`` (measure id, section id, position)."""
+    ``places`` (measure id, section id, position).
+
+    A row whose section is missing, or sections whose parents form a loop (a file edited by
+    another program with foreign keys off), are shown at the top level: never left out of the
+    grid, the dump and the exports."""
+    rows = list(sections)
+    parent_of = _reachable_parents({s.id: s.parent_id for s in rows})
     children: dict[int | None, list[tuple[int, ChildRef]]] = defaultdict(list)
-    for s in sections:
-        children[s.parent_id].append((s.position, ("section", s.id)))
+    for s in rows:
+        children[parent_of[s.id]].append((s.position, ("section", s.id)))
     for ident, section_id, position in places:
-        children[section_id].append((position, ("measure", ident)))
+        children[section_id if section_id in parent_of else None].append((position, ("measure", ident)))
     return {parent: order_rows(items) for parent, items in children.items()}
+
+
+def _reachable_parents(parents: dict[int, int | None]) -> dict[int, int | None]:
+    """Each section's parent, None where the stored one is missing or part of a loop."""
+    out = {ident: (parent if parent in parents else None) for ident, parent in parents.items()}
+    for ident in out:
+        seen: set[int] = set()
+        current: int | None = ident
+        while current is not None and current not in seen:
+            seen.add(current)
+            current = out[current]
+        if current is not None:  # came back to a section already seen: a loop; cut it here
+            out[current] = None
+    return out
 
 
 def order_rows(items: Iterable[tuple[int, ChildRef]]) -> tuple[ChildRef, ...]:
