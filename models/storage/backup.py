@@ -3,6 +3,11 @@
 Backups live in the user's data folder (a local disk), not beside the file: the file itself may
 sit on a shared network folder that fails together with it. One folder per roadmap file, named
 after the file and a hash of its full path so that two files called "карты.sqlite" never mix.
+
+Names fit the file system's 255-byte limit whatever the user's file is called: a long stem is cut
+at a character boundary and marked with a hash of the whole stem (``short_stem``). Order and age
+come from the date in a backup's name, except that a date later than now (the clock was set back
+since) never counts as the newest: see ``list_backups``.
 """
 
 from __future__ import annotations
@@ -12,18 +17,23 @@ import hashlib
 import os
 import re
 import sqlite3
-import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Final
 
 from models.storage.engine import sqlite_uri
+from models.storage.leftovers import BACKUP_TEMPORARY, remove_stale
 
 KEEP_ROLLING: Final = 10
 KEEP_SPECIAL: Final = 5  # before-upgrade / before-restore copies, kept apart from the rolling ones
 ROLLING_MIN_INTERVAL_S: Final = 300  # a file opened many times in a row keeps older copies too
 _STAMP = "%Y-%m-%d %H-%M-%S"
+NAME_MAX_BYTES: Final = 255  # one path component on ext4, NTFS (in UTF-16 units), APFS
+STEM_MAX_BYTES: Final = 120  # a longer stem is cut, leaving room for the date, reason and suffixes
+REASON_MAX_BYTES: Final = 80
+# What may follow a backup's name on disk: ".tmp" while it is written, then SQLite's "-journal".
+_SPARE_SUFFIX = ".tmp-journal"
 _NAME = re.compile(
     r"^(?P<stem>.+) (?P<stamp>\d{4}-\d\d-\d\d \d\d-\d\d-\d\d)(?:-(?P<n>\d+))?"
     r"(?: (?P<reason>[^.]+))?\.sqlite$"
@@ -38,10 +48,30 @@ class BackupInfo:
     size: int
 
 
+def _cut(text: str, max_bytes: int) -> str:
+    """``text``'s start, at most ``max_bytes`` in UTF-8, never splitting a character."""
+    return text.encode("utf-8")[:max_bytes].decode("utf-8", "ignore")
+
+
+def short_stem(stem: str, max_bytes: int = STEM_MAX_BYTES) -> str:
+    """``stem`` itself if it fits ``max_bytes`` (UTF-8), else its start + "~" + a hash of it all,
+    so that two long names with the same start still differ."""
+    if len(stem.encode("utf-8")) <= max_bytes:
+        return stem
+    digest = hashlib.sha1(stem.encode("utf-8")).hexdigest()[:8]
+    return f"{_cut(stem, max_bytes - len(digest) - 1).rstrip()}~{digest}"
+
+
 def backup_folder(root: Path, db_path: Path) -> Path:
-    """The folder for ``db_path``'s backups under ``root``."""
+    """The folder for ``db_path``'s backups under ``root``.
+
+    A folder made before long stems were cut (the full stem fitted 255 bytes) is still used."""
     digest = hashlib.sha1(str(db_path.resolve()).encode("utf-8")).hexdigest()[:8]
-    return root / f"{db_path.stem}-{digest}"
+    folder = root / f"{short_stem(db_path.stem)}-{digest}"
+    legacy = root / f"{db_path.stem}-{digest}"
+    if legacy != folder and len(legacy.name.encode("utf-8")) <= NAME_MAX_BYTES and legacy.is_dir():
+        return legacy
+    return folder
 
 
 def quick_check(connection: sqlite3.Connection) -> str:
@@ -73,22 +103,37 @@ def copy_database(source_path: Path, target: Path) -> None:
         raise
 
 
-def make_backup(db_path: Path, folder: Path, reason: str = "") -> Path:
-    """Copy ``db_path`` consistently into ``folder`` (written to a temp name, synced, renamed)."""
+def _backup_name(stem: str, stamp: str, reason: str) -> str:
+    """``"<stem> <stamp> <reason>.sqlite"`` (``stamp`` may carry "-n"), within NAME_MAX_BYTES
+    together with _SPARE_SUFFIX: the stem is shortened as far as needed."""
+    suffix = f" {_cut(reason, REASON_MAX_BYTES).rstrip()}" if reason else ""
+    rest = f" {stamp}{suffix}.sqlite{_SPARE_SUFFIX}"
+    budget = min(STEM_MAX_BYTES, NAME_MAX_BYTES - len(rest.encode("utf-8")))
+    return f"{short_stem(stem, budget)} {stamp}{suffix}.sqlite"
+
+
+def make_backup(db_path: Path, folder: Path, reason: str = "", *, now: datetime | None = None) -> Path:
+    """Copy ``db_path`` consistently into ``folder`` (written to a temp name, synced, renamed).
+
+    ``now`` (the clock, for tests) dates the copy's name."""
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now().strftime(_STAMP)
-    suffix = f" {reason}" if reason else ""
-    target = folder / f"{db_path.stem} {stamp}{suffix}.sqlite"
+    remove_stale(folder, [BACKUP_TEMPORARY])  # left by a backup killed earlier (old ones only)
+    stamp = (now or datetime.now()).strftime(_STAMP)
+    target = folder / _backup_name(db_path.stem, stamp, reason)
     n = 1
     while target.exists():
-        target = folder / f"{db_path.stem} {stamp}-{n}{suffix}.sqlite"
+        target = folder / _backup_name(db_path.stem, f"{stamp}-{n}", reason)
         n += 1
     copy_database(db_path, target)
     return target
 
 
-def list_backups(folder: Path) -> list[BackupInfo]:
-    """Backups in ``folder``, newest first."""
+def list_backups(folder: Path, *, now: datetime | None = None) -> list[BackupInfo]:
+    """Backups in ``folder``, newest first.
+
+    Newest by the date in the name; but a backup dated after ``now`` (the clock has been set back
+    since it was made) was made before every copy dated up to now, so those come first and the
+    future-dated ones after them (each group newest first)."""
     found: list[BackupInfo] = []
     if not folder.is_dir():
         return found
@@ -98,18 +143,20 @@ def list_backups(folder: Path) -> list[BackupInfo]:
             continue
         made_at = datetime.strptime(match["stamp"], _STAMP)
         found.append(BackupInfo(entry, made_at, match["reason"] or "", entry.stat().st_size))
-    found.sort(key=lambda b: (b.made_at, b.path.stat().st_mtime_ns), reverse=True)
+    limit = now or datetime.now()
+    found.sort(key=lambda b: (b.made_at <= limit, b.made_at, b.path.stat().st_mtime_ns), reverse=True)
     return found
 
 
-def newest_backup(folder: Path) -> Path | None:
-    backups = list_backups(folder)
+def newest_backup(folder: Path, *, now: datetime | None = None) -> Path | None:
+    backups = list_backups(folder, now=now)
     return backups[0].path if backups else None
 
 
-def prune(folder: Path) -> None:
-    """Keep the newest KEEP_ROLLING rolling backups and KEEP_SPECIAL of the others."""
-    backups = list_backups(folder)
+def prune(folder: Path, *, now: datetime | None = None) -> None:
+    """Keep the newest KEEP_ROLLING rolling backups and KEEP_SPECIAL of the others, newest in
+    ``list_backups``'s order: copies made since the clock was set back are kept first."""
+    backups = list_backups(folder, now=now)
     rolling = [b for b in backups if not b.reason]
     special = [b for b in backups if b.reason]
     for old in rolling[KEEP_ROLLING:] + special[KEEP_SPECIAL:]:
@@ -118,14 +165,21 @@ def prune(folder: Path) -> None:
 
 
 def rolling_backup(
-    db_path: Path, folder: Path, min_interval_s: float = ROLLING_MIN_INTERVAL_S
+    db_path: Path,
+    folder: Path,
+    min_interval_s: float = ROLLING_MIN_INTERVAL_S,
+    *,
+    now: datetime | None = None,
 ) -> Path | None:
-    """Back up on open unless the newest rolling backup is younger than ``min_interval_s``."""
-    rolling = [b for b in list_backups(folder) if not b.reason]
-    if rolling and time.time() - rolling[0].path.stat().st_mtime < min_interval_s:
+    """Back up on open unless the newest rolling backup is younger than ``min_interval_s``.
+
+    Age comes from the date in the name; one dated after ``now`` does not hold a new copy back."""
+    now = now or datetime.now()
+    rolling = [b for b in list_backups(folder, now=now) if not b.reason]
+    if rolling and now - timedelta(seconds=min_interval_s) < rolling[0].made_at <= now:
         return None
-    made = make_backup(db_path, folder)
-    prune(folder)
+    made = make_backup(db_path, folder, now=now)
+    prune(folder, now=now)
     return made
 
 
