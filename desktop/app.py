@@ -74,6 +74,8 @@ def _notices(database: Any) -> list[tuple[str, str]]:
         log.warning(NETWORK_WARNING)
     if database.read_only:
         notices.append(("Только чтение", READ_ONLY_MESSAGE))
+    if database.backup_problem:
+        notices.append(("⚠ Резервная копия не сделана", database.backup_problem))
     return notices
 
 
@@ -146,6 +148,13 @@ def run_window(path: Path | None = None) -> int:
     window = MainWindow(_service(database), str(target), _notices(database), session)
     window.resize(1200, 700)
     window.show()
+    if database.backup_problem:  # told once, in the window, not only in the log
+        from PySide6.QtCore import QTimer
+
+        from ui.messages import show_error
+
+        problem = database.backup_problem
+        QTimer.singleShot(600, lambda: show_error(window, problem))
     app.aboutToQuit.connect(clipboard.release)
     app.aboutToQuit.connect(collector.stop)
     code = int(app.exec())

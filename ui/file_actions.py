@@ -53,6 +53,8 @@ class FileActions(QObject):
             show_error(self.window, error)
             return
         self.switch_to(opened)
+        if opened.service.db.backup_problem:
+            show_error(self.window, opened.service.db.backup_problem)
 
     def new_file(self) -> None:
         name, _ = QFileDialog.getSaveFileName(

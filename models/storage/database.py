@@ -8,6 +8,7 @@ Only then is it backed up (rolling copies) and, if it is older, backed up again 
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import os
 import sqlite3
@@ -24,6 +25,7 @@ from models.storage import backup as backups
 from models.storage import migrations, schema_check
 from models.storage.engine import APPLICATION_ID, BEGIN_OPTION, BUSY_TIMEOUT_MS, make_engine, sqlite_uri
 from models.storage.errors import (
+    SQLITE_FULL,
     AlteredFileError,
     DamagedFileError,
     FileMissingError,
@@ -33,6 +35,7 @@ from models.storage.errors import (
     ReadOnlyError,
     StorageError,
     damaged_message,
+    sqlite_code,
     translate,
 )
 from models.storage.location import is_network_path
@@ -185,6 +188,7 @@ class Database:
         self.engine = engine
         self.facts = facts
         self.backup_folder = backup_folder
+        self.backup_problem: str | None = None  # set when opening could not make the backup
         self._reader = engine.execution_options(**{BEGIN_OPTION: "DEFERRED"})
 
     @property
@@ -291,9 +295,30 @@ def open_database(
     read_only = read_only or facts.read_only
     engine = make_engine(path, read_only=read_only)
     facts = FileFacts(path, migrations.HEAD, "ok", read_only, facts.network)
+    problem = None
     if folder is not None and not read_only:
         try:
             backups.rolling_backup(path, folder)
         except (OSError, sqlite3.Error) as exc:  # a failed backup must not stop the user's work
             log.warning("rolling backup of %s failed: %s", path, exc)
-    return Database(path, engine, facts, folder)
+            problem = backup_failure_message(folder, exc)
+    database = Database(path, engine, facts, folder)
+    database.backup_problem = problem
+    return database
+
+
+def backup_failure_message(folder: Path, exc: BaseException) -> str:
+    """Why no backup was made, in Russian, and what to do (the user is told, not only the log)."""
+    code = getattr(exc, "errno", None)
+    full = isinstance(exc, sqlite3.Error) and sqlite_code(exc) == SQLITE_FULL
+    if code == errno.ENOSPC or full:
+        why = "на диске нет свободного места"
+    elif code in (errno.EACCES, errno.EPERM, errno.EROFS):
+        why = "нет права записи в папку резервных копий"
+    else:  # the technical detail (in English) is in the log
+        why = "папку резервных копий не удалось создать или записать"
+    return (
+        f"Резервная копия файла не сделана: {why} («{folder}»). С файлом можно работать, но "
+        "копии, из которой его можно восстановить, сейчас нет. Освободите место на диске или "
+        "проверьте доступ к папке, затем откройте файл снова."
+    )
