@@ -20,6 +20,7 @@ from desktop.exports.steps import Progress
 from desktop.services.dto import RoadmapTree
 from desktop.services.writer import CancelledError
 from models.domain.errors import DomainError
+from models.storage.leftovers import EXPORT_TEMPORARY, remove_stale
 
 __all__ = ["KINDS", "ExportResult", "export_tree", "suggested_name"]
 
@@ -64,6 +65,7 @@ def export_tree(
         raise DomainError(f"«{out}» — это папка. Укажите имя файла.")
     pages: int | None = None
     events: int | None = None
+    remove_stale(out.parent, [EXPORT_TEMPORARY])  # left by an export killed earlier (old ones only)
     # A short name of its own (any name the user gives still fits beside it), created by the
     # writer like any file, so it gets the usual permissions (mkstemp's would be owner-only).
     temporary = out.parent / f".export-{secrets.token_hex(6)}.tmp"
