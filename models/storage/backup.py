@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Final
 
 from models.storage.engine import sqlite_uri
+from models.storage.leftovers import BACKUP_TEMPORARY, remove_stale
 
 KEEP_ROLLING: Final = 10
 KEEP_SPECIAL: Final = 5  # before-upgrade / before-restore copies, kept apart from the rolling ones
@@ -116,6 +117,7 @@ def make_backup(db_path: Path, folder: Path, reason: str = "", *, now: datetime 
 
     ``now`` (the clock, for tests) dates the copy's name."""
     folder.mkdir(parents=True, exist_ok=True)
+    remove_stale(folder, [BACKUP_TEMPORARY])  # left by a backup killed earlier (old ones only)
     stamp = (now or datetime.now()).strftime(_STAMP)
     target = folder / _backup_name(db_path.stem, stamp, reason)
     n = 1
