@@ -252,10 +252,13 @@ def create_database(path: Path) -> Database:
     engine = make_engine(path, create=True)
     try:
         migrations.upgrade(engine, application_id=APPLICATION_ID)
-    except BaseException:
+    except BaseException as exc:
         engine.dispose()
-        with contextlib.suppress(OSError):
-            path.unlink()
+        for made in (path, path.with_name(path.name + "-journal")):  # nothing half-made is left
+            with contextlib.suppress(OSError):
+                made.unlink()
+        if isinstance(exc, DBAPIError | sqlite3.Error) and (known := translate(exc, path)) is not None:
+            raise known from exc  # a full disk, no access: said in Russian, not «внутренняя ошибка»
         raise
     facts = FileFacts(path, migrations.HEAD, "ok", False, is_network_path(path))
     return Database(path, engine, facts, None)
