@@ -93,7 +93,7 @@ def _show_open_error(error: DomainError, path: Path) -> Any:
     box.exec()
     if restore is not None and box.clickedButton() is restore and isinstance(error, DamagedFileError):
         from models.storage.backup import backup_folder
-        from models.storage.backup import restore as restore_backup
+        from models.storage.database import restore_from as restore_backup
 
         assert error.newest_backup is not None
         restore_backup(error.newest_backup, path, backup_folder(config.backup_root(), path))

@@ -10,7 +10,7 @@ from desktop import config
 from desktop.services.roadmap import Actor, RoadmapService
 from desktop.services.session import FileSession
 from models.storage import backup as backups
-from models.storage.database import FileFacts, create_database, inspect, open_database
+from models.storage.database import FileFacts, create_database, inspect, open_database, restore_from
 from models.storage.errors import StorageError
 
 
@@ -61,4 +61,5 @@ def list_backups(path: Path) -> list[backups.BackupInfo]:
 
 
 def restore_backup(chosen: Path, path: Path) -> None:
-    backups.restore(chosen, path, backups.backup_folder(config.backup_root(), path))
+    """Put a backup back: checked, upgraded if older, its versions above the live file's."""
+    restore_from(chosen, path, backups.backup_folder(config.backup_root(), path))

@@ -26,7 +26,7 @@ from models.storage.engine import sqlite_uri
 from models.storage.leftovers import BACKUP_TEMPORARY, remove_stale
 
 KEEP_ROLLING: Final = 10
-KEEP_SPECIAL: Final = 5  # before-upgrade / before-restore copies, kept apart from the rolling ones
+KEEP_SPECIAL: Final = 5  # of each kind (before upgrade, before restore), apart from the rolling ones
 ROLLING_MIN_INTERVAL_S: Final = 300  # a file opened many times in a row keeps older copies too
 _STAMP = "%Y-%m-%d %H-%M-%S"
 NAME_MAX_BYTES: Final = 255  # one path component on ext4, NTFS (in UTF-16 units), APFS
@@ -153,13 +153,23 @@ def newest_backup(folder: Path, *, now: datetime | None = None) -> Path | None:
     return backups[0].path if backups else None
 
 
+def _kind(reason: str) -> str:
+    """The kind of a special copy: its reason without the revision («перед обновлением»)."""
+    words = reason.split()
+    return " ".join(words[:-1]) if len(words) > 1 and words[-1].isdigit() else reason
+
+
 def prune(folder: Path, *, now: datetime | None = None) -> None:
     """Keep the newest KEEP_ROLLING rolling backups and KEEP_SPECIAL of the others, newest in
     ``list_backups``'s order: copies made since the clock was set back are kept first."""
     backups = list_backups(folder, now=now)
     rolling = [b for b in backups if not b.reason]
-    special = [b for b in backups if b.reason]
-    for old in rolling[KEEP_ROLLING:] + special[KEEP_SPECIAL:]:
+    by_kind: dict[str, list[BackupInfo]] = {}
+    for b in backups:
+        if b.reason:  # «перед обновлением 0002» and «перед восстановлением» are kept apart:
+            by_kind.setdefault(_kind(b.reason), []).append(b)  # five restores keep the pre-upgrade copy
+    special = [old for copies in by_kind.values() for old in copies[KEEP_SPECIAL:]]
+    for old in rolling[KEEP_ROLLING:] + special:
         with contextlib.suppress(OSError):
             old.path.unlink()
 

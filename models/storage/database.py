@@ -325,3 +325,61 @@ def backup_failure_message(folder: Path, exc: BaseException) -> str:
         "копии, из которой его можно восстановить, сейчас нет. Освободите место на диске или "
         "проверьте доступ к папке, затем откройте файл снова."
     )
+
+
+_VERSIONED_TABLES = ("roadmaps", "sections", "measures", "file_settings")
+
+
+def restore_from(backup: Path, path: Path, folder: Path) -> Path | None:
+    """Put ``backup`` back into ``path`` (the current contents are backed up first); the copy
+    that goes in is checked like any file we open, upgraded when it is from an older revision
+    (restoring the program's own «перед обновлением» copy broke every open window), and has every
+    version lifted above the live file's, so a colleague's save based on a row loaded before the
+    restore is refused instead of silently overwriting it (versions never repeat). Returns the
+    safety copy of the replaced contents."""
+    facts = inspect(backup)
+    folder.mkdir(parents=True, exist_ok=True)
+    prepared = folder / f"restore-{os.getpid()}-{id(backup):x}.sqlite.tmp"
+    try:
+        backups.copy_database(backup, prepared)
+        if facts.revision != migrations.HEAD:
+            engine = make_engine(prepared)
+            try:
+                migrations.upgrade(engine)
+            finally:
+                engine.dispose()
+        _lift_versions(prepared, _highest_version(path) + 1)
+        return backups.restore(prepared, path, folder)
+    finally:
+        for made in (prepared, prepared.with_name(prepared.name + "-journal")):
+            with contextlib.suppress(OSError):
+                made.unlink()
+
+
+def _highest_version(path: Path) -> int:
+    """The highest version of any row in the live file (0 when it cannot be read)."""
+    try:
+        connection = _raw_connect(path, read_only=True)
+    except sqlite3.Error:
+        return 0
+    try:
+        highest = 0
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        for table in (t for t in _VERSIONED_TABLES if t in tables):  # a view there could never end
+            with contextlib.suppress(sqlite3.Error):
+                value = connection.execute(f"SELECT max(version) FROM {table}").fetchone()[0]
+                highest = max(highest, int(value or 0))
+        return highest
+    finally:
+        connection.close()
+
+
+def _lift_versions(path: Path, offset: int) -> None:
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        for table in _VERSIONED_TABLES:
+            connection.execute(f"UPDATE {table} SET version = version + ?", (offset,))
+        connection.execute("COMMIT")
+    finally:
+        connection.close()

@@ -1,0 +1,61 @@
+"""Restoring a backup: the program's own «перед обновлением» copy (an older revision) is upgraded as
+it goes in, a colleague's save based on rows loaded before the restore is refused (versions never
+go back), and five restores do not push out the only pre-upgrade copy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from desktop.services import files
+from desktop.services.roadmap import Actor, RoadmapService
+from models.domain.errors import StaleEditError
+from models.storage import backup as backups
+from models.storage import migrations
+from models.storage.database import inspect, open_database
+from tests.test_migrations import make_old_file
+
+
+def test_the_pre_upgrade_copy_is_upgraded_as_it_is_restored(tmp_path: Path, data_dir: Path) -> None:
+    path = tmp_path / "старый.sqlite"
+    make_old_file(path, "0001")
+    opened = files.open_file(path)  # as the window opens it: backed up, then upgraded
+    colleague = RoadmapService(open_database(path), Actor("Иванов", "ПК-2"))  # a window left open
+    before_upgrade = next(b for b in files.list_backups(path) if b.reason.startswith("перед обновлением"))
+    assert inspect(before_upgrade.path).revision == "0001"
+    files.restore_backup(before_upgrade.path, path)
+    assert inspect(path).revision == migrations.HEAD
+    tree = colleague.load(1)  # the colleague's window reloads, it does not crash
+    assert [m.title for m in tree.measures_in_order()] == ["Семинар"]
+    assert colleague.school_calendar()[1] == 0  # file_settings exists again (it was «no such table»)
+    colleague.db.close()
+    opened.close()
+
+
+def test_a_save_based_on_rows_loaded_before_a_restore_is_refused(small_db: Path, data_dir: Path) -> None:
+    files.open_file(small_db).close()  # a rolling backup of the file as it is now
+    copy = files.list_backups(small_db)[0].path
+    colleague = RoadmapService(open_database(small_db), Actor("Иванов", "ПК-2"))
+    seen = colleague.load(1).measures_in_order()[0]  # loaded before the restore
+    me = RoadmapService(open_database(small_db), Actor("Петрова", "ПК-1"))
+    me.edit_measure(seen.id, seen.version, {"note": "после копии"})
+    files.restore_backup(copy, small_db)
+    assert me.load(1).measures_in_order()[0].note == seen.note  # the copy is back
+    with pytest.raises(StaleEditError):  # its version went back to what the colleague saw: ABA
+        colleague.edit_measure(seen.id, seen.version, {"note": "поверх восстановленного"})
+    assert me.load(1).measures_in_order()[0].note == seen.note
+    colleague.db.close()
+    me.db.close()
+
+
+def test_five_restores_keep_the_only_pre_upgrade_copy(tmp_path: Path, data_dir: Path) -> None:
+    path = tmp_path / "старый.sqlite"
+    make_old_file(path, "0002")
+    files.open_file(path).close()
+    rolling = next(b for b in files.list_backups(path) if not b.reason).path
+    for _ in range(6):
+        files.restore_backup(rolling, path)
+    reasons = [b.reason for b in files.list_backups(path)]
+    assert any(r.startswith("перед обновлением") for r in reasons)
+    assert sum(r == "перед восстановлением" for r in reasons) == backups.KEEP_SPECIAL
