@@ -76,6 +76,10 @@ def _notices(database: Any) -> list[tuple[str, str]]:
         notices.append(("Только чтение", READ_ONLY_MESSAGE))
     if database.backup_problem:
         notices.append(("⚠ Резервная копия не сделана", database.backup_problem))
+    from desktop import logging_setup
+
+    if logging_setup.problem:
+        notices.append(("⚠ Журнал не ведётся", logging_setup.problem))
     return notices
 
 

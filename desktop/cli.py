@@ -107,7 +107,10 @@ def _open(path: str, *, read_only: bool = False) -> Any:
     from desktop import config
     from models.storage.database import open_database
 
-    return open_database(Path(path), config.backup_root(), read_only=read_only)
+    database = open_database(Path(path), config.backup_root(), read_only=read_only)
+    if database.backup_problem:  # said on stderr; stdout stays the command's JSON
+        sys.stderr.write(database.backup_problem + "\n")
+    return database
 
 
 def _service(database: Any) -> Any:
@@ -658,6 +661,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run(argv: Sequence[str]) -> int:
     """Run one command; returns the exit code."""
+    # Log lines of a command go to the log file only (written on an internal error); without a
+    # handler Python would print warnings in English on stderr, where the user reads Russian.
+    logging.getLogger().addHandler(logging.NullHandler())
     parser = build_parser()
     args = parser.parse_args(list(argv))
     func: Callable[[argparse.Namespace], None] | None = getattr(args, "func", None)

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import os
 import socket
@@ -24,7 +25,10 @@ def data_dir() -> Path:
         from platformdirs import user_data_dir
 
         folder = Path(user_data_dir(APP_NAME, appauthor=False))
-    folder.mkdir(parents=True, exist_ok=True)
+    # A read-only profile or a write-protected stick: the folder cannot be made. The program still
+    # opens and edits files; backups and the log then fail, and the user is told so (not a crash).
+    with contextlib.suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True)
     return folder
 
 
@@ -34,7 +38,8 @@ def backup_root() -> Path:
 
 def log_dir() -> Path:
     folder = data_dir() / "logs"
-    folder.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):  # see data_dir
+        folder.mkdir(parents=True, exist_ok=True)
     return folder
 
 
