@@ -69,7 +69,21 @@ def is_read_only_file(path: Path) -> bool:
     return not os.access(path, os.W_OK) or not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
 
 
+MAX_PATH_BYTES = 511  # SQLite's longest file name (SQLITE_MAX_PATHNAME 512, with its terminator)
+
+
+def _check_path_length(path: Path) -> None:
+    full = str(path.absolute())
+    if len(full.encode("utf-8")) > MAX_PATH_BYTES:
+        raise StorageError(
+            f"Путь к файлу «{path.name}» слишком длинный ({len(full)} символов): SQLite открывает файлы "
+            f"с путём не длиннее {MAX_PATH_BYTES} байт (около 250 русских букв). Файл не повреждён: "
+            "перенесите его или его папку туда, где путь короче (например, ближе к корню диска)."
+        )
+
+
 def _check_container(path: Path) -> None:
+    _check_path_length(path)
     if not path.exists():
         raise FileMissingError(f"Файл «{path}» не найден. Проверьте путь или выберите другой файл.")
     if path.is_dir():
@@ -245,6 +259,7 @@ class Database:
 
 def create_database(path: Path) -> Database:
     """Make a new, empty roadmap file at ``path`` (which must not exist)."""
+    _check_path_length(path)
     if path.exists():
         raise StorageError(f"Файл «{path}» уже существует; он не будет перезаписан. Выберите другое имя.")
     if not path.parent.is_dir():
