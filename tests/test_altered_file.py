@@ -75,3 +75,18 @@ def test_our_own_files_pass(small_db: Path, demo_db: Path) -> None:
         service = RoadmapService(open_database(path), Actor("t", "t"))
         assert service.roadmap_ids()
         service.db.close()
+
+
+def test_check_runs_the_full_integrity_check(small_db: Path) -> None:
+    """An index that no longer matches its table passes quick_check (used on every open, fast)
+    but not integrity_check, which `check` and «Проверить файл» run."""
+    conn = sqlite3.connect(small_db)
+    conn.execute("PRAGMA writable_schema = ON")
+    conn.execute(
+        "UPDATE sqlite_master SET sql = 'CREATE INDEX ix_measures_parent ON measures "
+        "(roadmap_id, position, section_id)' WHERE name = 'ix_measures_parent'"
+    )
+    conn.commit()
+    conn.close()
+    result = run_cli("check", "--db", str(small_db))
+    assert result.returncode == 1 and "повреждён" in result.stderr and "ix_measures_parent" in result.stderr

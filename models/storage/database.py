@@ -152,7 +152,7 @@ def inspect(path: Path, backup_root: Path | None = None, with_counts: bool = Fal
             newest = backups.newest_backup(folder) if folder else None
             raise AlteredFileError(schema_check.altered_message(path, parts, newest), newest)
         try:
-            integrity = backups.quick_check(connection)
+            integrity = backups.quick_check(connection, thorough=with_counts)  # `check`: the full one
         except sqlite3.DatabaseError as exc:
             if not isinstance(known := _classified(exc, path, folder), DamagedFileError):
                 raise known from exc  # busy, unreadable: not a verdict on the file's contents
