@@ -59,3 +59,24 @@ def test_five_restores_keep_the_only_pre_upgrade_copy(tmp_path: Path, data_dir: 
     reasons = [b.reason for b in files.list_backups(path)]
     assert any(r.startswith("перед обновлением") for r in reasons)
     assert sum(r == "перед восстановлением" for r in reasons) == backups.KEEP_SPECIAL
+
+
+def test_a_second_restore_at_the_same_time_is_told_not_done(small_db: Path, data_dir: Path) -> None:
+    import os
+    import time
+
+    from models.storage.errors import BusyError
+    from tests.conftest import sha256
+
+    files.open_file(small_db).close()
+    copy = files.list_backups(small_db)[0].path
+    mark = small_db.with_name(f".~restore.{small_db.name}#")
+    mark.write_text("", encoding="utf-8")  # another computer's restore is running
+    digest = sha256(small_db)
+    with pytest.raises(BusyError, match="сейчас восстанавливается"):
+        files.restore_backup(copy, small_db)
+    assert sha256(small_db) == digest
+    old = time.time() - 3600
+    os.utime(mark, (old, old))  # left by a restore that crashed an hour ago
+    files.restore_backup(copy, small_db)
+    assert not mark.exists()

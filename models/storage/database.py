@@ -13,6 +13,7 @@ import logging
 import os
 import sqlite3
 import stat
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,7 @@ from models.storage.engine import APPLICATION_ID, BEGIN_OPTION, BUSY_TIMEOUT_MS,
 from models.storage.errors import (
     SQLITE_FULL,
     AlteredFileError,
+    BusyError,
     DamagedFileError,
     FileMissingError,
     NewerVersionError,
@@ -355,6 +357,48 @@ def restore_from(backup: Path, path: Path, folder: Path) -> Path | None:
     facts = inspect(backup)
     folder.mkdir(parents=True, exist_ok=True)
     prepared = folder / f"restore-{os.getpid()}-{id(backup):x}.sqlite.tmp"
+    with _restoring(path):
+        return _restore_prepared(backup, path, folder, facts, prepared)
+
+
+RESTORE_LOCK_STALE_S = 600  # a restore takes seconds; a lock older than this was left by a crash
+
+
+@contextlib.contextmanager
+def _restoring(path: Path) -> Iterator[None]:
+    """Only one restore of a file at a time, whoever starts it: a mark beside the file, made
+    atomically; the second one is told instead of reporting «восстановлено» over the first."""
+    mark = path.with_name(f".~restore.{path.name}#")
+    for _attempt in range(2):
+        try:
+            handle = os.open(mark, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            try:
+                stale = time.time() - mark.stat().st_mtime > RESTORE_LOCK_STALE_S
+            except OSError:
+                stale = True  # gone meanwhile: try again
+            if stale:
+                with contextlib.suppress(OSError):
+                    mark.unlink()
+                continue
+            raise BusyError(
+                f"Файл «{path.name}» сейчас восстанавливается из резервной копии другим "
+                "пользователем. Ваше восстановление не выполнено: подождите минуту и посмотрите, "
+                "что в файле теперь."
+            ) from None
+        os.close(handle)
+        try:
+            yield
+        finally:
+            with contextlib.suppress(OSError):
+                mark.unlink()
+        return
+    raise BusyError(f"Не удалось начать восстановление файла «{path.name}»: повторите.")
+
+
+def _restore_prepared(
+    backup: Path, path: Path, folder: Path, facts: FileFacts, prepared: Path
+) -> Path | None:
     try:
         backups.copy_database(backup, prepared)
         if facts.revision != migrations.HEAD:
