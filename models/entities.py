@@ -10,6 +10,8 @@ Only portable column types are used (the same models must run on PostgreSQL late
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -26,10 +28,52 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    TypeDecorator,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from models.domain.status import PLANNED, STATUSES
+
+
+class TolerantDate(TypeDecorator[date]):
+    """A date column whose damaged value reads as None instead of stopping every read of the
+    roadmap (SQLite keeps dates as text: a flipped bit makes «2024-13-45»). Written and declared
+    exactly as ``Date`` (the schema and the migrations do not change)."""
+
+    impl = Date
+    cache_ok = True
+
+    def result_processor(self, dialect: Dialect, coltype: object) -> Callable[[Any], date | None]:
+        def read(value: Any) -> date | None:
+            if value is None or isinstance(value, date):
+                return value
+            try:
+                return date.fromisoformat(str(value)[:10])
+            except ValueError:
+                return None
+
+        return read
+
+
+class TolerantJSON(TypeDecorator[Any]):
+    """A JSON column whose damaged value reads as None (the callers' ``or []`` / ``or {}``)
+    instead of stopping every read of the roadmap; written and declared exactly as ``JSON``."""
+
+    impl = JSON
+    cache_ok = True
+
+    def result_processor(self, dialect: Dialect, coltype: object) -> Callable[[Any], Any]:
+        def read(value: Any) -> Any:
+            if not isinstance(value, str | bytes):
+                return value
+            try:
+                return json.loads(value)
+            except ValueError:
+                return None
+
+        return read
+
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -56,17 +100,17 @@ class Roadmap(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(Text, default="")
     organization: Mapped[str] = mapped_column(Text, default="")
-    period_start: Mapped[date] = mapped_column(Date)
+    period_start: Mapped[date] = mapped_column(Date)  # needed: damage here is told as damage
     period_end: Mapped[date] = mapped_column(Date)
     # "hierarchical" (1, 1.1, 1.1.1), "restart" (1, 2… in each section) or "flat" (1…N throughout).
     numbering: Mapped[str] = mapped_column(String(20), default="hierarchical")
     # How subsections are labelled: "nested" (1.1) or "roman" (I, II; measures count on by top section).
     subsection_numbering: Mapped[str] = mapped_column(String(20), default="nested")
     goal: Mapped[str] = mapped_column(Text, default="")
-    tasks: Mapped[list[str]] = mapped_column(JSON, default=list)
+    tasks: Mapped[list[str]] = mapped_column(TolerantJSON, default=list)
     approval_kind: Mapped[str | None] = mapped_column(String(20))  # "stamp" | "appendix" | None
-    approval_lines: Mapped[list[str]] = mapped_column(JSON, default=list)
-    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    approval_lines: Mapped[list[str]] = mapped_column(TolerantJSON, default=list)
+    settings: Mapped[dict[str, Any]] = mapped_column(TolerantJSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -88,13 +132,13 @@ class ApprovalOrder(Base):
     issuer: Mapped[str] = mapped_column(Text, default="")
     number: Mapped[str] = mapped_column(String(50), default="")
     number_text: Mapped[str] = mapped_column(String(100), default="")
-    date: Mapped[date | None] = mapped_column(Date)
+    date: Mapped[date | None] = mapped_column(TolerantDate)
     date_text: Mapped[str] = mapped_column(String(100), default="")
     place: Mapped[str | None] = mapped_column(Text)
     title: Mapped[str | None] = mapped_column(Text)
     preamble: Mapped[str] = mapped_column(Text, default="")
     directive: Mapped[str] = mapped_column(String(100), default="")
-    clauses: Mapped[list[str]] = mapped_column(JSON, default=list)
+    clauses: Mapped[list[str]] = mapped_column(TolerantJSON, default=list)
     signer: Mapped[str] = mapped_column(Text, default="")
     signer_position: Mapped[str] = mapped_column(Text, default="")
 
@@ -130,10 +174,10 @@ class Measure(Base):
     result: Mapped[str] = mapped_column(Text, default="")
     target_group: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20), default=PLANNED)
-    done_on: Mapped[date | None] = mapped_column(Date)
+    done_on: Mapped[date | None] = mapped_column(TolerantDate)
     note: Mapped[str] = mapped_column(Text, default="")
     number_as_written: Mapped[str] = mapped_column(String(50), default="")
-    extra: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)  # unknown imported columns
+    extra: Mapped[dict[str, str]] = mapped_column(TolerantJSON, default=dict)  # unknown imported columns
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime | None] = mapped_column(DateTime)
 
@@ -154,7 +198,7 @@ class School(Base):
     is_shnor: Mapped[bool] = mapped_column(Boolean, default=False)
     is_sssu: Mapped[bool] = mapped_column(Boolean, default=False)
     is_mentor: Mapped[bool] = mapped_column(Boolean, default=False)
-    risk_profiles: Mapped[list[str]] = mapped_column(JSON, default=list)
+    risk_profiles: Mapped[list[str]] = mapped_column(TolerantJSON, default=list)
 
     __table_args__ = (Index("ix_schools_roadmap", "roadmap_id", "position"),)
 
@@ -193,6 +237,6 @@ class FileSetting(Base):
     __tablename__ = "file_settings"
 
     key: Mapped[str] = mapped_column(String(50), primary_key=True)
-    value: Mapped[Any] = mapped_column(JSON)
+    value: Mapped[Any] = mapped_column(TolerantJSON)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)

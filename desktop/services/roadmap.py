@@ -139,7 +139,7 @@ def school_calendar_of(conn: Connection) -> tuple[SchoolCalendar, int]:
         return DEFAULT_CALENDAR, 0
     try:
         return SchoolCalendar.from_settings(row.value), row.version
-    except ValidationError:
+    except (ValidationError, TypeError, KeyError, ValueError, AttributeError):
         return DEFAULT_CALENDAR, row.version
 
 
@@ -370,14 +370,19 @@ def _measure_row(values: tuple[Any, ...], number: str, school_ids: Sequence[int]
     The columns are id … version (14), number_as_written, extra; MeasureRow puts the derived
     number after position and the school ids after version.
     """
-    extra = values[15]
+    try:  # a damaged value reads as none, not as an unreadable roadmap
+        extra = json.loads(values[15]) if values[15] and values[15] != "{}" else {}
+    except ValueError:
+        extra = {}
+    if not isinstance(extra, dict):
+        extra = {}
     fields = (
         *values[:4],
         number,
         *values[4:14],
         tuple(sorted(school_ids)),
         values[14],
-        json.loads(extra) if extra and extra != "{}" else {},
+        extra,
     )
     return MeasureRow(*fields)  # one *-argument: mypy miscounts several variadic ones
 

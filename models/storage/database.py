@@ -223,9 +223,19 @@ class Database:
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Connection]:
-        """A consistent read snapshot (deferred transaction, takes no write lock)."""
-        with self._translated(), self._reader.begin() as connection:
-            yield connection
+        """A consistent read snapshot (deferred transaction, takes no write lock).
+
+        A value that cannot be decoded (a date, a list, text bytes damaged inside the file —
+        damage SQLite's checks do not see) is reported as damage with the newest backup, for
+        the window and the command line alike, never as an internal error."""
+        try:
+            with self._translated(), self._reader.begin() as connection:
+                yield connection
+        except (ValueError, TypeError, UnicodeDecodeError, OverflowError) as exc:
+            newest = backups.newest_backup(self.backup_folder) if self.backup_folder else None
+            log.warning("unreadable value in %s: %r", self.path, exc)
+            detail = "значение в файле не читается: дата, список или текст испорчены"
+            raise DamagedFileError(damaged_message(self.path, detail, newest), newest) from exc
 
     @contextlib.contextmanager
     def unit_of_work(self) -> Iterator[Session]:
