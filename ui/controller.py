@@ -19,16 +19,18 @@ from desktop.services.commands import Command
 from desktop.services.files import OpenFile
 from desktop.services.roadmap import RoadmapService
 from desktop.services.session import FileSession
-from models.domain.errors import DomainError, StaleEditError
+from models.domain.errors import DomainError, FileBusyError, StaleEditError
 from ui.undo import ServiceUndoCommand
 
 log = logging.getLogger(__name__)
+GUI_WAIT_MS = 1500  # a colleague's write takes milliseconds; longer than this, the user is asked
 
 
 class WindowController(QObject):
     changed = Signal(object)  # Changes: after an apply, an undo or a redo
     refused = Signal(object, object)  # (command, StaleEditError): a colleague saved that row first
     failed = Signal(object)  # DomainError: an operation, undo or redo was refused
+    busy = Signal(object, object)  # (command, BusyError): a colleague's write holds the file
     file_switched = Signal()  # another file is open: every view reloads
 
     def __init__(
@@ -37,6 +39,7 @@ class WindowController(QObject):
         super().__init__(parent)
         self.service = service
         self.session = session
+        service.operations.wait_ms = GUI_WAIT_MS
         self.undo_stack = QUndoStack(self)
         self.current_roadmap: int | None = None
 
@@ -51,6 +54,10 @@ class WindowController(QObject):
         except StaleEditError as error:
             log.info("refused (stale): %s", error.message)
             self.refused.emit(command, error)
+            return False
+        except FileBusyError as error:  # waited GUI_WAIT_MS, not 10 s with the window frozen
+            log.info("busy: %s", error.message)
+            self.busy.emit(command, error)
             return False
         except DomainError as error:
             self.failed.emit(error)
@@ -85,6 +92,7 @@ class WindowController(QObject):
         """Work on another file: the old session ends, undo history and version ledger go."""
         old_session = self.session
         self.service, self.session = opened.service, opened.session
+        self.service.operations.wait_ms = GUI_WAIT_MS
         self.undo_stack.clear()
         self.current_roadmap = None
         if old_session is not None:

@@ -95,6 +95,7 @@ class MainWindow(QMainWindow):
         self.controller.changed.connect(self.show_changes)
         self.controller.refused.connect(self._refused)
         self.controller.failed.connect(self._failed)
+        self.controller.busy.connect(self._busy)
         self.controller.file_switched.connect(self._file_switched)
         self.setWindowTitle(f"{APP_TITLE} — {file_label}")
         self.list_model = RoadmapListModel(self)
@@ -324,6 +325,21 @@ class MainWindow(QMainWindow):
         if self.tabs.currentWidget() is self.document_editor:
             self.document_editor.forget()  # every field as stored, the refused value too
         self.reload_grid()
+
+    def _busy(self, command: Command, error: DomainError) -> None:
+        """A colleague's write held the file past the short wait: nothing was written; ask
+        whether to try again rather than freezing the window for ten seconds."""
+        answer = QMessageBox.question(
+            self,
+            APP_TITLE,
+            f"{error.message}\n\nПовторить «{command.label}»?",
+            QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Retry,
+        )
+        if answer == QMessageBox.StandardButton.Retry:
+            self.execute(command)
+        else:
+            self.reload_grid()
 
     def _refused(self, command: Command, error: StaleEditError) -> None:
         """A colleague saved first: what the user typed is not lost. For a measure's cells the

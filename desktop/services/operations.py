@@ -215,9 +215,12 @@ class Tx:
 class Operations:
     """Executes commands against one open file, each step one transaction."""
 
-    def __init__(self, database: Database, actor: Actor) -> None:
+    def __init__(self, database: Database, actor: Actor, wait_ms: int | None = None) -> None:
         self.db, self.actor = database, actor
         self.ledger = VersionLedger()
+        # How long a step waits for a colleague's write lock before BusyError (None: the full
+        # 10 s, for scripts); the window waits briefly and then asks the user.
+        self.wait_ms = wait_ms
 
     def apply(self, command: Command) -> Changes:
         return self._run(command, command.apply)
@@ -226,7 +229,7 @@ class Operations:
         return self._run(command, command.revert)
 
     def _run(self, command: Command, step: Callable[[Tx], Changes]) -> Changes:
-        with self.db.write() as conn:
+        with self.db.write(self.wait_ms) as conn:
             tx = Tx(conn, self.actor, self.ledger, command.state)
             changes = step(tx)
             tx._flush()

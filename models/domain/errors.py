@@ -32,3 +32,8 @@ class StaleEditError(DomainError):
     def __init__(self, message: str, entity: str = "", entity_id: int = 0) -> None:
         super().__init__(message)
         self.entity, self.entity_id = entity, entity_id
+
+
+class FileBusyError(DomainError):
+    """A colleague's write holds the file longer than the wait allowed: nothing was written;
+    the same change may simply be tried again."""

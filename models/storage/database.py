@@ -24,7 +24,14 @@ from sqlalchemy.orm import Session
 
 from models.storage import backup as backups
 from models.storage import migrations, schema_check
-from models.storage.engine import APPLICATION_ID, BEGIN_OPTION, BUSY_TIMEOUT_MS, make_engine, sqlite_uri
+from models.storage.engine import (
+    APPLICATION_ID,
+    BEGIN_OPTION,
+    BUSY_TIMEOUT_MS,
+    WAIT_OPTION,
+    make_engine,
+    sqlite_uri,
+)
 from models.storage.errors import (
     SQLITE_FULL,
     AlteredFileError,
@@ -212,13 +219,15 @@ class Database:
         return self.facts.read_only
 
     @contextlib.contextmanager
-    def write(self) -> Iterator[Connection]:
-        """One write transaction (BEGIN IMMEDIATE): committed on success, rolled back on error."""
+    def write(self, wait_ms: int | None = None) -> Iterator[Connection]:
+        """One write transaction (BEGIN IMMEDIATE): committed on success, rolled back on error.
+        ``wait_ms``: how long to wait for a colleague's write lock (default: the full 10 s)."""
         if self.read_only:
             from models.storage.errors import READ_ONLY_MESSAGE
 
             raise ReadOnlyError(READ_ONLY_MESSAGE)
-        with self._translated(), self.engine.begin() as connection:
+        engine = self.engine if wait_ms is None else self.engine.execution_options(**{WAIT_OPTION: wait_ms})
+        with self._translated(), engine.begin() as connection:
             yield connection
 
     @contextlib.contextmanager

@@ -30,6 +30,7 @@ SQLITE_PRAGMAS: Final = (
     f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
 )
 BEGIN_OPTION: Final = "roadmap_begin"  # execution option: "IMMEDIATE" (default) or "DEFERRED"
+WAIT_OPTION: Final = "roadmap_wait_ms"  # execution option: how long BEGIN waits for a colleague's lock
 
 
 def sqlite_uri(path: Path, mode: str) -> str:
@@ -78,7 +79,11 @@ def make_engine(path: Path, *, read_only: bool = False, create: bool = False) ->
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        mode = "DEFERRED" if read_only else connection.get_execution_options().get(BEGIN_OPTION, "IMMEDIATE")
+        options = connection.get_execution_options()
+        mode = "DEFERRED" if read_only else options.get(BEGIN_OPTION, "IMMEDIATE")
+        # Each transaction says how long it waits (the window waits briefly, then asks the user;
+        # scripts wait the full time); a pooled connection never keeps another's setting.
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={int(options.get(WAIT_OPTION, BUSY_TIMEOUT_MS))}")
         connection.exec_driver_sql(f"BEGIN {mode}")
 
     return engine

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
 
-from models.domain.errors import DomainError
+from models.domain.errors import DomainError, FileBusyError
 
 
 class StorageError(DomainError):
@@ -48,7 +48,7 @@ class ReadOnlyError(StorageError):
     pass
 
 
-class BusyError(StorageError):
+class BusyError(StorageError, FileBusyError):
     pass
 
 
