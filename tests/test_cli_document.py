@@ -191,9 +191,9 @@ import sys
 from models.storage import database
 writes = []
 original = database.Database.write
-def write(self):
+def write(self, *args, **kwargs):
     writes.append(1)
-    return original(self)
+    return original(self, *args, **kwargs)
 database.Database.write = write
 from desktop.__main__ import main
 code = main(sys.argv[1:])
