@@ -60,3 +60,29 @@ def test_a_held_file_is_asked_about_after_a_short_wait_and_a_retry_writes(
     assert stored_note(small_db) == "моя отметка" and window.undo_stack.count() == 1
     colleague.close()
     service.db.close()
+
+
+def test_an_undo_that_finds_the_file_busy_stays_in_the_history(
+    qtbot: QtBot, small_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *_a: shown.append(text))
+    service = RoadmapService(open_database(small_db), Actor("Петрова", "ПК-1"))
+    window = MainWindow(service, str(small_db))
+    qtbot.addWidget(window)
+    original = stored_note(small_db)
+    window.grid_model.setData(window.grid_model.measure_index(1, NOTE), "моя отметка")
+    colleague = sqlite3.connect(small_db, isolation_level=None)
+    colleague.execute("BEGIN IMMEDIATE")
+    window.undo_stack.undo()
+    qtbot.waitUntil(lambda: bool(shown))
+    assert "занят" in shown[0]
+    assert stored_note(small_db) == "моя отметка"
+    assert window.undo_stack.count() == 1 and window.undo_stack.index() == 1  # still undoable
+    colleague.execute("COMMIT")
+    colleague.close()
+    window.undo_stack.undo()
+    assert stored_note(small_db) == original
+    window.undo_stack.redo()
+    assert stored_note(small_db) == "моя отметка"
+    service.db.close()

@@ -65,7 +65,9 @@ class WindowController(QObject):
         if changes.empty:  # nothing differed: no undo step that would do nothing
             return True
         self.undo_stack.push(
-            ServiceUndoCommand(command, self.service.operations, self._announce, self._step_refused)
+            ServiceUndoCommand(
+                command, self.service.operations, self._announce, self._step_refused, self._step_busy
+            )
         )
         self._announce(changes)
         return True
@@ -79,6 +81,16 @@ class WindowController(QObject):
         """An undo or redo step was refused and dropped; the steps below it stay undoable.
         Told after the stack's own undo() returns (a dialog inside it would re-enter it)."""
         QTimer.singleShot(0, lambda: self.failed.emit(error))
+
+    def _step_busy(self, error: DomainError, back: int) -> None:
+        """An undo or redo found the file held by a colleague's write: it wrote nothing, so the
+        stack is moved back over it (after the stack's own call returns) and the user told."""
+
+        def put_back() -> None:
+            self.undo_stack.setIndex(self.undo_stack.index() + back)
+            self.failed.emit(error)
+
+        QTimer.singleShot(0, put_back)
 
     def choose_roadmap(self, roadmap_id: int | None) -> bool:
         """Work on another roadmap; the undo history is the file's and stays (an undo of another
