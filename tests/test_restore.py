@@ -80,3 +80,32 @@ def test_a_second_restore_at_the_same_time_is_told_not_done(small_db: Path, data
     os.utime(mark, (old, old))  # left by a restore that crashed an hour ago
     files.restore_backup(copy, small_db)
     assert not mark.exists()
+
+
+def test_a_colleagues_window_reloads_after_a_restore_of_the_pre_upgrade_copy(
+    qtbot: object, tmp_path: Path, data_dir: Path
+) -> None:
+    """Restoring the «перед обновлением 0001» copy left every open window broken (no such
+    table); a colleague's window now reloads at its next poll and shows the restored roadmap."""
+    from desktop.services.session import FileSession
+    from ui.main_window import MainWindow
+
+    path = tmp_path / "старый.sqlite"
+    make_old_file(path, "0001")
+    files.open_file(path).close()  # backed up as «перед обновлением 0001», then upgraded
+    their_db = open_database(path)
+    theirs = MainWindow(
+        RoadmapService(their_db, Actor("Иванов", "ПК-2")),
+        str(path),
+        session=FileSession(their_db, "Иванов", "ПК-2"),
+    )
+    qtbot.addWidget(theirs)  # type: ignore[attr-defined]
+    copy = next(b for b in files.list_backups(path) if b.reason.startswith("перед обновлением")).path
+    theirs.service.edit_measure(1, None, {"note": "после обновления"})
+    files.restore_backup(copy, path)  # done from another window
+    theirs.poll_file()  # what its 2-second timer does
+    shown = theirs.grid_model.tree
+    assert shown is not None and [m.note for m in shown.measures_in_order()] == ["протокол № 1"]
+    theirs.close()
+    theirs.session.close()  # type: ignore[union-attr]
+    their_db.close()
