@@ -334,7 +334,6 @@ NUMBERING_WORDS = {
 }
 SUBSECTION_WORDS = {"nested": ("nested", "вложенные"), "roman": ("roman", "римские")}
 _NO_ORDER = ("none", "", "нет", "без приказа")
-DIRECTIVE = "ПРИКАЗЫВАЮ:"
 
 
 def _words(text: str) -> str:
@@ -407,22 +406,6 @@ def _document_value(field: str, value: str) -> Any:
     return value
 
 
-def _new_order(state: dict[str, Any]) -> dict[str, Any]:
-    """An empty order, as the «Документ» tab's «Приказ» check box makes it."""
-    return {
-        "issuer": state.get("organization") or "",
-        "number": "",
-        "date": None,
-        "place": None,
-        "title": None,
-        "preamble": "",
-        "directive": DIRECTIVE,
-        "clauses": [],
-        "signer": "",
-        "signer_position": "",
-    }
-
-
 def _with_schools(schools: list[dict[str, Any]], names: dict[bool, list[str] | None]) -> list[dict[str, Any]]:
     """The schools with the dump's lists (False: ``schools``, True: ``mentor_schools``) as given:
     a school named again keeps its id, flags and measures (moving between the lists as named), a
@@ -468,6 +451,8 @@ def edited_document(before: dict[str, Any], assignments: list[tuple[str, Any]]) 
     its lines to those given before."""
     import copy
 
+    from desktop.services.document import new_order
+
     after = copy.deepcopy(before)
     given: dict[str, list[str]] = {}
     for field, value in assignments:
@@ -481,7 +466,7 @@ def edited_document(before: dict[str, Any], assignments: list[tuple[str, Any]]) 
             after["order"] = None
         elif field.startswith("order."):
             if after["order"] is None:
-                after["order"] = _new_order(after)
+                after["order"] = new_order(after.get("organization") or "")
             after["order"][field[len("order.") :]] = value
         elif field.startswith("approval."):
             after[f"approval_{field[len('approval.') :]}"] = value

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.config import APP_TITLE
+from desktop.services.document import new_order
 from desktop.services.measure_writes import parse_date
 from models.domain.approval import MarkFacts, disagreement, make_mark
 from models.domain.errors import ValidationError
@@ -60,7 +61,6 @@ APPROVAL_CHOICES = (
 )
 SCHOOL_COLUMNS = ("Школа", "ШНОР", "ШССУ", "Наставник", "Профили рисков")
 FLAGS = ("is_shnor", "is_sssu", "is_mentor")
-DIRECTIVE = "ПРИКАЗЫВАЮ:"
 
 Path_ = tuple[str, ...]
 
@@ -468,18 +468,7 @@ class DocumentEditor(QScrollArea):
             return
         state = self.form_state()
         if checked and state.get("order") is None:
-            state["order"] = {
-                "issuer": state.get("organization") or "",
-                "number": "",
-                "date": None,
-                "place": None,
-                "title": None,
-                "preamble": "",
-                "directive": DIRECTIVE,
-                "clauses": [],
-                "signer": "",
-                "signer_position": "",
-            }
+            state["order"] = new_order(state.get("organization") or "")
         elif not checked:
             state["order"] = None
         self.changed.emit(state)

@@ -66,6 +66,23 @@ FIELD_LABELS = {
 }
 
 Snapshot = dict[str, Any]
+DIRECTIVE = "ПРИКАЗЫВАЮ:"
+
+
+def new_order(organization: str) -> dict[str, Any]:
+    """An empty order of the document, as the «Документ» tab's «Приказ» box and the CLI make it."""
+    return {
+        "issuer": organization,
+        "number": "",
+        "date": None,
+        "place": None,
+        "title": None,
+        "preamble": "",
+        "directive": DIRECTIVE,
+        "clauses": [],
+        "signer": "",
+        "signer_position": "",
+    }
 
 
 def read_document(database: Database, roadmap_id: int) -> Snapshot:
@@ -221,9 +238,7 @@ def _shown(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def save_document(
-    tx: Tx, roadmap_id: int, seen_version: int | None, state: Mapping[str, Any]
-) -> int | None:
+def save_document(tx: Tx, roadmap_id: int, seen_version: int | None, state: Mapping[str, Any]) -> int | None:
     """Write the document parts if nobody saved since ``seen_version`` (inside the operation's
     transaction); returns the new version, or None when the state is what the file holds.
     Schools without an id are added, those missing are deleted (their links with them), and
