@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-DEB_PACKAGES := poppler-utils libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3
+DEB_PACKAGES := python3-venv poppler-utils libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3
 # Benchmarks compare with LibreOffice and let it judge the Excel row heights.
 BENCH_DEB_PACKAGES := libreoffice-calc libreoffice-writer python3-uno
 
@@ -14,7 +14,8 @@ install: $(STAMP)
 # Reinstall only when the project's declared dependencies change.
 $(STAMP): pyproject.toml
 	@$(MAKE) -s system-packages
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@# A venv made without python3-venv (Debian's ensurepip) has no pip: made again, not reused.
+	@$(PY) -m pip --version >/dev/null 2>&1 || (rm -rf $(VENV) && $(PYTHON) -m venv $(VENV))
 	@$(PY) -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
 	@# "compat": the project root on sys.path through a plain .pth file; the default editable finder
 	@# costs every process start ~15 ms (CLI exports have budgets of half a second).
