@@ -3,7 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-DEB_PACKAGES := python3-venv poppler-utils libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3
+# Qt's own libraries need these on a fresh Debian 12 / Astra (found with ldd on PySide6's Qt
+# libraries and platform plugins in a debootstrap root: nothing "not found" after them).
+DEB_PACKAGES := python3-venv poppler-utils libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 \
+  libglib2.0-0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 \
+  libxcb-render-util0 libxcb-shape0 libxcb-util1 libxcb-xkb1 libwayland-cursor0 libwayland-egl1
 # Benchmarks compare with LibreOffice and let it judge the Excel row heights.
 BENCH_DEB_PACKAGES := libreoffice-calc libreoffice-writer python3-uno
 
@@ -12,7 +16,7 @@ BENCH_DEB_PACKAGES := libreoffice-calc libreoffice-writer python3-uno
 install: $(STAMP)
 
 # Reinstall only when the project's declared dependencies change.
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml Makefile
 	@$(MAKE) -s system-packages
 	@# A venv made without python3-venv (Debian's ensurepip) has no pip: made again, not reused.
 	@$(PY) -m pip --version >/dev/null 2>&1 || (rm -rf $(VENV) && $(PYTHON) -m venv $(VENV))
