@@ -73,9 +73,14 @@ def libreoffice_pdf(source: Path, folder: Path, env: dict[str, str]) -> tuple[fl
         str(out),
         str(source),
     ]
+    made = out / f"{source.stem}.pdf"
+    made.unlink(missing_ok=True)
     first = timed(command, env)
     ordinary = timed(command, env)
     shutil.rmtree(profile, ignore_errors=True)
+    if not made.exists():  # soffice exits 0 without Writer («source file could not be loaded»)
+        print("LibreOffice made no PDF (is libreoffice-writer installed?); not compared", file=sys.stderr)
+        return None
     return round(first, 2), round(ordinary, 2)
 
 

@@ -12,10 +12,8 @@ def main(argv: list[str] | None = None) -> int:
         from desktop.app import run_window
 
         return run_window()
-    # A command is one short process: the cyclic collector only slows it (~45 ms of a half-second
-    # export, mostly while modules load) and frees nothing that matters before exit; peak memory of
-    # a 5,000-measure import or export is the same with it off (bench/, measured).
-    gc.disable()
+    # The cyclic collector stays on (it was off once, to save ~45 ms): the garbage cycles of a
+    # 100,000-measure PDF (reportlab's) then added 40 MB to the peak (bench/bench_memory.py).
     from desktop.cli import run
 
     code = run(args)

@@ -329,6 +329,26 @@ def test_calendar_has_one_event_per_window_with_stable_uids(hostile_db: Path, tm
     assert long_title.strip() in str(double[0]["DESCRIPTION"]).replace("\n", " ")  # cut summary: whole title
 
 
+def test_the_calendar_written_event_by_event_is_the_librarys_whole_calendar(
+    hostile_db: Path, tmp_path: Path
+) -> None:
+    """Streaming keeps 100,000 measures out of memory; the file must not change for it."""
+    from datetime import UTC, datetime
+
+    from desktop.exports.ics import events, write_ics
+
+    tree, now = load_tree(hostile_db), datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
+    out = tmp_path / "streamed.ics"
+    count = write_ics(tree, out, now=now)
+    whole = Calendar()
+    for name, value in Calendar.from_ical(out.read_bytes()).property_items(recursive=False)[1:-1]:
+        whole.add(name, value)
+    for event in events(tree, now):
+        whole.add_component(event)
+    assert count == len(whole.subcomponents) > 10
+    assert out.read_bytes() == whole.to_ical()
+
+
 # ---- file names, failures, cancel ------------------------------------------------------------
 def test_suggested_names_are_russian_and_safe(small_db: Path, demo_db: Path) -> None:
     assert suggested_name(load_tree(small_db), "pdf") == "Дорожная карта 2023-2024 — Тестовый район.pdf"

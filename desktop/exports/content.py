@@ -51,13 +51,13 @@ REPORT_COLUMNS = (
 OPTIONAL = {"form", "target_group"}  # shown only when some measure fills them
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SectionLine:
     depth: int  # 1 for a top-level section
     text: str  # "2.1 Title"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MeasureLine:
     measure: MeasureRow
     cells: tuple[str, ...]

@@ -9,6 +9,7 @@ doubling them.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -42,8 +43,7 @@ DESCRIBED = {
 } | {"title": BY_NAME["title"].header}
 
 
-def _description(tree: RoadmapTree, measure: MeasureRow, summary_cut: bool) -> str:
-    names = {school.id: school.name for school in tree.schools}
+def _description(measure: MeasureRow, names: dict[int, str], summary_cut: bool) -> str:
     parts = [
         (label, cell_text(measure, name, names, "; "))
         for name, label in DESCRIBED.items()
@@ -52,26 +52,35 @@ def _description(tree: RoadmapTree, measure: MeasureRow, summary_cut: bool) -> s
     return "\n".join(f"{label}: {value.strip()}" for label, value in parts if value.strip())
 
 
-def build_calendar(
-    tree: RoadmapTree,
-    now: datetime | None = None,
-    progress: Progress | None = None,
-    cancel: threading.Event | None = None,
-) -> Calendar:
-    stamp = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+def _frame(tree: RoadmapTree) -> tuple[bytes, bytes]:
+    """The calendar's own lines before its events, and its closing line."""
     calendar = Calendar()
     calendar.add("prodid", PRODUCT)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", tree.header.title.strip() or "Дорожная карта")
+    whole = calendar.to_ical()
+    end = whole.rindex(b"END:VCALENDAR")
+    return whole[:end], whole[end:]
+
+
+def events(
+    tree: RoadmapTree,
+    now: datetime | None = None,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> Iterator[Event]:
+    """Every window of every measure as an event, in the roadmap's order."""
+    stamp = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    names = {school.id: school.name for school in tree.schools}
     measures = tree.measures_in_order()
     step = Steps(progress, cancel, "Запись календаря")
     for done, measure in enumerate(measures, start=1):
         if done % STEP == 0:
             step(done, len(measures))
         summary = " ".join(f"{measure.number} {measure.title}".split())
-        description = _description(tree, measure, len(summary) > SUMMARY_LIMIT)
+        description = _description(measure, names, len(summary) > SUMMARY_LIMIT)
         for start, end in tree.header.deadline(measure.deadline_text).windows:
             event = Event()
             event.add("uid", measure_uid(tree, measure, start, end))
@@ -81,8 +90,7 @@ def build_calendar(
             event.add("summary", summary[:SUMMARY_LIMIT])
             event.add("description", description)
             event.add("transp", "TRANSPARENT")  # a measure's window does not make people busy
-            calendar.add_component(event)
-    return calendar
+            yield event
 
 
 def write_ics(
@@ -90,8 +98,17 @@ def write_ics(
     out: Path,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
+    now: datetime | None = None,
 ) -> int:
-    """Write the calendar to ``out``; the number of events."""
-    calendar = build_calendar(tree, progress=progress, cancel=cancel)
-    out.write_bytes(calendar.to_ical())
-    return len(calendar.subcomponents)
+    """Write the calendar to ``out``, one event at a time (the file is what the library would make
+    of the whole calendar, byte for byte, but 100,000 measures never sit in memory as objects);
+    returns the number of events."""
+    head, tail = _frame(tree)
+    count = 0
+    with open(out, "wb") as stream:
+        stream.write(head)
+        for event in events(tree, now, progress, cancel):
+            stream.write(event.to_ical())
+            count += 1
+        stream.write(tail)
+    return count

@@ -51,6 +51,7 @@ from desktop.exports.content import (
     document_title,
     period_line,
 )
+from desktop.exports.pdf_canvas import CompressingCanvas
 from desktop.exports.pdf_rows import RowsLayout, RowsTable, TableRow
 from desktop.exports.steps import Progress, Steps
 from desktop.exports.text_fit import TextFit
@@ -184,7 +185,7 @@ class RoadmapPdf:
             story += self._order(self.header.order)
             story += [NextPageTemplate("first"), PageBreak()]
         story += self._roadmap()
-        doc.build(story)
+        doc.build(story, canvasmaker=CompressingCanvas)
         return int(doc.page)
 
     def _templates(self) -> list[PageTemplate]:
@@ -365,12 +366,23 @@ class RoadmapPdf:
         regular, bold = TextFit(CELL_SIZE), TextFit(CELL_SIZE, bold=True)
         rooms = [width - 2 * CELL_PADDING - 0.5 for width in self.widths]
         whole_row = TABLE_WIDTH - 2 * CELL_PADDING - 0.5
+
+        def wrap(values: tuple[str, ...], section: bool) -> tuple[tuple[str, ...], ...]:
+            if section:
+                return (tuple(bold.wrap(values[0], whole_row)),)
+            cells = zip(values, rooms, strict=True)
+            return tuple(tuple(regular.wrap(v, room)) if v.strip() else () for v, room in cells)
+
+        def table_row(values: tuple[str, ...], section: bool = False, alert: int | None = None) -> TableRow:
+            lines = max((len(cell) for cell in wrap(values, section)), default=1)
+            return TableRow(values, max(1, lines), section, alert)
+
         rows: list[TableRow] = []
         keys = [column.key for column in self.content.columns]
         status_column = keys.index("status") if "status" in keys else None
         for line in self.content.lines:
             if isinstance(line, SectionLine):
-                rows.append(TableRow((tuple(bold.wrap(line.text, whole_row)),), section=True))
+                rows.append(table_row((line.text,), section=True))
             else:
                 assert isinstance(line, MeasureLine)
                 values = list(line.cells)
@@ -378,13 +390,12 @@ class RoadmapPdf:
                 if line.overdue and status_column is not None:  # said in words too: prints in grey
                     values[status_column] = f"{values[status_column]}\nпросрочено"
                     alert = status_column
-                cells = zip(values, rooms, strict=True)
-                wrapped = tuple(tuple(regular.wrap(v, room)) if v.strip() else () for v, room in cells)
-                rows.append(TableRow(wrapped, alert=alert))
+                rows.append(table_row(tuple(values), alert=alert))
         if not rows:
             return []
         layout = RowsLayout(
             rows,
+            wrap,
             self.widths,
             SERIF,
             SERIF_BOLD,

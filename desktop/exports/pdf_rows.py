@@ -23,15 +23,18 @@ Segment = tuple[int, int, int]
 ALERT, BLACK = colors.Color(0.8, 0.1, 0.1), colors.black  # row index, first line, end line (exclusive)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TableRow:
-    cells: tuple[tuple[str, ...], ...]  # the lines of each cell; a section has one cell
+    """A row's text and how many lines it takes; its lines are made again when it is drawn, so
+    a 100,000-measure table holds its text once, not once more broken into lines."""
+
+    values: tuple[str, ...]  # the text of each cell; a section has one cell
+    lines: int  # of the tallest cell, at least 1
     section: bool = False
     alert: int | None = None  # a cell drawn in red (the status of an overdue measure)
 
-    @property
-    def lines(self) -> int:
-        return max((len(cell) for cell in self.cells), default=1) or 1
+
+Wrap = Callable[[tuple[str, ...], bool], tuple[tuple[str, ...], ...]]  # (values, section) -> lines
 
 
 @dataclass
@@ -39,6 +42,7 @@ class RowsLayout:
     """All rows with their measures, shared by every piece the table is split into."""
 
     rows: list[TableRow]
+    wrap: Wrap
     widths: list[float]
     font: str
     bold_font: str
@@ -150,7 +154,8 @@ class RowsTable(Flowable):
             lines.extend((x, top, x, bottom) for x in verticals)
             font = layout.bold_font if row.section else layout.font
             baseline = top - layout.top - layout.size
-            for column, (x, cell) in enumerate(zip(edges, row.cells, strict=False)):
+            cells = layout.wrap(row.values, row.section)
+            for column, (x, cell) in enumerate(zip(edges, cells, strict=False)):
                 shown = cell[first:end]
                 if not shown:
                     continue

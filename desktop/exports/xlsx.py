@@ -13,20 +13,24 @@ Why it is built this way:
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from collections.abc import Sequence
 from copy import copy
 from datetime import datetime
 from pathlib import Path
+from typing import cast
 from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell, MergedCell
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
@@ -118,18 +122,18 @@ def excel_text(value: str) -> str:
 
 
 class CellWriter:
-    """Writes cells of one workbook; text that looks like a formula stays text.
+    """Cells of one workbook; text that looks like a formula stays text.
 
     A named style is applied to one cell and its style record copied to the others: openpyxl
     looks the name up and registers the style again on every ``cell.style = name``. The record is
     the private ``_style``, which openpyxl's type stubs leave out."""
 
-    def __init__(self) -> None:
+    def __init__(self, sheet: WriteOnlyWorksheet) -> None:
+        self.sheet = sheet
         self.prototypes: dict[str, StyleArray] = {}
 
-    def put(self, sheet: Worksheet, row: int, column: int, value: str | int, style: str) -> Cell:
-        cell = sheet.cell(row=row, column=column)
-        assert isinstance(cell, Cell)  # written before any merge covers it
+    def styled(self, value: str | int | None, style: str) -> Cell:
+        cell = WriteOnlyCell(self.sheet)
         if isinstance(value, str):
             value = excel_text(value)
         cell.value = value
@@ -146,17 +150,45 @@ class CellWriter:
             cell.quotePrefix = True
         return cell
 
-    def merge_row(self, sheet: Worksheet, row: int, first: int, last: int, style: str) -> None:
-        """Merge ``first..last`` of a row whose first cell is written. The covered cells get the
-        same style (so Excel draws the borders along the whole merged cell); openpyxl's own
-        merge_cells builds a border per cell and took most of the export's time."""
-        span = f"{get_column_letter(first)}{row}:{get_column_letter(last)}{row}"
-        sheet.merged_cells.add(MergedCellRange(sheet, span))
-        prototype = self.prototypes[style]
-        for column in range(first + 1, last + 1):
-            covered = MergedCell(sheet, row, column)
-            covered._style = copy(prototype)  # type: ignore[attr-defined]  # private _style
-            sheet._cells[(row, column)] = covered
+
+class SheetRows:
+    """The rows of one write-only sheet, appended in order and written out at once, so a workbook
+    of 100,000 measures never holds its cells in memory (a normal workbook held 500 MB).
+
+    What the sheet's XML puts before its rows (column widths, frozen panes, page fit) must be set
+    before the first row is added; the rest (merges, filter, print titles) at any time."""
+
+    def __init__(self, sheet: WriteOnlyWorksheet) -> None:
+        # A write-only sheet gets a normal sheet's settings (Worksheet._setup); openpyxl's type
+        # stubs do not say so, hence the cast.
+        self.sheet = cast(Worksheet, sheet)
+        self.cells = CellWriter(sheet)
+        self.row = 0  # the last row added
+
+    def add(self, cells: Sequence[Cell | None], height: float | None = None) -> int:
+        """A row of ``cells`` (None: an empty cell), ``height`` points tall; its number."""
+        self.row += 1
+        if height is not None:
+            self.sheet.row_dimensions[self.row].height = height
+        self.sheet.append(list(cells))
+        if height is not None:  # written with the row; kept, it would cost memory per row
+            del self.sheet.row_dimensions[self.row]
+        return self.row
+
+    def blank(self) -> int:
+        return self.add([])
+
+    def merged(self, value: str, style: str, first: int, last: int, height: float) -> int:
+        """``value`` in columns ``first..last`` merged. The covered cells get the same style (so
+        Excel draws the borders along the whole merged cell); openpyxl's own merge_cells builds
+        a border per cell and took most of the export's time."""
+        cells: list[Cell | None] = [None] * (first - 1) + [self.cells.styled(value, style)]
+        cells += [self.cells.styled(None, style) for _ in range(first + 1, last + 1)]
+        row = self.add(cells, height)
+        if last > first:
+            span = f"{get_column_letter(first)}{row}:{get_column_letter(last)}{row}"
+            self.sheet.merged_cells.add(span)  # a plain range: a MergedCellRange needs a cell store
+        return row
 
 
 class RoadmapWorkbook:
@@ -174,8 +206,7 @@ class RoadmapWorkbook:
         regular, bold = TextFit(FONT_SIZE), TextFit(FONT_SIZE, bold=True)
         self.fit = {"rm_cell": regular, "rm_text": regular, "rm_mark": regular, "rm_section": bold}
         self.fit |= {"rm_head": bold, "rm_title": TextFit(14, bold=True)}  # by named style
-        self.book = Workbook()
-        self.cells = CellWriter()
+        self.book = Workbook(write_only=True)
         self._default_font()
         for style in _styles():
             self.book.add_named_style(style)
@@ -189,13 +220,22 @@ class RoadmapWorkbook:
         self.book._fonts = IndexedList([normal])  # type: ignore[attr-defined]
         self.book._named_styles["Normal"].font = normal  # type: ignore[attr-defined]
 
+    def _sheet(self, title: str) -> SheetRows:
+        sheet = self.book.create_sheet(title)
+        assert isinstance(sheet, WriteOnlyWorksheet)  # the workbook is write-only
+        return SheetRows(sheet)
+
     def build(self, out: Path) -> None:
-        sheet = self.book.active
-        assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
-        sheet.title = "Дорожная карта"
-        self._roadmap(sheet)
-        self._schools(self.book.create_sheet("Школы"), self.content.tree)
-        self._summary(self.book.create_sheet("Сводка"))
+        try:
+            self._write(out)
+        except BaseException:
+            self._discard()
+            raise
+
+    def _write(self, out: Path) -> None:
+        self._roadmap(self._sheet("Дорожная карта"))
+        self._schools(self._sheet("Школы"), self.content.tree)
+        self._summary(self._sheet("Сводка"))
         properties = self.book.properties
         properties.title = self.header.title[:255]
         properties.creator = self.header.organization or "Дорожные карты"
@@ -207,82 +247,73 @@ class RoadmapWorkbook:
         with ZipFile(out, "w", ZIP_DEFLATED, allowZip64=True, compresslevel=1) as archive:
             ExcelWriter(self.book, archive).write_data()
 
-    # ---- the table -----------------------------------------------------------------------
-    def _merged_line(
-        self,
-        sheet: Worksheet,
-        row: int,
-        value: str,
-        style: str,
-        first: int = 1,
-        widths: list[float] | None = None,
-    ) -> None:
-        """``value`` across the sheet's columns (``widths``: the table's unless given)."""
-        widths = widths or self.widths
-        last = len(widths)
-        self.cells.put(sheet, row, first, value, style)
-        if last > first:
-            self.cells.merge_row(sheet, row, first, last, style)
-        width = sum(widths[first - 1 :])
-        sheet.row_dimensions[row].height = self.fit[style].height([value], [width])
+    def _discard(self) -> None:
+        """After a cancel or a failure: close the sheets' half-written streams in order and remove
+        openpyxl's temporary files (left to the garbage collector, the streams fail noisily)."""
+        for sheet in self.book.worksheets:
+            with contextlib.suppress(Exception):
+                sheet.close()
+            writer = getattr(sheet, "_writer", None)
+            if writer is not None:
+                with contextlib.suppress(OSError, ValueError):
+                    writer.cleanup()
 
-    def _roadmap(self, sheet: Worksheet) -> None:
-        columns = self.content.columns
+    # ---- the table -----------------------------------------------------------------------
+    def _line(
+        self, rows: SheetRows, value: str, style: str, first: int = 1, widths: list[float] | None = None
+    ) -> int:
+        """``value`` across the sheet's columns from ``first`` (``widths``: the table's unless given)."""
+        widths = widths or self.widths
+        height = self.fit[style].height([value], [sum(widths[first - 1 :])])
+        return rows.merged(value, style, first, len(widths), height)
+
+    def _roadmap(self, rows: SheetRows) -> None:
+        sheet, columns = rows.sheet, self.content.columns
+        mark = approval_lines(self.header)
+        goal, tasks = self.header.goal.strip(), self.header.tasks
+        head = (2 if mark else 0) + 2 + bool(goal) + bool(tasks) + 2  # the column heads' row
         for index, width in enumerate(self.widths, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = round(width, 1)
-        row = 1
-        mark = approval_lines(self.header)
+        sheet.freeze_panes = f"A{head + 1}"
+        self._page_setup(sheet)
+
         if mark:
-            first = max(1, len(columns) - 2)  # the mark sits over the last three columns, as on paper
-            self._merged_line(sheet, row, "\n".join(mark), "rm_mark", first)
-            row += 2
-        self._merged_line(sheet, row, document_title(self.content), "rm_title")
-        row += 1
-        self._merged_line(sheet, row, period_line(self.header), "rm_title")
-        sheet.cell(row=row, column=1).style = "rm_text"
-        sheet.row_dimensions[row].height = self.fit["rm_text"].height(["Период"], [TABLE_CHARS])
-        row += 1
-        if self.header.goal.strip():
-            self._merged_line(sheet, row, f"Цель: {self.header.goal.strip()}", "rm_text")
-            row += 1
-        if self.header.tasks:
-            tasks = "\n".join(f"{n}) {t}" for n, t in enumerate(self.header.tasks, start=1))
-            self._merged_line(sheet, row, f"Задачи:\n{tasks}", "rm_text")
-            row += 1
-        row += 1
-        head = row
-        for index, column in enumerate(columns, start=1):
-            self.cells.put(sheet, head, index, column.title, "rm_head")
-        sheet.row_dimensions[head].height = self.fit["rm_head"].height(
-            [c.title for c in columns], self.widths
-        )
-        row += 1
+            self._line(rows, "\n".join(mark), "rm_mark", first=max(1, len(columns) - 2))  # over the
+            rows.blank()  # last three columns, as on paper
+        self._line(rows, document_title(self.content), "rm_title")
+        self._line(rows, period_line(self.header), "rm_text")
+        if goal:
+            self._line(rows, f"Цель: {goal}", "rm_text")
+        if tasks:
+            listed = "\n".join(f"{n}) {t}" for n, t in enumerate(tasks, start=1))
+            self._line(rows, f"Задачи:\n{listed}", "rm_text")
+        rows.blank()
+        heads = [rows.cells.styled(column.title, "rm_head") for column in columns]
+        written_head = rows.add(heads, self.fit["rm_head"].height([c.title for c in columns], self.widths))
+        assert written_head == head
 
         total = self.content.measure_count
         done = 0
         status_column = next((i for i, c in enumerate(columns, 1) if c.key == "status"), None)
         for line in self.content.lines:
             if isinstance(line, SectionLine):
-                self._merged_line(sheet, row, line.text, "rm_section")
-                sheet.row_dimensions[row].outlineLevel = 0
-            else:
-                assert isinstance(line, MeasureLine)
-                for index, value in enumerate(line.cells, start=1):
-                    late = line.overdue and index == status_column
-                    self.cells.put(sheet, row, index, value, "rm_late" if late else "rm_cell")
-                sheet.row_dimensions[row].height = self.fit["rm_cell"].height(list(line.cells), self.widths)
-                done += 1
-                if done % STEP == 0:
-                    self.step(done, total)
-            row += 1
-        last_row = max(head, row - 1)
+                self._line(rows, line.text, "rm_section")
+                continue
+            assert isinstance(line, MeasureLine)
+            cells: list[Cell | None] = [
+                rows.cells.styled(value, "rm_late" if line.overdue and index == status_column else "rm_cell")
+                for index, value in enumerate(line.cells, start=1)
+            ]
+            rows.add(cells, self.fit["rm_cell"].height(list(line.cells), self.widths))
+            done += 1
+            if done % STEP == 0:
+                self.step(done, total)
+        last_row = rows.row
 
         last_column = get_column_letter(len(columns))
-        sheet.freeze_panes = f"A{head + 1}"
         sheet.auto_filter.ref = f"A{head}:{last_column}{last_row}"
         sheet.print_title_rows = f"{head}:{head}"
         sheet.print_area = f"A1:{last_column}{last_row}"
-        self._page_setup(sheet)
         if status_column is not None and last_row > head:
             self._status_list(sheet, status_column, head + 1, last_row)
 
@@ -298,13 +329,14 @@ class RoadmapWorkbook:
             error=f"Выберите статус из списка: {', '.join(STATUS_LABELS.values())}.",
         )
         validation.add(f"{letter}{first}:{letter}{last}")
-        sheet.add_data_validation(validation)
+        sheet.data_validations.append(validation)
 
     @staticmethod
     def _page_setup(sheet: Worksheet, landscape: bool = True) -> None:
+        """Before the sheet's first row: the page fit is written ahead of the rows."""
         setup = sheet.page_setup
         setup.orientation = "landscape" if landscape else "portrait"
-        setup.paperSize = sheet.PAPERSIZE_A4
+        setup.paperSize = Worksheet.PAPERSIZE_A4
         setup.fitToWidth = 1
         setup.fitToHeight = 0
         fit = sheet.sheet_properties.pageSetUpPr
@@ -314,29 +346,32 @@ class RoadmapWorkbook:
         margins.left, margins.right, margins.top, margins.bottom = 0.79, 0.39, 0.79, 0.79
         margins.header, margins.footer = 0.3, 0.3
         sheet.HeaderFooter.differentFirst = True  # numbers from page 2, centred at the top
-        header = sheet.oddHeader
+        header = sheet.HeaderFooter.oddHeader
         assert header is not None  # a new sheet has one
         header.center.text = "&P"
         header.center.font = FONT
         header.center.size = 11
 
     # ---- the other sheets ----------------------------------------------------------------
-    def _schools(self, sheet: Worksheet, tree: RoadmapTree) -> None:
+    def _schools(self, rows: SheetRows, tree: RoadmapTree) -> None:
         heads = ("№", "Общеобразовательная организация", "ШНОР", "ШССУ", "Наставник", "Профили рисков",
                  "Мероприятий")  # fmt: skip
         widths = [6.0, 60.0, 9.0, 9.0, 12.0, 50.0, 14.0]
-        for index, (title, width) in enumerate(zip(heads, widths, strict=True), start=1):
-            self.cells.put(sheet, 1, index, title, "rm_head")
+        sheet = rows.sheet
+        for index, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
+        sheet.freeze_panes = "A2"
+        self._page_setup(sheet)
+        rows.add([rows.cells.styled(title, "rm_head") for title in heads])
         named = {school.id: 0 for school in tree.schools}
         for measure in tree.measures.values():
             for school_id in measure.school_ids:
                 if school_id in named:
                     named[school_id] += 1
-        for row, school in enumerate(tree.schools, start=2):
+        for number, school in enumerate(tree.schools, start=1):
             profiles = "\n".join(school.risk_profiles)
             values: list[str | int] = [
-                row - 1,
+                number,
                 school.name,
                 "да" if school.is_shnor else "",
                 "да" if school.is_sssu else "",
@@ -344,40 +379,36 @@ class RoadmapWorkbook:
                 profiles,
                 named[school.id],
             ]
-            for column, value in enumerate(values, start=1):
-                self.cells.put(sheet, row, column, value, "rm_cell" if column in (2, 6) else "rm_number")
-            sheet.row_dimensions[row].height = self.fit["rm_cell"].height(
-                [school.name, profiles], [widths[1], widths[5]]
-            )
-        sheet.freeze_panes = "A2"
+            cells: list[Cell | None] = [
+                rows.cells.styled(value, "rm_cell" if column in (2, 6) else "rm_number")
+                for column, value in enumerate(values, start=1)
+            ]
+            rows.add(cells, self.fit["rm_cell"].height([school.name, profiles], [widths[1], widths[5]]))
         sheet.print_title_rows = "1:1"
-        self._page_setup(sheet)
 
-    def _summary(self, sheet: Worksheet) -> None:
+    def _summary(self, rows: SheetRows) -> None:
         """Per top-level section and in all, the figures of the «Отчёт» tab (content.summary)."""
         widths = [50.0] + [14.0] * (len(SUMMARY_HEADS) - 1)  # «Мероприятий» unbroken in bold
-        for index, (title, width) in enumerate(zip(SUMMARY_HEADS, widths, strict=True), start=1):
-            self.cells.put(sheet, 1, index, title, "rm_head")
+        sheet = rows.sheet
+        for index, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
-        sheet.row_dimensions[1].height = self.fit["rm_head"].height(list(SUMMARY_HEADS), widths)
-        row = 2
-        for line in self.content.summary:
-            self.cells.put(sheet, row, 1, line.label, "rm_cell")
-            for column, figure in enumerate(line.figures(), start=2):
-                self.cells.put(sheet, row, column, figure, "rm_number")
-            sheet.row_dimensions[row].height = self.fit["rm_cell"].height([line.label], [widths[0]])
-            row += 1
-        self.cells.put(sheet, row, 1, "Итого", "rm_section")
-        for column, figure in enumerate(self.content.overall.figures(), start=2):  # values: a record
-            self.cells.put(sheet, row, column, figure, "rm_number").font = Font(
-                name=FONT, size=FONT_SIZE, bold=True
-            )
-        row += 1
-        for note in self.content.summary_notes():
-            row += 1
-            self._merged_line(sheet, row, note, "rm_text", widths=widths)
         sheet.freeze_panes = "A2"
         self._page_setup(sheet, landscape=False)
+        heads: list[Cell | None] = [rows.cells.styled(title, "rm_head") for title in SUMMARY_HEADS]
+        rows.add(heads, self.fit["rm_head"].height(list(SUMMARY_HEADS), widths))
+        for line in self.content.summary:
+            cells: list[Cell | None] = [rows.cells.styled(line.label, "rm_cell")]
+            cells += [rows.cells.styled(figure, "rm_number") for figure in line.figures()]
+            rows.add(cells, self.fit["rm_cell"].height([line.label], [widths[0]]))
+        overall: list[Cell | None] = [rows.cells.styled("Итого", "rm_section")]
+        for figure in self.content.overall.figures():  # values: a record
+            cell = rows.cells.styled(figure, "rm_number")
+            cell.font = Font(name=FONT, size=FONT_SIZE, bold=True)
+            overall.append(cell)
+        rows.add(overall)
+        for note in self.content.summary_notes():
+            rows.blank()
+            self._line(rows, note, "rm_text", widths=widths)
 
 
 def write_xlsx(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     text: str
     span: int = 1  # columns covered (a horizontally merged cell)
@@ -17,12 +17,12 @@ class Cell:
     merged_up: bool = False  # continues the cell above (a vertically merged cell)
 
 
-@dataclass
+@dataclass(slots=True)
 class Table:
     rows: list[list[Cell]] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Paragraph:
     text: str
     bold: bool = False
@@ -31,7 +31,7 @@ class Paragraph:
 Block = Paragraph | Table
 
 
-@dataclass
+@dataclass(slots=True)
 class Document:
     blocks: list[Block] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)

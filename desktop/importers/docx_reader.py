@@ -14,7 +14,13 @@ from pathlib import Path
 from lxml import etree
 
 from desktop.importers.document import Cell, Document, Paragraph, Table
-from desktop.importers.guard import ImportError_, check_xml, check_zip_directory, read_member
+from desktop.importers.guard import (
+    CheckedMemberStream,
+    ImportError_,
+    check_xml,
+    check_zip_directory,
+    read_member,
+)
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
@@ -24,37 +30,79 @@ def read_docx(path: Path) -> Document:
     try:
         with zipfile.ZipFile(path) as archive:
             check_zip_directory(path, archive.infolist())
-            data = read_member(archive, "word/document.xml", path)
             names = archive.namelist()
             styles = read_member(archive, "word/styles.xml", path) if "word/styles.xml" in names else b""
+            check_xml("word/styles.xml", styles)
+            stream = CheckedMemberStream(archive, "word/document.xml", path)
+            try:
+                return _read_body(stream, _bold_styles(styles))
+            except etree.XMLSyntaxError as exc:
+                raise ImportError_(
+                    f"Документ «{path.name}» повреждён (ошибка в XML: {exc.msg}). Сохраните его заново."
+                ) from exc
+            finally:
+                stream.close()
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
         raise ImportError_(
             f"Документ «{path.name}» повреждён: не найдено его содержимое. Сохраните его заново."
         ) from exc
-    check_xml("word/document.xml", data)
-    check_xml("word/styles.xml", styles)
-    try:
-        root = etree.fromstring(data, PARSER)
-    except etree.XMLSyntaxError as exc:
-        raise ImportError_(
-            f"Документ «{path.name}» повреждён (ошибка в XML: {exc.msg}). Сохраните его заново."
-        ) from exc
-    bold_styles = _bold_styles(styles)
-    body = root.find(f"{W}body")
+
+
+def _read_body(stream: CheckedMemberStream, bold_styles: set[str]) -> Document:
+    """Walk the body as it is parsed: each paragraph and each row of a body-level table is
+    turned into the Document's shape and then dropped from the tree, so memory follows the
+    Document, not the XML (a 100,000-measure roadmap is a 150 MB part)."""
     document = Document()
-    if body is None:
-        return document
-    for child in body:
-        if child.tag == f"{W}p":
-            text, bold = _paragraph(child, bold_styles)
-            document.blocks.append(Paragraph(text, bold))
-        elif child.tag == f"{W}tbl":
-            document.blocks.append(_table(child, bold_styles))
-        elif child.tag == f"{W}sdt":  # content controls wrap ordinary paragraphs and tables
-            for inner in child.iter(f"{W}p"):
-                text, bold = _paragraph(inner, bold_styles)
+    table: Table | None = None
+    depth = 0  # w:document is 1, w:body 2, its paragraphs and tables 3, their rows 4
+    events = etree.iterparse(
+        stream,
+        events=("start", "end"),
+        resolve_entities=False,
+        no_network=True,
+        huge_tree=False,
+        remove_comments=True,
+    )
+    for event, element in events:
+        if event == "start":
+            depth += 1
+            if depth == BODY_CHILD and element.tag == f"{W}tbl" and _in_body(element):
+                table = Table()
+            continue
+        if depth == TABLE_ROW and table is not None and element.tag == f"{W}tr":
+            table.rows.append(_row(element, bold_styles))
+            _forget(element)
+        elif depth == BODY_CHILD and _in_body(element):
+            if element.tag == f"{W}p":
+                text, bold = _paragraph(element, bold_styles)
                 document.blocks.append(Paragraph(text, bold))
+            elif element.tag == f"{W}tbl" and table is not None:
+                document.blocks.append(table)
+                table = None
+            elif element.tag == f"{W}sdt":  # content controls wrap ordinary paragraphs and tables
+                for inner in element.iter(f"{W}p"):
+                    text, bold = _paragraph(inner, bold_styles)
+                    document.blocks.append(Paragraph(text, bold))
+            _forget(element)
+        depth -= 1
     return document
+
+
+BODY_CHILD, TABLE_ROW = 3, 4
+
+
+def _in_body(element: etree._Element) -> bool:
+    parent = element.getparent()
+    return parent is not None and parent.tag == f"{W}body"
+
+
+def _forget(element: etree._Element) -> None:
+    """Free a handled element and the siblings before it (already handled too)."""
+    element.clear()
+    parent = element.getparent()
+    if parent is not None:
+        while element.getprevious() is not None:
+            del parent[0]
 
 
 def _bold_styles(styles: bytes) -> set[str]:
@@ -132,23 +180,25 @@ def _cell_text(tc: etree._Element, bold_styles: set[str]) -> tuple[str, bool]:
 
 
 def _table(tbl: etree._Element, bold_styles: set[str]) -> Table:
-    table = Table()
-    for tr in tbl.iterfind(f"{W}tr"):
-        row: list[Cell] = []
-        for tc in tr.iterfind(f"{W}tc"):
-            props = tc.find(f"{W}tcPr")
-            span = 1
-            merged_up = False
-            if props is not None:
-                grid_span = props.find(f"{W}gridSpan")
-                if grid_span is not None:
-                    try:
-                        span = max(1, min(64, int(grid_span.get(f"{W}val") or 1)))
-                    except ValueError:
-                        span = 1
-                vmerge = props.find(f"{W}vMerge")
-                merged_up = vmerge is not None and vmerge.get(f"{W}val") in (None, "continue")
-            text, bold = _cell_text(tc, bold_styles)
-            row.append(Cell("" if merged_up else text, span, bold, merged_up))
-        table.rows.append(row)
-    return table
+    """A nested table (inside a cell), read whole: it is small."""
+    return Table([_row(tr, bold_styles) for tr in tbl.iterfind(f"{W}tr")])
+
+
+def _row(tr: etree._Element, bold_styles: set[str]) -> list[Cell]:
+    row: list[Cell] = []
+    for tc in tr.iterfind(f"{W}tc"):
+        props = tc.find(f"{W}tcPr")
+        span = 1
+        merged_up = False
+        if props is not None:
+            grid_span = props.find(f"{W}gridSpan")
+            if grid_span is not None:
+                try:
+                    span = max(1, min(64, int(grid_span.get(f"{W}val") or 1)))
+                except ValueError:
+                    span = 1
+            vmerge = props.find(f"{W}vMerge")
+            merged_up = vmerge is not None and vmerge.get(f"{W}val") in (None, "continue")
+        text, bold = _cell_text(tc, bold_styles)
+        row.append(Cell("" if merged_up else text, span, bold, merged_up))
+    return row

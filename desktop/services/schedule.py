@@ -20,7 +20,7 @@ from models.domain.school_calendar import Window
 from models.domain.tracking import DUE_SOON_DAYS, is_due_soon, is_overdue
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One measure as the tracking views need it."""
 
