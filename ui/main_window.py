@@ -8,8 +8,9 @@ remembered geometry, Russian messages.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import cast
+from typing import TypeVar, cast
 
 from PySide6.QtCore import QByteArray, QItemSelection, QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QResizeEvent, QUndoStack
@@ -78,6 +79,8 @@ def execution_summary(tree: RoadmapTree, today: date | None = None) -> str:
         if overall.cancelled:
             text += f"; отменено {overall.cancelled} (не учитываются)"
     return text + ". Изменения сохраняются сразу, при выходе из поля; отмена — Ctrl+Z."
+
+T = TypeVar("T")
 
 
 class MainWindow(QMainWindow):
@@ -498,7 +501,8 @@ class MainWindow(QMainWindow):
         was = self.grid_model.measure_at(self.grid.currentIndex())
         section = self.grid_model.section_at(self.grid.currentIndex())
         column = self.grid.currentIndex().column()
-        tree = self.service.load(self.current_roadmap) if self.current_roadmap is not None else None
+        roadmap = self.current_roadmap
+        tree = self._read_told(lambda: self.service.load(roadmap)) if roadmap is not None else None
         self._reloading = True  # the views follow once, at apply_filter, with the new filter choices
         try:
             self.grid_model.set_tree(tree)
@@ -515,6 +519,20 @@ class MainWindow(QMainWindow):
             self.put_cursor(self.grid_model.measure_index(was.id, max(1, column)))
         elif tree is not None and section is not None:
             self.put_cursor(self.grid_model.section_index(section.id))
+
+    def _read_told(self, read: Callable[[], T]) -> T | None:
+        """A read of the whole file for the views. Damage found by it (letters that are not
+        text any more, a value that does not decode) is told once, with the newest backup, and
+        the read is made again: the file then reads damaged letters as «�», so one bad cell
+        never leaves the window empty. None when the file still cannot be read."""
+        try:
+            return read()
+        except DomainError as error:
+            self.show_error(error)
+        try:
+            return read()
+        except DomainError:
+            return None
 
     def _on_tab(self) -> None:
         current = self.tabs.currentWidget()
@@ -639,7 +657,7 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         """Reload the list (and the selected roadmap) from the file, keeping the selection."""
         current = self.list_view.currentIndex().row()
-        self.list_model.set_rows(self.service.list_roadmaps())
+        self.list_model.set_rows(self._read_told(self.service.list_roadmaps) or [])
         if self.list_model.rowCount():
             self.list_view.selectRow(max(0, min(current, self.list_model.rowCount() - 1)))
         self.list_view.resizeRowsToContents()

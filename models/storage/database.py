@@ -23,7 +23,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from models.storage import backup as backups
-from models.storage import migrations, schema_check
+from models.storage import migrations, schema_check, text_check
 from models.storage.engine import (
     APPLICATION_ID,
     BEGIN_OPTION,
@@ -138,7 +138,7 @@ def inspect(path: Path, backup_root: Path | None = None, with_counts: bool = Fal
         try:
             app_id = connection.execute("PRAGMA application_id").fetchone()[0]
             revision = migrations.read_revision(connection)
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
             raise _classified(exc, path, folder) from exc
         if revision is None:
             raise NotRoadmapFileError(
@@ -155,19 +155,26 @@ def inspect(path: Path, backup_root: Path | None = None, with_counts: bool = Fal
             parts = schema_check.foreign_parts(
                 connection, revision, _head_columns() if revision == migrations.HEAD else None
             )
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
             raise _classified(exc, path, folder) from exc
         if parts:
             newest = backups.newest_backup(folder) if folder else None
             raise AlteredFileError(schema_check.altered_message(path, parts, newest), newest)
         try:
             integrity = backups.quick_check(connection, thorough=with_counts)  # `check`: the full one
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
             if not isinstance(known := _classified(exc, path, folder), DamagedFileError):
                 raise known from exc  # busy, unreadable: not a verdict on the file's contents
             integrity = str(exc)
         if integrity != "ok":
             raise _damaged(path, integrity, folder)
+        if with_counts:  # `check`: text damage SQLite's checks do not see
+            try:
+                found = text_check.undecodable_cells(connection)
+            except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+                raise _classified(exc, path, folder) from exc
+            if found:
+                raise _damaged(path, text_check.damage_words(found), folder)
         counts = _counts(connection) if with_counts else {}
     finally:
         connection.close()
@@ -189,9 +196,12 @@ def _counts(connection: sqlite3.Connection) -> dict[str, int]:
     }
 
 
-def _classified(exc: sqlite3.Error, path: Path, folder: Path | None) -> StorageError:
+def _classified(exc: sqlite3.Error | UnicodeDecodeError, path: Path, folder: Path | None) -> StorageError:
     """What a failure while inspecting the file means: busy, read-only, unreachable… by its
-    SQLite code; anything else found there is damage (naming the newest backup)."""
+    SQLite code; anything else found there is damage (naming the newest backup). Text of the
+    file's own table list that is not UTF-8 (a flipped bit) is damage too."""
+    if isinstance(exc, UnicodeDecodeError) or text_check.is_undecodable(exc):
+        return _damaged(path, "часть текста не читается: буквы испорчены", folder)
     known = translate(exc, path)
     if known is not None and not isinstance(known, DamagedFileError):
         return known
@@ -212,6 +222,9 @@ class Database:
         self.facts = facts
         self.backup_folder = backup_folder
         self.backup_problem: str | None = None  # set when opening could not make the backup
+        # Set once text that is not UTF-8 was met and told: from then on damaged letters read
+        # as «�» (text_check), so the rest of the file stays readable and editable.
+        self.damaged_text = False
         self._reader = engine.execution_options(**{BEGIN_OPTION: "DEFERRED"})
 
     @property
@@ -228,6 +241,7 @@ class Database:
             raise ReadOnlyError(READ_ONLY_MESSAGE)
         engine = self.engine if wait_ms is None else self.engine.execution_options(**{WAIT_OPTION: wait_ms})
         with self._translated(), engine.begin() as connection:
+            self._decoding(connection)
             yield connection
 
     @contextlib.contextmanager
@@ -239,6 +253,7 @@ class Database:
         the window and the command line alike, never as an internal error."""
         try:
             with self._translated(), self._reader.begin() as connection:
+                self._decoding(connection)
                 yield connection
         except (ValueError, TypeError, UnicodeDecodeError, OverflowError) as exc:
             newest = backups.newest_backup(self.backup_folder) if self.backup_folder else None
@@ -264,11 +279,22 @@ class Database:
             assert raw is not None
             return int(raw.execute("PRAGMA data_version").fetchone()[0])
 
+    def _decoding(self, connection: Connection) -> None:
+        raw = connection.connection.dbapi_connection
+        assert isinstance(raw, sqlite3.Connection)
+        raw.text_factory = text_check.tolerant_text if self.damaged_text else str
+
     @contextlib.contextmanager
     def _translated(self) -> Iterator[None]:
         try:
             yield
         except (DBAPIError, sqlite3.Error) as exc:
+            if text_check.is_undecodable(exc):
+                self.damaged_text = True  # told now; later reads show the damaged letters as «�»
+                newest = backups.newest_backup(self.backup_folder) if self.backup_folder else None
+                log.warning("text that is not UTF-8 in %s: %s", self.path, exc)
+                detail = "часть текста не читается: буквы испорчены, они будут показаны знаком «�»"
+                raise DamagedFileError(damaged_message(self.path, detail, newest), newest) from exc
             known = translate(exc, self.path)
             if known is None:
                 raise
