@@ -84,6 +84,35 @@ def test_a_long_name_is_backed_up_listed_and_restored(tmp_path: Path, small_db: 
     assert [b.reason for b in listed if b.path == safety] == ["перед восстановлением"]
 
 
+def test_backup_paths_stay_within_windows_260_characters(tmp_path: Path, small_db: Path) -> None:
+    """Windows stops at 259 characters per path unless long paths are on (administrator rights):
+    a long Latin name (1 byte a letter, so the byte limit alone let 120 letters through) and a
+    long Russian one both give backups whose path, with SQLite's journal, fits under a typical
+    profile's data folder."""
+    root = Path("C:/Users/Administrator.DISTRICT/AppData/Local/roadmap/backups")  # 59 characters
+    for name in ("Roadmap of the district " + "x" * 150 + ".sqlite", LONG_NAME):
+        path = tmp_path / name
+        path.write_bytes(small_db.read_bytes())
+        folder = backup.backup_folder(root, path)
+        made = folder / backup._backup_name(path.stem, "2026-12-04 10-00-00-3", "перед обновлением 0001")
+        assert len(str(made)) + len(".tmp-journal") <= 259, (len(str(made)), made.name)
+        assert made.name.startswith(name[:20])  # still recognisable
+        real = backup.make_backup(path, backup.backup_folder(tmp_path / "data", path))
+        assert backup.list_backups(real.parent)[0].path == real
+
+
+def test_backups_made_under_the_byte_only_rule_are_still_found(tmp_path: Path, small_db: Path) -> None:
+    path = tmp_path / ("Roadmap " + "y" * 100 + ".sqlite")
+    path.write_bytes(small_db.read_bytes())
+    root = tmp_path / "data"
+    digest_folder = backup.backup_folder(root, path).name.rsplit("-", 1)[1]
+    old_folder = root / f"{backup.short_stem(path.stem, max_chars=255)}-{digest_folder}"
+    old_folder.mkdir(parents=True)
+    made = backup.make_backup(path, old_folder)
+    assert backup.backup_folder(root, path) == old_folder
+    assert backup.list_backups(backup.backup_folder(root, path))[0].path == made
+
+
 def test_two_long_names_with_the_same_start_do_not_mix(tmp_path: Path, small_db: Path) -> None:
     first, second = tmp_path / ("Ж" * 110 + " 1.sqlite"), tmp_path / ("Ж" * 110 + " 2.sqlite")
     names = set()

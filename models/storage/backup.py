@@ -31,6 +31,10 @@ ROLLING_MIN_INTERVAL_S: Final = 300  # a file opened many times in a row keeps o
 _STAMP = "%Y-%m-%d %H-%M-%S"
 NAME_MAX_BYTES: Final = 255  # one path component on ext4, NTFS (in UTF-16 units), APFS
 STEM_MAX_BYTES: Final = 120  # a longer stem is cut, leaving room for the date, reason and suffixes
+# …and to 60 characters: Windows counts a whole path in characters and stops at 259 unless long
+# paths are switched on (administrator rights). Data root (~55) + folder (≤ 69) + name (≤ 115)
+# + "-journal" stays under that however long the user's file name is.
+STEM_MAX_CHARS: Final = 60
 REASON_MAX_BYTES: Final = 80
 # What may follow a backup's name on disk: ".tmp" while it is written, then SQLite's "-journal".
 _SPARE_SUFFIX = ".tmp-journal"
@@ -53,13 +57,14 @@ def _cut(text: str, max_bytes: int) -> str:
     return text.encode("utf-8")[:max_bytes].decode("utf-8", "ignore")
 
 
-def short_stem(stem: str, max_bytes: int = STEM_MAX_BYTES) -> str:
-    """``stem`` itself if it fits ``max_bytes`` (UTF-8), else its start + "~" + a hash of it all,
-    so that two long names with the same start still differ."""
-    if len(stem.encode("utf-8")) <= max_bytes:
+def short_stem(stem: str, max_bytes: int = STEM_MAX_BYTES, max_chars: int = STEM_MAX_CHARS) -> str:
+    """``stem`` itself if it fits ``max_bytes`` (UTF-8) and ``max_chars``, else its start + "~" +
+    a hash of it all, so that two long names with the same start still differ."""
+    if len(stem.encode("utf-8")) <= max_bytes and len(stem) <= max_chars:
         return stem
     digest = hashlib.sha1(stem.encode("utf-8")).hexdigest()[:8]
-    return f"{_cut(stem, max_bytes - len(digest) - 1).rstrip()}~{digest}"
+    start = _cut(stem[: max_chars - len(digest) - 1], max_bytes - len(digest) - 1)
+    return f"{start.rstrip()}~{digest}"
 
 
 def backup_folder(root: Path, db_path: Path) -> Path:
@@ -68,9 +73,13 @@ def backup_folder(root: Path, db_path: Path) -> Path:
     A folder made before long stems were cut (the full stem fitted 255 bytes) is still used."""
     digest = hashlib.sha1(str(db_path.resolve()).encode("utf-8")).hexdigest()[:8]
     folder = root / f"{short_stem(db_path.stem)}-{digest}"
-    legacy = root / f"{db_path.stem}-{digest}"
-    if legacy != folder and len(legacy.name.encode("utf-8")) <= NAME_MAX_BYTES and legacy.is_dir():
-        return legacy
+    earlier = (  # the whole stem; then the stem cut by bytes only (before STEM_MAX_CHARS)
+        root / f"{db_path.stem}-{digest}",
+        root / f"{short_stem(db_path.stem, max_chars=NAME_MAX_BYTES)}-{digest}",
+    )
+    for legacy in earlier:
+        if legacy != folder and len(legacy.name.encode("utf-8")) <= NAME_MAX_BYTES and legacy.is_dir():
+            return legacy
     return folder
 
 
