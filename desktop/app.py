@@ -150,8 +150,7 @@ def run_window(path: Path | None = None) -> int:
 
     collector = GuiGarbageCollector(app)  # cycles freed on the GUI thread only; before the window:
     window = MainWindow(_service(database), str(target), _notices(database), session)
-    window.resize(1200, 700)
-    window.show()
+    window.show_placed()  # as left; the first time maximised on a small screen
     if database.backup_problem:  # told once, in the window, not only in the log
         from PySide6.QtCore import QTimer
 

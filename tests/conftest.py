@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+DEMO_TODAY = date(2023, 11, 15)  # the demo's «today» in tests: its 2023 roadmap as in the document
 
 
 @pytest.fixture(autouse=True)
@@ -68,7 +71,7 @@ def _fresh_view_settings() -> None:
     from PySide6.QtCore import QSettings
 
     settings = QSettings()
-    for key in ("main/tab", "timeline/zoom"):
+    for key in ("main/tab", "timeline/zoom", "main/geometry", "main/splitter", "roadmap"):
         settings.remove(key)
 
 
@@ -83,11 +86,12 @@ def _release_clipboard_at_exit() -> Any:
 
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo file, made once per run; tests get copies (made the way users get it)."""
+    """The demo file, made once per run; tests get copies (made the way users get it), dated
+    around a fixed day long past, so that what is overdue never changes as the clock moves on."""
     from desktop.services.demo import create_demo
 
     path = tmp_path_factory.mktemp("template") / "demo.sqlite"
-    create_demo(path)
+    create_demo(path, today=DEMO_TODAY)
     return path
 
 

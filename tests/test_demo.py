@@ -36,3 +36,44 @@ def test_demo_has_the_three_real_roadmaps_with_tracking(demo_db: Path) -> None:
     numbers = [m.number for m in mokshan.measures_in_order()]
     assert numbers[:3] == ["1.1", "1.2", "1.3"] and "2.9" in numbers and numbers[-1] == "4.3"
     service.db.close()
+
+
+def test_the_demo_is_dated_around_the_day_it_is_made(tmp_path: Path) -> None:
+    """A newcomer sees the current plan: each roadmap moved by whole years to cover today, with
+    measures done, some late, some due within days and some ahead — not a past year all red."""
+    from desktop.services.demo import create_demo
+    from desktop.services.schedule import Schedule
+
+    today = date(2026, 12, 4)
+    path = tmp_path / "demo.sqlite"
+    create_demo(path, today=today)
+    service = RoadmapService(open_database(path), Actor("t", "t"))
+    summaries = service.list_roadmaps(today=today)
+    trees = [service.load(s.id) for s in summaries]
+    for tree in trees:
+        assert tree.header.period_start <= today <= tree.header.period_end, tree.header.title
+    mokshan = trees[0]
+    assert "2026" in mokshan.header.title or "2026" in str(mokshan.header.period_start)
+    assert mokshan.header.order is not None and mokshan.header.order.date == date(2026, 2, 13)
+    entries = [e for tree in trees for e in Schedule(tree, today).entries]
+    assert sum(e.status == "done" for e in entries) >= 10
+    overdue = sum(e.overdue for e in entries)
+    assert 3 <= overdue <= len(entries) // 3  # some late, not everything red
+    ahead = [e for e in entries if e.status in ("planned", "in_progress") and not e.overdue]
+    assert len(ahead) >= 5
+    assert all(m.done_on is None or m.done_on < today for t in trees for m in t.measures.values())
+    service.db.close()
+
+
+def test_every_year_of_a_roadmap_moves_alike() -> None:
+    from desktop.services.demo import dated_around
+
+    roadmap = {
+        "title": "План на 2023-24 учебный год (2023–2024), приказ от 29.02.2024, № 2023-од",
+        "period": ["2023-09-01", "2024-08-31"],
+        "order": {"date": "2024-02-29", "number": "1999"},
+    }
+    moved = dated_around(roadmap, date(2026, 12, 4))
+    assert moved["period"] == ["2026-09-01", "2027-08-31"]
+    assert moved["title"].startswith("План на 2026-27 учебный год (2026–2027), приказ от 28.02.2027")
+    assert moved["order"] == {"date": "2027-02-28", "number": "1999"}  # 29 February of a common year

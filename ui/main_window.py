@@ -7,6 +7,7 @@ remembered geometry, Russian messages.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable
 from datetime import date, datetime
@@ -158,6 +159,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(views_page)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 3)
+        self.splitter = splitter
         self.setCentralWidget(splitter)
         self._build_menu()
         self.file_label = QLabel(file_label)
@@ -191,6 +193,7 @@ class MainWindow(QMainWindow):
             self._heartbeat()
         # Wrapped titles: heights follow the title column's width (a handful of rows, cheap).
         header.sectionResized.connect(lambda *_: self.list_view.resizeRowsToContents())
+        self._restoring_roadmap = True  # the first row is shown first: not the user's choice
         self.refresh()
         self._restore_state()
         # After the first paint; a child timer dies with the window (a test may close it sooner).
@@ -667,6 +670,8 @@ class MainWindow(QMainWindow):
         rows = selected.indexes()
         self.exports.set_enabled(bool(rows))
         self.controller.choose_roadmap(self.list_model.summary(rows[0].row()).id if rows else None)
+        if rows and not self._restoring_roadmap:
+            QSettings().setValue(self._last_roadmap_key(), self.controller.current_roadmap)
         self.reload_grid()
 
     def select_roadmap(self, roadmap_id: int) -> None:
@@ -683,7 +688,9 @@ class MainWindow(QMainWindow):
         self.others_label.setText("")
         if self.session is not None and not self._watch.isActive():
             self._watch.start(2000)
+        self._restoring_roadmap = True
         self.refresh()
+        self._select_last_roadmap()
         self._notice_timer.start(400)
 
     def _restore_state(self) -> None:
@@ -700,6 +707,32 @@ class MainWindow(QMainWindow):
         tab = cast(int, settings.value("main/tab", 0, int))  # the type argument makes it one
         if 0 < tab < self.tabs.count():  # the view the user left open
             self.tabs.setCurrentIndex(tab)
+        sizes = settings.value("main/splitter")
+        if isinstance(sizes, QByteArray):
+            self.splitter.restoreState(sizes)
+        self._select_last_roadmap()
+
+    def _last_roadmap_key(self) -> str:
+        """Per file: the roadmap last worked on in it (a hash: a path is not a settings key)."""
+        path = str(self.controller.file_path)
+        return "roadmap/last/" + hashlib.sha1(path.encode("utf-8")).hexdigest()[:16]
+
+    def _select_last_roadmap(self) -> None:
+        last = QSettings().value(self._last_roadmap_key())
+        if last is not None and str(last).isdigit():
+            self.select_roadmap(int(str(last)))
+        self._restoring_roadmap = False  # from now on a chosen roadmap is remembered
+
+    def show_placed(self) -> None:
+        """Show the window as the user left it; the first time, maximised on a small screen
+        (1366×768 and the like: every pixel counts there), 1200×700 on a larger one."""
+        if QSettings().value("main/geometry") is None:
+            screen = self.screen().availableGeometry()
+            if screen.width() < 1600 or screen.height() < 900:
+                self.showMaximized()
+                return
+            self.resize(1200, 700)
+        self.show()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -712,4 +745,5 @@ class MainWindow(QMainWindow):
         settings.setValue("main/state", self.saveState())
         settings.setValue("grid/header", self.grid.header().saveState())  # widths, hidden columns
         settings.setValue("main/tab", self.tabs.currentIndex())
+        settings.setValue("main/splitter", self.splitter.saveState())
         super().closeEvent(event)  # type: ignore[arg-type]

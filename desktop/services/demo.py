@@ -1,14 +1,18 @@
-"""The demo file: the three real roadmaps shipped in resources/demo, with a year of tracking.
+"""The demo file: the three real roadmaps shipped in resources/demo, dated around today.
 
 The roadmaps (sections, measures, deadlines, responsible people, orders) are the labelled
-readings of real district documents. Their tracking is made up but plausible and repeatable:
-early measures are mostly done with evidence, a few were not done or cancelled, later ones are
-in progress or planned — and, as their deadlines have passed, show up as overdue.
+readings of real district documents. Each is moved by whole years so that its period covers
+today (every year written in it moves alike: period, order, deadlines, titles), so a newcomer
+sees a current plan, not a past year where everything is red. Their tracking is made up but
+plausible and repeatable: measures due before today are mostly done with evidence, a few were
+not done, a few are late (overdue), some were cancelled; the rest are in progress or planned.
 """
 
 from __future__ import annotations
 
+import calendar
 import json
+import re
 from copy import deepcopy
 from datetime import date, timedelta
 from pathlib import Path
@@ -28,13 +32,64 @@ EVIDENCE = (
 )
 
 
-def demo_roadmaps(folder: Path = DEMO_FOLDER) -> list[dict[str, Any]]:
-    """The shipped roadmaps with tracking added."""
+def demo_roadmaps(folder: Path = DEMO_FOLDER, today: date | None = None) -> list[dict[str, Any]]:
+    """The shipped roadmaps, dated around ``today`` (the real today unless given), with tracking."""
+    today = today or date.today()
     roadmaps: list[dict[str, Any]] = []
     for path in sorted(folder.glob("*.json")):
         for roadmap in json.loads(path.read_text(encoding="utf-8"))["roadmaps"]:
-            roadmaps.append(with_tracking(roadmap))
+            roadmaps.append(with_tracking(dated_around(roadmap, today), today))
     return roadmaps
+
+
+# 2023, «2023-24» (the short year moves too), 2023–2024; an ISO date's month is not a short year
+_YEAR = re.compile(r"(?<!\d)(20\d\d)(?:([-–/])(\d\d)(?![-\d]))?(?!\d)")
+_LEAP_DAY = re.compile(r"(\d{4})-02-29|29\.02\.(\d{4})")
+
+
+def years_to_today(period: tuple[date, date], today: date) -> int:
+    """The whole years that move ``period`` to the first one ending on or after ``today``
+    (never back: a roadmap still ahead stays as written)."""
+    start, end = period
+    shift = max(0, today.year - end.year)
+    while _moved(end, shift) < today:
+        shift += 1
+    while shift > 0 and _moved(end, shift - 1) >= today and _moved(start, shift - 1) <= today:
+        shift -= 1
+    return shift
+
+
+def _moved(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February into a common year
+        return day.replace(year=day.year + years, day=28)
+
+
+def dated_around(roadmap: dict[str, Any], today: date) -> dict[str, Any]:
+    """A copy of ``roadmap`` with every year written in it moved by the same whole years, so
+    that its period covers ``today`` (or is the first to end after it)."""
+    start, end = (date.fromisoformat(x) for x in roadmap["period"])
+    shift = years_to_today((start, end), today)
+    first, last = start.year - 2, end.year + 2  # years of the roadmap, not numbers that look like one
+
+    def move(found: re.Match[str]) -> str:
+        year = int(found.group(1))
+        if not first <= year <= last:
+            return found.group(0)
+        text = str(year + shift)
+        if found.group(2):  # "2023-24": the short second year moves too
+            text += found.group(2) + f"{(int(found.group(3)) + shift) % 100:02d}"
+        return text
+
+    def leap_day(found: re.Match[str]) -> str:
+        year = int(found.group(1) or found.group(2))
+        if calendar.isleap(year):
+            return found.group(0)
+        return f"{year}-02-28" if found.group(1) else f"28.02.{year}"
+
+    text = _YEAR.sub(move, json.dumps(roadmap, ensure_ascii=False))
+    return dict(json.loads(_LEAP_DAY.sub(leap_day, text)))
 
 
 def _measures(node: dict[str, Any]) -> list[dict[str, Any]]:
@@ -44,11 +99,12 @@ def _measures(node: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def with_tracking(roadmap: dict[str, Any]) -> dict[str, Any]:
-    """A copy of ``roadmap`` whose measures carry status, date done and evidence."""
+def with_tracking(roadmap: dict[str, Any], today: date) -> dict[str, Any]:
+    """A copy of ``roadmap`` whose measures carry status, date done and evidence as of ``today``:
+    due before it mostly done, every 7th not done, every 11th still open (overdue)."""
     result = deepcopy(roadmap)
     start, end = (date.fromisoformat(x) for x in result["period"])
-    cut = start + (end - start) * 3 // 5
+    cut = today - timedelta(days=1)
     for i, measure in enumerate(_measures(result), start=1):
         text = (measure.get("deadline") or {}).get("text", "")
         windows = read_deadline(text, (start, end)).windows
@@ -57,6 +113,8 @@ def with_tracking(roadmap: dict[str, Any]) -> dict[str, Any]:
             measure.update(status="cancelled", note="Отменено: мероприятие перенесено в план следующего года")
         elif finish is None:
             measure["status"] = "in_progress" if i % 3 == 0 else "planned"
+        elif finish <= cut and i % 11 == 5:
+            measure["status"] = "in_progress"  # late: the window shows it overdue
         elif finish <= cut and i % 7 == 3:
             measure.update(status="not_done", note="Не выполнено: не сформирована группа участников")
         elif finish <= cut:
@@ -68,11 +126,12 @@ def with_tracking(roadmap: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def create_demo(path: Path) -> int:
-    """Create ``path`` (must not exist) with the demo roadmaps; returns how many."""
+def create_demo(path: Path, today: date | None = None) -> int:
+    """Create ``path`` (must not exist) with the demo roadmaps dated around ``today`` (the real
+    today unless given); returns how many."""
     database = create_database(path)
     try:
-        roadmaps = demo_roadmaps()
+        roadmaps = demo_roadmaps(today=today)
         for roadmap in roadmaps:
             write_roadmap(database, roadmap)
     except BaseException:
