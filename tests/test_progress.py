@@ -22,7 +22,8 @@ from tests.conftest import cli_json
 
 # A day in each demo roadmap's period after its tracking's cut: every class has measures, and some
 # are due within two weeks (checked below, so a changed demo cannot make the test say nothing).
-DAYS = {1: date(2023, 10, 20), 2: date(2023, 12, 17), 3: date(2024, 12, 20)}  # 2: the demo moves it to 2022-2023
+# 2: the demo moves that roadmap a year on (2022-2023)
+DAYS = {1: date(2023, 10, 20), 2: date(2023, 12, 17), 3: date(2024, 12, 20)}
 # The summary's columns as a reader sees them, in their order.
 HEADS = ("Раздел", "Мероприятий", "Выполнено", "Выполняется", "Просрочено", "Не начато", "Не выполнено")
 
