@@ -209,3 +209,11 @@ def render_shot(db: Path, roadmap: int | None, view: str, out: Path, size: tuple
     finally:
         database.close()
     return out
+
+
+def diagnose_facts() -> dict[str, Any]:
+    """`roadmap diagnose`: the program's facts and Qt's (the CLI reaches Qt only through here)."""
+    from desktop.services.diagnostics import program_facts
+    from ui.diagnostics import qt_facts
+
+    return {**program_facts(), "qt": qt_facts()}

@@ -541,6 +541,12 @@ def cmd_export(args: argparse.Namespace) -> None:
     _emit(data)
 
 
+def cmd_diagnose(args: argparse.Namespace) -> None:
+    from desktop.app import diagnose_facts
+
+    _emit(diagnose_facts())
+
+
 def cmd_shot(args: argparse.Namespace) -> None:
     from desktop.app import render_shot
 
@@ -632,6 +638,10 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--report", action="store_true", help="отчёт об исполнении вместо плана")
     export.set_defaults(func=cmd_export)
 
+    diagnose = sub.add_parser(
+        "diagnose", help="сведения для специалиста поддержки: версии, папки, место на диске, Qt"
+    )
+    diagnose.set_defaults(func=cmd_diagnose)
     shot = sub.add_parser("shot", help="снимок экрана окна программы")
     shot.add_argument("--db", required=True, metavar="ФАЙЛ", help=db_help)
     shot.add_argument("--roadmap", type=int, metavar="ID", help="дорожная карта (id из dump)")

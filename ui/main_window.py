@@ -81,6 +81,7 @@ def execution_summary(tree: RoadmapTree, today: date | None = None) -> str:
             text += f"; отменено {overall.cancelled} (не учитываются)"
     return text + ". Изменения сохраняются сразу, при выходе из поля; отмена — Ctrl+Z."
 
+
 T = TypeVar("T")
 
 
@@ -180,6 +181,8 @@ class MainWindow(QMainWindow):
         toggle = self.history_dock.toggleViewAction()
         toggle.setShortcut(QKeySequence("F9"))
         view_menu.addAction(toggle)
+        help_menu = self.menuBar().addMenu("&Справка")
+        self.about_action = help_menu.addAction("&О программе", self.show_about)
         self.others_label = QLabel()
         self.statusBar().addPermanentWidget(self.others_label)
         self.saved_label = QLabel()
@@ -722,6 +725,11 @@ class MainWindow(QMainWindow):
         if last is not None and str(last).isdigit():
             self.select_roadmap(int(str(last)))
         self._restoring_roadmap = False  # from now on a chosen roadmap is remembered
+
+    def show_about(self) -> None:
+        from ui.about_dialog import AboutDialog
+
+        AboutDialog(self).exec()
 
     def show_placed(self) -> None:
         """Show the window as the user left it; the first time, maximised on a small screen
