@@ -18,6 +18,7 @@ from desktop.logging_setup import log_path, setup_logging
 from models.domain.errors import DomainError
 
 log = logging.getLogger(__name__)
+ICON = Path(__file__).resolve().parents[1] / "resources" / "icons" / "roadmap.svg"
 
 
 def _application() -> Any:
@@ -32,6 +33,9 @@ def _application() -> Any:
     translator = QTranslator(app)
     if translator.load("qtbase_ru", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
         app.installTranslator(translator)
+    from PySide6.QtGui import QIcon
+
+    QApplication.setWindowIcon(QIcon(str(ICON)))  # taskbar and title bar; the .deb installs it too
     return app
 
 

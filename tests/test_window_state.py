@@ -45,7 +45,8 @@ def test_the_roadmap_and_the_split_are_remembered_per_file(qtbot: QtBot, demo_db
     again = window_on(qtbot, demo_db)
     again.show_placed()
     assert again.current_roadmap == third
-    assert again.splitter.sizes() == sizes
+    share = again.splitter.sizes()[0] / sum(again.splitter.sizes())
+    assert abs(share - sizes[0] / sum(sizes)) < 0.01  # the same split (the height may differ)
     assert again.isMaximized()  # restored as it was left
     again.close()
     again.service.db.close()

@@ -737,6 +737,7 @@ class MainWindow(QMainWindow):
         if QSettings().value("main/geometry") is None:
             screen = self.screen().availableGeometry()
             if screen.width() < 1600 or screen.height() < 900:
+                self.setGeometry(screen)  # the whole screen even where nothing maximises (no window manager)
                 self.showMaximized()
                 return
             self.resize(1200, 700)
