@@ -11,7 +11,7 @@ DEB_PACKAGES := python3-venv poppler-utils libegl1 libgl1 libxkbcommon0 libfontc
 # Benchmarks compare with LibreOffice and let it judge the Excel row heights.
 BENCH_DEB_PACKAGES := libreoffice-calc libreoffice-writer python3-uno
 
-.PHONY: install run test lint bench clean system-packages bench-packages deb-install check-fresh
+.PHONY: install run test lint bench clean system-packages bench-packages deb-install check-fresh build deb check-deb
 
 install: $(STAMP)
 
@@ -49,6 +49,24 @@ deb-install:
 # install, make test, and make run under Xvfb until the window appears. Root only; ~5 minutes.
 check-fresh:
 	bash installer/check_fresh.sh
+
+# The one-folder program (installer/README.md): build/dist/roadmap/roadmap carries its own Python and
+# Qt, the fonts, the demo, the migrations and Qt's Russian translations. About a minute.
+DIST := build/dist/roadmap
+build: install
+	@$(PY) -c "import PyInstaller" 2>/dev/null || $(PY) -m pip install -q --disable-pip-version-check \
+	  "$$(sed -n 's/^freeze = \["\(.*\)"\]/\1/p' pyproject.toml)"
+	$(PY) -m PyInstaller --noconfirm --log-level WARN --distpath build/dist --workpath build/pyinstaller \
+	  installer/freeze/roadmap.spec
+	$(DIST)/roadmap --version
+
+# Astra Linux / Debian package of that build: /opt/roadmap, the `roadmap` command, menu entry,
+# icon, file type. Tested in a clean Debian 12 root by `make check-deb` (root; ~3 minutes).
+deb: build
+	bash installer/linux/build_deb.sh $(DIST) build/deb
+
+check-deb: deb
+	bash installer/check_deb.sh build/deb/roadmap_*.deb
 
 run: install
 	$(PY) -m desktop

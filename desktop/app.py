@@ -7,7 +7,9 @@ a damaged file is offered its newest backup.
 from __future__ import annotations
 
 import logging
+import os
 import sys
+import time
 import traceback
 from pathlib import Path
 from typing import Any
@@ -40,13 +42,11 @@ def _application() -> Any:
 
 
 def configure_settings() -> None:
-    """Window state lives in the user's settings; with ROADMAP_DATA_DIR (a portable copy, tests)
-    it lives in that folder instead, so such a run never touches the user's own settings."""
-    import os
-
+    """Window state lives in the user's settings; in a portable copy (or with ROADMAP_DATA_DIR, the
+    tests) it lives in the data folder instead, so such a run never touches the user's own settings."""
     from PySide6.QtCore import QSettings
 
-    if os.environ.get("ROADMAP_DATA_DIR"):
+    if config.settings_in_data_dir():
         QSettings.setDefaultFormat(QSettings.Format.IniFormat)
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(config.data_dir()))
 
@@ -164,10 +164,34 @@ def run_window(path: Path | None = None) -> int:
         QTimer.singleShot(600, lambda: show_error(window, problem))
     app.aboutToQuit.connect(clipboard.release)
     app.aboutToQuit.connect(collector.stop)
+    stamp = os.environ.get("ROADMAP_FIRST_PAINT_FILE")
+    if stamp:
+        _quit_after_first_paint(window, Path(stamp))
     code = int(app.exec())
     session.close()
     database.close()
     return code
+
+
+def _quit_after_first_paint(window: Any, stamp: Path) -> None:
+    """bench/bench_startup.py: write the wall-clock time the window was first drawn, then quit, so a
+    whole process from start to first paint is timed the same from source and built."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def done() -> None:
+        stamp.write_text(repr(time.time()), encoding="utf-8")
+        QApplication.quit()
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                window.removeEventFilter(self)
+                QTimer.singleShot(0, done)  # after this paint has reached the screen
+            return False
+
+    watcher = FirstPaint(window)
+    window.installEventFilter(watcher)
 
 
 # view -> tab of the roadmap shown

@@ -21,6 +21,7 @@ def test_diagnose_says_versions_folders_space_and_qt(tmp_path: Path) -> None:
     assert facts["fonts"]["LiberationSerif-Regular.ttf"] is True
     qt = facts["qt"]
     assert qt["qt"].startswith("6.") and qt["russian_translation_loads"] is True
+    assert qt["cancel_button"] == "Отмена"  # what a message box says
     assert "libqxcb.so" in qt["platform_plugins"] or "qwindows.dll" in qt["platform_plugins"]
     assert qt["xcb_missing_libraries"] == []  # the window can start on this machine
 

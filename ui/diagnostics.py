@@ -33,11 +33,15 @@ def qt_facts() -> dict[str, Any]:
     translations = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
     plugins = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)) / "platforms"
     app = QGuiApplication.instance()
+    translator = QTranslator()
+    loaded = translator.load("qtbase_ru", str(translations))
     facts: dict[str, Any] = {
         "qt": qVersion(),
         "pyside6": PySide6.__version__,
         "translations_folder": str(translations),
-        "russian_translation_loads": QTranslator().load("qtbase_ru", str(translations)),
+        "russian_translation_loads": loaded,
+        # What a message box's Cancel button says here (freezers are known to drop the translation).
+        "cancel_button": (translator.translate("QPlatformTheme", "Cancel") if loaded else "") or "Cancel",
         "platform_plugins": sorted(p.name for p in plugins.glob("*")) if plugins.is_dir() else [],
         "platform": app.platformName() if isinstance(app, QGuiApplication) else None,
         "requested_platform": os.environ.get("QT_QPA_PLATFORM"),

@@ -51,6 +51,7 @@ def program_facts() -> dict[str, Any]:
         "version": __version__,
         "python": {"version": platform.python_version(), "executable": sys.executable},
         "frozen": bool(getattr(sys, "frozen", False)),
+        "portable": config.portable_data_dir() is not None,
         "platform": {
             "system": platform.system(),
             "release": platform.release(),
