@@ -53,3 +53,35 @@ def test_only_the_programs_own_files_get_its_file_type(demo_db: Path, tmp_path: 
 
     assert kind(demo_db) == "application/x-roadmap"
     assert kind(plain) != "application/x-roadmap"
+
+
+@pytest.mark.skipif(shutil.which("dpkg-deb") is None, reason="dpkg-deb builds the package")
+def test_the_package_installs_the_program_its_command_and_desktop_files(tmp_path: Path) -> None:
+    """build_deb.sh around a stand-in build (the real one takes a minute: make check-deb runs it
+    on a clean Debian 12): where each file goes, and that apt brings what `make install` brings."""
+    from desktop import __version__
+
+    dist = tmp_path / "dist" / "roadmap"
+    (dist / "_internal").mkdir(parents=True)
+    (dist / "roadmap").write_text("#!/bin/sh\necho roadmap\n", encoding="utf-8")
+    (dist / "roadmap").chmod(0o755)
+    (dist / "_internal" / "libpython3.11.so.1.0").write_bytes(b"\x7fELF")
+    done = subprocess.run(["bash", str(LINUX / "build_deb.sh"), str(dist), str(tmp_path / "out")],
+                          capture_output=True, text=True, check=True)
+    deb = Path(done.stdout.strip().splitlines()[-1])
+    assert deb.name.startswith(f"roadmap_{__version__}_") and deb.is_file()
+    listing = subprocess.run(["dpkg-deb", "-c", str(deb)], capture_output=True, text=True, check=True).stdout
+    for path in ("./opt/roadmap/roadmap", "./opt/roadmap/_internal/libpython3.11.so.1.0",
+                 "./usr/share/applications/roadmap.desktop", "./usr/share/mime/packages/roadmap.xml",
+                 "./usr/share/icons/hicolor/scalable/apps/roadmap.svg"):
+        assert f" {path}" in listing, path
+    assert "./usr/bin/roadmap -> /opt/roadmap/roadmap" in listing
+    fields = {name: subprocess.run(["dpkg-deb", "-f", str(deb), name], capture_output=True, text=True,
+                                   check=True).stdout.strip() for name in ("Package", "Version", "Depends")}
+    assert fields["Package"] == "roadmap" and fields["Version"] == __version__
+    # The window's system libraries: what `make install` puts on a fresh Debian, apt pulls for the .deb.
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    block = makefile.split("DEB_PACKAGES :=", 1)[1].split("\n#", 1)[0].replace("\\\n", " ")
+    window_libraries = set(block.split()) - {"python3-venv", "poppler-utils"}
+    depends = {part.split()[0] for part in fields["Depends"].split(",")}
+    assert window_libraries <= depends, window_libraries - depends

@@ -32,7 +32,7 @@ Version: $VERSION
 Architecture: $ARCH
 Maintainer: Roadmap developers <roadmap@localhost>
 Installed-Size: $SIZE
-Depends: libc6 (>= 2.28), libegl1, libgl1, libfontconfig1, libfreetype6, libdbus-1-3, libglib2.0-0, libxkbcommon0, libxkbcommon-x11-0, libx11-xcb1, libxcb-cursor0, libxcb-icccm4, libxcb-image0, libxcb-keysyms1, libxcb-render-util0, libxcb-shape0, libxcb-util1, libxcb-xkb1, libxcb-randr0, libxcb-xfixes0, libxcb-sync1, libxcb-shm0, libxcb-render0, libxcb-glx0, libxcb1
+Depends: libc6 (>= 2.28), libegl1, libgl1, libfontconfig1, libfreetype6, libdbus-1-3, libglib2.0-0, libxkbcommon0, libxkbcommon-x11-0, libx11-xcb1, libxcb-cursor0, libxcb-icccm4, libxcb-image0, libxcb-keysyms1, libxcb-render-util0, libxcb-shape0, libxcb-util1, libxcb-xkb1, libxcb-randr0, libxcb-xfixes0, libxcb-sync1, libxcb-shm0, libxcb-render0, libxcb-glx0, libxcb1, libwayland-client0, libwayland-cursor0, libwayland-egl1
 Recommends: shared-mime-info, desktop-file-utils, fonts-dejavu-core
 Section: education
 Priority: optional
