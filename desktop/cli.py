@@ -99,6 +99,16 @@ class RussianArgumentParser(argparse.ArgumentParser):
         )
 
 
+def _speak_utf8() -> None:
+    """JSON and messages in UTF-8 whatever the system's code page: on Windows a pipe or a file gets
+    cp1251/cp1252, which cannot write «Дорожная карта» and would fail the command."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)  # absent when a test captures output
+        encoding = (getattr(stream, "encoding", "") or "").lower()
+        if reconfigure is not None and encoding not in {"utf-8", "utf8"}:
+            reconfigure(encoding="utf-8")
+
+
 def _emit(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
 
@@ -659,6 +669,7 @@ def run(argv: Sequence[str]) -> int:
     # Log lines of a command go to the log file only (written on an internal error); without a
     # handler Python would print warnings in English on stderr, where the user reads Russian.
     logging.getLogger().addHandler(logging.NullHandler())
+    _speak_utf8()
     parser = build_parser()
     args = parser.parse_args(list(argv))
     func: Callable[[argparse.Namespace], None] | None = getattr(args, "func", None)

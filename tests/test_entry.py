@@ -4,12 +4,14 @@ association), which must open the window on that file, not fail as an unknown co
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 import pytest
 
 import desktop.__main__ as entry
 from desktop.cli import build_parser
+from tests.conftest import run_cli
 
 
 def test_the_entry_points_command_list_is_the_parsers() -> None:
@@ -49,3 +51,13 @@ def test_an_existing_file_without_suffix_opens_too(tmp_path: Path, monkeypatch: 
     opened: list[Path | None] = []
     monkeypatch.setattr("desktop.app.run_window", lambda path=None: opened.append(path) or 0)
     assert entry.main(["карта"]) == 0 and opened == [plain]
+
+
+def test_output_is_utf8_whatever_the_code_page(demo_db: Path) -> None:
+    """On Windows a pipe gets the ANSI code page (cp1252 on an English system): the dump of a
+    Russian roadmap then failed as an internal error."""
+    done = run_cli("dump", "--db", str(demo_db), "--roadmap", "1", env={"PYTHONIOENCODING": "cp1252"})
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["roadmaps"][0]["title"].startswith("ДОРОЖНАЯ КАРТА")
+    refused = run_cli("dump", "--db", str(demo_db), "--roadmap", "99", env={"PYTHONIOENCODING": "cp1252"})
+    assert refused.returncode == 1 and "99" in refused.stderr and "Внутренняя" not in refused.stderr
