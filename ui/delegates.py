@@ -1,5 +1,7 @@
-"""Cell editors of the grid, Excel-like: Enter commits, Alt+Enter starts a new line inside the cell,
-Esc cancels, typing replaces the cell; status from a list; date with a calendar pop-up."""
+"""Cell editors of the grid, Excel-like: Enter, Tab and (when typing over a cell) the arrows commit
+and move (the view decides where: ``move_requested``), Alt+Enter starts a new line inside the cell,
+Esc cancels, typing replaces the cell, F2 switches between moving and editing in the text; status
+from a list (a pick commits at once); date with a calendar pop-up. The current cell is framed."""
 
 from __future__ import annotations
 
@@ -16,10 +18,13 @@ from PySide6.QtCore import (
     QRect,
     QSize,
     Qt,
+    QTimer,
+    Signal,
 )
-from PySide6.QtGui import QFontMetrics, QKeyEvent, QTextCursor
+from PySide6.QtGui import QColor, QFontMetrics, QKeyEvent, QPainter, QPen, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
+    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QListWidget,
@@ -36,6 +41,9 @@ from ui.roadmap_model import COLUMNS
 Index = QModelIndex | QPersistentModelIndex
 NO_DATE = QDate(2000, 1, 1)  # shown as "—": QDateEdit cannot be empty
 MAX_LINES = 8  # a very long cell shows its first lines; the editor shows all
+FRAME = QColor("#1a5fb4")  # the current cell's frame, seen with or without the grid's focus
+ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+ARROWS = {Qt.Key.Key_Up: "up", Qt.Key.Key_Down: "down", Qt.Key.Key_Left: "left", Qt.Key.Key_Right: "right"}
 
 
 class CellTextEditor(QPlainTextEdit):
@@ -58,12 +66,43 @@ class CellTextEditor(QPlainTextEdit):
         super().keyPressEvent(event)
 
 
+class ListEditor(QComboBox):
+    """A list cell's editor. ``picked``: an item chosen in the open list. Typing in the closed
+    list also "activates" items (Qt's keyboard search), which must not end the edit."""
+
+    picked = Signal()
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._open = False
+        self.activated.connect(self._activated)
+
+    def showPopup(self) -> None:
+        self._open = True
+        super().showPopup()
+
+    def hidePopup(self) -> None:
+        super().hidePopup()
+        QTimer.singleShot(0, self._closed)  # after the pick's activated(), which follows hidePopup
+
+    def _closed(self) -> None:
+        self._open = False
+
+    def _activated(self, _row: int) -> None:
+        if self._open:
+            self._open = False
+            self.picked.emit()
+
+
 class GridDelegate(QStyledItemDelegate):
     """Chooses the editor by the column's field."""
+
+    move_requested = Signal(str)  # after a commit by Enter, Tab or an arrow: where the cursor goes
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.last_editor: QWidget | None = None
+        self.entering = False  # Excel's enter mode (typing over the cell): arrows commit and move
         self._base_sizes: dict[tuple[int, tuple[bool, float, int]], QSize] = {}
         self._heights: dict[tuple[str, int, tuple[bool, float, int]], int] = {}
 
@@ -71,8 +110,10 @@ class GridDelegate(QStyledItemDelegate):
         name = COLUMNS[index.column()][1]
         editor: QWidget
         if name == "status":
-            combo = QComboBox(parent)
+            combo = ListEditor(parent)
             combo.addItems(list(STATUS_LABELS.values()))
+            # A pick from the list (mouse or Enter in it) is written at once, not when the cell is left.
+            combo.picked.connect(lambda box=combo: self.commit_and_close(box))
             editor = combo
         elif name == "schools":
             checklist = QListWidget(parent)
@@ -178,12 +219,47 @@ class GridDelegate(QStyledItemDelegate):
         editor.setGeometry(rect)
 
     def eventFilter(self, editor: QObject, event: QEvent) -> bool:
-        # The text editor handles Enter itself (commit, or a new line with Alt).
-        if isinstance(editor, CellTextEditor) and event.type() == QEvent.Type.KeyPress:
-            key = event.key()  # type: ignore[attr-defined]
-            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                return False
+        if event.type() == QEvent.Type.KeyPress and isinstance(editor, QWidget):
+            key_event = event
+            assert isinstance(key_event, QKeyEvent)
+            if key_event.key() == Qt.Key.Key_F2 and isinstance(editor, CellTextEditor):
+                self.entering = not self.entering  # Excel: F2 switches enter and edit mode
+                return True
+            move = self._move_for(editor, key_event)
+            if move is not None:
+                self.commit_and_close(editor)
+                self.move_requested.emit(move)
+                return True
         return super().eventFilter(editor, event)
+
+    def _move_for(self, editor: QWidget, event: QKeyEvent) -> str | None:
+        """Where a key sends the cursor after committing the cell, or None (the editor's own key)."""
+        key, modifiers = event.key(), event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        shift = Qt.KeyboardModifier.ShiftModifier
+        popup_open = isinstance(editor, QComboBox) and editor.view().isVisible()
+        if key == Qt.Key.Key_Tab and modifiers == Qt.KeyboardModifier.NoModifier:
+            return "next"
+        if key == Qt.Key.Key_Backtab or (key == Qt.Key.Key_Tab and modifiers == shift):
+            return "prev"
+        if key in ENTER_KEYS and modifiers in (Qt.KeyboardModifier.NoModifier, shift) and not popup_open:
+            return "shift_enter" if modifiers == shift else "enter"
+        arrow = key in ARROWS and modifiers == Qt.KeyboardModifier.NoModifier and not popup_open
+        if arrow and self.entering and not isinstance(editor, QListWidget):
+            return ARROWS[Qt.Key(key)]
+        return None
+
+    def commit_and_close(self, editor: QWidget) -> None:
+        self.commitData.emit(editor)
+        self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        super().paint(painter, option, index)
+        view = self.parent()
+        if isinstance(view, QAbstractItemView) and index == view.currentIndex():
+            painter.save()
+            painter.setPen(QPen(FRAME, 2))
+            painter.drawRect(option.rect.adjusted(1, 1, -1, -1))  # type: ignore[attr-defined]
+            painter.restore()
 
 
 def move_cursor_to_end(editor: QWidget | None) -> None:

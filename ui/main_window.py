@@ -241,6 +241,7 @@ class MainWindow(QMainWindow):
             ("&Копировать", QKeySequence.StandardKey.Copy, self.rows.copy_cells),
             ("В&ставить", QKeySequence.StandardKey.Paste, self.rows.paste_cells),
             ("Заполнить &вниз", QKeySequence("Ctrl+D"), self.rows.fill_down),
+            ("&Очистить ячейки", QKeySequence(Qt.Key.Key_Delete), self.rows.clear_cells),
         ):
             action = QAction(text, self)
             action.setShortcut(keys)
@@ -262,7 +263,7 @@ class MainWindow(QMainWindow):
             ("&Удалить мероприятия…", "Ctrl+-", self.rows.delete_measures),
             ("Удалить раздел…", "Ctrl+Shift+-", self.rows.delete_section),
             ("Переместить в&верх", "Alt+Up", lambda: self.rows.move_measure(-1)),
-            ("Переместить в&низ", "Alt+Down", lambda: self.rows.move_measure(+1)),
+            ("Переместить в&низ", "Alt+Down", self._alt_down),
         ):
             action = QAction(text, self)
             action.setShortcut(QKeySequence(shortcut))
@@ -291,6 +292,13 @@ class MainWindow(QMainWindow):
         export_button.setMenu(self.exports.menu)
         export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         toolbar.addWidget(export_button)
+
+    def _alt_down(self) -> None:
+        """Alt+↓ opens a list cell's list, as in Excel; on any other cell it moves the row down."""
+        if self.grid.hasFocus() and self.grid.on_list_cell():
+            self.grid.open_list(self.grid.currentIndex())
+        else:
+            self.rows.move_measure(+1)
 
     def _tree_for_export(self) -> RoadmapTree | None:
         """The chosen roadmap as stored now (a colleague's saved edits included)."""

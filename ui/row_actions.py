@@ -20,7 +20,7 @@ from desktop.services.commands import (
     MoveMeasureCommand,
 )
 from desktop.services.dto import MeasureRow
-from desktop.services.paste import fill_down_command, paste_command
+from desktop.services.paste import clear_command, fill_down_command, paste_command
 from desktop.services.tabular import from_tsv, to_html, to_tsv
 from ui import clipboard
 from ui.controller import WindowController
@@ -77,6 +77,15 @@ class RowActions(QObject):
         """Ctrl+D: the top cell's value into the selected cells below it, column by column."""
         measures, columns = self._selected_block()
         command = fill_down_command(measures, columns)
+        if command is not None:
+            self.controller.execute(command)
+
+    def clear_cells(self) -> None:
+        """Delete: the selected cells emptied, as in Excel (the rows stay; Ctrl+- deletes rows)."""
+        measures, _columns = self._selected_block()
+        indexes = self.grid.selectionModel().selectedIndexes() or [self.grid.currentIndex()]
+        columns = sorted({i.column() for i in indexes if i.isValid()})
+        command = clear_command(measures, columns)
         if command is not None:
             self.controller.execute(command)
 

@@ -70,3 +70,21 @@ def fill_down_command(measures: Sequence[MeasureRow], columns: Sequence[int]) ->
     if not edits:
         return None
     return PasteCommand(edits, top.roadmap_id, label="Заполнение вниз")
+
+
+CLEARED = (PASTED | {"schools"}) - {"status"}  # a status always has a value: Delete leaves it
+
+
+def clear_command(measures: Sequence[MeasureRow], columns: Sequence[int]) -> PasteCommand | None:
+    """Delete: the selected cells emptied (one undo step); the status is left as it is."""
+    names = [COLUMN_FIELDS[c] for c in columns if c < len(COLUMN_FIELDS) and COLUMN_FIELDS[c] in CLEARED]
+    edits = []
+    for row in measures:
+        changes: dict[str, object] = {
+            name: ([] if name == "schools" else "") for name in names if _fill_value(row, name)
+        }
+        if changes:
+            edits.append(EditMeasureCommand.for_row(row, changes))
+    if not edits:
+        return None
+    return PasteCommand(edits, measures[0].roadmap_id, label="Очистка ячеек")
