@@ -5,6 +5,11 @@ Alt+↓ on a list cell, a pick from the list written at once, Delete that clears
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -216,3 +221,65 @@ def test_enter_without_an_editor_moves_down(window: MainWindow, qtbot: QtBot) ->
     key(qtbot, Qt.Key.Key_Return)
     assert cursor(window) == (second, "Срок")
     assert window.grid.state() != window.grid.State.EditingState
+
+
+def test_found_words_are_marked_in_their_cells_and_esc_empties_the_find_box(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    first, _second, third = measure_ids(window)
+    bar = window.filter_bar
+    bar.text.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is bar.text)
+    type_text(bar.text, "консультаций")
+    key(qtbot, Qt.Key.Key_Return)
+    model = window.grid_model
+    marked = model.measure_index(third, column("Ожидаемый результат")).data(Qt.ItemDataRole.BackgroundRole)
+    assert marked is not None  # «Журнал консультаций»
+    assert model.measure_index(third, column("Срок")).data(Qt.ItemDataRole.BackgroundRole) is None
+    assert bar.shown.text() == "Показано 1 из 3"
+    key(qtbot, Qt.Key.Key_Escape)
+    assert bar.text.text() == "" and bar.shown.text() == "Мероприятий: 3"
+    assert model.measure_index(first, column("Мероприятие")).data(Qt.ItemDataRole.BackgroundRole) is None
+
+
+def test_the_windows_shortcuts_work_from_the_find_box(window: MainWindow, qtbot: QtBot) -> None:
+    from PySide6.QtGui import QAction, QKeySequence
+
+    excel = next(a for a in window.findChildren(QAction) if a.shortcut() == QKeySequence("Ctrl+E"))
+    excel.triggered.disconnect()  # the file dialog is not what is tested here
+    fired: list[bool] = []
+    excel.triggered.connect(lambda *_: fired.append(True))
+    window.filter_bar.text.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.filter_bar.text)
+    type_text(window.filter_bar.text, "семинар")
+    key(qtbot, Qt.Key.Key_E, CTRL)
+    assert fired == [True]
+    assert window.filter_bar.text.text() == "семинар"
+
+
+@pytest.mark.skipif(shutil.which("Xvfb") is None, reason="Xvfb: a real X server (make install)")
+def test_the_same_keys_on_a_real_x11_display() -> None:
+    """Qt's offscreen platform binds fewer keys than X11 (no Ctrl+E «end of line» in a text field,
+    which is what kept Ctrl+E from exporting): every test above once more on a real X server."""
+    if os.environ.get("QT_QPA_PLATFORM") == "xcb":
+        pytest.skip("this run is on X11 already")
+    number = 60 + os.getpid() % 200
+    server = subprocess.Popen(
+        ["Xvfb", f":{number}", "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        socket = Path(f"/tmp/.X11-unix/X{number}")
+        for _ in range(100):
+            if socket.exists():
+                break
+            time.sleep(0.05)
+        env = {**os.environ, "DISPLAY": f":{number}", "QT_QPA_PLATFORM": "xcb"}
+        done = subprocess.run(
+            [sys.executable, "-m", "pytest", __file__, "-p", "no:cacheprovider", "-k", "not real_x11"],
+            capture_output=True, text=True, env=env, timeout=300,
+        )
+        assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -3,7 +3,8 @@ responsible. The grid, the calendars and the progress report all follow it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from desktop.services.dto import SchoolRow
@@ -12,6 +13,13 @@ from desktop.services.schedule import SectionRef
 from models.domain.status import STATUS_LABELS
 
 TYPING_PAUSE_MS = 250
+# Ctrl+keys a text field needs for itself; any other Ctrl+key (Ctrl+E: export to Excel) is the
+# window's, even while typing in the find box (a line edit would take Ctrl+E as «end of line»).
+FIELD_KEYS = frozenset({
+    Qt.Key.Key_A, Qt.Key.Key_C, Qt.Key.Key_V, Qt.Key.Key_X, Qt.Key.Key_Z, Qt.Key.Key_Y,
+    Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Backspace, Qt.Key.Key_Delete,
+    Qt.Key.Key_Home, Qt.Key.Key_End, Qt.Key.Key_Insert,
+})
 
 
 class FilterBar(QWidget):
@@ -60,9 +68,22 @@ class FilterBar(QWidget):
         for field in (self.text, self.responsible):
             field.textChanged.connect(self._typing.start)
             field.returnPressed.connect(self.flush)
+            field.installEventFilter(self)
         self.status.currentIndexChanged.connect(self.changed)
         self.school.currentIndexChanged.connect(self.changed)
         self.section.currentIndexChanged.connect(self.changed)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Esc empties a text field at once; the window's Ctrl+keys work from inside one."""
+        if isinstance(watched, QLineEdit) and isinstance(event, QKeyEvent):
+            ctrl = event.modifiers() & Qt.KeyboardModifier.ControlModifier
+            if event.type() == QEvent.Type.ShortcutOverride and ctrl and event.key() not in FIELD_KEYS:
+                return True  # not taken by the field: the shortcut goes to the window
+            if event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Escape and watched.text():
+                watched.clear()
+                self.flush()
+                return True
+        return super().eventFilter(watched, event)
 
     def set_schools(self, schools: tuple[SchoolRow, ...]) -> None:
         _refill(self.school, "Все школы", [(school.name, school.id) for school in schools])

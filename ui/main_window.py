@@ -41,7 +41,7 @@ from desktop.services.commands import (
 )
 from desktop.services.document import changed_parts, read_document
 from desktop.services.dto import RoadmapTree
-from desktop.services.filtering import kept_ids
+from desktop.services.filtering import kept_ids, search_words
 from desktop.services.roadmap import RoadmapService, summary_of_tree
 from desktop.services.schedule import PROGRESS_CLASSES, PROGRESS_LABELS, Schedule, section_refs
 from desktop.services.session import FileSession
@@ -629,12 +629,15 @@ class MainWindow(QMainWindow):
             return
         criteria = self.filter_bar.criteria()
         if not criteria.active and not self._filtered:
+            self.grid_model.found_words = ()
             self.filter_bar.show_counts(len(tree.measures), len(tree.measures))
             self.tracking.invalidate()
             self.tracking.refresh(self.tabs.currentWidget())
             return  # nothing hidden, nothing to hide: no walk over every row
         self._filtered = criteria.active
         kept = kept_ids(tree, criteria, date.today()) if criteria.active else set(tree.measures)
+        self.grid_model.found_words = search_words(criteria.text)
+        self.grid.viewport().update()
 
         def walk(parent: QModelIndex) -> int:
             visible = 0

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QApplication, QStyle
 from desktop.services.cell_text import cell_text
 from desktop.services.commands import Command, EditMeasureCommand, EditSectionCommand, MoveRowsCommand
 from desktop.services.dto import ChildRef, MeasureRow, RoadmapTree, SectionRow
+from desktop.services.filtering import folded
 from models.domain.fields import MEASURE_FIELDS
 from models.domain.tracking import is_overdue
 
@@ -46,6 +47,7 @@ KIND_NAMES = {
     "unknown": "срок не распознан",
 }
 OVERDUE = QColor("#b00020")
+FOUND = QBrush(QColor("#fff3a8"))  # a cell holding a word of the find box
 ROWS_MIME = "application/x-roadmap-rows"
 
 
@@ -120,6 +122,7 @@ class RoadmapTreeModel(QAbstractItemModel):
         self.edit_requested: Callable[[Command], object] | None = None
         self.today = date.today()
         self._icons: dict[str, QIcon | None] = {}
+        self.found_words: tuple[str, ...] = ()  # the find box's words, marked in the cells
 
     # ---- loading -------------------------------------------------------------------------
     def school_choices(self) -> list[tuple[int, str]]:
@@ -395,6 +398,9 @@ class RoadmapTreeModel(QAbstractItemModel):
             return self._deadline_icon(measure)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        if role == Qt.ItemDataRole.BackgroundRole and self.found_words:
+            text = folded(self._display(measure, column))
+            return FOUND if any(word in text for word in self.found_words) else None
         if role == Qt.ItemDataRole.ToolTipRole and name == "deadline":
             return self._deadline_tooltip(measure)
         if (

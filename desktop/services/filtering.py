@@ -35,22 +35,32 @@ class Filter:
         )
 
 
+def folded(text: str) -> str:
+    """Text as the search compares it: case and «ё» do not matter."""
+    return text.lower().replace("ё", "е")
+
+
+def search_words(text: str) -> tuple[str, ...]:
+    """The words typed in the find box; a measure is kept when it has all of them."""
+    return tuple(folded(text).split())
+
+
 def _haystack(measure: MeasureRow, tree: RoadmapTree) -> str:
     """Every field of the measure as the grid shows it, one a line (a word never spans two)."""
     schools = {s.id: s.name for s in tree.schools}
     parts = [cell_text(measure, f.name, schools, "\n") for f in MEASURE_FIELDS]
-    return "\n".join(parts).lower().replace("ё", "е")
+    return folded("\n".join(parts))
 
 
 def keeps(measure: MeasureRow, tree: RoadmapTree, criteria: Filter, today: date) -> bool:
     """True when ``measure`` passes every criterion."""
     if criteria.text.strip():
-        words = criteria.text.lower().replace("ё", "е").split()
+        words = search_words(criteria.text)
         haystack = _haystack(measure, tree)
         if not all(word in haystack for word in words):
             return False
-    who = criteria.responsible.strip().lower().replace("ё", "е")
-    if who and who not in measure.responsible.lower().replace("ё", "е"):
+    who = folded(criteria.responsible.strip())
+    if who and who not in folded(measure.responsible):
         return False
     if criteria.school_id is not None and criteria.school_id not in measure.school_ids:
         return False
