@@ -195,3 +195,28 @@ def small_db(tmp_path: Path) -> Path:
     write_roadmap(database, SMALL_ROADMAP)
     database.close()
     return path
+
+
+_box_timers: list[Any] = []
+
+
+def answer_box(button_text: str, seen: list[str]) -> None:
+    """Click ``button_text`` in the message box the next action opens (the real dialog), once it
+    is up; its text is added to ``seen``. Without such a button the box's first one is clicked."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    timer = QTimer()
+
+    def click() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            return
+        timer.stop()
+        seen.append(box.text())
+        buttons = {b.text(): b for b in box.buttons()}
+        buttons.get(button_text, buttons.get("&" + button_text, next(iter(buttons.values())))).click()
+
+    timer.timeout.connect(click)
+    timer.start(20)
+    _box_timers.append(timer)

@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop.services.roadmap import Actor, RoadmapService
 from models.storage.database import open_database
+from tests.conftest import answer_box
 from ui.conflict_dialog import ConflictDialog
 from ui.main_window import MainWindow
 from ui.roadmap_model import COLUMNS, RoadmapTreeModel
@@ -296,7 +297,10 @@ def test_paste_past_the_last_row_adds_rows(window: MainWindow, small_db: Path) -
     last = model.tree.measures_in_order()[-1]
     window.grid.setCurrentIndex(model.measure_index(last.id, names.index("Мероприятие")))
     _clipboard_text("Новое А\tМарт 2024\nНовое Б\tАпрель 2024\n")
+    seen: list[str] = []
+    answer_box("Заменить", seen)  # two rows whose first renames the last measure: asked first
     window.rows.paste_cells()
+    assert seen == ["Заменить данные 1 мероприятия?"]
     assert [t for _, t in _numbers_and_titles(small_db)][-2:] == ["Новое А", "Новое Б"]
     assert [n for n, _ in _numbers_and_titles(small_db)][-2:] == ["2.1", "2.2"]
     window.undo_stack.undo()

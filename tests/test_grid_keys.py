@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop.services.roadmap import Actor, RoadmapService
 from models.storage.database import open_database
+from tests.conftest import answer_box, sha256
 from tests.test_grid import stored, type_text
 from ui.main_window import MainWindow
 from ui.roadmap_model import COLUMNS
@@ -283,3 +285,58 @@ def test_the_same_keys_on_a_real_x11_display() -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.mark.parametrize("choice", ["Вставить новыми строками", "Заменить", "Cancel"])
+def test_pasting_titles_over_measures_asks_first(
+    window: MainWindow, qtbot: QtBot, small_db: Path, choice: str
+) -> None:
+    first, second, third = measure_ids(window)
+    put_cursor(window, qtbot, first, "Мероприятие")
+    QApplication.clipboard().setText("Новое А\tсеминар\r\nНовое Б\tвебинар\r\n")
+    before = sha256(small_db)
+    seen: list[str] = []
+    answer_box(choice, seen)
+    key(qtbot, Qt.Key.Key_V, CTRL)
+    assert seen == ["Заменить данные 2 мероприятий?"]
+    titles = [stored(small_db, m, "title") for m in (first, second, third)]
+    if choice == "Cancel":
+        assert sha256(small_db) == before and window.undo_stack.count() == 0
+        return
+    if choice == "Заменить":
+        assert titles[:2] == ["Новое А", "Новое Б"]
+        assert stored(small_db, first, "form") == "семинар"
+    else:  # the originals untouched, two new rows where the cursor was
+        assert titles == ["Создание рабочей группы", "Семинар для директоров\n- анализ ВПР\n- планирование",
+                          "Консультации учителей"]
+        tree = window.grid_model.tree
+        assert tree is not None
+        shown = [m.title for m in tree.measures_in_order()]
+        assert shown[:3] == ["Новое А", "Новое Б", "Создание рабочей группы"]
+    assert window.undo_stack.count() == 1
+    window.undo_stack.undo()
+    assert [stored(small_db, m, "title") for m in (first, second)] == [
+        "Создание рабочей группы", "Семинар для директоров\n- анализ ВПР\n- планирование"]
+    assert len(measure_ids(window)) == 3
+
+
+def test_the_right_click_menu_offers_the_row_commands_history_and_calendar(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    first = measure_ids(window)[0]
+    put_cursor(window, qtbot, first, "Срок")
+    menu = window._grid_menu()
+    texts = [a.text() for a in menu.actions() if not a.isSeparator()]
+    for wanted in ("Вставить мероприятие &выше", "Вставить мероприятие &ниже", "Вставить &раздел",
+                   "&Копировать", "В&ставить", "Заполнить &вниз", "&Удалить мероприятия…",
+                   "История изменений (F9)", "Открыть в календаре"):
+        assert wanted in texts
+    by_text = {a.text(): a for a in menu.actions()}
+    assert not by_text["Удалить раздел…"].isEnabled()  # on a measure
+    by_text["Открыть в календаре"].trigger()
+    assert window.tabs.currentWidget() is window.tracking.month
+    assert window.tracking.month.grid.month == date(2023, 9, 1)  # «сентябрь 2023 г.», long past
+    window.tabs.setCurrentWidget(window.grid)
+    by_text["История изменений (F9)"].trigger()
+    assert window.history_dock.isVisible()
+    menu.deleteLater()

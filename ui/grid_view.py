@@ -128,6 +128,10 @@ class GridView(QTreeView):
             return True
         return False
 
+    def on_section_row(self) -> bool:
+        current = self.currentIndex()
+        return current.isValid() and self._is_section(current)
+
     def on_list_cell(self) -> bool:
         """The current cell is picked from a list (Alt+↓ opens it there; elsewhere it moves the row:
         the «Строки» menu's shortcut asks this first)."""

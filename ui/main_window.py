@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSplitter,
     QTableView,
@@ -54,6 +55,7 @@ from ui.document_editor import DocumentEditor
 from ui.export_actions import ExportActions
 from ui.file_actions import FileActions
 from ui.filter_bar import FilterBar
+from ui.grid_menu import grid_menu, popup_at
 from ui.grid_view import GridView
 from ui.history_panel import HistoryPanel
 from ui.messages import show_error
@@ -180,6 +182,8 @@ class MainWindow(QMainWindow):
         view_menu = self.menuBar().addMenu("&Вид")
         toggle = self.history_dock.toggleViewAction()
         toggle.setShortcut(QKeySequence("F9"))
+        self.grid.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.grid.customContextMenuRequested.connect(lambda at: popup_at(self.grid, at, self._grid_menu))
         view_menu.addAction(toggle)
         help_menu = self.menuBar().addMenu("&Справка")
         self.about_action = help_menu.addAction("&О программе", self.show_about)
@@ -206,6 +210,7 @@ class MainWindow(QMainWindow):
         self._notice_timer.start(400)
 
     def _build_menu(self) -> None:
+        self.named_actions: dict[str, QAction] = {}  # by menu text: the grid's context menu reuses them
         file_menu = self.menuBar().addMenu("&Файл")
         for text, keys, slot in (
             ("&Создать файл…", QKeySequence.StandardKey.New, self.files.new_file),
@@ -244,6 +249,7 @@ class MainWindow(QMainWindow):
             ("&Очистить ячейки", QKeySequence(Qt.Key.Key_Delete), self.rows.clear_cells),
         ):
             action = QAction(text, self)
+            self.named_actions[text] = action
             action.setShortcut(keys)
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             action.triggered.connect(slot)
@@ -266,6 +272,7 @@ class MainWindow(QMainWindow):
             ("Переместить в&низ", "Alt+Down", self._alt_down),
         ):
             action = QAction(text, self)
+            self.named_actions[text] = action
             action.setShortcut(QKeySequence(shortcut))
             action.triggered.connect(slot)
             rows_menu.addAction(action)
@@ -292,6 +299,15 @@ class MainWindow(QMainWindow):
         export_button.setMenu(self.exports.menu)
         export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         toolbar.addWidget(export_button)
+
+    def _grid_menu(self) -> QMenu:
+        tree = self.grid_model.tree
+        return grid_menu(self.grid, self.named_actions, tree, self.history_dock.show, self._open_month, self)
+
+    def _open_month(self, month: date) -> None:
+        """«Открыть в календаре»: the measure's month in the «Месяц» tab."""
+        self.tracking.month.ask_month(month)
+        self.tabs.setCurrentWidget(self.tracking.month)
 
     def _alt_down(self) -> None:
         """Alt+↓ opens a list cell's list, as in Excel; on any other cell it moves the row down."""

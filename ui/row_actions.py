@@ -20,7 +20,13 @@ from desktop.services.commands import (
     MoveMeasureCommand,
 )
 from desktop.services.dto import MeasureRow
-from desktop.services.paste import clear_command, fill_down_command, paste_command
+from desktop.services.paste import (
+    clear_command,
+    fill_down_command,
+    needs_asking,
+    paste_as_new_command,
+    paste_command,
+)
 from desktop.services.tabular import from_tsv, to_html, to_tsv
 from ui import clipboard
 from ui.controller import WindowController
@@ -69,9 +75,32 @@ class RowActions(QObject):
         block = from_tsv(QApplication.clipboard().text())
         if tree is None or start is None or not block:
             return
-        command = paste_command(tree, start.id, self.grid.currentIndex().column(), block)
+        column = self.grid.currentIndex().column()
+        command = paste_command(tree, start.id, column, block)
+        if command is not None and needs_asking(command, len(block)):
+            choice = self._ask_paste(len(command.edits))
+            if choice == "new":
+                command = paste_as_new_command(tree, start.id, column, block)
+            elif choice != "replace":
+                return
         if command is not None:
             self.controller.execute(command)
+
+    def _ask_paste(self, replaced: int) -> str:
+        """«Заменить данные 37 мероприятий?»: new rows, replace, or nothing."""
+        question = f"Заменить данные {replaced} {_measures(replaced)}?"
+        box = QMessageBox(QMessageBox.Icon.Question, APP_TITLE, question, parent=self.window)
+        box.setInformativeText(
+            "Вставленные строки перепишут ячейки существующих мероприятий: названия, сроки, статусы. "
+            "Можно вставить их новыми строками, ничего не меняя. Любой вариант отменяется Ctrl+Z."
+        )
+        as_new = box.addButton("Вставить новыми строками", QMessageBox.ButtonRole.AcceptRole)
+        replace = box.addButton("Заменить", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(as_new)
+        box.exec()
+        clicked = box.clickedButton()
+        return "new" if clicked is as_new else "replace" if clicked is replace else "cancel"
 
     def fill_down(self) -> None:
         """Ctrl+D: the top cell's value into the selected cells below it, column by column."""
@@ -187,3 +216,8 @@ class RowActions(QObject):
         measure = self.grid_model.measure_at(self.grid.currentIndex())
         if measure is not None:
             self.controller.execute(MoveMeasureCommand(measure.id, step, measure.roadmap_id))
+
+
+def _measures(count: int) -> str:
+    """«мероприятия» / «мероприятий» after a number (1 мероприятия, 2 мероприятий, 37 мероприятий)."""
+    return "мероприятия" if count % 10 == 1 and count % 100 != 11 else "мероприятий"

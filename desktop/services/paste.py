@@ -22,6 +22,12 @@ def _fill_value(row: MeasureRow, name: str) -> object:
     return list(row.school_ids) if name == "schools" else cell_text(row, name)
 
 
+def _columns_of(block: Sequence[Sequence[str]], first: int) -> list[str | None]:
+    """The field each column of a pasted block lands in (None past the grid's last column)."""
+    width = max(len(values) for values in block)
+    return [COLUMN_FIELDS[c] if c < len(COLUMN_FIELDS) else None for c in range(first, first + width)]
+
+
 def paste_command(
     tree: RoadmapTree, start_id: int, first_column: int, block: Sequence[Sequence[str]]
 ) -> PasteCommand | None:
@@ -33,8 +39,7 @@ def paste_command(
     if first is None or not block:
         return None
     column0 = max(0, first_column)  # a block with its numbers pasted at «№»: the numbers are dropped
-    width = max(len(values) for values in block)
-    names = [COLUMN_FIELDS[c] if c < len(COLUMN_FIELDS) else None for c in range(column0, column0 + width)]
+    names = _columns_of(block, column0)
     edits: list[EditMeasureCommand] = []
     new_rows: list[dict[str, object]] = []
     for offset, values in enumerate(block):
@@ -88,3 +93,30 @@ def clear_command(measures: Sequence[MeasureRow], columns: Sequence[int]) -> Pas
     if not edits:
         return None
     return PasteCommand(edits, measures[0].roadmap_id, label="Очистка ячеек")
+
+
+ASK_ABOVE = 3  # a paste over more existing measures than this asks first
+
+
+def needs_asking(command: PasteCommand, rows: int) -> bool:
+    """Ask before a paste that rewrites many measures, or a block of ``rows`` rows that renames
+    any: titles pasted over other measures would leave each one's status and result under a
+    title that is not its own. One cell or one row pasted where the user chose is not asked."""
+    renames = any("title" in edit.after for edit in command.edits)
+    return len(command.edits) > ASK_ABOVE or (rows > 1 and renames)
+
+
+def paste_as_new_command(
+    tree: RoadmapTree, start_id: int, first_column: int, block: Sequence[Sequence[str]]
+) -> PasteCommand | None:
+    """The block as new measures at the current measure's place (it and the rows after it move
+    down, as Excel's «insert copied cells»); nothing existing is changed."""
+    start = tree.measures.get(start_id)
+    if start is None or not block:
+        return None
+    names = _columns_of(block, max(0, first_column))
+    rows: list[dict[str, object]] = [
+        {n: v for n, v in zip(names, values, strict=False) if n in PASTED} for values in block
+    ]
+    return PasteCommand([], start.roadmap_id, start.section_id, start.position, rows,
+                        label="Вставка новыми строками")

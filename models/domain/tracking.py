@@ -25,3 +25,14 @@ def is_due_soon(status: str, windows: Sequence[Window], today: date, days: int =
     """Still open, and one of its windows ends within the next ``days`` days (today included)."""
     soon = today + timedelta(days=days)
     return status in OPEN_STATUSES and any(today <= end <= soon for _, end in windows)
+
+
+def month_to_show(windows: Sequence[tuple[date, date]], today: date) -> date | None:
+    """The month a calendar opens at for a measure: today's, when a window of it covers today,
+    else the next window's, else the last one's; None for a measure without dates."""
+    if not windows:
+        return None
+    current = next((start for start, end in windows if start <= today <= end), None)
+    upcoming = min((start for start, _end in windows if start > today), default=None)
+    chosen = today if current is not None else upcoming or max(start for start, _end in windows)
+    return chosen.replace(day=1)
