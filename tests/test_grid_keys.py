@@ -79,6 +79,9 @@ def test_a_row_typed_across_with_tab_lands_in_its_columns_and_enter_returns(
     window: MainWindow, qtbot: QtBot, small_db: Path
 ) -> None:
     first, second, _third = measure_ids(window)
+    # No measure has a «Форма»: the column is hidden until the user shows it (header menu).
+    assert window.grid.isColumnHidden(column("Форма"))
+    window.columns.set_shown("form", True)
     put_cursor(window, qtbot, first, "Мероприятие")
     for text in ("Совещание директоров", "семинар", "до 25 мая", "Иванова И.И."):
         type_text(window.grid, text)

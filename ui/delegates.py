@@ -5,6 +5,7 @@ from a list (a pick commits at once); date with a calendar pop-up. The current c
 
 from __future__ import annotations
 
+import html
 from datetime import date
 from typing import Any
 
@@ -21,17 +22,32 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QFontMetrics, QKeyEvent, QPainter, QPen, QTextCursor
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QHelpEvent,
+    QKeyEvent,
+    QPainter,
+    QPalette,
+    QPen,
+    QTextCursor,
+    QTextLayout,
+    QTextOption,
+)
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QDateEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
+    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QToolTip,
     QWidget,
 )
 
@@ -105,6 +121,7 @@ class GridDelegate(QStyledItemDelegate):
         self.entering = False  # Excel's enter mode (typing over the cell): arrows commit and move
         self._base_sizes: dict[tuple[int, tuple[bool, float, int]], QSize] = {}
         self._heights: dict[tuple[str, int, tuple[bool, float, int]], int] = {}
+        self._cut: dict[tuple[str, int, int, float, bool], list[str] | None] = {}
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
         name = COLUMNS[index.column()][1]
@@ -253,13 +270,100 @@ class GridDelegate(QStyledItemDelegate):
         self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-        super().paint(painter, option, index)
+        shown = self._cut_text(option, index)
+        if shown is None:
+            super().paint(painter, option, index)
+        else:
+            self._paint_cut(painter, option, index, shown)
         view = self.parent()
         if isinstance(view, QAbstractItemView) and index == view.currentIndex():
             painter.save()
             painter.setPen(QPen(FRAME, 2))
             painter.drawRect(option.rect.adjusted(1, 1, -1, -1))  # type: ignore[attr-defined]
             painter.restore()
+
+
+    def _paint_cut(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: Index, shown: list[str]
+    ) -> None:
+        """More text than the row holds: the style draws the cell without its text, then the
+        text's first whole lines, the last one ending in «…»."""
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""  # type: ignore[attr-defined]
+        widget = opt.widget  # type: ignore[attr-defined]
+        style = widget.style() if widget else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        area = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, widget)
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
+        # QModelIndex.data() from Python is avoided here as in sizeHint (a PySide6 refcount bug).
+        foreground = index.model().data(index, Qt.ItemDataRole.ForegroundRole)
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        colour = foreground.color() if foreground is not None and not selected else opt.palette.color(role)  # type: ignore[attr-defined]
+        painter.save()
+        painter.setPen(colour)
+        painter.setFont(opt.font)  # type: ignore[attr-defined]
+        spacing = QFontMetrics(opt.font).lineSpacing()  # type: ignore[attr-defined]
+        flags = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        for number, line in enumerate(shown):
+            top = area.top() + number * spacing
+            painter.drawText(area.left() + 1, top, area.width() - 2, spacing, flags, line)
+        painter.restore()
+
+    def _cut_text(self, option: QStyleOptionViewItem, index: Index) -> list[str] | None:
+        """The lines to draw when the cell's text does not fit its height (the last one ending in
+        «…»); None when it fits (the style draws it as usual)."""
+        text = index.model().data(index, Qt.ItemDataRole.DisplayRole)
+        if not isinstance(text, str) or not text:
+            return None
+        rect = option.rect  # type: ignore[attr-defined]
+        font = option.font  # type: ignore[attr-defined]
+        icon = COLUMNS[index.column()][1] == "deadline"  # the deadline's kind mark takes room
+        width = max(20, rect.width() - 8 - (18 if icon else 0))
+        key = (text, width, rect.height(), font.pointSizeF(), font.bold())
+        if key in self._cut:
+            return self._cut[key]
+        metrics = QFontMetrics(font)
+        room = max(1, (rect.height() - 4) // metrics.lineSpacing())
+        lines = wrapped_lines(text, font, width)
+        shown: list[str] | None = None
+        if len(lines) > room:
+            shown = lines[:room]
+            last = metrics.elidedText(shown[-1] + " " + lines[room], Qt.TextElideMode.ElideRight, width)
+            if not last.endswith("…"):
+                last = metrics.elidedText(last + " …", Qt.TextElideMode.ElideRight, width)
+            shown[-1] = last
+        if len(self._cut) > 20_000:  # bounded: widths change as columns are resized
+            self._cut.clear()
+        self._cut[key] = shown
+        return shown
+
+    def helpEvent(
+        self, event: QHelpEvent, view: QAbstractItemView, option: QStyleOptionViewItem, index: Index
+    ) -> bool:
+        """A cut cell's whole text in its tooltip."""
+        if event.type() == QEvent.Type.ToolTip and index.isValid() and self._cut_text(option, index):
+            text = str(index.model().data(index, Qt.ItemDataRole.DisplayRole))
+            tip = f"<div style='white-space: pre-wrap'>{html.escape(text)}</div>"  # rich text: it wraps
+            QToolTip.showText(event.globalPos(), tip, view)
+            return True
+        return super().helpEvent(event, view, option, index)
+
+
+def wrapped_lines(text: str, font: QFont, width: int) -> list[str]:
+    """``text`` broken into lines as a word-wrapped cell shows it."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        layout = QTextLayout(paragraph, font)
+        option = QTextOption()
+        option.setWrapMode(QTextOption.WrapMode.WordWrap)
+        layout.setTextOption(option)
+        layout.beginLayout()
+        while (line := layout.createLine()).isValid():
+            line.setLineWidth(width)
+            lines.append(paragraph[line.textStart(): line.textStart() + line.textLength()].rstrip())
+        layout.endLayout()
+    return lines
 
 
 def move_cursor_to_end(editor: QWidget | None) -> None:

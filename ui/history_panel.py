@@ -31,6 +31,8 @@ class HistoryPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table)
+        # «Было → стало» needs room to be read: the panel never gets narrower than this.
+        self.setMinimumWidth(460)
 
     def show_entries(self, entries: list[dict[str, object]]) -> None:
         self.table.setRowCount(len(entries))
@@ -49,5 +51,7 @@ class HistoryPanel(QWidget):
             values = (when, f"{entry['user']} ({entry['computer']})", FIELD_NAMES.get(field, field), change)
             for column, text in enumerate(values):
                 self.table.setItem(row, column, QTableWidgetItem(text))
-        self.table.resizeColumnsToContents()
+        for column in range(3):  # when, who, what: as wide as they need; the change takes the rest
+            self.table.resizeColumnToContents(column)
+            self.table.setColumnWidth(column, min(self.table.columnWidth(column), 130))
         self.table.resizeRowsToContents()

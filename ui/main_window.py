@@ -55,6 +55,8 @@ from ui.document_editor import DocumentEditor
 from ui.export_actions import ExportActions
 from ui.file_actions import FileActions
 from ui.filter_bar import FilterBar
+from ui.grid_columns import DEFAULT_WIDTHS, GridColumns
+from ui.grid_columns import NAMES as COLUMN_NAMES
 from ui.grid_menu import grid_menu, popup_at
 from ui.grid_view import GridView
 from ui.history_panel import HistoryPanel
@@ -125,8 +127,9 @@ class MainWindow(QMainWindow):
         self.grid.setModel(self.grid_model)
         self.files = FileActions(self, self.controller)
         self.rows = RowActions(self, self.grid, self.grid_model, self.controller)
-        for column, width in enumerate((84, 340, 110, 140, 180, 220, 110, 140, 110, 100, 200)):
-            self.grid.setColumnWidth(column, width)
+        for column, name in enumerate(COLUMN_NAMES):
+            self.grid.setColumnWidth(column, DEFAULT_WIDTHS[name])
+        self.columns = GridColumns(self.grid, str(self.controller.file_path))
         self.filter_bar = FilterBar()
         self.filter_bar.changed.connect(self.apply_filter)
         self.tracking = TrackingViews(lambda: self.grid_model.tree, self.filter_bar.criteria, self)
@@ -279,9 +282,9 @@ class MainWindow(QMainWindow):
             self.grid.addAction(action)
         self.exports = ExportActions(self, self._tree_for_export)
         self.menuBar().addMenu(self.exports.menu)
-        self._build_toolbar(file_menu.actions(), undo, redo)
+        self._build_toolbar(file_menu.actions())
 
-    def _build_toolbar(self, file_actions: list[QAction], undo: QAction, redo: QAction) -> None:
+    def _build_toolbar(self, file_actions: list[QAction]) -> None:
         """The everyday commands as words (users read them faster than unfamiliar icons)."""
         toolbar = self.addToolBar("Панель инструментов")
         toolbar.setObjectName("main_toolbar")
@@ -290,8 +293,8 @@ class MainWindow(QMainWindow):
         for action in file_actions[1:3]:  # open, import
             toolbar.addAction(action)
         toolbar.addSeparator()
-        toolbar.addAction(undo)
-        toolbar.addAction(redo)
+        for is_undo in (True, False):
+            toolbar.addAction(_StackAction(self.undo_stack, is_undo, self))
         toolbar.addSeparator()
         export_button = QToolButton()
         export_button.setText("Экспорт")
@@ -538,6 +541,7 @@ class MainWindow(QMainWindow):
             self.grid_model.set_tree(tree)
         finally:
             self._reloading = False
+        self.columns.show_roadmap(tree)
         self._show_document()
         self._filtered = False  # a new model shows every row; apply_filter hides again if needed
         self.filter_bar.set_schools(tree.schools if tree else ())
@@ -694,6 +698,7 @@ class MainWindow(QMainWindow):
         if self.list_model.rowCount():
             self.list_view.selectRow(max(0, min(current, self.list_model.rowCount() - 1)))
         self.list_view.resizeRowsToContents()
+        self._fit_list()
         self.reload_grid()
 
     def _on_selection(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
@@ -713,6 +718,7 @@ class MainWindow(QMainWindow):
     def _file_switched(self) -> None:
         """Another file is open: its name, its roadmaps, its due notice; watching it starts."""
         path = self.controller.file_path
+        self.columns.switch_file(str(path))
         self.setWindowTitle(f"{APP_TITLE} — {path}")
         self.file_label.setText(str(path))
         self.others_label.setText("")
@@ -737,10 +743,14 @@ class MainWindow(QMainWindow):
         tab = cast(int, settings.value("main/tab", 0, int))  # the type argument makes it one
         if 0 < tab < self.tabs.count():  # the view the user left open
             self.tabs.setCurrentIndex(tab)
-        sizes = settings.value("main/splitter")
+        self._select_last_roadmap()
+
+    def _restore_split(self) -> None:
+        """The list/table split as left: once the window has its size (restored before that,
+        the maximising would share the new height out again by the stretch factors)."""
+        sizes = QSettings().value("main/splitter")
         if isinstance(sizes, QByteArray):
             self.splitter.restoreState(sizes)
-        self._select_last_roadmap()
 
     def _last_roadmap_key(self) -> str:
         """Per file: the roadmap last worked on in it (a hash: a path is not a settings key)."""
@@ -769,10 +779,19 @@ class MainWindow(QMainWindow):
                 return
             self.resize(1200, 700)
         self.show()
+        QTimer.singleShot(0, self._restore_split)  # after the window took its restored size
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        QTimer.singleShot(0, self.list_view.resizeRowsToContents)  # after the layout settles
+        QTimer.singleShot(0, self._fit_list)  # after the layout settles
+
+    def _fit_list(self) -> None:
+        """The roadmap list shows at least three roadmaps whole (their titles wrap to two lines)."""
+        view = self.list_view
+        view.resizeRowsToContents()
+        rows = min(3, self.list_model.rowCount()) or 1
+        height = sum(view.rowHeight(row) for row in range(rows)) if self.list_model.rowCount() else 40
+        view.setMinimumHeight(view.horizontalHeader().height() + height + 2 * view.frameWidth() + 2)
 
     def closeEvent(self, event: object) -> None:
         self._watch.stop()  # a closed window neither polls the file nor says it has it open
@@ -783,3 +802,20 @@ class MainWindow(QMainWindow):
         settings.setValue("main/tab", self.tabs.currentIndex())
         settings.setValue("main/splitter", self.splitter.saveState())
         super().closeEvent(event)  # type: ignore[arg-type]
+
+
+class _StackAction(QAction):
+    """The toolbar's undo or redo: it always reads its word (the menu's «Отменить Изменение:
+    статус» would make the toolbar jump at every edit); the step's full name is its tooltip."""
+
+    def __init__(self, stack: QUndoStack, undo: bool, parent: QWidget) -> None:
+        super().__init__("Отменить" if undo else "Повторить", parent)
+        self.prefix = ("Отменить" if undo else "Повторить") + (" (Ctrl+Z)" if undo else " (Ctrl+Y)")
+        self.triggered.connect(stack.undo if undo else stack.redo)
+        (stack.canUndoChanged if undo else stack.canRedoChanged).connect(self.setEnabled)
+        (stack.undoTextChanged if undo else stack.redoTextChanged).connect(self.name_step)
+        self.setEnabled(stack.canUndo() if undo else stack.canRedo())
+        self.name_step(stack.undoText() if undo else stack.redoText())
+
+    def name_step(self, step: str) -> None:
+        self.setToolTip(f"{self.prefix}: {step}" if step else self.prefix)

@@ -1,0 +1,130 @@
+"""The window on a 1366×768 screen, maximised as on a first start: the status column in view
+without scrolling (a roadmap's empty optional columns hidden, the user's choice kept per
+roadmap), three roadmaps in the list, headers that wrap between words, long cells that say there
+is more (and show it in their tooltip), and a toolbar that does not jump when undo names a step."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QAction, QHelpEvent
+from PySide6.QtWidgets import QApplication, QStyleOptionViewItem, QToolButton, QToolTip
+from pytestqt.qtbot import QtBot
+
+from desktop.services.roadmap import Actor, RoadmapService
+from models.storage.database import open_database
+from ui.grid_columns import NAMES
+from ui.main_window import MainWindow
+
+
+def maximised(qtbot: QtBot, path: Path) -> MainWindow:
+    """The window as maximised on a 1366×768 screen (the offscreen screen is 800×800: the size
+    is given; a maximised window there has the whole 1366×768 but for the taskbar)."""
+    window = MainWindow(RoadmapService(open_database(path), Actor("Тест", "ПК")), str(path))
+    qtbot.addWidget(window)
+    window.resize(1366, 728)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.wait(50)
+    return window
+
+
+def close(window: MainWindow) -> None:
+    window.close()
+    window.service.db.close()
+    QApplication.processEvents()
+
+
+def in_view(window: MainWindow, name: str) -> bool:
+    header = window.grid.header()
+    column = NAMES.index(name)
+    start = header.sectionViewportPosition(column)
+    return not header.isSectionHidden(column) and start >= 0 and start + header.sectionSize(column) <= (
+        window.grid.viewport().width()
+    )
+
+
+def test_status_is_in_view_and_empty_columns_are_hidden_per_roadmap(qtbot: QtBot, demo_db: Path) -> None:
+    window = maximised(qtbot, demo_db)
+    tree = window.grid_model.tree
+    assert tree is not None and not any(m.form for m in tree.measures.values())
+    assert window.grid.isColumnHidden(NAMES.index("form"))
+    for name in ("title", "deadline", "responsible", "status"):
+        assert in_view(window, name), name
+    first = window.current_roadmap
+    window.columns.set_shown("form", True)  # the user shows «Форма» for this roadmap
+    second = window.list_model.summary(1).id
+    window.select_roadmap(second)
+    assert window.grid.isColumnHidden(NAMES.index("form"))  # not for the others
+    window.select_roadmap(first)
+    close(window)
+    again = maximised(qtbot, demo_db)
+    assert again.current_roadmap == first
+    assert not again.grid.isColumnHidden(NAMES.index("form"))  # remembered for that roadmap
+    close(again)
+
+
+def test_the_list_shows_three_roadmaps_whole_and_headers_wrap_between_words(
+    qtbot: QtBot, demo_db: Path
+) -> None:
+    window = maximised(qtbot, demo_db)
+    view = window.list_view
+    assert window.list_model.rowCount() == 3
+    assert view.rowViewportPosition(2) + view.rowHeight(2) <= view.viewport().height()
+    header = window.grid.header()
+    metrics = header.fontMetrics()
+    for column, name in enumerate(NAMES):
+        if header.isSectionHidden(column):
+            continue
+        title = str(window.grid_model.headerData(column, Qt.Orientation.Horizontal))
+        widest = max(metrics.horizontalAdvance(word) for word in title.split())
+        assert widest + 8 <= header.sectionSize(column), name  # no word is cut
+        lines = len(title.split()) if metrics.horizontalAdvance(title) + 8 > header.sectionSize(column) else 1
+        assert lines * metrics.lineSpacing() <= header.height(), name  # and its lines are all shown
+    close(window)
+
+
+def test_a_cell_with_more_text_than_fits_ends_in_an_ellipsis_and_tells_it_whole(
+    qtbot: QtBot, demo_db: Path
+) -> None:
+    window = maximised(qtbot, demo_db)
+    grid, model, delegate = window.grid, window.grid_model, window.grid.delegate
+    tree = model.tree
+    assert tree is not None
+    longest = max(tree.measures.values(), key=lambda m: len(m.title))
+    index = model.measure_index(longest.id, NAMES.index("title"))
+    grid.scrollTo(index)
+    option = QStyleOptionViewItem()
+    option.initFrom(grid)
+    option.rect = grid.visualRect(index)
+    option.font = grid.font()
+    shown = delegate._cut_text(option, index)
+    assert shown is not None and shown[-1].endswith("…")
+    assert len(shown) * grid.fontMetrics().lineSpacing() <= option.rect.height()
+    origin = grid.viewport().mapToGlobal(QPoint(0, 0))
+    event = QHelpEvent(QHelpEvent.Type.ToolTip, option.rect.center(), origin)
+    assert delegate.helpEvent(event, grid, option, index)
+    assert longest.title.split()[-1] in QToolTip.text()
+    short = min(tree.measures.values(), key=lambda m: len(m.title))
+    option.rect = grid.visualRect(model.measure_index(short.id, NAMES.index("title")))
+    assert delegate._cut_text(option, model.measure_index(short.id, NAMES.index("title"))) is None
+    close(window)
+
+
+def test_the_toolbar_keeps_its_words_when_undo_names_a_step(qtbot: QtBot, small_db: Path) -> None:
+    window = maximised(qtbot, small_db)
+    toolbar_buttons = [b for b in window.findChildren(QToolButton) if b.text() in ("Отменить", "Повторить")]
+    assert len(toolbar_buttons) == 2
+    widths = [b.sizeHint().width() for b in toolbar_buttons]
+    tree = window.grid_model.tree
+    assert tree is not None
+    measure = tree.measures_in_order()[0]
+    window.grid_model.setData(window.grid_model.measure_index(measure.id, NAMES.index("note")), "сделано")
+    undo = next(b for b in toolbar_buttons if b.text() == "Отменить")
+    assert undo.isEnabled() and "отметка об исполнении" in undo.defaultAction().toolTip()
+    assert [b.sizeHint().width() for b in toolbar_buttons] == widths
+    assert [b.text() for b in toolbar_buttons] == ["Отменить", "Повторить"]
+    menu_texts = [a.text() for a in window.findChildren(QAction)]
+    assert any(text.startswith("&Отменить Изменение") for text in menu_texts)  # the menu names it
+    close(window)
