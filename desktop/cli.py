@@ -542,7 +542,7 @@ def cmd_export(args: argparse.Namespace) -> None:
         tree = _service(database).load(args.roadmap)
     finally:
         database.close()
-    result = export_tree(tree, kind, Path(out), report=args.report)
+    result = export_tree(tree, kind, Path(out), report=args.report, remind_days=args.remind_days)
     data: dict[str, Any] = {"out": str(result.out)}
     if result.pages is not None:
         data["pages"] = result.pages
@@ -646,6 +646,12 @@ def build_parser() -> argparse.ArgumentParser:
     target.add_argument("--xlsx", metavar="ВЫХОД", help="книга Excel")
     target.add_argument("--ics", metavar="ВЫХОД", help="календарь (.ics)")
     export.add_argument("--report", action="store_true", help="отчёт об исполнении вместо плана")
+    export.add_argument(
+        "--remind-days",
+        type=int,
+        metavar="ДНЕЙ",
+        help="календарь: напоминание за столько дней до конца срока (по умолчанию 3; -1 — без напоминаний)",
+    )
     export.set_defaults(func=cmd_export)
 
     diagnose = sub.add_parser(

@@ -481,3 +481,57 @@ def test_the_stored_letter_widths_are_the_fonts_own() -> None:
 
     for bold in (False, True):
         assert _widths(bold) == measured_widths(bold)  # run write_width_table() after a font change
+
+
+def _events(path: Path) -> list[Any]:
+    return list(Calendar.from_ical(path.read_bytes()).walk("VEVENT"))
+
+
+def test_a_calendar_event_keeps_its_uid_when_the_deadline_is_edited(small_db: Path, tmp_path: Path) -> None:
+    """Calendars match events by UID: an edited deadline must move the event, not add a second."""
+    before, after = tmp_path / "before.ics", tmp_path / "after.ics"
+    cli_json("export", "--db", str(small_db), "--roadmap", "1", "--ics", str(before))
+    tree = load_tree(small_db)
+    measure = next(m for m in tree.measures.values() if m.deadline_text == "сентябрь 2023 г.")
+    cli_json("set", "--db", str(small_db), "--measure", str(measure.id), "deadline=до 25 октября 2023 г.")
+    cli_json("export", "--db", str(small_db), "--roadmap", "1", "--ics", str(after))
+    old = next(e for e in _events(before) if "Создание рабочей группы" in str(e["SUMMARY"]))
+    new = next(e for e in _events(after) if "Создание рабочей группы" in str(e["SUMMARY"]))
+    assert str(new["UID"]) == str(old["UID"])
+    assert new["DTEND"].dt == date(2023, 10, 26) != old["DTEND"].dt
+    assert int(new["SEQUENCE"]) > int(old["SEQUENCE"])  # the newer one wins on import
+    assert {str(e["UID"]) for e in _events(after)} == {str(e["UID"]) for e in _events(before)}
+
+
+@pytest.mark.parametrize(
+    ("days", "trigger"), [(None, -timedelta(days=3, hours=15)), ("1", -timedelta(days=1, hours=15))]
+)
+def test_each_event_reminds_days_before_its_end_at_nine(
+    small_db: Path, tmp_path: Path, days: str | None, trigger: timedelta
+) -> None:
+    out = tmp_path / "c.ics"
+    extra = ["--remind-days", days] if days else []
+    cli_json("export", "--db", str(small_db), "--roadmap", "1", "--ics", str(out), *extra)
+    for event in _events(out):
+        alarms = list(event.walk("VALARM"))
+        assert len(alarms) == 1
+        assert str(alarms[0]["ACTION"]) == "DISPLAY"
+        assert alarms[0]["TRIGGER"].dt == trigger  # default 3 days: 3 days 15 h before the midnight after
+        assert alarms[0]["TRIGGER"].params["RELATED"] == "END"
+    cli_json("export", "--db", str(small_db), "--roadmap", "1", "--ics", str(out), "--remind-days", "-1")
+    assert all(not list(e.walk("VALARM")) for e in _events(out))
+
+
+def test_a_long_title_is_cut_at_a_word_and_given_whole_in_the_description(
+    hostile_db: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "c.ics"
+    cli_json("export", "--db", str(hostile_db), "--roadmap", "1", "--ics", str(out))
+    tree = load_tree(hostile_db)
+    long_title = next(m for m in tree.measures.values() if m.title.startswith("Двойной"))
+    event = next(e for e in _events(out) if "Двойной" in str(e["SUMMARY"]))
+    summary = str(event["SUMMARY"])
+    whole = " ".join(f"{long_title.number} {long_title.title}".split())
+    assert summary.endswith("…") and len(summary) <= 120
+    assert whole.startswith(summary[:-1]) and whole[len(summary) - 1] in " ,;:-–—"  # a whole word
+    assert " ".join(long_title.title.split()) in " ".join(str(event["DESCRIPTION"]).split())

@@ -44,8 +44,9 @@ def answers(monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
 
 
 def test_menu_and_toolbar_offer_every_export(window: MainWindow) -> None:
-    titles = [a.text() for a in window.exports.menu.actions() if not a.isSeparator()]
+    titles = [a.text() for a in window.exports.actions]
     assert len(titles) == 5 and any("отчёт" in t for t in titles) and any("ics" in t for t in titles)
+    assert window.exports.reminder in window.exports.menu.actions()  # and the calendar's reminder
     assert "&Экспорт" in [a.text() for a in window.menuBar().actions()]
     buttons = [b for b in window.findChildren(QToolButton) if b.text() == "Экспорт"]
     assert buttons and buttons[0].menu() is window.exports.menu
@@ -110,12 +111,12 @@ def test_cancel_during_the_export_keeps_the_old_file(
     out.write_bytes(b"old")
     real_export = export_actions.export_tree
 
-    def cancelled_midway(tree, kind, path, report, progress, cancel):
+    def cancelled_midway(tree, kind, path, report, progress, cancel, **options):
         def press_cancel(done: int, total: int, text: str) -> None:
             cancel.set()  # what the progress dialog's «Отмена» does
             progress(done, total, text)
 
-        return real_export(tree, kind, path, report, press_cancel, cancel)
+        return real_export(tree, kind, path, report, press_cancel, cancel, **options)
 
     monkeypatch.setattr(export_actions, "export_tree", cancelled_midway)
     assert window.exports.export(choice("pdf"), path=out) is None
@@ -174,3 +175,25 @@ def test_the_export_has_the_value_being_typed(
     window.exports.export(choice("xlsx"))
     values = {c.value for row in load_workbook(out)["Дорожная карта"].iter_rows() for c in row}
     assert any(isinstance(v, str) and "New title 42" in v for v in values)
+
+
+def test_the_calendar_reminds_as_many_days_before_as_chosen(
+    window: MainWindow, answers: dict[str, object], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import timedelta
+
+    from icalendar import Calendar
+    from PySide6.QtWidgets import QInputDialog
+
+    monkeypatch.setattr(QInputDialog, "getInt", lambda *_a, **_k: (5, True))
+    window.exports.reminder.trigger()
+    assert window.exports.reminder.text() == "Календарь: напоминать за 5 дн.…"
+    out = tmp_path / "карта.ics"
+    assert window.exports.export(choice("ics"), out) is not None
+    alarms = [a for e in Calendar.from_ical(out.read_bytes()).walk("VEVENT") for a in e.walk("VALARM")]
+    assert alarms and all(a["TRIGGER"].dt == -timedelta(days=5, hours=15) for a in alarms)
+    monkeypatch.setattr(QInputDialog, "getInt", lambda *_a, **_k: (-1, True))
+    window.exports.reminder.trigger()
+    assert window.exports.export(choice("ics"), out) is not None
+    assert not [a for e in Calendar.from_ical(out.read_bytes()).walk("VEVENT") for a in e.walk("VALARM")]
+    QSettings().remove(export_actions.REMIND_KEY)

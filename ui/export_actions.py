@@ -16,16 +16,18 @@ from typing import cast
 
 from PySide6.QtCore import QObject, QProcess, QSettings, QStandardPaths, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import QAbstractButton, QFileDialog, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QAbstractButton, QFileDialog, QInputDialog, QMenu, QMessageBox, QWidget
 
 from desktop.config import APP_TITLE
 from desktop.exports import ExportResult, export_tree, suggested_name
+from desktop.exports.ics import REMIND_DAYS
 from desktop.services.dto import RoadmapTree
 from desktop.services.writer import CancelledError
 from models.domain.errors import DomainError
 from ui.tasks import run_with_progress
 
 FOLDER_KEY = "export/folder"
+REMIND_KEY = "export/remind_days"
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,31 @@ class ExportActions(QObject):
             self.actions.append(action)
             if choice.report:  # a line after each report: PDF | Excel | calendar
                 self.menu.addSeparator()
+        self.reminder = QAction("", self)  # its text says the days now chosen
+        self.reminder.triggered.connect(self.choose_reminder)
+        self.menu.addAction(self.reminder)
+        self._name_reminder()
+
+    def remind_days(self) -> int:
+        """Days before a measure's end that its calendar event reminds (-1: no reminder)."""
+        return cast(int, QSettings().value(REMIND_KEY, REMIND_DAYS, int))  # the type argument makes it one
+
+    def choose_reminder(self) -> None:
+        days, chosen = QInputDialog.getInt(
+            self.window, APP_TITLE, "За сколько дней до конца срока напоминать в календаре\n"
+            "(0 — в последний день, -1 — без напоминаний):", self.remind_days(), -1, 60,
+        )
+        if chosen:
+            QSettings().setValue(REMIND_KEY, days)
+            self._name_reminder()
+
+    def _name_reminder(self) -> None:
+        days = self.remind_days()
+        if days < 0:
+            said = "без напоминаний"
+        else:
+            said = f"напоминать за {days} дн." if days else "напоминать в последний день"
+        self.reminder.setText(f"Календарь: {said}…")
 
     def set_enabled(self, enabled: bool) -> None:
         for action in self.actions:
@@ -146,12 +173,13 @@ class ExportActions(QObject):
         tree = self.current_tree()  # again: a cell being typed in was saved when the dialog took focus
         if tree is None:
             return None
+        remind = self.remind_days()
         try:
             result: ExportResult = run_with_progress(
                 self.window,
                 f"Экспорт «{path.name}»…",
                 lambda progress, cancel: export_tree(
-                    tree, choice.kind, path, choice.report, progress, cancel
+                    tree, choice.kind, path, choice.report, progress, cancel, remind_days=remind
                 ),
             )
         except CancelledError:

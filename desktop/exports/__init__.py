@@ -55,9 +55,11 @@ def export_tree(
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
     today: date | None = None,
+    remind_days: int | None = None,
 ) -> ExportResult:
     """Write the roadmap as ``kind`` ("pdf", "xlsx", "ics") to ``out``, all or nothing; its
-    progress figures (overdue marks, summary) as of ``today`` (the real today unless given)."""
+    progress figures (overdue marks, summary) as of ``today`` (the real today unless given); a
+    calendar's reminders ``remind_days`` before each end (None: the default, negative: none)."""
     if kind not in KINDS:
         raise DomainError(f"Неизвестный вид экспорта «{kind}». Возможны: {', '.join(KINDS)}.")
     out = Path(out)
@@ -79,9 +81,10 @@ def export_tree(
 
             write_xlsx(build_content(tree, report, today), temporary, progress, cancel)
         else:
-            from desktop.exports.ics import write_ics
+            from desktop.exports.ics import REMIND_DAYS, write_ics
 
-            events = write_ics(tree, temporary, progress, cancel)
+            days = REMIND_DAYS if remind_days is None else remind_days
+            events = write_ics(tree, temporary, progress, cancel, remind_days=days)
         with open(temporary, "rb+") as written:
             os.fsync(written.fileno())
         if cancel is not None and cancel.is_set():  # pressed after the last progress step
