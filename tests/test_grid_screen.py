@@ -128,3 +128,15 @@ def test_the_toolbar_keeps_its_words_when_undo_names_a_step(qtbot: QtBot, small_
     menu_texts = [a.text() for a in window.findChildren(QAction)]
     assert any(text.startswith("&Отменить Изменение") for text in menu_texts)  # the menu names it
     close(window)
+
+
+def test_every_tab_fits_a_1366_screen(qtbot: QtBot, demo_db: Path) -> None:
+    """No view may ask for more width than a 1366×768 screen has (a long note in «Год» once
+    made the window 1609 pixels wide, its right part off the screen)."""
+    window = maximised(qtbot, demo_db)
+    for tab in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(tab)
+        QApplication.processEvents()
+        assert window.minimumSizeHint().width() <= 1366, window.tabs.tabText(tab)
+        assert window.width() <= 1366, window.tabs.tabText(tab)
+    close(window)

@@ -160,7 +160,7 @@ def test_timeline_bar_sits_over_february(window: MainWindow) -> None:
 
 def test_filters_reduce_every_view(window: MainWindow, qtbot: QtBot) -> None:
     show(window, window.tracking.year)
-    all_months = sum(window.tracking.year.model.totals)
+    all_months = sum(c.count for c in window.tracking.year.model.totals)
     window.filter_bar.text.setText("семинар")
     window.filter_bar.flush()
     for widget in (
@@ -174,7 +174,7 @@ def test_filters_reduce_every_view(window: MainWindow, qtbot: QtBot) -> None:
         assert schedule is not None and len(schedule.entries) == 2
     assert window.tracking.progress.sections.rows[0].total == 1
     show(window, window.tracking.year)
-    assert 0 < sum(window.tracking.year.model.totals) < all_months
+    assert 0 < sum(c.count for c in window.tracking.year.model.totals) < all_months
     measures = [row for row in window.tracking.timeline.canvas.rows if row.kind == "measure"]
     assert len(measures) == 2
     window.filter_bar.text.clear()
@@ -383,3 +383,26 @@ def test_a_renamed_roadmap_is_the_same_roadmap_to_the_views(tracking_db: Path) -
     other_file = replace(tree, header=replace(tree.header, created_at=None))
     assert roadmap_key(Schedule(renamed, TODAY)) == roadmap_key(Schedule(tree, TODAY))  # month kept
     assert roadmap_key(Schedule(other_file, TODAY)) != roadmap_key(Schedule(tree, TODAY))
+
+
+def test_year_cells_are_coloured_by_how_their_measures_stand(tracking_db: Path) -> None:
+    from ui.year_view import DONE, LATE, YearModel
+
+    tree = load(tracking_db)
+    model = YearModel()
+    model.set_schedule(Schedule(tree, TODAY))
+    september = model.months.index(date(2023, 9, 1))
+    late = model.index(0, september).data(Qt.ItemDataRole.BackgroundRole)  # «Создание рабочей группы»
+    assert late.rgb() & 0xFFFFFF == LATE.rgb() & 0xFFFFFF
+    assert "просрочено или не выполнено 1" in model.index(0, september).data(Qt.ItemDataRole.ToolTipRole)
+    database = open_database(tracking_db)
+    service = RoadmapService(database, Actor("Тест", "ПК"))
+    service.edit_measure(by_title(tree, "Создание"), None, {"status": "done"})
+    database.close()
+    model.set_schedule(Schedule(load(tracking_db), TODAY))
+    done = model.index(0, september).data(Qt.ItemDataRole.BackgroundRole)
+    assert done.rgb() & 0xFFFFFF == DONE.rgb() & 0xFFFFFF
+    row, column = next(
+        (r, c) for r, (_ref, cells) in enumerate(model.rows) for c, cell in enumerate(cells) if not cell.count
+    )
+    assert model.index(row, column).data(Qt.ItemDataRole.BackgroundRole) is None  # an empty month: white

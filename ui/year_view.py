@@ -1,5 +1,6 @@
 """«Год»: the whole period at once — months across, top-level sections down, how many measures
-have a window in each month. Busy months are darker, empty ones stand out white; a click on a
+have a window in each month, coloured by how they stand: green as they are done, red as they are
+late (overdue or not done), pale while still ahead; empty months stand out white. A click on a
 month opens it in «Месяц»."""
 
 from __future__ import annotations
@@ -11,28 +12,49 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
-from desktop.services.schedule import Schedule, SectionRef
+from desktop.services.schedule import MonthCell, Schedule, SectionRef
 from ui.tracking_style import MONTHS_SHORT, MUTED_TEXT
 
 Index = QModelIndex | QPersistentModelIndex
-HEAT = QColor("#fb8c00")
+NOTE = (
+    "Сколько мероприятий приходится на каждый месяц по разделам: зелёный — выполнены, красный — "
+    "просрочены или не выполнены, серый — впереди. Щелчок по месяцу открывает его."
+)
+DONE = QColor("#2e7d32")
+LATE = QColor("#c62828")
+AHEAD = QColor("#90a4ae")
+
+
+def cell_colour(cell: MonthCell) -> QColor | None:
+    """Red by the share of late measures when any is late, else green by the share done, else the
+    pale «ahead»: one look says where a month stands, not only how busy it is."""
+    if not cell.count:
+        return None
+    if cell.late:
+        colour = QColor(LATE)
+        colour.setAlphaF(0.25 + 0.55 * cell.late / cell.count)
+    elif cell.done:
+        colour = QColor(DONE)
+        colour.setAlphaF(0.2 + 0.55 * cell.done / cell.count)
+    else:
+        colour = QColor(AHEAD)
+        colour.setAlphaF(0.25)
+    return colour
 
 
 class YearModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.months: list[date] = []
-        self.rows: list[tuple[SectionRef | None, list[int]]] = []
-        self.totals: list[int] = []
-        self.peak = 1
+        self.rows: list[tuple[SectionRef | None, list[MonthCell]]] = []
+        self.totals: list[MonthCell] = []
 
     def set_schedule(self, schedule: Schedule | None) -> None:
         self.beginResetModel()
         if schedule is None:
             self.months, self.rows, self.totals = [], [], []
         else:
-            self.months, self.rows, self.totals = schedule.month_counts()
-        self.peak = max((max(counts, default=0) for _, counts in self.rows), default=0) or 1
+            self.months, self.rows, self.totals = schedule.month_cells()
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -63,22 +85,23 @@ class YearModel(QAbstractTableModel):
         if not index.isValid():
             return None
         total_row = index.row() == len(self.rows)
-        count = self.totals[index.column()] if total_row else self.rows[index.row()][1][index.column()]
+        cell = self.totals[index.column()] if total_row else self.rows[index.row()][1][index.column()]
+        count = cell.count
         if role == Qt.ItemDataRole.DisplayRole:
             return str(count) if count else ""
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return Qt.AlignmentFlag.AlignCenter
-        if role == Qt.ItemDataRole.BackgroundRole and count and not total_row:
-            shade = QColor(HEAT)
-            shade.setAlphaF(0.12 + 0.78 * count / self.peak)
-            return shade
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return cell_colour(cell)
         if role == Qt.ItemDataRole.FontRole and total_row:
             font = QFont()
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.ToolTipRole:
             month = self.months[index.column()]
-            return f"{self._row_label(index.row())}\n{MONTHS_SHORT[month.month - 1]} {month.year}: {count}"
+            stands = f" (выполнено {cell.done}, просрочено или не выполнено {cell.late})" if count else ""
+            when = f"{MONTHS_SHORT[month.month - 1]} {month.year}"
+            return f"{self._row_label(index.row())}\n{when}: {count}{stands}"
         return None
 
     def month_at(self, column: int) -> date:
@@ -103,9 +126,8 @@ class YearView(QWidget):
         vertical.setMaximumWidth(420)
         vertical.setDefaultSectionSize(26)
         vertical.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.note = QLabel(
-            "Сколько мероприятий приходится на каждый месяц по разделам; щелчок по месяцу открывает его."
-        )
+        self.note = QLabel(NOTE)
+        self.note.setWordWrap(True)  # a long note must not widen the window past a 1366 screen
         self.note.setStyleSheet(f"color: {MUTED_TEXT.name()}")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 6)
@@ -119,7 +141,7 @@ class YearView(QWidget):
     def set_schedule(self, schedule: Schedule | None) -> None:
         self.model.set_schedule(schedule)
         undated = len(schedule.undated) if schedule is not None else 0
-        text = "Сколько мероприятий приходится на каждый месяц по разделам; щелчок по месяцу открывает его."
+        text = NOTE
         if undated:
             text += f" Без дат (по запросу, по плану…): {undated} — они на «Шкале», внизу."
         self.note.setText(text)

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from desktop.services.dto import ChildRef, RoadmapTree
+from models.domain.progress import DONE_CLASS, NOT_DONE_CLASS, OVERDUE_CLASS, Progress, classify, tally
 from models.domain.progress import PROGRESS_CLASSES as PROGRESS_CLASSES  # re-exported for the views
 from models.domain.progress import PROGRESS_LABELS as PROGRESS_LABELS
-from models.domain.progress import Progress, classify, tally
 from models.domain.school_calendar import Window
 from models.domain.tracking import DUE_SOON_DAYS, is_due_soon, is_overdue
 
@@ -43,6 +43,15 @@ class Entry:
 
     def last_day(self) -> date | None:
         return max((end for _, end in self.windows), default=None)
+
+
+@dataclass(slots=True)
+class MonthCell:
+    """One month of one section in «Год»: measures with a window in it, done, late."""
+
+    count: int = 0
+    done: int = 0
+    late: int = 0
 
 
 @dataclass(frozen=True)
@@ -165,10 +174,16 @@ class Schedule:
     def month_counts(self) -> tuple[list[date], list[tuple[SectionRef | None, list[int]]], list[int]]:
         """Months, then per top-level section how many measures have a window in each month,
         then the totals per month (a measure counts once a month however many windows)."""
+        months, rows, totals = self.month_cells()
+        return months, [(ref, [c.count for c in cells]) for ref, cells in rows], [c.count for c in totals]
+
+    def month_cells(self) -> tuple[list[date], list[SectionCells], list[MonthCell]]:
+        """As ``month_counts``, each cell also telling how many of its measures are done and how
+        many are late (overdue or not done): «Год» colours a month by them."""
         months = self.months()
         index = {(m.year, m.month): i for i, m in enumerate(months)}
-        rows: dict[int | None, list[int]] = {}
-        totals = [0] * len(months)
+        rows: dict[int | None, list[MonthCell]] = {}
+        totals = [MonthCell() for _ in months]
         for entry in self.entries:
             touched: set[int] = set()
             for start, end in entry.windows:
@@ -176,12 +191,15 @@ class Schedule:
                     position = index.get((month.year, month.month))
                     if position is not None:
                         touched.add(position)
-            counts = rows.setdefault(entry.top_section_id, [0] * len(months))
+            cells = rows.setdefault(entry.top_section_id, [MonthCell() for _ in months])
+            kind = entry.progress_class
             for position in touched:
-                counts[position] += 1
-                totals[position] += 1
+                for cell in (cells[position], totals[position]):
+                    cell.count += 1
+                    cell.done += kind == DONE_CLASS
+                    cell.late += kind in (OVERDUE_CLASS, NOT_DONE_CLASS)
         tops: dict[int | None, SectionRef] = {s.id: s for s in self.sections if s.depth == 1}
-        ordered = [(tops.get(key), counts) for key, counts in rows.items()]
+        ordered = [(tops.get(key), cells) for key, cells in rows.items()]
         return months, ordered, totals
 
     # ---- progress ------------------------------------------------------------------------
@@ -222,3 +240,6 @@ class Schedule:
             return min(end for _, end in entry.windows if self.today <= end <= soon)
 
         return sorted((e for e in self.entries if e.due_soon), key=lambda e: (nearest(e), e.number))
+
+
+SectionCells = tuple[SectionRef | None, list[MonthCell]]  # a row of «Год»: the section, its months
