@@ -32,7 +32,7 @@ def roadmap_data() -> dict[str, Any]:
         {
             "number": "2.2",
             "title": "Февральский семинар для учителей математики",
-            "deadline": {"text": "февраль 2024 г."},
+            "deadline": {"text": "с 19 по 23 февраля 2024 г."},
             "responsible": "РМО учителей математики",
             "schools": ["МБОУ «Тубинская СОШ»"],
         }
@@ -140,9 +140,30 @@ def test_month_view_shows_the_february_measure_on_its_days(window: MainWindow) -
     chips = window.tracking.month.grid.chips_of(february)
     assert chips, "the February measure has no chip in February"
     covered = {chip.first for chip in chips} | {chip.last for chip in chips}
-    assert min(covered) == date(2024, 2, 1) and max(covered) == date(2024, 2, 29)
-    window.tracking.month.show_month(date(2024, 3, 1))  # its first row starts on Monday 26 February
-    assert all(chip.last < date(2024, 3, 1) for chip in window.tracking.month.grid.chips_of(february))
+    assert min(covered) == date(2024, 2, 19) and max(covered) == date(2024, 2, 23)
+    window.tracking.month.show_month(date(2024, 3, 1))
+    assert not window.tracking.month.grid.chips_of(february)
+
+
+def test_what_lasts_all_month_is_listed_once_above_the_weeks(window: MainWindow, qtbot: QtBot) -> None:
+    """«ежеквартально»: January to March is one window; in February it is neither a bar across
+    every week nor lost: «Весь месяц: 1», and the list opens it in the grid."""
+    tree = window.grid_model.tree
+    quarterly = by_title(tree, "Семинар для директоров")
+    month = window.tracking.month
+    show(window, month)
+    month.show_month(date(2024, 2, 1))
+    assert not month.grid.chips_of(quarterly)
+    assert month.whole.isVisible() and month.whole.text() == "Весь месяц: 1 ▾"
+    listed = [a for a in month.whole_menu.actions() if "Семинар для директоров" in a.text()]
+    assert len(listed) == 1
+    listed[0].trigger()
+    qtbot.waitUntil(lambda: window.tabs.currentWidget() is window.grid)  # after the double-click wait
+    assert window.grid_model.measure_at(window.grid.currentIndex()).id == quarterly
+    show(window, month)
+    month.show_month(date(2024, 3, 1))  # «до 1 марта»: a one-day chip on that day, not in the band
+    report = by_title(tree, "Отчёт о консультациях")
+    assert [(c.first, c.last) for c in month.grid.chips_of(report)] == [(date(2024, 3, 1), date(2024, 3, 1))]
 
 
 def test_timeline_bar_sits_over_february(window: MainWindow) -> None:
@@ -151,8 +172,8 @@ def test_timeline_bar_sits_over_february(window: MainWindow) -> None:
     show(window, window.tracking.timeline)
     canvas = window.tracking.timeline.canvas
     (bar,) = canvas.bar_rects(february)
-    assert bar.left() == pytest.approx(canvas._x_of(date(2024, 2, 1)))
-    assert bar.width() == pytest.approx(29 * canvas.per_day)
+    assert bar.left() == pytest.approx(canvas._x_of(date(2024, 2, 19)))
+    assert bar.width() == pytest.approx(5 * canvas.per_day)  # 19 to 23 February
     labels = [row.text for row in canvas.rows]
     assert any(text.startswith("Без дат") for text in labels)  # «по запросу» shown apart
     assert any("Консультации учителей" in text for text in labels)
@@ -273,7 +294,7 @@ def test_timeline_zoom_changes_the_scale_not_the_dates(window: MainWindow) -> No
     canvas.set_zoom("year")
     narrow = canvas.bar_rects(february)[0]
     assert narrow.width() < wide / 3
-    assert canvas._date_at(narrow.left() + 0.1) == date(2024, 2, 1)
+    assert canvas._date_at(narrow.left() + 0.1) == date(2024, 2, 19)
 
 
 def test_keyboard_moves_between_measures_and_edits_or_opens(

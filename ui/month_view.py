@@ -1,8 +1,10 @@
 """«Месяц»: a month grid with each measure as a chip on the days of its windows.
 
-A window longer than a day is one bar across the days it covers (a month-long window is a bar
-across every week of the month), coloured by progress, overdue ones red with «!». Days with more
-than fits show «+N»; a click on it lists them. Lanes are laid out only as deep as a day cell can
+Measures whose window covers the whole month (or longer: «в течение года») are not drawn across
+every week: they are counted once above the weeks («Весь месяц: 14», a click lists them), so the
+days show what starts, ends or happens on them. A shorter window is one bar across the days it
+covers, coloured by progress, overdue ones red with «!». Days with more than fits show «+N ещё»;
+a click on it lists them. Lanes are laid out only as deep as a day cell can
 show, so a month with thousands of windows is laid out in a few milliseconds.
 """
 
@@ -109,7 +111,12 @@ class MonthGrid(QWidget):
         weeks = self.weeks()
         cell_w, cell_h = self._cell()
         lanes = max(0, int((cell_h - DAY_LABEL_HEIGHT - MORE_HEIGHT) // LANE_HEIGHT))
-        pieces = self.schedule.between(weeks[0], weeks[-1] + timedelta(days=6))
+        whole = {entry.measure_id for entry in self.whole_month()}  # listed once, above the weeks
+        pieces = [
+            piece
+            for piece in self.schedule.between(weeks[0], weeks[-1] + timedelta(days=6))
+            if piece[0].measure_id not in whole
+        ]
         rank = self.schedule.rank  # document order, not "10.4" after "10.13"
         by_week: dict[int, list[tuple[Entry, date, date]]] = {}
         for entry, (start, end) in pieces:
@@ -150,6 +157,9 @@ class MonthGrid(QWidget):
                     day * cell_w + 2, HEAD_HEIGHT + (week + 1) * cell_h - MORE_HEIGHT, cell_w - 4, 14
                 )
                 self.more.append((rect, monday + timedelta(days=day), entries))
+
+    def whole_month(self) -> list[Entry]:
+        return self.schedule.whole_month(self.month) if self.schedule is not None else []
 
     def chip_at(self, point: QPointF) -> Chip | None:
         self.layout_chips()
@@ -327,11 +337,20 @@ class MonthView(QWidget):
         self.title.setFont(font)
         self.summary = QLabel()
         self.summary.setStyleSheet(f"color: {MUTED_TEXT.name()}")
+        # The measures that last all month: counted once here, listed on a click.
+        self.whole = QToolButton()
+        self.whole.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.whole.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.whole.setToolTip("Мероприятия, срок которых занимает весь месяц или дольше: щелчок — список")
+        self.whole_menu = QMenu(self.whole)
+        self.whole.setMenu(self.whole_menu)
         bar = QHBoxLayout()
         for widget in (self.previous, self.today_button, self.following):
             bar.addWidget(widget)
         bar.addSpacing(12)
         bar.addWidget(self.title)
+        bar.addSpacing(12)
+        bar.addWidget(self.whole)
         bar.addStretch(1)
         bar.addWidget(self.summary)
         layout = QVBoxLayout(self)
@@ -375,6 +394,7 @@ class MonthView(QWidget):
         schedule = self.grid.schedule
         if schedule is None:
             self.summary.setText("")
+            self.whole.hide()
             return
         first = self.grid.month
         last = next_month(first) - timedelta(days=1)
@@ -382,3 +402,16 @@ class MonthView(QWidget):
         late = sum(entry.overdue for entry in entries.values())
         text = f"Мероприятий в месяце: {len(entries)}"
         self.summary.setText(text + (f", просрочено: {late}" if late else ""))
+        self._list_whole()
+
+    def _list_whole(self) -> None:
+        whole = self.grid.whole_month()
+        self.whole.setText(f"Весь месяц: {len(whole)} ▾")
+        self.whole.setVisible(bool(whole))
+        self.whole_menu.clear()
+        for entry in whole[:60]:
+            text = one_line(f"{'! ' if entry.overdue else ''}{entry.number} {entry.title}")[:100]
+            action = self.whole_menu.addAction(text)
+            action.triggered.connect(lambda _checked=False, i=entry.measure_id: self.measure_clicked.emit(i))
+        if len(whole) > 60:
+            self.whole_menu.addAction(f"… и ещё {len(whole) - 60}").setEnabled(False)

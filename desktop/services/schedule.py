@@ -171,6 +171,12 @@ class Schedule:
                     out.append((entry, (max(start, first), min(end, last))))
         return out
 
+    def whole_month(self, month: date) -> list[Entry]:
+        """Measures with a window covering all of ``month`` (and maybe more), in document order:
+        «Месяц» lists them once above the weeks instead of as a bar across every week."""
+        first, last = month_start(month), next_month(month) - timedelta(days=1)
+        return [e for e in self.entries if any(start <= first and end >= last for start, end in e.windows)]
+
     def month_counts(self) -> tuple[list[date], list[tuple[SectionRef | None, list[int]]], list[int]]:
         """Months, then per top-level section how many measures have a window in each month,
         then the totals per month (a measure counts once a month however many windows)."""
