@@ -427,3 +427,27 @@ def test_year_cells_are_coloured_by_how_their_measures_stand(tracking_db: Path) 
         (r, c) for r, (_ref, cells) in enumerate(model.rows) for c, cell in enumerate(cells) if not cell.count
     )
     assert model.index(row, column).data(Qt.ItemDataRole.BackgroundRole) is None  # an empty month: white
+
+
+def test_numbers_that_restart_in_each_section_say_their_section(tmp_path: Path) -> None:
+    """«1» alone says nothing in a calendar that shows every section together."""
+    data = copy.deepcopy(SMALL_ROADMAP)
+    for section in data["sections"]:
+        for number, measure in enumerate(section["measures"], start=1):
+            measure["number"] = str(number)
+    path = tmp_path / "restart.sqlite"
+    database = create_database(path)
+    write_roadmap(database, data)
+    database.close()
+    tree = load(path)
+    numbers = [e.number for e in Schedule(tree, TODAY).entries]
+    assert numbers == ["Раздел 1 · 1", "Раздел 1 · 2", "Раздел 2 · 1"]
+    assert [e.number for e in Schedule(load_small(tmp_path), TODAY).entries] == ["1.1", "1.2", "2.1"]
+
+
+def load_small(tmp_path: Path) -> Any:
+    path = tmp_path / "small.sqlite"
+    database = create_database(path)
+    write_roadmap(database, copy.deepcopy(SMALL_ROADMAP))
+    database.close()
+    return load(path)

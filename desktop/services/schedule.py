@@ -102,6 +102,20 @@ def months_between(first: date, last: date) -> list[date]:
     return out
 
 
+def numbering_restarts(tree: RoadmapTree) -> bool:
+    """Measures numbered 1, 2, … again in each section: a number alone then says nothing."""
+    numbers = [m.number.strip() for m in tree.measures.values() if m.number.strip()]
+    return len(numbers) != len(set(numbers))
+
+
+def shown_number(tree: RoadmapTree, number: str, section_id: int | None) -> str:
+    """«Раздел 2 · 1» for measure 1 of section 2 when numbering restarts in each section (the
+    calendars and the report list measures of every section together)."""
+    section = tree.sections.get(section_id) if section_id is not None else None
+    label = section.number.strip().rstrip(".") if section is not None else ""
+    return f"Раздел {label} · {number}" if label and number else number
+
+
 class Schedule:
     """The filtered measures of one roadmap, in document order, with their windows."""
 
@@ -111,6 +125,7 @@ class Schedule:
         self.period = tree.header.period
         self.sections = section_refs(tree)
         self.entries: list[Entry] = []
+        restarts = numbering_restarts(tree)
 
         def walk(children: tuple[ChildRef, ...], section: int | None, top: int | None) -> None:
             for kind, ident in children:
@@ -124,7 +139,7 @@ class Schedule:
                 self.entries.append(
                     Entry(
                         measure.id,
-                        measure.number,
+                        shown_number(tree, measure.number, section) if restarts else measure.number,
                         measure.title,
                         measure.status,
                         measure.deadline_text,
