@@ -18,7 +18,7 @@ from ui.tracking_style import MONTHS_SHORT, MUTED_TEXT
 Index = QModelIndex | QPersistentModelIndex
 NOTE = (
     "Сколько мероприятий приходится на каждый месяц по разделам: зелёный — выполнены, красный — "
-    "просрочены или не выполнены, серый — впереди. Щелчок по месяцу открывает его."
+    "просрочены или не выполнены, серый — в работе или впереди. Щелчок по месяцу открывает его."
 )
 DONE = QColor("#2e7d32")
 LATE = QColor("#c62828")
@@ -27,7 +27,7 @@ AHEAD = QColor("#90a4ae")
 
 def cell_colour(cell: MonthCell) -> QColor | None:
     """Red by the share of late measures when any is late, else green by the share done, else the
-    pale «ahead»: one look says where a month stands, not only how busy it is."""
+    pale «in progress or ahead»: one look says where a month stands, not only how busy it is."""
     if not cell.count:
         return None
     if cell.late:
