@@ -71,7 +71,9 @@ def _fresh_view_settings() -> None:
     from PySide6.QtCore import QSettings
 
     settings = QSettings()
-    for key in ("main/tab", "timeline/zoom", "main/geometry", "main/splitter", "roadmap"):
+    # main/state: docks (an open history panel narrows the grid); grid: column widths and choices
+    keys = ("main/tab", "main/state", "timeline/zoom", "main/geometry", "main/splitter", "roadmap", "grid")
+    for key in keys:
         settings.remove(key)
 
 
