@@ -203,6 +203,7 @@ VIEWS = {
     "calendar-year": 3,
     "timeline": 4,
     "report": 5,
+    "upcoming": 6,
 }
 
 

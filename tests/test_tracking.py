@@ -451,3 +451,33 @@ def load_small(tmp_path: Path) -> Any:
     write_roadmap(database, copy.deepcopy(SMALL_ROADMAP))
     database.close()
     return load(path)
+
+
+def test_the_monday_page_lists_late_and_coming_measures_by_responsible(
+    tracking_db: Path, window: MainWindow, qtbot: QtBot
+) -> None:
+    """«Ближайшие» on 20 February 2024 (a Tuesday): late first, then what falls due by 10 March
+    (this week and the next two), grouped by responsible."""
+    tree = load(tracking_db)
+    groups = Schedule(tree, TODAY).upcoming()
+    flat = [(g.responsible, i.entry.title, i.due, i.late) for g in groups for i in g.items]
+    assert flat[0] == ("Отдел образования", "Создание рабочей группы", date(2023, 9, 30), True)
+    titles = [title for _who, title, _due, _late in flat]
+    assert "Февральский семинар для учителей математики" in titles  # 19–23 February
+    assert "Отчёт о консультациях" in titles  # 1 March
+    assert "Консультации учителей" not in titles  # no dates
+    assert all(due <= date(2024, 3, 10) for _w, _t, due, late in flat if not late)
+    seminar = next(g for g in groups if g.responsible == "РМО учителей математики")
+    assert [i.entry.title for i in seminar.items] == ["Февральский семинар для учителей математики"]
+
+    view = window.tracking.upcoming
+    show(window, view)
+    assert view.tree.topLevelItemCount() == len(groups)
+    first_group = view.tree.topLevelItem(0)
+    assert first_group.text(0) == "Отдел образования" and "просрочено 1" in first_group.text(2)
+    late_row = first_group.child(0)
+    assert late_row.text(0).startswith("! 1.1 Создание рабочей группы")
+    assert late_row.text(2).startswith("просрочено на ")
+    view.tree.itemClicked.emit(late_row, 0)
+    qtbot.waitUntil(lambda: window.tabs.currentWidget() is window.grid)
+    assert window.grid_model.measure_at(window.grid.currentIndex()).title == "Создание рабочей группы"

@@ -1,6 +1,6 @@
-"""The tracking tabs (Месяц, Год, Шкала, Отчёт) behind one object for the window.
+"""The tracking tabs (Месяц, Год, Шкала, Отчёт, Ближайшие) behind one object for the window.
 
-One ``Schedule`` serves all four; it is built when a tracking tab is shown after the roadmap, an
+One ``Schedule`` serves all of them; it is built when a tracking tab is shown after the roadmap, an
 edit or the filter changed (never for a tab nobody looks at), so switching stays quick on 5,000
 measures. A click on a measure opens it in the grid once the double-click time has passed; a
 double click instead asks the window to edit its status.
@@ -21,6 +21,7 @@ from desktop.services.schedule import Schedule
 from ui.month_view import MonthView
 from ui.progress_view import ProgressView
 from ui.timeline_view import TimelineView
+from ui.upcoming_view import UpcomingView
 from ui.year_view import YearView
 
 
@@ -42,22 +43,31 @@ class TrackingViews(QObject):
         self.year = YearView()
         self.timeline = TimelineView()
         self.progress = ProgressView()
+        self.upcoming = UpcomingView()
         self.schedule: Schedule | None = None
         self.shown: dict[QWidget, Schedule | None] = {}
         self._clicked: int | None = None
         self._click_timer = QTimer(self)
         self._click_timer.setSingleShot(True)
         self._click_timer.timeout.connect(self._open_clicked)
-        for view in (self.month, self.timeline, self.progress):
+        for view in (self.month, self.timeline, self.progress, self.upcoming):
             view.measure_clicked.connect(self._on_click)
             view.measure_activated.connect(self._on_double_click)
         self.year.month_chosen.connect(self._show_month)
 
     def tabs(self) -> list[tuple[QWidget, str]]:
-        return [(self.month, "Месяц"), (self.year, "Год"), (self.timeline, "Шкала"), (self.progress, "Отчёт")]
+        return [
+            (self.month, "Месяц"),
+            (self.year, "Год"),
+            (self.timeline, "Шкала"),
+            (self.progress, "Отчёт"),
+            (self.upcoming, "Ближайшие"),
+        ]
 
-    def owns(self, widget: QWidget | None) -> TypeGuard[MonthView | YearView | TimelineView | ProgressView]:
-        return widget in (self.month, self.year, self.timeline, self.progress)
+    def owns(
+        self, widget: QWidget | None
+    ) -> TypeGuard[MonthView | YearView | TimelineView | ProgressView | UpcomingView]:
+        return widget in (self.month, self.year, self.timeline, self.progress, self.upcoming)
 
     # ---- the schedule --------------------------------------------------------------------
     def invalidate(self) -> None:

@@ -17,6 +17,7 @@ from models.domain.progress import DONE_CLASS, NOT_DONE_CLASS, OVERDUE_CLASS, Pr
 from models.domain.progress import PROGRESS_CLASSES as PROGRESS_CLASSES  # re-exported for the views
 from models.domain.progress import PROGRESS_LABELS as PROGRESS_LABELS
 from models.domain.school_calendar import Window
+from models.domain.status import OPEN_STATUSES
 from models.domain.tracking import DUE_SOON_DAYS, is_due_soon, is_overdue
 
 
@@ -35,6 +36,7 @@ class Entry:
     section_id: int | None
     top_section_id: int | None
     school_ids: tuple[int, ...]
+    responsible: str = ""
 
     @property
     def progress_class(self) -> str:
@@ -116,6 +118,10 @@ def shown_number(tree: RoadmapTree, number: str, section_id: int | None) -> str:
     return f"Раздел {label} · {number}" if label and number else number
 
 
+UPCOMING_WEEKS = 3  # «Ближайшие»: this week and the next two
+NO_RESPONSIBLE = "Ответственный не указан"
+
+
 class Schedule:
     """The filtered measures of one roadmap, in document order, with their windows."""
 
@@ -149,6 +155,7 @@ class Schedule:
                         section,
                         top,
                         measure.school_ids,
+                        measure.responsible,
                     )
                 )
 
@@ -261,6 +268,49 @@ class Schedule:
             return min(end for _, end in entry.windows if self.today <= end <= soon)
 
         return sorted((e for e in self.entries if e.due_soon), key=lambda e: (nearest(e), e.number))
+
+
+    def upcoming(self, weeks: int = UPCOMING_WEEKS) -> list[UpcomingGroup]:
+        """The coordinator's Monday page: what is late, and what falls due from today to the end
+        of the ``weeks``-th week (this one included), grouped by responsible; the groups with
+        something late first, then by their nearest date; in a group the late ones first."""
+        monday = self.today - timedelta(days=self.today.weekday())
+        last = monday + timedelta(days=7 * weeks - 1)
+        groups: dict[str, list[Upcoming]] = {}
+        for entry in self.entries:
+            if entry.overdue:
+                item = Upcoming(entry, max(end for _, end in entry.windows), True)
+            elif entry.status in OPEN_STATUSES:
+                ends = [end for _, end in entry.windows if self.today <= end <= last]
+                if not ends:
+                    continue
+                item = Upcoming(entry, min(ends), False)
+            else:
+                continue
+            who = " ".join(entry.responsible.split()) or NO_RESPONSIBLE
+            groups.setdefault(who, []).append(item)
+        def order(item: Upcoming) -> tuple[bool, date, int]:
+            return (not item.late, item.due, self.rank[item.entry.measure_id])
+
+        out = [UpcomingGroup(who, sorted(items, key=order)) for who, items in groups.items()]
+        out.sort(key=lambda g: (not any(i.late for i in g.items), min(i.due for i in g.items), g.responsible))
+        return out
+
+
+
+@dataclass(frozen=True, slots=True)
+class Upcoming:
+    """A measure on the «Ближайшие» page: the day it is (or was) due, and whether that is past."""
+
+    entry: Entry
+    due: date
+    late: bool
+
+
+@dataclass(frozen=True)
+class UpcomingGroup:
+    responsible: str
+    items: list[Upcoming]
 
 
 SectionCells = tuple[SectionRef | None, list[MonthCell]]  # a row of «Год»: the section, its months
