@@ -536,7 +536,7 @@ def cmd_set_document(args: argparse.Namespace) -> None:
 def cmd_export(args: argparse.Namespace) -> None:
     from desktop.exports import export_tree
 
-    kind, out = next((k, getattr(args, k)) for k in ("pdf", "xlsx", "ics") if getattr(args, k))
+    kind, out = next((k, getattr(args, k)) for k in ("pdf", "xlsx", "ics", "upcoming") if getattr(args, k))
     database = _open(args.db, read_only=True)
     try:
         tree = _service(database).load(args.roadmap)
@@ -645,6 +645,9 @@ def build_parser() -> argparse.ArgumentParser:
     target.add_argument("--pdf", metavar="ВЫХОД", help="файл PDF")
     target.add_argument("--xlsx", metavar="ВЫХОД", help="книга Excel")
     target.add_argument("--ics", metavar="ВЫХОД", help="календарь (.ics)")
+    target.add_argument(
+        "--upcoming", metavar="ВЫХОД", help="PDF: просроченные и ближайшие сроки по ответственным"
+    )
     export.add_argument("--report", action="store_true", help="отчёт об исполнении вместо плана")
     export.add_argument(
         "--remind-days",

@@ -481,3 +481,41 @@ def test_the_monday_page_lists_late_and_coming_measures_by_responsible(
     view.tree.itemClicked.emit(late_row, 0)
     qtbot.waitUntil(lambda: window.tabs.currentWidget() is window.grid)
     assert window.grid_model.measure_at(window.grid.currentIndex()).title == "Создание рабочей группы"
+
+
+def test_the_monday_page_prints_what_the_tab_lists(tracking_db: Path, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    from desktop.exports import export_tree
+    from tests.conftest import cli_json
+
+    tree = load(tracking_db)
+    out = tmp_path / "Ближайшие сроки.pdf"
+    result = export_tree(tree, "upcoming", out, today=TODAY)
+    assert result.pages == 1
+    printed = " ".join(" ".join(page.extract_text() for page in PdfReader(out).pages).split())
+    for group in Schedule(tree, TODAY).upcoming():
+        assert group.responsible in printed
+        for item in group.items:
+            assert f"{item.due:%d.%m.%Y}" in printed and item.state(TODAY) in printed
+    assert "Создание рабочей группы" in printed and "просрочено на 143 дн." in printed
+    assert "Консультации учителей" not in printed  # no dates: not on the page
+    data = cli_json("export", "--db", str(tracking_db), "--roadmap", "1", "--upcoming", str(out))
+    assert data["pages"] >= 1 and out.read_bytes().startswith(b"%PDF-")
+
+
+def test_the_monday_page_button_writes_the_pdf(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    from ui import export_actions
+
+    target = tmp_path / "понедельник"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), ""))
+    monkeypatch.setattr(export_actions, "ask_what_next", lambda *_a: "")
+    show(window, window.tracking.upcoming)
+    window.tracking.upcoming.print_button.click()
+    written = target.with_name("понедельник.pdf")
+    qtbot.waitUntil(written.exists)
+    assert written.read_bytes().startswith(b"%PDF-")

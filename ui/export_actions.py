@@ -19,7 +19,7 @@ from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QAbstractButton, QFileDialog, QInputDialog, QMenu, QMessageBox, QWidget
 
 from desktop.config import APP_TITLE
-from desktop.exports import ExportResult, export_tree, suggested_name
+from desktop.exports import SUFFIXES, ExportResult, export_tree, suggested_name
 from desktop.exports.ics import REMIND_DAYS
 from desktop.services.dto import RoadmapTree
 from desktop.services.writer import CancelledError
@@ -33,10 +33,15 @@ REMIND_KEY = "export/remind_days"
 @dataclass(frozen=True)
 class ExportKind:
     label: str
-    kind: str  # "pdf", "xlsx", "ics"
+    kind: str  # "pdf", "xlsx", "ics", "upcoming" (desktop.exports.KINDS)
     report: bool
     file_filter: str
     keys: str
+    document: str = ""  # the file name's first words when not the roadmap's («Ближайшие сроки»)
+
+    @property
+    def suffix(self) -> str:
+        return SUFFIXES[self.kind]
 
 
 EXPORT_KINDS = (
@@ -45,7 +50,11 @@ EXPORT_KINDS = (
     ExportKind("&Excel…", "xlsx", False, "Книга Excel (*.xlsx)", "Ctrl+E"),
     ExportKind("Excel — о&тчёт об исполнении…", "xlsx", True, "Книга Excel (*.xlsx)", ""),
     ExportKind("&Календарь (.ics)…", "ics", False, "Календарь iCalendar (*.ics)", ""),
+    ExportKind(
+        "PDF — &ближайшие сроки…", "upcoming", False, "Документ PDF (*.pdf)", "", "Ближайшие сроки"
+    ),
 )
+UPCOMING = EXPORT_KINDS[-1]
 
 
 def open_file(path: Path) -> None:
@@ -106,7 +115,7 @@ class ExportActions(QObject):
             action.triggered.connect(lambda _checked=False, c=choice: self.export(c))
             self.menu.addAction(action)
             self.actions.append(action)
-            if choice.report:  # a line after each report: PDF | Excel | calendar
+            if choice.report or choice.kind == "ics":  # PDF | Excel | calendar | the Monday page
                 self.menu.addSeparator()
         self.reminder = QAction("", self)  # its text says the days now chosen
         self.reminder.triggered.connect(self.choose_reminder)
@@ -146,13 +155,13 @@ class ExportActions(QObject):
         return Path(documents) if documents and Path(documents).is_dir() else Path.home()
 
     def choose_path(self, tree: RoadmapTree, choice: ExportKind) -> Path | None:
-        suggested = self.folder() / suggested_name(tree, choice.kind, choice.report)
+        suggested = self.folder() / suggested_name(tree, choice.suffix, choice.report, choice.document)
         name, _ = QFileDialog.getSaveFileName(self.window, "Экспорт", str(suggested), choice.file_filter)
         if not name:
             return None
         path = Path(name)
-        if path.suffix.lower() != f".{choice.kind}":
-            path = path.with_name(f"{path.name}.{choice.kind}")
+        if path.suffix.lower() != f".{choice.suffix}":
+            path = path.with_name(f"{path.name}.{choice.suffix}")
             # the dialog asked about the name as typed; the file really written may exist
             if path.exists() and not confirm_replace(self.window, path):
                 return None

@@ -52,7 +52,7 @@ from models.domain.tracking import DUE_SOON_DAYS
 from ui.conflict_dialog import ConflictDialog
 from ui.controller import WindowController
 from ui.document_editor import DocumentEditor
-from ui.export_actions import ExportActions
+from ui.export_actions import UPCOMING, ExportActions
 from ui.file_actions import FileActions
 from ui.filter_bar import FilterBar
 from ui.grid_columns import DEFAULT_WIDTHS, GridColumns
@@ -282,6 +282,7 @@ class MainWindow(QMainWindow):
             self.grid.addAction(action)
         self.exports = ExportActions(self, self._tree_for_export)
         self.menuBar().addMenu(self.exports.menu)
+        self.tracking.upcoming.print_requested.connect(lambda: self.exports.export(UPCOMING))
         self._build_toolbar(file_menu.actions())
 
     def _build_toolbar(self, file_actions: list[QAction]) -> None:

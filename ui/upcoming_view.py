@@ -8,7 +8,16 @@ from datetime import timedelta
 
 from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtGui import QBrush, QFont
-from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.services.schedule import UPCOMING_WEEKS, Schedule, UpcomingGroup
 from ui.tracking_style import MUTED_TEXT, colour, one_line
@@ -19,6 +28,7 @@ MEASURE_ROLE = Qt.ItemDataRole.UserRole
 class UpcomingView(QWidget):
     measure_clicked = Signal(int)
     measure_activated = Signal(int)
+    print_requested = Signal()  # «В PDF…»: the window asks for the file and writes it
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -35,9 +45,14 @@ class UpcomingView(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(False)
+        self.print_button = QPushButton("В PDF для печати…")
+        self.print_button.clicked.connect(self.print_requested)
+        bar = QHBoxLayout()
+        bar.addWidget(self.title, 1)
+        bar.addWidget(self.print_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 6)
-        layout.addWidget(self.title)
+        layout.addLayout(bar)
         layout.addWidget(self.tree, 1)
         self.groups: list[UpcomingGroup] = []
         self.tree.itemClicked.connect(lambda item, _column: self._emit(item, self.measure_clicked))
@@ -76,9 +91,7 @@ class UpcomingView(QWidget):
             for item in group.items:
                 entry = item.entry
                 text = one_line(f"{'! ' if item.late else ''}{entry.number} {entry.title}")
-                days = (schedule.today - item.due).days
-                state = f"просрочено на {days} дн." if item.late else _when(days)
-                row = QTreeWidgetItem([text, f"{item.due:%d.%m.%Y}", state])
+                row = QTreeWidgetItem([text, f"{item.due:%d.%m.%Y}", item.state(schedule.today)])
                 row.setData(0, MEASURE_ROLE, entry.measure_id)
                 row.setToolTip(0, f"{entry.number} {entry.title}\nСрок: {entry.deadline_text}")
                 if item.late:
@@ -86,8 +99,3 @@ class UpcomingView(QWidget):
                 head.addChild(row)
             head.setExpanded(True)
 
-
-def _when(days_ago: int) -> str:
-    """«сегодня», «завтра», «через 5 дн.» for a date ``-days_ago`` days from today."""
-    ahead = -days_ago
-    return "сегодня" if ahead == 0 else "завтра" if ahead == 1 else f"через {ahead} дн."

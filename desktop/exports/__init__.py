@@ -22,9 +22,10 @@ from desktop.services.writer import CancelledError
 from models.domain.errors import DomainError
 from models.storage.leftovers import EXPORT_TEMPORARY, remove_stale
 
-__all__ = ["KINDS", "ExportResult", "export_tree", "suggested_name"]
+__all__ = ["KINDS", "SUFFIXES", "ExportResult", "export_tree", "suggested_name"]
 
-KINDS = ("pdf", "xlsx", "ics")
+KINDS = ("pdf", "xlsx", "ics", "upcoming")  # upcoming: the «Ближайшие» page as a PDF
+SUFFIXES = {"pdf": "pdf", "xlsx": "xlsx", "ics": "ics", "upcoming": "pdf"}
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,10 @@ def export_tree(
             from desktop.exports.xlsx import write_xlsx
 
             write_xlsx(build_content(tree, report, today), temporary, progress, cancel)
+        elif kind == "upcoming":
+            from desktop.exports.upcoming_pdf import write_upcoming_pdf
+
+            pages = write_upcoming_pdf(tree, temporary, today or date.today(), progress, cancel)
         else:
             from desktop.exports.ics import REMIND_DAYS, write_ics
 

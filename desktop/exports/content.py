@@ -142,13 +142,14 @@ _DISTRICT = re.compile(r"([А-ЯЁ][а-яё-]+(?:ого|ий|ый|ой|ског�
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 
-def suggested_name(tree: RoadmapTree, extension: str, report: bool = False) -> str:
-    """A Russian file name people recognise: «Дорожная карта 2023-2024 — Мокшанский район.pdf»."""
+def suggested_name(tree: RoadmapTree, extension: str, report: bool = False, kind: str = "") -> str:
+    """A Russian file name people recognise: «Дорожная карта 2023-2024 — Мокшанский район.pdf»
+    (``kind`` names another document, e.g. «Ближайшие сроки»)."""
     header = tree.header
     years = str(header.period_start.year)
     if header.period_end.year != header.period_start.year:
         years += f"-{header.period_end.year}"
-    kind = "Отчёт об исполнении дорожной карты" if report else "Дорожная карта"
+    kind = kind or ("Отчёт об исполнении дорожной карты" if report else "Дорожная карта")
     place = ""
     for written in (header.title, header.organization, header.order.issuer if header.order else ""):
         found = _DISTRICT.search(written)

@@ -306,6 +306,13 @@ class Upcoming:
     due: date
     late: bool
 
+    def state(self, today: date) -> str:
+        """«просрочено на 12 дн.», «сегодня», «завтра», «через 5 дн.» — the tab and the PDF say it alike."""
+        days = (self.due - today).days
+        if self.late:
+            return f"просрочено на {-days} дн."
+        return "сегодня" if days == 0 else "завтра" if days == 1 else f"через {days} дн."
+
 
 @dataclass(frozen=True)
 class UpcomingGroup:
