@@ -118,7 +118,9 @@ class MeasureList(QTreeWidget):
         header = self.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 44), (2, 118), (3, 96)):
+        # The number as wide as it is: «Раздел 2 · 1» where numbering restarts in each section.
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        for column, width in ((2, 118), (3, 96)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             self.setColumnWidth(column, width)
         self.itemClicked.connect(
