@@ -535,3 +535,33 @@ def test_a_long_title_is_cut_at_a_word_and_given_whole_in_the_description(
     assert summary.endswith("…") and len(summary) <= 120
     assert whole.startswith(summary[:-1]) and whole[len(summary) - 1] in " ,;:-–—"  # a whole word
     assert " ".join(long_title.title.split()) in " ".join(str(event["DESCRIPTION"]).split())
+
+
+def test_a_reminder_past_a_year_is_refused_in_russian_and_writes_nothing(
+    small_db: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "c.ics"
+    far = ["--remind-days", "1000000000"]
+    done = run_cli("export", "--db", str(small_db), "--roadmap", "1", "--ics", str(out), *far)
+    assert done.returncode == 1 and "Напоминание за 1000000000 дн." in done.stderr
+    assert "Внутренняя" not in done.stderr and not out.exists()
+    assert not list(tmp_path.glob(".export-*"))
+
+
+def test_the_monday_page_prints_hostile_text_as_text_and_an_empty_roadmap_says_so(
+    hostile_db: Path, tmp_path: Path
+) -> None:
+    tree = load_tree(hostile_db)
+    out = tmp_path / "ближайшие.pdf"
+    export_tree(tree, "upcoming", out, today=date(2024, 9, 1))
+    printed = " ".join(" ".join(page.extract_text() for page in PdfReader(out).pages).split())
+    assert "<img" in printed and "не жирный" in printed  # markup printed as written, nothing run
+    empty = copy.deepcopy(SMALL_ROADMAP)
+    empty["sections"], empty["measures"] = [], []
+    path = tmp_path / "empty.sqlite"
+    database = create_database(path)
+    write_roadmap(database, empty)
+    database.close()
+    export_tree(load_tree(path), "upcoming", out, today=date(2024, 2, 20))
+    printed = " ".join(PdfReader(out).pages[0].extract_text().split())
+    assert "Просроченных мероприятий и сроков в эти три недели нет." in printed

@@ -18,10 +18,9 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication, QComboBox
 from pytestqt.qtbot import QtBot
 
-from desktop.services.roadmap import Actor, RoadmapService
-from models.storage.database import open_database
 from tests.conftest import answer_box, sha256
 from tests.test_grid import stored, type_text
+from tests.test_window_cursor import _open as open_window
 from ui.main_window import MainWindow
 from ui.roadmap_model import COLUMNS
 
@@ -38,14 +37,9 @@ def column(header: str) -> int:
 
 @pytest.fixture
 def window(qtbot: QtBot, small_db: Path) -> MainWindow:
-    service = RoadmapService(open_database(small_db), Actor("Петрова", "ПК-1"))
-    main = MainWindow(service, str(small_db))
-    qtbot.addWidget(main)
-    main.resize(1366, 768)
-    main.show()
-    main.activateWindow()
+    main = open_window(qtbot, small_db)
     yield main
-    service.db.close()
+    main.service.db.close()
 
 
 def measure_ids(window: MainWindow) -> list[int]:

@@ -188,7 +188,7 @@ def test_the_calendar_reminds_as_many_days_before_as_chosen(
 
     monkeypatch.setattr(QInputDialog, "getInt", lambda *_a, **_k: (5, True))
     window.exports.reminder.trigger()
-    assert window.exports.reminder.text() == "Календарь: напоминать за 5 дн.…"
+    assert window.exports.reminder.text() == "Календарь: напоминать за 5 дн. до конца срока…"
     out = tmp_path / "карта.ics"
     assert window.exports.export(choice("ics"), out) is not None
     alarms = [a for e in Calendar.from_ical(out.read_bytes()).walk("VEVENT") for a in e.walk("VALARM")]
@@ -197,4 +197,11 @@ def test_the_calendar_reminds_as_many_days_before_as_chosen(
     window.exports.reminder.trigger()
     assert window.exports.export(choice("ics"), out) is not None
     assert not [a for e in Calendar.from_ical(out.read_bytes()).walk("VEVENT") for a in e.walk("VALARM")]
+    QSettings().remove(export_actions.REMIND_KEY)
+
+
+def test_a_damaged_reminder_setting_falls_back_to_the_default(window: MainWindow) -> None:
+    for damaged in ("99999999", "-40"):
+        QSettings().setValue(export_actions.REMIND_KEY, damaged)
+        assert window.exports.remind_days() == 3
     QSettings().remove(export_actions.REMIND_KEY)

@@ -28,6 +28,7 @@ from ui.tasks import run_with_progress
 
 FOLDER_KEY = "export/folder"
 REMIND_KEY = "export/remind_days"
+MAX_REMIND_CHOICE = 60  # days: the dialog's upper end
 
 
 @dataclass(frozen=True)
@@ -124,12 +125,13 @@ class ExportActions(QObject):
 
     def remind_days(self) -> int:
         """Days before a measure's end that its calendar event reminds (-1: no reminder)."""
-        return cast(int, QSettings().value(REMIND_KEY, REMIND_DAYS, int))  # the type argument makes it one
+        days = cast(int, QSettings().value(REMIND_KEY, REMIND_DAYS, int))  # the type argument makes it one
+        return days if -1 <= days <= MAX_REMIND_CHOICE else REMIND_DAYS  # a damaged setting: the default
 
     def choose_reminder(self) -> None:
         days, chosen = QInputDialog.getInt(
             self.window, APP_TITLE, "За сколько дней до конца срока напоминать в календаре\n"
-            "(0 — в последний день, -1 — без напоминаний):", self.remind_days(), -1, 60,
+            "(0 — в последний день, -1 — без напоминаний):", self.remind_days(), -1, MAX_REMIND_CHOICE,
         )
         if chosen:
             QSettings().setValue(REMIND_KEY, days)
@@ -140,7 +142,7 @@ class ExportActions(QObject):
         if days < 0:
             said = "без напоминаний"
         else:
-            said = f"напоминать за {days} дн." if days else "напоминать в последний день"
+            said = f"напоминать за {days} дн. до конца срока" if days else "напоминать в последний день"
         self.reminder.setText(f"Календарь: {said}…")
 
     def set_enabled(self, enabled: bool) -> None:

@@ -72,11 +72,13 @@ class MonthGrid(QWidget):
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._laid_out_for: tuple[object, ...] | None = None
+        self._whole_for: tuple[object, ...] | None = None
+        self._whole: list[Entry] = []
 
     # ---- state ---------------------------------------------------------------------------
     def set_schedule(self, schedule: Schedule | None) -> None:
         self.schedule = schedule
-        self._laid_out_for = None
+        self._laid_out_for = self._whole_for = None
         self.update()
 
     def set_month(self, month: date) -> None:
@@ -159,7 +161,13 @@ class MonthGrid(QWidget):
                 self.more.append((rect, monday + timedelta(days=day), entries))
 
     def whole_month(self) -> list[Entry]:
-        return self.schedule.whole_month(self.month) if self.schedule is not None else []
+        """The month's all-month measures, read once per schedule and month (the layout and the
+        «Весь месяц» button both ask; a new schedule clears it)."""
+        key = (self.month,)
+        if self._whole_for != key:
+            self._whole_for = key
+            self._whole = self.schedule.whole_month(self.month) if self.schedule is not None else []
+        return self._whole
 
     def chip_at(self, point: QPointF) -> Chip | None:
         self.layout_chips()

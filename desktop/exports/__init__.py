@@ -25,6 +25,7 @@ from models.storage.leftovers import EXPORT_TEMPORARY, remove_stale
 __all__ = ["KINDS", "SUFFIXES", "ExportResult", "export_tree", "suggested_name"]
 
 KINDS = ("pdf", "xlsx", "ics", "upcoming")  # upcoming: the «Ближайшие» page as a PDF
+MAX_REMIND_DAYS = 365  # a calendar reminder at most a year before the deadline
 SUFFIXES = {"pdf": "pdf", "xlsx": "xlsx", "ics": "ics", "upcoming": "pdf"}
 
 
@@ -63,6 +64,11 @@ def export_tree(
     calendar's reminders ``remind_days`` before each end (None: the default, negative: none)."""
     if kind not in KINDS:
         raise DomainError(f"Неизвестный вид экспорта «{kind}». Возможны: {', '.join(KINDS)}.")
+    if remind_days is not None and not -1 <= remind_days <= MAX_REMIND_DAYS:
+        raise DomainError(
+            f"Напоминание за {remind_days} дн. не получится: укажите от 0 до {MAX_REMIND_DAYS} дней "
+            "до конца срока или -1 — без напоминаний."
+        )
     out = Path(out)
     if out.is_dir():
         raise DomainError(f"«{out}» — это папка. Укажите имя файла.")

@@ -289,13 +289,13 @@ class Schedule:
                 continue
             who = " ".join(entry.responsible.split()) or NO_RESPONSIBLE
             groups.setdefault(who, []).append(item)
+
         def order(item: Upcoming) -> tuple[bool, date, int]:
             return (not item.late, item.due, self.rank[item.entry.measure_id])
 
         out = [UpcomingGroup(who, sorted(items, key=order)) for who, items in groups.items()]
         out.sort(key=lambda g: (not any(i.late for i in g.items), min(i.due for i in g.items), g.responsible))
         return out
-
 
 
 @dataclass(frozen=True, slots=True)
