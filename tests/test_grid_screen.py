@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction, QHelpEvent
-from PySide6.QtWidgets import QApplication, QStyleOptionViewItem, QToolButton, QToolTip
+from PySide6.QtWidgets import QApplication, QMenu, QStyleOptionViewItem, QToolButton, QToolTip
 from pytestqt.qtbot import QtBot
 
 from desktop.services.roadmap import Actor, RoadmapService
@@ -63,6 +64,21 @@ def test_status_is_in_view_and_empty_columns_are_hidden_per_roadmap(qtbot: QtBot
     assert again.current_roadmap == first
     assert not again.grid.isColumnHidden(NAMES.index("form"))  # remembered for that roadmap
     close(again)
+
+
+def test_every_measure_number_shows_whole_however_deep(qtbot: QtBot, demo_db: Path) -> None:
+    """«2.1» two sections down was cut to «2.» by a number column of fixed width."""
+    window = maximised(qtbot, demo_db)
+    grid, model = window.grid, window.grid_model
+    metrics = grid.fontMetrics()
+    for roadmap in range(window.list_model.rowCount()):
+        window.select_roadmap(window.list_model.summary(roadmap).id)
+        tree = model.tree
+        assert tree is not None
+        for measure in tree.measures_in_order():
+            cell = grid.visualRect(model.measure_index(measure.id, 0))
+            assert metrics.horizontalAdvance(measure.number) + 6 <= cell.width(), measure.number
+    close(window)
 
 
 def test_the_list_shows_three_roadmaps_whole_and_headers_wrap_between_words(
@@ -139,4 +155,73 @@ def test_every_tab_fits_a_1366_screen(qtbot: QtBot, demo_db: Path) -> None:
         QApplication.processEvents()
         assert window.minimumSizeHint().width() <= 1366, window.tabs.tabText(tab)
         assert window.width() <= 1366, window.tabs.tabText(tab)
+    close(window)
+
+
+def test_number_and_title_stay_in_view_when_scrolled_right(
+    qtbot: QtBot, demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.test_grid import stored, type_text
+
+    window = maximised(qtbot, demo_db)
+    grid, model = window.grid, window.grid_model
+    for name in ("form", "target_group", "schools"):
+        window.columns.set_shown(name, True)  # wider than the screen now
+    qtbot.wait(50)  # the scroll range follows the columns once laid out
+    bar = grid.horizontalScrollBar()
+    assert bar.maximum() > 0
+    frozen = grid.frozen
+    assert frozen is not None and not frozen.view.isVisible()
+    bar.setValue(bar.maximum())
+    QApplication.processEvents()
+    assert frozen.view.isVisible()
+    tree = model.tree
+    assert tree is not None
+    measures = tree.measures_in_order()[:8]
+    for measure in measures:  # the same rows at the same heights in both
+        index = model.measure_index(measure.id, NAMES.index("title"))
+        mine, theirs = frozen.view.visualRect(index), grid.visualRect(index)
+        assert (mine.top(), mine.height()) == (theirs.top(), theirs.height()), measure.number
+    section = model.index(0, 0)
+    grid.collapse(section)
+    assert not frozen.view.isExpanded(section)
+    grid.expand(section)
+    assert frozen.view.isExpanded(section)
+    window.filter_bar.text.setText(measures[0].title.split()[0])
+    window.filter_bar.flush()
+    first_row = model.measure_index(measures[1].id, 0)
+    assert frozen.view.isRowHidden(first_row.row(), first_row.parent()) == grid.isRowHidden(
+        first_row.row(), first_row.parent()
+    )
+    window.filter_bar.text.setText("")
+    window.filter_bar.flush()
+    # A right click on the frozen title: the cursor goes to that measure, the grid's menu opens.
+    shown: list[str] = []
+
+    class Recorded(QMenu):
+        def exec(self, *_: object) -> None:  # type: ignore[override]
+            shown.extend(action.text() for action in self.actions())
+
+    def recorded_menu() -> QMenu:
+        menu = Recorded()
+        for action in real_menu().actions():
+            menu.addAction(action)
+        return menu
+
+    real_menu = window._grid_menu
+    monkeypatch.setattr(window, "_grid_menu", recorded_menu)
+    clicked = model.measure_index(measures[3].id, NAMES.index("title"))
+    frozen.view.customContextMenuRequested.emit(frozen.view.visualRect(clicked).center())
+    assert grid.currentIndex() == clicked
+    assert any("Вставить" in text for text in shown), shown
+    # Typing on the frozen title edits it where it really is: the grid scrolls back first.
+    target = model.measure_index(measures[2].id, NAMES.index("title"))
+    grid.setCurrentIndex(target)
+    grid.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is grid)
+    bar.setValue(bar.maximum())
+    type_text(grid, "Новое название")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert stored(demo_db, measures[2].id, "title") == "Новое название"
+    assert bar.value() == 0 and not frozen.view.isVisible()
     close(window)

@@ -119,6 +119,7 @@ class GridDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self.last_editor: QWidget | None = None
         self.entering = False  # Excel's enter mode (typing over the cell): arrows commit and move
+        self.for_overlay = False  # the frozen columns' painter (ui/frozen_columns.py)
         self._base_sizes: dict[tuple[int, tuple[bool, float, int]], QSize] = {}
         self._heights: dict[tuple[str, int, tuple[bool, float, int]], int] = {}
         self._cut: dict[tuple[str, int, int, float, bool], list[str] | None] = {}
@@ -199,6 +200,8 @@ class GridDelegate(QStyledItemDelegate):
         200 rows: 2,200 calls); the measured heights are kept by text, width and font, and the
         style's own size (one line, the icon) once per column and font."""
         view = self.parent()
+        if self.for_overlay:  # the frozen columns: a row as tall as the grid makes it
+            return self._row_size(option, index, view)
         # Ask the Python model directly: QModelIndex.data() from Python, called for every row while
         # scrolling, hits a PySide6 reference-count bug on Python 3.11 (None deallocated).
         model = index.model()
@@ -226,6 +229,12 @@ class GridDelegate(QStyledItemDelegate):
                 self._heights.clear()
             self._heights[key] = height
         return QSize(base.width(), max(base.height(), height))
+
+    def _row_size(self, option: QStyleOptionViewItem, index: Index, grid: Any) -> QSize:
+        """The grid's own height of the row (laid out already, or measured over all its shown
+        columns): asking every column's size here cost each scroll step 2 ms."""
+        height = grid.rowHeight(index)
+        return QSize(grid.columnWidth(index.column()), height if height > 0 else option.rect.height())  # type: ignore[attr-defined]
 
     def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem, index: Index) -> None:
         rect = option.rect  # type: ignore[attr-defined]
@@ -270,7 +279,7 @@ class GridDelegate(QStyledItemDelegate):
         self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-        shown = self._cut_text(option, index)
+        shown = [] if index.column() == 0 and self._title_frozen(index) else self._cut_text(option, index)
         if shown is None:
             super().paint(painter, option, index)
         else:
@@ -282,6 +291,19 @@ class GridDelegate(QStyledItemDelegate):
             painter.drawRect(option.rect.adjusted(1, 1, -1, -1))  # type: ignore[attr-defined]
             painter.restore()
 
+
+    def _title_frozen(self, index: Index) -> bool:
+        """A section's title while the grid is scrolled right: the frozen columns show it whole
+        from its start, the grid behind them would show its cut-off tail past their edge."""
+        frozen = getattr(self.parent(), "frozen", None)
+        model = index.model()
+        return (
+            not self.for_overlay
+            and frozen is not None
+            and frozen.attached()
+            and hasattr(model, "is_section")
+            and model.is_section(index)
+        )
 
     def _paint_cut(
         self, painter: QPainter, option: QStyleOptionViewItem, index: Index, shown: list[str]
@@ -318,6 +340,9 @@ class GridDelegate(QStyledItemDelegate):
             return None
         rect = option.rect  # type: ignore[attr-defined]
         font = option.font  # type: ignore[attr-defined]
+        own_font = index.model().data(index, Qt.ItemDataRole.FontRole)  # a section's bold title
+        if isinstance(own_font, QFont):  # measured as drawn: else its «…» fell past the cell's end
+            font = own_font
         icon = COLUMNS[index.column()][1] == "deadline"  # the deadline's kind mark takes room
         width = max(20, rect.width() - 8 - (18 if icon else 0))
         key = (text, width, rect.height(), font.pointSizeF(), font.bold())

@@ -11,7 +11,7 @@ from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtWidgets import QHeaderView, QMenu, QTreeView
 
 from desktop.services.cell_text import cell_text
-from desktop.services.dto import RoadmapTree
+from desktop.services.dto import ChildRef, RoadmapTree
 from models.domain.fields import MEASURE_FIELDS
 
 # Columns hidden while no measure of the roadmap has a value in them.
@@ -23,6 +23,29 @@ DEFAULT_WIDTHS = {
     "number": 56, "title": 330, "form": 110, "deadline": 140, "responsible": 170, "result": 210,
     "target_group": 120, "schools": 140, "status": 110, "done_on": 110, "note": 200,
 }
+
+
+def longest_numbers(tree: RoadmapTree) -> dict[int, set[str]]:
+    """Per depth in the tree (a top-level row is 0), the measure numbers of the most characters:
+    the ones that may need the number column widest (measuring only these keeps a reload of
+    5,000 measures from measuring 5,000 numbers)."""
+    longest: dict[int, set[str]] = {}
+
+    def walk(children: tuple[ChildRef, ...], depth: int) -> None:
+        for kind, ident in children:
+            if kind != "measure":
+                walk(tree.sections[ident].children, depth + 1)
+                continue
+            number = tree.measures[ident].number
+            best = longest.setdefault(depth, set())
+            length = len(next(iter(best))) if best else -1
+            if len(number) > length:
+                best.clear()
+            if len(number) >= length:
+                best.add(number)
+
+    walk(tree.top, 0)
+    return longest
 
 
 def empty_optional_columns(tree: RoadmapTree) -> set[str]:
@@ -66,6 +89,7 @@ class GridColumns:
         self.tree = tree
         if tree is None:
             return
+        self._fit_numbers(tree)
         if tree.header.id == self.roadmap_id:
             return
         self.roadmap_id = tree.header.id
@@ -73,6 +97,21 @@ class GridColumns:
         hidden = set(str(stored).split(",")) - {""} if stored is not None else empty_optional_columns(tree)
         for column, name in enumerate(NAMES):
             self.grid.setColumnHidden(column, name in hidden and name not in ALWAYS_SHOWN)
+
+    def _fit_numbers(self, tree: RoadmapTree) -> None:
+        """The number column at least as wide as the deepest, longest number («2.1.10» three
+        levels down did not fit the default 56 pixels and was cut to «2.»)."""
+        metrics = self.grid.fontMetrics()
+        indentation = self.grid.indentation()
+        needed = max(
+            (
+                (depth + 1) * indentation + max(metrics.horizontalAdvance(n) for n in numbers) + 12
+                for depth, numbers in longest_numbers(tree).items()
+            ),
+            default=0,
+        )
+        if self.grid.columnWidth(0) < needed:
+            self.grid.setColumnWidth(0, needed)
 
     def hidden(self) -> set[str]:
         return {name for column, name in enumerate(NAMES) if self.grid.isColumnHidden(column)}

@@ -8,7 +8,7 @@ from datetime import date
 
 from PySide6.QtCore import QPoint
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMenu, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QMenu, QWidget
 
 from desktop.services.dto import RoadmapTree
 from models.domain.tracking import month_to_show
@@ -71,9 +71,10 @@ def grid_menu(
     return menu
 
 
-def popup_at(grid: GridView, position: QPoint, build: Callable[[], QMenu]) -> None:
-    """A right click moves the cursor to the cell under the mouse, then shows the menu there."""
-    index = grid.indexAt(position)
-    if index.isValid() and not grid.selectionModel().isSelected(index):
-        grid.setCurrentIndex(index)
-    build().exec(grid.viewport().mapToGlobal(position))
+def popup_at(view: QAbstractItemView, position: QPoint, build: Callable[[], QMenu]) -> None:
+    """A right click moves the cursor to the cell under the mouse, then shows the menu there (the
+    view is the grid or its frozen columns, which share the grid's selection)."""
+    index = view.indexAt(position)
+    if index.isValid() and not view.selectionModel().isSelected(index):
+        view.setCurrentIndex(index)
+    build().exec(view.viewport().mapToGlobal(position))

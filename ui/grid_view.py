@@ -12,10 +12,11 @@ date done, schools) opens its list; elsewhere Alt+↑/↓ move the row (the «С
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QKeyEvent, QMouseEvent
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QComboBox, QDateEdit, QTreeView, QWidget
 
 from ui.delegates import GridDelegate, move_cursor_to_end
+from ui.frozen_columns import FROZEN, FrozenColumns
 from ui.roadmap_model import COLUMNS
 
 Index = QModelIndex | QPersistentModelIndex
@@ -57,6 +58,32 @@ class GridView(QTreeView):
         # Row heights depend on column widths: lay rows out again (lazily) when a column is resized.
         self.header().sectionResized.connect(lambda *_: self.scheduleDelayedItemsLayout())
         self._run_start: int | None = None  # the column a run of Tabs started in (Enter returns there)
+        self.frozen: FrozenColumns | None = None
+
+    def freeze_first_columns(self) -> None:
+        """№ and the title stay in view when scrolled right (after the model is set)."""
+        self.frozen = FrozenColumns(self)
+
+    # What the frozen overlay must mirror (the window calls these on the grid).
+    def setRowHidden(self, row: int, parent: QModelIndex, hide: bool) -> None:  # type: ignore[override]
+        super().setRowHidden(row, parent, hide)
+        if self.frozen is not None:
+            self.frozen.set_row_hidden(row, parent, hide)
+
+    def setFirstColumnSpanned(self, row: int, parent: QModelIndex, span: bool) -> None:  # type: ignore[override]
+        super().setFirstColumnSpanned(row, parent, span)
+        if self.frozen is not None:
+            self.frozen.set_spanned(row, parent, span)
+
+    def expandAll(self) -> None:
+        super().expandAll()
+        if self.frozen is not None:
+            self.frozen.expand_all()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.frozen is not None:
+            self.frozen.place()
 
     def startDrag(self, supported_actions: Qt.DropAction) -> None:
         """Drag whole rows, and only when grabbed by the number column: dragging elsewhere is
@@ -74,6 +101,8 @@ class GridView(QTreeView):
         # Typing over the cell is Excel's enter mode (arrows commit and move); F2, a double click
         # or the program opening the editor is edit mode (arrows move in the text).
         self.delegate.entering = trigger == QAbstractItemView.EditTrigger.AnyKeyPressed
+        if self.frozen is not None and index.column() < FROZEN and self.horizontalScrollBar().value():
+            self.horizontalScrollBar().setValue(0)  # the editor opens where the cell really is
         # Qt takes a null event (the public slot passes none); PySide6's stub insists on a QEvent.
         started = super().edit(index, trigger, event)  # type: ignore[arg-type]
         if started and trigger != QAbstractItemView.EditTrigger.AnyKeyPressed:

@@ -125,6 +125,7 @@ class MainWindow(QMainWindow):
         self.grid_model.edit_requested = self.execute
         self.grid = GridView()
         self.grid.setModel(self.grid_model)
+        self.grid.freeze_first_columns()
         self.files = FileActions(self, self.controller)
         self.rows = RowActions(self, self.grid, self.grid_model, self.controller)
         for column, name in enumerate(COLUMN_NAMES):
@@ -187,6 +188,10 @@ class MainWindow(QMainWindow):
         toggle.setShortcut(QKeySequence("F9"))
         self.grid.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.grid.customContextMenuRequested.connect(lambda at: popup_at(self.grid, at, self._grid_menu))
+        frozen = self.grid.frozen
+        if frozen is not None:  # a right click on the frozen № or title: the same menu
+            overlay = frozen.view
+            overlay.customContextMenuRequested.connect(lambda at: popup_at(overlay, at, self._grid_menu))
         view_menu.addAction(toggle)
         help_menu = self.menuBar().addMenu("&Справка")
         self.about_action = help_menu.addAction("&О программе", self.show_about)
