@@ -536,7 +536,9 @@ def cmd_set_document(args: argparse.Namespace) -> None:
 def cmd_export(args: argparse.Namespace) -> None:
     from desktop.exports import export_tree
 
-    kind, out = next((k, getattr(args, k)) for k in ("pdf", "xlsx", "ics", "upcoming") if getattr(args, k))
+    kind, out = next(
+        (k, getattr(args, k)) for k in ("pdf", "docx", "xlsx", "ics", "upcoming") if getattr(args, k)
+    )
     database = _open(args.db, read_only=True)
     try:
         tree = _service(database).load(args.roadmap)
@@ -636,13 +638,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     restore.set_defaults(func=cmd_restore)
 
-    export = sub.add_parser("export", help="выгрузить дорожную карту в PDF, Excel или календарь (.ics)")
+    export = sub.add_parser("export", help="выгрузить дорожную карту в PDF, Word, Excel или календарь (.ics)")
     export.add_argument("--db", required=True, metavar="ФАЙЛ", help=db_help)
     export.add_argument(
         "--roadmap", type=int, required=True, metavar="ID", help="дорожная карта (id из dump)"
     )
     target = export.add_mutually_exclusive_group(required=True)
     target.add_argument("--pdf", metavar="ВЫХОД", help="файл PDF")
+    target.add_argument("--docx", metavar="ВЫХОД", help="документ Word (приказ и дорожная карта)")
     target.add_argument("--xlsx", metavar="ВЫХОД", help="книга Excel")
     target.add_argument("--ics", metavar="ВЫХОД", help="календарь (.ics)")
     target.add_argument(

@@ -249,7 +249,7 @@ def test_argument_errors_are_russian(demo_db: Path) -> None:
         ),
         (["dump", "--db", db, "--extra"], "лишние или неизвестные параметры: --extra"),
         (["frobnicate"], "неизвестная команда «frobnicate»; возможные: «demo»"),
-        (["export", "--db", db, "--roadmap", "3"], "укажите один из параметров: --pdf --xlsx --ics"),
+        (["export", "--db", db, "--roadmap", "3"], "укажите один из параметров: --pdf --docx --xlsx --ics"),
         (["export", "--db", db, "--roadmap", "3", "--r", "--pdf", "x.pdf"], "параметр --r неоднозначен"),
         (["dump", "--help=x"], "значение «x» здесь не нужно"),
         (["deadline"], "не указаны обязательные параметры: ТЕКСТ, --period"),

@@ -45,7 +45,8 @@ def answers(monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
 
 def test_menu_and_toolbar_offer_every_export(window: MainWindow) -> None:
     titles = [a.text() for a in window.exports.actions]
-    assert len(titles) == 6 and any("отчёт" in t for t in titles) and any("ics" in t for t in titles)
+    assert len(titles) == 8 and any("отчёт" in t for t in titles) and any("ics" in t for t in titles)
+    assert any(t.startswith("&Word") for t in titles)
     assert any("ближайшие сроки" in t for t in titles)
     assert window.exports.reminder in window.exports.menu.actions()  # and the calendar's reminder
     assert "&Экспорт" in [a.text() for a in window.menuBar().actions()]

@@ -34,7 +34,7 @@ MAX_REMIND_CHOICE = 60  # days: the dialog's upper end
 @dataclass(frozen=True)
 class ExportKind:
     label: str
-    kind: str  # "pdf", "xlsx", "ics", "upcoming" (desktop.exports.KINDS)
+    kind: str  # desktop.exports.KINDS
     report: bool
     file_filter: str
     keys: str
@@ -48,6 +48,8 @@ class ExportKind:
 EXPORT_KINDS = (
     ExportKind("&PDF (приказ и дорожная карта)…", "pdf", False, "Документ PDF (*.pdf)", "Ctrl+P"),
     ExportKind("PDF — &отчёт об исполнении…", "pdf", True, "Документ PDF (*.pdf)", "Ctrl+Shift+P"),
+    ExportKind("&Word (приказ и дорожная карта)…", "docx", False, "Документ Word (*.docx)", "Ctrl+Shift+W"),
+    ExportKind("Word — отчёт об ис&полнении…", "docx", True, "Документ Word (*.docx)", ""),
     ExportKind("&Excel…", "xlsx", False, "Книга Excel (*.xlsx)", "Ctrl+E"),
     ExportKind("Excel — о&тчёт об исполнении…", "xlsx", True, "Книга Excel (*.xlsx)", ""),
     ExportKind("&Календарь (.ics)…", "ics", False, "Календарь iCalendar (*.ics)", ""),

@@ -1,4 +1,4 @@
-"""Exports people send to the ministry: PDF (plan or execution report), Excel workbook, calendar.
+"""Exports people send to the ministry: PDF (plan or execution report), Word, Excel workbook, calendar.
 
 Every export is written to a temporary file beside the target and moved over it at the end, so a
 cancel, a full disk or a power cut never leaves a half-written file under the user's name.
@@ -24,9 +24,9 @@ from models.storage.leftovers import EXPORT_TEMPORARY, remove_stale
 
 __all__ = ["KINDS", "SUFFIXES", "ExportResult", "export_tree", "suggested_name"]
 
-KINDS = ("pdf", "xlsx", "ics", "upcoming")  # upcoming: the «Ближайшие» page as a PDF
+KINDS = ("pdf", "docx", "xlsx", "ics", "upcoming")  # upcoming: the «Ближайшие» page as a PDF
 MAX_REMIND_DAYS = 365  # a calendar reminder at most a year before the deadline
-SUFFIXES = {"pdf": "pdf", "xlsx": "xlsx", "ics": "ics", "upcoming": "pdf"}
+SUFFIXES = {"pdf": "pdf", "docx": "docx", "xlsx": "xlsx", "ics": "ics", "upcoming": "pdf"}
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def export_tree(
     today: date | None = None,
     remind_days: int | None = None,
 ) -> ExportResult:
-    """Write the roadmap as ``kind`` ("pdf", "xlsx", "ics") to ``out``, all or nothing; its
+    """Write the roadmap as ``kind`` (one of KINDS) to ``out``, all or nothing; its
     progress figures (overdue marks, summary) as of ``today`` (the real today unless given); a
     calendar's reminders ``remind_days`` before each end (None: the default, negative: none)."""
     if kind not in KINDS:
@@ -83,6 +83,10 @@ def export_tree(
             from desktop.exports.pdf import write_pdf
 
             pages = write_pdf(build_content(tree, report, today), temporary, progress, cancel)
+        elif kind == "docx":
+            from desktop.exports.docx import write_docx
+
+            write_docx(build_content(tree, report, today), temporary, progress, cancel)
         elif kind == "xlsx":
             from desktop.exports.xlsx import write_xlsx
 

@@ -13,9 +13,7 @@ Why it is built this way:
 
 from __future__ import annotations
 
-import re
 import threading
-from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 from xml.sax.saxutils import escape
@@ -51,6 +49,7 @@ from desktop.exports.content import (
     document_title,
     period_line,
 )
+from desktop.exports.order_text import order_text
 from desktop.exports.pdf_canvas import CompressingCanvas
 from desktop.exports.pdf_rows import RowsLayout, RowsTable, TableRow
 from desktop.exports.steps import Progress, Steps
@@ -69,29 +68,12 @@ CELL_SIZE, CELL_LEADING, CELL_PADDING = (
     12.0,
     4.0,
 )  # leading = 1.2 × size: reportlab splits rows by it  # rows per small table
-MONTHS = (
-    "января", "февраля", "марта", "апреля", "мая", "июня",
-    "июля", "августа", "сентября", "октября", "ноября", "декабря",
-)  # fmt: skip
 
 PORTRAIT = A4
 LANDSCAPE = landscape(A4)
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 25 * mm, 10 * mm, 20 * mm, 20 * mm
 LANDSCAPE_LEFT = 20 * mm
 TABLE_WIDTH = LANDSCAPE[0] - LANDSCAPE_LEFT - MARGIN_RIGHT
-
-_GENITIVES = (  # how roadmap titles begin, and the same words after «Об утверждении»
-    ("план мероприятий (дорожная карта)", "плана мероприятий (дорожной карты)"),
-    ("план мероприятий («дорожная карта»)", "плана мероприятий («дорожной карты»)"),
-    ("дорожная карта", "дорожной карты"),
-    ("«дорожная карта»", "«дорожной карты»"),
-    ("план-график", "плана-графика"),
-    ("план мероприятий", "плана мероприятий"),
-    ("план", "плана"),
-    ("комплекс мер", "комплекса мер"),
-    ("программа", "программы"),
-)
-
 
 def register_fonts() -> None:
     """Liberation Serif from resources/fonts, once per process."""
@@ -125,13 +107,6 @@ def _style(
 def text(value: str) -> str:
     """User text as Paragraph markup that prints exactly as written (lines kept)."""
     return escape(value.strip()).replace("\n", "<br/>")
-
-
-def russian_date(value: date | None) -> str:
-    """«13» февраля 2023 г. (ГОСТ's word form); empty without a date."""
-    if value is None:
-        return ""
-    return f"«{value.day:02d}» {MONTHS[value.month - 1]} {value.year} г."
 
 
 class RoadmapPdf:
@@ -246,17 +221,14 @@ class RoadmapPdf:
 
     # ---- the order -----------------------------------------------------------------------
     def _order(self, order: OrderInfo) -> list[Flowable]:
+        said = order_text(order, self.header)
         parts: list[Flowable] = []
-        issuer = order.issuer or self.header.organization
-        if issuer:
-            parts.append(Paragraph(text(issuer.upper()), self.centre_bold))
+        if said.issuer:
+            parts.append(Paragraph(text(said.issuer), self.centre_bold))
         parts += [Spacer(1, 8 * mm), Paragraph("П Р И К А З", _style("order", 16, TA_CENTER, bold=True))]
         parts.append(Spacer(1, 6 * mm))
-        # From the fields the «Документ» tab shows, never the importer's copy (``number_text``).
-        number = f"№ {order.number}" if order.number else "№ ____"
-        when = russian_date(order.date) or "«___» ____________ 20__ г."
         line = Table(
-            [[Paragraph(text(when), self.plain), Paragraph(text(number), self.right)]],
+            [[Paragraph(text(said.date), self.plain), Paragraph(text(said.number), self.right)]],
             colWidths=[(PORTRAIT[0] - MARGIN_LEFT - MARGIN_RIGHT) / 2] * 2,
         )
         line.setStyle(
@@ -265,25 +237,21 @@ class RoadmapPdf:
             )
         )
         parts.append(line)
-        if order.place:
-            parts.append(Paragraph(text(order.place), self.centre))
+        if said.place:
+            parts.append(Paragraph(text(said.place), self.centre))
         parts.append(Spacer(1, 8 * mm))
-        title = order.title or self._approval_title(self.header.title)
-        parts.append(Paragraph(text(title), _style("order_title", 14, TA_LEFT, bold=True)))
+        parts.append(Paragraph(text(said.title), _style("order_title", 14, TA_LEFT, bold=True)))
         parts.append(Spacer(1, 6 * mm))
-        if order.preamble:
-            parts.append(Paragraph(text(order.preamble), self.body))
+        if said.preamble:
+            parts.append(Paragraph(text(said.preamble), self.body))
         parts.append(Spacer(1, 2 * mm))
-        parts.append(Paragraph(text(order.directive or "ПРИКАЗЫВАЮ:"), self.plain))
+        parts.append(Paragraph(text(said.directive), self.plain))
         parts.append(Spacer(1, 2 * mm))
-        for number_, clause in enumerate(order.clauses, start=1):
-            written = clause.strip()
-            label = "" if written[:3].rstrip(". )").isdigit() else f"{number_}. "
-            parts.append(Paragraph(label + text(written), self.body))
+        parts += [Paragraph(text(clause), self.body) for clause in said.clauses]
         parts.append(Spacer(1, 14 * mm))
         width = PORTRAIT[0] - MARGIN_LEFT - MARGIN_RIGHT
         signature = Table(
-            [[Paragraph(text(order.signer_position), self.plain), Paragraph(text(order.signer), self.right)]],
+            [[Paragraph(text(said.signer_position), self.plain), Paragraph(text(said.signer), self.right)]],
             colWidths=[width * 0.6, width * 0.4],
         )
         signature.setStyle(
@@ -298,17 +266,6 @@ class RoadmapPdf:
         )
         parts.append(signature)
         return parts
-
-    @staticmethod
-    def _approval_title(title: str) -> str:
-        """«Об утверждении дорожной карты по …»: the roadmap's own title put in the genitive."""
-        words = re.sub(r"\s+", " ", title.strip())
-        lowered = words.lower()
-        for nominative, genitive in _GENITIVES:
-            rest = lowered[len(nominative) :]
-            if lowered.startswith(nominative) and not rest[:1].isalpha():
-                return f"Об утверждении {genitive}{words[len(nominative) :]}"
-        return f"Об утверждении дорожной карты «{words}»" if words else "Об утверждении дорожной карты"
 
     # ---- the roadmap ---------------------------------------------------------------------
     def _roadmap(self) -> list[Flowable]:

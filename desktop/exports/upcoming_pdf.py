@@ -14,7 +14,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from desktop.exports.pdf import SERIF, _style, register_fonts, russian_date, text
+from desktop.exports.order_text import russian_date
+from desktop.exports.pdf import SERIF, _style, register_fonts, text
 from desktop.exports.steps import Progress, Steps
 from desktop.services.dto import RoadmapTree
 from desktop.services.schedule import UPCOMING_WEEKS, Schedule

@@ -53,6 +53,14 @@ _TASKS = re.compile(r"^\s*задачи\b\s*[:.\-–]?\s*(.*)$", re.I | re.S)
 _SCHOOL = re.compile(
     r"\b(?:М[БКА]?ОУ|МОБУ|ГБОУ|ГКОУ|ОУ)\b[^,;:]*?(?:«[^»]{2,60}»|СОШ[^,;]*|ООШ[^,;]*|№\s?\d+[^,;]*)"
 )
+# «Период: 01.09.2023 – 31.08.2024», as the program's own exports print it: the period stated.
+_PERIOD_LINE = re.compile(
+    r"^\s*период\w*\s*(?:реализации\s*)?[:.\-–]?\s*(\d{1,2}\.\d{1,2}\.\d{4})\s*(?:г\.?)?\s*[-–—]\s*"
+    r"(?:по\s*)?(\d{1,2}\.\d{1,2}\.\d{4})",
+    re.I,
+)
+# «Общеобразовательные организации: …» / «Школы: …»: the schools' line (ends the title too).
+_SCHOOLS_LINE = re.compile(r"^\s*(?:общеобразовательные\s+организации|школы)\s*:", re.I)
 _PERIOD_SCHOOL_YEAR = re.compile(r"(20\d\d)\s*[-–—/]\s*(20\d\d)\s*учебн", re.I)
 _PERIOD_YEARS = re.compile(r"(20\d\d)\s*[-–—]\s*(20\d\d)\s*(?:г\.?\s*г\.?|гг|год|годы|годах)", re.I)
 _PERIOD_YEAR = re.compile(r"(?:в|на)\s+(20\d\d)\s*(?:г\.|год)", re.I)
@@ -67,7 +75,7 @@ class Frame:
     goal: str = ""
     tasks: list[str] = field(default_factory=list)
     schools: list[str] = field(default_factory=list)
-    title_period: tuple[date, date] | None = None
+    title_period: tuple[date, date] | None = None  # the period stated, else the one the title names
 
 
 def _lines(paragraphs: list[str]) -> list[str]:
@@ -291,6 +299,19 @@ def _schools(text: str) -> list[str]:
     return found
 
 
+def _ends_title(line: str) -> bool:
+    return bool(_PERIOD_LINE.match(line) or _SCHOOLS_LINE.match(line))
+
+
+def _stated_period(line: str) -> tuple[date, date] | None:
+    match = _PERIOD_LINE.match(line)
+    if match is None:
+        return None
+    start, _ = parse_date(match[1])
+    end, _ = parse_date(match[2])
+    return (start, end) if start is not None and end is not None and start <= end else None
+
+
 def title_period(title: str) -> tuple[date, date] | None:
     """The period a title names: a school year, a span of years, or one year."""
     match = _PERIOD_SCHOOL_YEAR.search(title)
@@ -316,7 +337,7 @@ def read_frame(before: list[str]) -> Frame:
     if title_at is not None:
         title: list[str] = []
         for line in rest[title_at:]:
-            if not line or _GOAL.match(line) or _TASKS.match(line):
+            if not line or _GOAL.match(line) or _TASKS.match(line) or _ends_title(line):
                 if title:
                     break
                 continue
@@ -343,6 +364,9 @@ def read_frame(before: list[str]) -> Frame:
                     break
             frame.tasks = items
     frame.title_period = title_period(frame.title) if frame.title else None
+    stated = next((_stated_period(line) for line in tail if _PERIOD_LINE.match(line)), None)
+    if stated is not None:
+        frame.title_period = stated
     clauses = " ".join((frame.order or {}).get("clauses", []))
     frame.schools = _schools(clauses) or _schools(" ".join(tail))
     return frame

@@ -1,0 +1,76 @@
+"""The approving order's requisites as text, said once for every format: the PDF and the Word
+document print the same issuer, date, number, title, clauses and signature (what the «Документ»
+tab shows, never the importer's copy of the number)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from desktop.services.dto import OrderInfo, RoadmapHeader
+from models.domain.approval import MONTHS
+
+_GENITIVES = (  # how roadmap titles begin, and the same words after «Об утверждении»
+    ("план мероприятий (дорожная карта)", "плана мероприятий (дорожной карты)"),
+    ("план мероприятий («дорожная карта»)", "плана мероприятий («дорожной карты»)"),
+    ("дорожная карта", "дорожной карты"),
+    ("«дорожная карта»", "«дорожной карты»"),
+    ("план-график", "плана-графика"),
+    ("план мероприятий", "плана мероприятий"),
+    ("план", "плана"),
+    ("комплекс мер", "комплекса мер"),
+    ("программа", "программы"),
+)
+
+
+def russian_date(value: date | None) -> str:
+    """«13» февраля 2023 г. (ГОСТ's word form); empty without a date."""
+    if value is None:
+        return ""
+    return f"«{value.day:02d}» {MONTHS[value.month - 1]} {value.year} г."
+
+
+def approval_title(title: str) -> str:
+    """«Об утверждении дорожной карты по …»: the roadmap's own title put in the genitive."""
+    words = re.sub(r"\s+", " ", title.strip())
+    lowered = words.lower()
+    for nominative, genitive in _GENITIVES:
+        rest = lowered[len(nominative) :]
+        if lowered.startswith(nominative) and not rest[:1].isalpha():
+            return f"Об утверждении {genitive}{words[len(nominative) :]}"
+    return f"Об утверждении дорожной карты «{words}»" if words else "Об утверждении дорожной карты"
+
+
+@dataclass(frozen=True)
+class OrderText:
+    issuer: str  # upper case, as printed
+    date: str  # «13» февраля 2023 г. or a blank to fill in
+    number: str  # № 245 or a blank
+    place: str
+    title: str
+    preamble: str
+    directive: str
+    clauses: tuple[str, ...]  # each with its number
+    signer_position: str
+    signer: str
+
+
+def order_text(order: OrderInfo, header: RoadmapHeader) -> OrderText:
+    clauses = []
+    for number, clause in enumerate(order.clauses, start=1):
+        written = clause.strip()
+        label = "" if written[:3].rstrip(". )").isdigit() else f"{number}. "
+        clauses.append(label + written)
+    return OrderText(
+        issuer=(order.issuer or header.organization).upper(),
+        date=russian_date(order.date) or "«___» ____________ 20__ г.",
+        number=f"№ {order.number}" if order.number else "№ ____",
+        place=order.place or "",
+        title=order.title or approval_title(header.title),
+        preamble=order.preamble,
+        directive=order.directive or "ПРИКАЗЫВАЮ:",
+        clauses=tuple(clauses),
+        signer_position=order.signer_position,
+        signer=order.signer,
+    )
