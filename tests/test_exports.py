@@ -137,8 +137,14 @@ def test_pdf_fonts_are_embedded_and_the_page_has_ink(demo_db: Path, tmp_path: Pa
 def test_report_pdf_adds_status_columns_and_the_summary(demo_db: Path, tmp_path: Path) -> None:
     out = tmp_path / "report.pdf"
     cli_json("export", "--db", str(demo_db), "--roadmap", "1", "--pdf", str(out), "--report")
-    text = squash("".join(page.extract_text() for page in PdfReader(out).pages))
-    assert "Отчётобисполнении" in text
+    pages = PdfReader(out).pages
+    text = squash("".join(page.extract_text() for page in pages))
+    # A report, not an order: its own title with the day, no order page and no approval stamp.
+    first = squash(pages[0].extract_text())
+    assert first.startswith(squash("Отчёт об исполнении дорожной карты по оказанию методической помощи"))
+    assert squash(f"на {date.today():%d.%m.%Y}") in first
+    assert "ПРИКАЗ" not in text and "УТВЕРЖДАЮ" not in text and "ПРИКАЗЫВАЮ" not in text
+    assert pages[0].mediabox.width > pages[0].mediabox.height  # the landscape table from page 1
     assert "Статус" in text and "Датавыполнения" in text
     assert "Сводкаисполненияпоразделам" in text and "Итого" in text
     assert text.count("просрочено") >= 3  # the overdue measures say so beside their status

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from desktop.exports.order_text import title_in_genitive
 from desktop.services.cell_text import cell_text
 from desktop.services.dto import ChildRef, MeasureRow, RoadmapHeader, RoadmapTree
 from desktop.services.schedule import Schedule
@@ -130,8 +131,12 @@ def approval_lines(header: RoadmapHeader) -> list[str]:
 
 
 def document_title(content: ExportContent) -> str:
+    """The roadmap's title; a report's is a report's: «Отчёт об исполнении дорожной карты … на
+    04.12.2026»."""
     title = content.tree.header.title.strip()
-    return f"Отчёт об исполнении: {title}" if content.report else title
+    if not content.report:
+        return title
+    return f"Отчёт об исполнении {title_in_genitive(title)} на {content.today:%d.%m.%Y}"
 
 
 def period_line(header: RoadmapHeader) -> str:

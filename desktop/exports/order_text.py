@@ -31,15 +31,22 @@ def russian_date(value: date | None) -> str:
     return f"«{value.day:02d}» {MONTHS[value.month - 1]} {value.year} г."
 
 
-def approval_title(title: str) -> str:
-    """«Об утверждении дорожной карты по …»: the roadmap's own title put in the genitive."""
+def title_in_genitive(title: str) -> str:
+    """«дорожной карты по …»: the roadmap's own title put in the genitive, to follow «Об
+    утверждении» or «Отчёт об исполнении»; a title that does not begin with a known kind of plan
+    is quoted after «дорожной карты»."""
     words = re.sub(r"\s+", " ", title.strip())
     lowered = words.lower()
     for nominative, genitive in _GENITIVES:
         rest = lowered[len(nominative) :]
         if lowered.startswith(nominative) and not rest[:1].isalpha():
-            return f"Об утверждении {genitive}{words[len(nominative) :]}"
-    return f"Об утверждении дорожной карты «{words}»" if words else "Об утверждении дорожной карты"
+            return f"{genitive}{words[len(nominative) :]}"
+    return f"дорожной карты «{words}»" if words else "дорожной карты"
+
+
+def approval_title(title: str) -> str:
+    """«Об утверждении дорожной карты по …»: the order's title made from the roadmap's."""
+    return f"Об утверждении {title_in_genitive(title)}"
 
 
 @dataclass(frozen=True)

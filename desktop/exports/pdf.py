@@ -139,7 +139,8 @@ class RoadmapPdf:
     # ---- document ------------------------------------------------------------------------
     def build(self, out: Path) -> int:
         """Write the PDF to ``out``; the number of pages."""
-        has_order = self.header.order is not None
+        order = None if self.content.report else self.header.order  # a report is not an order
+        has_order = order is not None
         doc = BaseDocTemplate(
             str(out),
             pagesize=PORTRAIT if has_order else LANDSCAPE,
@@ -156,8 +157,8 @@ class RoadmapPdf:
             templates = templates[1:] + templates[:1]
         doc.addPageTemplates(templates)
         story: list[Flowable] = []
-        if self.header.order is not None:  # has_order
-            story += self._order(self.header.order)
+        if order is not None:
+            story += self._order(order)
             story += [NextPageTemplate("first"), PageBreak()]
         story += self._roadmap()
         doc.build(story, canvasmaker=CompressingCanvas)
@@ -270,7 +271,7 @@ class RoadmapPdf:
     # ---- the roadmap ---------------------------------------------------------------------
     def _roadmap(self) -> list[Flowable]:
         parts: list[Flowable] = []
-        lines = approval_lines(self.header)
+        lines = [] if self.content.report else approval_lines(self.header)  # a report is approved by none
         if lines:
             mark = Table(
                 [[Paragraph("<br/>".join(text(line) for line in lines), self.mark)]],

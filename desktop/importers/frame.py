@@ -34,7 +34,16 @@ _APPROVE_STAMP = re.compile(r"^\s*у\s*т\s*в\s*е\s*р\s*ж\s*д\s*а\s*ю\b",
 _APPROVED = re.compile(r"^\s*(?:утвержден[аоы]?|приложение)\b", re.I)
 _DATE_NUMERIC = re.compile(r"(?<!\d)(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})(?!\d)")
 _DATE_WORDS = re.compile(r"«?\s*(\d{1,2})\s*»?\s+(" + "|".join(MONTHS_GENITIVE) + r")\s+(\d{4})", re.I)
-_ORDER_NUMBER = re.compile(r"№\s*([\w\-/.]+)")
+# «№ 245», or a legal database's Latin «N 245» (ГАРАНТ, КонсультантПлюс) before a number.
+_ORDER_NUMBER = re.compile(r"(?:№|(?<!\w)N(?=\s*\d))\s*([\w\-/.]+)")
+# Schools an order's clause names only by their numbers: «в школах (№ 3, № 7, № 12)», «МБОУ СОШ
+# (№ 3, № 7)»: a list of numbers in brackets after words that speak of schools.
+_NUMBERED_SCHOOLS = re.compile(
+    r"(?P<before>[^()]{0,80}?)(?P<kind>\b(?:М[БКА]?ОУ\s+)?(?:СОШ|ООШ|НОШ)\s*)?"
+    r"\(\s*(?P<numbers>№\s*\d+[а-я]?(?:\s*(?:,|;|и)\s*№?\s*\d+[а-я]?)*)\s*\)"
+)
+_BRACKETED_NUMBERS = re.compile(r"\b(?:М[БКА]?ОУ\s+)?(?:СОШ|ООШ|НОШ)?\s*\(\s*№[^()]*\)")
+_SCHOOL_WORDS = re.compile(r"школ|сош|оош|нош|общеобразовательн|организаци|учреждени", re.I)
 _PLACE = re.compile(
     r"^\s*(?:г\.|город|с\.|село|ст-ца|ст\.|станица|пгт|п\.|пос\.|р\.\s?п\.|рп|д\.|х\.|аул)\s*\S.{0,40}$", re.I
 )
@@ -142,15 +151,7 @@ def _order_and_approval(lines: list[str], frame: Frame) -> int:
         i = order_at + 1
         while i < len(lines) and not lines[i]:
             i += 1
-        if i < len(lines):
-            found, _words = parse_date(lines[i])
-            number = _ORDER_NUMBER.search(lines[i])
-            if found or number:
-                order["date"] = found.isoformat() if found else None
-                order["date_text"] = lines[i].split("№")[0].strip()
-                order["number"] = number[1].rstrip(".") if number else ""
-                order["number_text"] = number[0] if number else ""
-                i += 1
+        i = _date_and_number(lines, i, order)
         while i < len(lines) and not lines[i]:
             i += 1
         if i < len(lines) and _PLACE.match(lines[i]):
@@ -216,6 +217,55 @@ def _order_and_approval(lines: list[str], frame: Frame) -> int:
     return end
 
 
+def _date_and_number(lines: list[str], i: int, order: dict[str, Any]) -> int:
+    """The order's date and number after «ПРИКАЗ»: on one line («от 05.05.2023 № 245»), or on
+    two in either order («« 5 » мая 2023 г.» then «№ 245»), blank lines between allowed. The index
+    of the first line after them."""
+    found: date | None = None
+    number: re.Match[str] | None = None
+    date_text = ""
+    read = 0
+    while i < len(lines) and read < 2 and (found is None or number is None):
+        line = lines[i]
+        if not line:
+            i += 1
+            continue
+        if len(line) > 80:  # a title or the preamble: the requisites are short lines
+            break
+        day, _words = parse_date(line) if found is None else (None, "")
+        numbered = _ORDER_NUMBER.search(line) if number is None else None
+        if day is None and numbered is None:
+            break
+        if day is not None:
+            found = day
+            date_text = line[: numbered.start()].strip() if numbered else line.strip()
+        if numbered is not None:
+            number = numbered
+        read += 1
+        i += 1
+    if found is not None or number is not None:
+        order["date"] = found.isoformat() if found else None
+        order["date_text"] = date_text
+        order["number"] = number[1].rstrip(".") if number else ""
+        order["number_text"] = number[0] if number else ""
+    return i
+
+
+def numbered_schools(text: str) -> list[str]:
+    """Schools named by their numbers in brackets: «МБОУ СОШ (№ 3, № 7)» gives «МБОУ СОШ № 3»,
+    «МБОУ СОШ № 7»; without a kind before the brackets, «Школа № 3»."""
+    found: list[str] = []
+    for match in _NUMBERED_SCHOOLS.finditer(text):
+        kind = (match["kind"] or "").strip()
+        if not kind and not _SCHOOL_WORDS.search(match["before"]):
+            continue  # «(№ 245)» after an order's name is no school
+        for number in re.findall(r"\d+[а-я]?", match["numbers"]):
+            name = f"{kind or 'Школа'} № {number}"
+            if name not in found:
+                found.append(name)
+    return found
+
+
 def _looks_like_position(line: str) -> bool:
     return bool(
         re.match(r"^\s*(?:начальник|руководитель|заведующ|директор|глава|заместитель|и\.\s?о\.)", line, re.I)
@@ -237,8 +287,9 @@ def _approval(lines: list[str], start: int) -> tuple[dict[str, Any], int] | None
             continue
         marked.append(line.replace("\\_", "_"))
         dated = _DATE_NUMERIC.search(line) or _DATE_WORDS.search(line)
-        if dated and ("№" in line or any("№" in x for x in lines[i + 1 : i + 2])):
-            if "№" not in line and i + 1 < len(lines):
+        numbered_next = any(_ORDER_NUMBER.search(x) for x in lines[i + 1 : i + 2])
+        if dated and (_ORDER_NUMBER.search(line) or numbered_next):
+            if not _ORDER_NUMBER.search(line) and i + 1 < len(lines):
                 marked.append(lines[i + 1])
                 i += 1
             return {"kind": kind, "lines": marked}, i + 1
@@ -278,16 +329,28 @@ def _order_from_mark(frame: Frame) -> None:
             frame.organization = _nominative(" ".join(position))
 
 
+_BODY = re.compile(
+    r"\b(управлени|отдел|комитет|департамент|министерств)(е|я|а|ы|у|ом|о)?\b(.*)", re.I | re.S
+)
+_BODY_NOMINATIVE = {
+    "управлени": "Управление",
+    "отдел": "Отдел",
+    "комитет": "Комитет",
+    "департамент": "Департамент",
+    "министерств": "Министерство",
+}
+_AFTER_BODY = re.compile(r"\s+(?:от\s+[«\d]|№|N\s*\d|\d{1,2}\.\d{1,2}\.\d{2,4}).*$", re.S)
+
+
 def _nominative(position: str) -> str:
-    """ "начальник Управления образованием …" -> "Управление образованием …" (the body, not the post)."""
-    match = re.search(r"(Управлени|Отдел|Комитет|Департамент)(я|а|ы|а)?\b(.*)", position)
+    """ "начальник Управления образованием …" -> "Управление образованием …", «приказом
+    министерства образования Пензенской области от …» -> «Министерство образования Пензенской
+    области»: the issuing body, not the post, the date or the number."""
+    match = _BODY.search(position)
     if not match:
         return ""
     stem, _ending, rest = match.groups()
-    head = {"Управлени": "Управление", "Отдел": "Отдел", "Комитет": "Комитет", "Департамент": "Департамент"}[
-        stem
-    ]
-    return (head + rest).strip()
+    return (_BODY_NOMINATIVE[stem.lower()] + _AFTER_BODY.sub("", rest)).strip(" ,.")
 
 
 def _schools(text: str) -> list[str]:
@@ -368,5 +431,7 @@ def read_frame(before: list[str]) -> Frame:
     if stated is not None:
         frame.title_period = stated
     clauses = " ".join((frame.order or {}).get("clauses", []))
-    frame.schools = _schools(clauses) or _schools(" ".join(tail))
+    by_number = numbered_schools(clauses)
+    named = _schools(_BRACKETED_NUMBERS.sub(" ", clauses))
+    frame.schools = by_number + [name for name in named if name not in by_number] or _schools(" ".join(tail))
     return frame
