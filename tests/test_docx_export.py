@@ -145,3 +145,28 @@ def test_libreoffice_prints_it(demo_db: Path, tmp_path: Path) -> None:
     assert len(pages) >= 3
     assert "П Р И К А З" in pages[0].extract_text()
     assert "Наименование мероприятия" in pages[2].extract_text()  # the header row repeated
+
+
+def test_a_synthetic_thousand_measures_come_back_the_same(tmp_path: Path) -> None:
+    import sys
+
+    from tests.conftest import ROOT
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from synthetic import make_file
+
+    source = make_file(tmp_path / "тысяча.sqlite", 1000)
+    out = tmp_path / "тысяча.docx"
+    cli_json("export", "--db", str(source), "--roadmap", "1", "--docx", str(out))
+    again = tmp_path / "again.sqlite"
+    imported = cli_json("import", str(out), "--db", str(again))
+    before, after = dumped(source, 1), dumped(again, imported["roadmap_id"])
+    assert imported["measures"] == 1000 and imported["warnings"] == []
+    assert outline(after) == outline(before)
+    for name in ("title", "period"):
+        assert after[name] == before[name], name
+    # Stored in capitals, printed in capitals as an order's issuer is; the importer writes it as a name.
+    assert after["organization"].lower() == before["organization"].lower()
+    assert after["organization"].startswith("Администрация Новосельского")
+    for name in ("number", "date", "signer", "signer_position", "place"):
+        assert after["order"][name] == before["order"][name], name
