@@ -6,7 +6,9 @@ cell is wrapped once (``TextFit``), row heights are summed once, and a page brea
 the rows that fit on that page, so the cost grows linearly with the roadmap.
 
 A row taller than the room left is split between its lines (every cell at the same line), as
-Word does; a section heading is never split and never left alone at the bottom of a page.
+Word does, but a row of up to KEEP_WHOLE lines moves whole to the next page, and a split leaves
+at least MIN_PIECE lines on each page (no page holds one lonely line of a row); a section heading
+is never split and never left alone at the bottom of a page.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from reportlab.lib import colors
 from reportlab.platypus import Flowable
 
 Segment = tuple[int, int, int]
+KEEP_WHOLE = 4  # lines: a row this short is never split between pages
+MIN_PIECE = 2  # lines: the least part of a split row on either page
 ALERT, BLACK = colors.Color(0.8, 0.1, 0.1), colors.black  # row index, first line, end line (exclusive)
 
 
@@ -121,8 +125,16 @@ class RowsTable(Flowable):
                 index, first_line = index + 1, 0
                 continue
             fit = int((room - used - layout.top - layout.bottom) // layout.leading)
-            splittable = not rows[index].section or (fresh and not segments)  # a heading taller than a page
-            if splittable and fit >= 1 and first_line + fit < lines:
+            left = lines - first_line
+            alone = fresh and not segments  # taller than a whole page: it must split, whatever it is
+            if alone:
+                fit = min(fit, max(1, left - MIN_PIECE))
+            elif not rows[index].section and left > KEEP_WHOLE:
+                fit = min(fit, left - MIN_PIECE)  # leave the next page at least MIN_PIECE lines
+                fit = fit if fit >= MIN_PIECE else 0
+            else:
+                fit = 0  # a short row or a heading goes whole to the next page
+            if fit >= 1 and first_line + fit < lines:
                 segments.append((index, first_line, first_line + fit))
                 first_line += fit
             break
