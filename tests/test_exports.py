@@ -571,3 +571,28 @@ def test_the_monday_page_prints_hostile_text_as_text_and_an_empty_roadmap_says_s
     export_tree(load_tree(path), "upcoming", out, today=date(2024, 2, 20))
     printed = " ".join(PdfReader(out).pages[0].extract_text().split())
     assert "Просроченных мероприятий и сроков в эти три недели нет." in printed
+
+
+@pytest.mark.parametrize("report", [False, True])
+def test_no_word_is_broken_inside_a_column_of_the_pdf(demo_db: Path, report: bool) -> None:
+    """«запланирован/о»: columns at least as wide as their longest word, head words included."""
+    from desktop.exports.content import MeasureLine, build_content
+    from desktop.exports.pdf import CELL_PADDING, CELL_SIZE, RoadmapPdf
+    from desktop.exports.text_fit import TextFit
+
+    def words(text: str) -> list[str]:
+        return re.split(r"(?<=-)|\s+", text)
+
+    regular, bold = TextFit(CELL_SIZE), TextFit(CELL_SIZE, bold=True)
+    service = RoadmapService(open_database(demo_db), Actor("Тест", "ПК"))
+    for roadmap in service.roadmap_ids():
+        content = build_content(service.load(roadmap), report=report)
+        widths = RoadmapPdf(content).widths
+        rooms = [width - 2 * CELL_PADDING - 0.5 for width in widths]
+        for column, room in zip(content.columns, rooms, strict=True):
+            assert all(bold.word_width(w) <= room for w in words(column.title)), column.title
+        for line in content.lines:
+            if isinstance(line, MeasureLine):
+                for value, room in zip(line.cells, rooms, strict=True):  # lines break after hyphens
+                    assert all(regular.word_width(w) <= room for w in words(value)), value
+    service.db.close()

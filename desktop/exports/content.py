@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from desktop.exports.column_widths import column_shares
 from desktop.exports.order_text import title_in_genitive
 from desktop.services.cell_text import cell_text
 from desktop.services.dto import ChildRef, MeasureRow, RoadmapHeader, RoadmapTree
@@ -76,6 +77,7 @@ class ExportContent:
     columns: tuple[Column, ...]
     today: date
     lines: list[SectionLine | MeasureLine] = field(default_factory=list)
+    shares: list[float] = field(default_factory=list)  # each column's share of the table's width
     summary: list[Progress] = field(default_factory=list)  # per top-level section, as «Отчёт» has it
     overall: Progress = field(default_factory=Progress)  # the «Итого» row
 
@@ -120,6 +122,12 @@ def build_content(tree: RoadmapTree, report: bool = False, today: date | None = 
                 walk(section.children, depth + 1)
 
     walk(tree.top, 1)
+    measure_lines = [line for line in content.lines if isinstance(line, MeasureLine)]
+    content.shares = column_shares(
+        [c.weight for c in columns],
+        [c.title for c in columns],
+        [[line.cells[i] for line in measure_lines] for i in range(len(columns))],
+    )
     return content
 
 

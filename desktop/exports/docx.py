@@ -244,9 +244,8 @@ class RoadmapDocx:
         run.addprevious(bold._r)
 
     def _widths(self) -> list[int]:
-        total = sum(c.weight for c in self.content.columns)
         width_mm = 297 - 20 - 10
-        return [round(width_mm * c.weight / total * TWIPS_PER_MM) for c in self.content.columns]
+        return [round(width_mm * share * TWIPS_PER_MM) for share in self.content.shares]
 
     def _table(self) -> None:
         columns = self.content.columns

@@ -130,8 +130,7 @@ class RoadmapPdf:
         self.intro = _style("intro", 12, TA_JUSTIFY)
         self.cell = _style("cell", 10)
         self.head = _style("head", 10, TA_CENTER, bold=True)
-        total = sum(c.weight for c in content.columns)
-        self.widths = [TABLE_WIDTH * c.weight / total for c in content.columns]
+        self.widths = [TABLE_WIDTH * share for share in content.shares]
         self.header_table = self._header_table()
         _, self.header_height = self.header_table.wrap(TABLE_WIDTH, LANDSCAPE[1])
         self.header_form_made = False

@@ -80,6 +80,10 @@ class TextFit:
             width = self.word_widths[word] = self._measure(word)
         return width
 
+    def word_width(self, word: str) -> float:
+        """Points ``word`` takes on one line."""
+        return self._word(word)
+
     def wrap(self, value: str, room: float) -> list[str]:
         """``value`` broken into lines no wider than ``room`` points: at spaces, after hyphens
         («Педагоги-» / «психологи»), inside a word only when it is longer than a line. Each line

@@ -204,8 +204,7 @@ class RoadmapWorkbook:
         self.content = content
         self.header = content.tree.header
         self.step = Steps(progress, cancel, "Запись Excel")
-        total = sum(c.weight for c in content.columns)
-        self.widths = [TABLE_CHARS * c.weight / total for c in content.columns]
+        self.widths = [TABLE_CHARS * share for share in content.shares]
         regular, bold = TextFit(FONT_SIZE), TextFit(FONT_SIZE, bold=True)
         self.fit = {"rm_cell": regular, "rm_text": regular, "rm_mark": regular, "rm_section": bold}
         self.fit |= {"rm_head": bold, "rm_title": TextFit(14, bold=True)}  # by named style
