@@ -206,3 +206,39 @@ def test_a_damaged_reminder_setting_falls_back_to_the_default(window: MainWindow
         QSettings().setValue(export_actions.REMIND_KEY, damaged)
         assert window.exports.remind_days() == 3
     QSettings().remove(export_actions.REMIND_KEY)
+
+
+def test_word_export_from_the_menu_writes_an_editable_document_and_cancel_keeps_the_old_one(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, answers: dict[str, object]
+) -> None:
+    from docx import Document
+
+    asked: list[str] = []
+
+    def save_as(_parent: object, _title: str, suggested: str, _filter: str) -> tuple[str, str]:
+        asked.append(suggested)
+        return str(tmp_path / "Приказ"), _filter
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+    action = next(a for a in window.exports.actions if a.text().startswith("&Word"))
+    assert action.shortcut().toString() == "Ctrl+Shift+W"
+    result = window.exports.export(choice("docx"))
+    assert Path(asked[0]).name == "Дорожная карта 2023-2024 — Тестовый район.docx"
+    assert result is not None and result.out == tmp_path / "Приказ.docx"
+    document = Document(str(result.out))
+    assert document.tables and document.tables[0].rows[0].cells[1].text == "Наименование мероприятия"
+    assert answers["opened"] == [result.out]
+
+    before = result.out.read_bytes()
+    real_export = export_actions.export_tree
+
+    def cancelled_midway(tree, kind, path, report, progress, cancel, **options):
+        def press_cancel(done: int, total: int, text: str) -> None:
+            cancel.set()
+            progress(done, total, text)
+
+        return real_export(tree, kind, path, report, press_cancel, cancel, **options)
+
+    monkeypatch.setattr(export_actions, "export_tree", cancelled_midway)
+    assert window.exports.export(choice("docx"), path=result.out) is None
+    assert result.out.read_bytes() == before
