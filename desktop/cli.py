@@ -326,6 +326,8 @@ DOCUMENT_FIELDS = (
     "order.clauses",
     "approval.kind",
     "approval.lines",
+    "signature.position",
+    "signature.name",
 )
 _READ_ONLY = {
     "order.number_text": "номер приказа так, как его прочитал импорт",
@@ -453,6 +455,8 @@ def _dump_value(state: dict[str, Any], field: str) -> Any:
         return (state["order"] or {}).get(field[len("order.") :])
     if field.startswith("approval."):
         return state[f"approval_{field[len('approval.') :]}"]
+    if field.startswith("signature."):
+        return state[f"signature_{field[len('signature.') :]}"]
     return state[field]
 
 
@@ -480,6 +484,8 @@ def edited_document(before: dict[str, Any], assignments: list[tuple[str, Any]]) 
             after["order"][field[len("order.") :]] = value
         elif field.startswith("approval."):
             after[f"approval_{field[len('approval.') :]}"] = value
+        elif field.startswith("signature."):
+            after[f"signature_{field[len('signature.') :]}"] = value
         else:
             after[field] = value
     if "schools" in given or "mentor_schools" in given:

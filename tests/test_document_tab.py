@@ -155,3 +155,39 @@ def test_a_colleagues_newer_save_of_the_document_is_not_overwritten(
     assert "другим пользователем" in shown[0]
     assert stored(small_db, "SELECT goal FROM roadmaps") == [("Их цель",)]
     assert editor.goal_edit.toPlainText() == "Их цель"
+
+
+def test_the_signature_under_the_table_is_typed_saved_printed_and_undone(
+    qtbot: QtBot, window: MainWindow, small_db: Path, tmp_path: Path
+) -> None:
+    import json
+
+    from pypdf import PdfReader
+
+    from desktop.exports import export_tree
+    from tests.test_grid import type_text
+
+    editor = window.document_editor
+    for field, value in (
+        (editor.signature_position, "Начальник Управления образования"),
+        (editor.signature_name, "Т.Е. Калитурина"),
+    ):
+        field.setFocus()
+        qtbot.waitUntil(lambda field=field: QApplication.focusWidget() is field)
+        type_text(field, value)
+        _leave(field)
+    settings = json.loads(stored(small_db, "SELECT settings FROM roadmaps")[0][0])
+    assert settings["table_signature"] == {
+        "position": "Начальник Управления образования",
+        "name": "Т.Е. Калитурина",
+    }
+    assert window.undo_stack.undoText() == "Изменение документа: подпись под таблицей: имя"
+    tree = window.service.load(window.current_roadmap)
+    out = tmp_path / "карта.pdf"
+    export_tree(tree, "pdf", out)
+    last = PdfReader(out).pages[-1].extract_text()
+    assert "Начальник Управления образования" in last and "Т.Е. Калитурина" in last
+    window.undo_stack.undo()
+    settings = json.loads(stored(small_db, "SELECT settings FROM roadmaps")[0][0])
+    assert settings["table_signature"]["name"] == ""
+    assert editor.signature_name.text() == ""

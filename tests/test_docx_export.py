@@ -170,3 +170,20 @@ def test_a_synthetic_thousand_measures_come_back_the_same(tmp_path: Path) -> Non
     assert after["organization"].startswith("Администрация Новосельского")
     for name in ("number", "date", "signer", "signer_position", "place"):
         assert after["order"][name] == before["order"][name], name
+
+
+def test_the_signature_under_the_table_goes_out_and_comes_back(demo_db: Path, tmp_path: Path) -> None:
+    assert cli_json(
+        "set", "--db", str(demo_db), "--roadmap", "2",
+        "signature.position=Начальник Управления образования", "signature.name=Д.А. Галанов",
+    )["changed"] == ["signature.position", "signature.name"]  # fmt: skip
+    signature = {"position": "Начальник Управления образования", "name": "Д.А. Галанов"}
+    assert dumped(demo_db, 2)["signature"] == signature
+    out = tmp_path / "с подписью.docx"
+    cli_json("export", "--db", str(demo_db), "--roadmap", "2", "--docx", str(out))
+    texts = [p.text for p in Document(str(out)).paragraphs]
+    assert "Начальник Управления образования\tД.А. Галанов" in texts
+    again = tmp_path / "again.sqlite"
+    imported = cli_json("import", str(out), "--db", str(again))
+    assert dumped(again, imported["roadmap_id"])["signature"] == signature
+    assert dumped(demo_db, 1)["signature"] is None  # the others have none

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import docx
 import pytest
 
 from desktop.importers import read_source, recognise
@@ -74,3 +75,27 @@ def test_schools_named_by_their_numbers_in_the_orders_clauses(tmp_path: Path) ->
     assert roadmap["schools"] == [
         "МБОУ СОШ № 3", "МБОУ СОШ № 7", "МБОУ СОШ № 12", "Школа № 5", "Школа № 9",
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        ["Начальник отдела образования\t\tИ.И. Иванов"],
+        ["", "Начальник отдела образования ____________ И.И.Иванов"],
+        ["Начальник отдела образования", "И.И. Иванов"],
+    ],
+)
+def test_the_signature_under_the_table_is_kept(tmp_path: Path, after: list[str]) -> None:
+    path = make_docx(tmp_path / "карта.docx", ROWS, before=["Дорожная карта на 2023 год"])
+    document = docx.Document(str(path))
+    for line in after:
+        document.add_paragraph(line)
+    document.save(str(path))
+    roadmap = recognise(read_source(path)).roadmap
+    signature = {"position": "Начальник отдела образования", "name": "И.И. Иванов"}
+    assert roadmap["settings"]["table_signature"] == signature
+
+
+def test_no_signature_when_none_stands_under_the_table(tmp_path: Path) -> None:
+    path = make_docx(tmp_path / "карта.docx", ROWS, before=["Дорожная карта на 2023 год"])
+    assert recognise(read_source(path)).roadmap["settings"] == {}

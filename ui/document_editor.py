@@ -148,10 +148,11 @@ class DocumentEditor(QScrollArea):
         grid.addWidget(self._goal_group(), 2, 0)
         grid.addWidget(self._approval_group(), 3, 0)
         grid.addWidget(self._order_group(), 1, 1, 3, 1)
-        grid.addWidget(self._schools_group(), 4, 0, 1, 2)
+        grid.addWidget(self._signature_group(), 4, 0, 1, 2)
+        grid.addWidget(self._schools_group(), 5, 0, 1, 2)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
-        grid.setRowStretch(5, 1)
+        grid.setRowStretch(6, 1)
         self.setWidget(page)
         self.setEnabled(False)
 
@@ -237,6 +238,18 @@ class DocumentEditor(QScrollArea):
         self.goal_edit = self._text(("goal",), 3)
         form.addRow("Цель:", self.goal_edit)
         form.addRow("Задачи:", self._lines(("tasks",), 4))
+        return box
+
+    def _signature_group(self) -> QGroupBox:
+        """Who signs under the roadmap's table (printed after its last row)."""
+        box = QGroupBox("Подпись под таблицей дорожной карты")
+        form = QFormLayout(box)
+        self.signature_position = self._line(("signature_position",))
+        self.signature_position.setPlaceholderText("например: Начальник Управления образования")
+        form.addRow("Должность:", self.signature_position)
+        self.signature_name = self._line(("signature_name",))
+        self.signature_name.setPlaceholderText("И.О. Фамилия")
+        form.addRow("Подпись (И.О. Фамилия):", self.signature_name)
         return box
 
     def _approval_group(self) -> QGroupBox:

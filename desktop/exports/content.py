@@ -15,6 +15,7 @@ from datetime import date
 from desktop.exports.column_widths import column_shares
 from desktop.exports.order_text import title_in_genitive
 from desktop.services.cell_text import cell_text
+from desktop.services.document import signature_of
 from desktop.services.dto import ChildRef, MeasureRow, RoadmapHeader, RoadmapTree
 from desktop.services.schedule import Schedule
 from models.domain.approval import MarkFacts, shown_lines
@@ -136,6 +137,14 @@ def approval_lines(header: RoadmapHeader) -> list[str]:
     in step with the order when saved), or the stamp or appendix mark made from the order."""
     facts = MarkFacts.of(header.order, header.organization)
     return shown_lines(header.approval_kind, header.approval_lines, facts)
+
+
+def table_signature(header: RoadmapHeader) -> tuple[str, str] | None:
+    """The signature under the roadmap's table (position, «И.О. Фамилия»), as on «Документ»."""
+    signature = signature_of(header.settings)
+    if not any(signature.values()):
+        return None
+    return signature["signature_position"], signature["signature_name"]
 
 
 def document_title(content: ExportContent) -> str:

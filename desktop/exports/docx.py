@@ -36,6 +36,7 @@ from desktop.exports.content import (
     approval_lines,
     document_title,
     period_line,
+    table_signature,
 )
 from desktop.exports.order_text import order_text
 from desktop.exports.steps import Progress, Steps
@@ -80,6 +81,14 @@ STYLES: tuple[tuple[str, str, float, bool, Any, dict[str, Any]], ...] = (
         False,
         WD_ALIGN_PARAGRAPH.LEFT,
         {"tab": "portrait", "before": 36},
+    ),
+    (
+        "RoadmapTableSignature",
+        "ДК: подпись под таблицей",
+        14,
+        False,
+        WD_ALIGN_PARAGRAPH.LEFT,
+        {"tab": "landscape", "before": 24},
     ),
     ("RoadmapMark", "ДК: гриф", 12, False, WD_ALIGN_PARAGRAPH.LEFT, {"mark": True}),
     (
@@ -165,6 +174,8 @@ class RoadmapDocx:
                 form.first_line_indent = Mm(extra["indent"])
             if extra.get("tab") == "portrait":
                 form.tab_stops.add_tab_stop(TEXT_WIDTH_PORTRAIT, WD_TAB_ALIGNMENT.RIGHT)
+            if extra.get("tab") == "landscape":
+                form.tab_stops.add_tab_stop(TEXT_WIDTH_LANDSCAPE, WD_TAB_ALIGNMENT.RIGHT)
             if extra.get("mark"):
                 form.left_indent = TEXT_WIDTH_LANDSCAPE - Mm(95)  # the mark's block at the right
 
@@ -233,6 +244,9 @@ class RoadmapDocx:
         if schools:
             self._labelled("Общеобразовательные организации:", "; ".join(s.name for s in schools) + ".")
         self._table()
+        signature = table_signature(self.header)
+        if signature is not None:
+            self._para("\t".join(signature), "RoadmapTableSignature")
         if self.content.report:
             self._summary()
 

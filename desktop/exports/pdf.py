@@ -48,6 +48,7 @@ from desktop.exports.content import (
     approval_lines,
     document_title,
     period_line,
+    table_signature,
 )
 from desktop.exports.order_text import order_text
 from desktop.exports.pdf_canvas import CompressingCanvas
@@ -295,10 +296,33 @@ class RoadmapPdf:
         parts.append(CondPageBreak(self.header_height + 30 * mm))
         parts += [NextPageTemplate("rest"), self.header_table]
         parts += self._tables()
+        parts += self._table_signature()
         parts.append(NextPageTemplate("plain"))
         if self.content.report:
             parts += self._summary()
         return parts
+
+    def _table_signature(self) -> list[Flowable]:
+        """Position on the left, «И.О. Фамилия» on the right, under the last row."""
+        signature = table_signature(self.header)
+        if signature is None:
+            return []
+        position, name = signature
+        table = Table(
+            [[Paragraph(text(position), self.plain), Paragraph(text(name), self.right)]],
+            colWidths=[TABLE_WIDTH * 0.6, TABLE_WIDTH * 0.4],
+        )
+        table.setStyle(
+            TableStyle(
+                [
+                    SERIF_CELLS,
+                    ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ]
+            )
+        )
+        return [Spacer(1, 10 * mm), table]
 
     def _header_table(self) -> Table:
         table = Table(

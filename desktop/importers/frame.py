@@ -251,6 +251,28 @@ def _date_and_number(lines: list[str], i: int, order: dict[str, Any]) -> int:
     return i
 
 
+SIGNATURE_LOOKAHEAD = 6  # non-empty lines after the table where its signature may stand
+
+
+def read_signature(after: list[str]) -> dict[str, str] | None:
+    """The signature under the roadmap's table: a position and «И.О. Фамилия» on one line (a tab,
+    spaces or a line to sign on between), or the name on the line under the position; looked for
+    in the first lines after the table only (farther down stand the approvals of others)."""
+    lines = [line for line in _lines(after) if line][:SIGNATURE_LOOKAHEAD]
+    for i, line in enumerate(lines):
+        flat = line.replace("\t", " ").replace("_", " ")
+        name = _NAME.search(flat)
+        if name is None:
+            continue
+        position = flat[: name.start(1)].strip(" ,")
+        if not position and i > 0 and not _NAME.search(lines[i - 1]):
+            position = lines[i - 1].replace("\t", " ").strip()
+        if not position or len(position) > 200:
+            return None
+        return {"position": re.sub(r"\s+", " ", position), "name": _spaced_name(name[1])}
+    return None
+
+
 def numbered_schools(text: str) -> list[str]:
     """Schools named by their numbers in brackets: «МБОУ СОШ (№ 3, № 7)» gives «МБОУ СОШ № 3»,
     «МБОУ СОШ № 7»; without a kind before the brackets, «Школа № 3»."""

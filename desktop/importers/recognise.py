@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from desktop.importers.document import Cell, Document, Paragraph, Table
-from desktop.importers.frame import read_frame
+from desktop.importers.frame import read_frame, read_signature
 from desktop.importers.guard import ImportError_
 from desktop.importers.table import FIELDS, Columns, find_header, read_measures
 from models.domain.deadlines import read_deadline
@@ -71,8 +71,11 @@ def _heading(text: str) -> bool:
     )
 
 
-def _join_split_tables(document: Document, index: int, table: Table, columns: Columns) -> Table:
-    """One table from the chosen one and the tables of the same width that follow it.
+def _join_split_tables(
+    document: Document, index: int, table: Table, columns: Columns
+) -> tuple[Table, int]:
+    """One table from the chosen one and the tables of the same width that follow it, and the
+    index of the last block it took.
 
     Word documents often have a table per section, or a table broken at a page with its header
     repeated; headings between the parts become section rows.
@@ -90,7 +93,8 @@ def _join_split_tables(document: Document, index: int, table: Table, columns: Co
         # The first section's heading stands above the first part of a split table.
         joined.rows.insert(columns.header_rows, [Cell(previous.text.strip(), width, True)])
     pending: list[Paragraph] = []
-    for block in document.blocks[index + 1 :]:
+    last = index
+    for at, block in enumerate(document.blocks[index + 1 :], start=index + 1):
         if isinstance(block, Paragraph):
             if block.text.strip():
                 pending.append(block)
@@ -102,7 +106,8 @@ def _join_split_tables(document: Document, index: int, table: Table, columns: Co
                 joined.rows.append([Cell(paragraph.text.strip(), width, True)])
         pending = []
         joined.rows.extend(block.rows)
-    return joined
+        last = at
+    return joined, last
 
 
 def _paragraph_text(blocks: list[Any]) -> list[str]:
@@ -114,6 +119,12 @@ def _paragraph_text(blocks: list[Any]) -> list[str]:
             for row in block.rows:
                 out.append("\t".join(c.text for c in row if c.text.strip()))
     return out
+
+
+def _signature_settings(after: list[str]) -> dict[str, Any]:
+    """The signature under the table, kept in the roadmap's settings (empty when there is none)."""
+    signature = read_signature(after)
+    return {} if signature is None else {"table_signature": signature}
 
 
 def period_from(
@@ -175,7 +186,7 @@ def recognise(document: Document, mapping: dict[int, str | None] | None = None) 
     index, table, columns = _choose_table(document)
     if mapping is not None:
         columns = remap(columns, mapping)
-    table = _join_split_tables(document, index, table, columns)
+    table, last = _join_split_tables(document, index, table, columns)
     reading = read_measures(table, columns)
     measures = _measures({"sections": reading.sections, "measures": reading.measures})
     if not measures:
@@ -205,6 +216,7 @@ def recognise(document: Document, mapping: dict[int, str | None] | None = None) 
         "goal": frame.goal,
         "tasks": frame.tasks,
         "schools": frame.schools,
+        "settings": _signature_settings(_paragraph_text(document.blocks[last + 1 :])),
         "columns": reading.columns,
         "column_fields": reading.column_fields,
         "sections": reading.sections,

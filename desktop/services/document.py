@@ -47,6 +47,10 @@ ORDER_FIELDS = (
     "signer_position",
 )
 SCHOOL_FIELDS = ("name", "is_shnor", "is_sssu", "is_mentor", "risk_profiles")
+# The signature under the roadmap's table (position, «И.О. Фамилия»): kept in the roadmap's
+# settings (``table_signature``), a part of the document like the others.
+SIGNATURE_FIELDS = ("signature_position", "signature_name")
+SIGNATURE_KEY = "table_signature"
 APPROVAL_KINDS = KINDS
 # ``number_text``/``date_text`` (the order's number and date as the importer read them) are not in
 # the snapshot: nothing shows or prints them, and a save that changes the number or date clears them.
@@ -63,6 +67,8 @@ FIELD_LABELS = {
     "approval_lines": "гриф утверждения",
     "order": "приказ",
     "schools": "школы",
+    "signature_position": "подпись под таблицей: должность",
+    "signature_name": "подпись под таблицей: имя",
 }
 
 Snapshot = dict[str, Any]
@@ -122,6 +128,7 @@ def read_document_in(conn: Connection, roadmap_id: int) -> Snapshot:
     # The mark as it prints: an old file's empty lines show the mark made from the order.
     facts = MarkFacts.of(order, roadmap["organization"])
     state["approval_lines"] = shown_lines(roadmap["approval_kind"], roadmap["approval_lines"] or [], facts)
+    state.update(signature_of(roadmap["settings"]))
     state["version"] = roadmap["version"]
     state["roadmap_id"] = roadmap_id
     state["order"] = None
@@ -140,9 +147,20 @@ def read_document_in(conn: Connection, roadmap_id: int) -> Snapshot:
     return state
 
 
+def signature_of(settings: object) -> dict[str, str]:
+    """The signature under the table from the roadmap's settings (anything else there: none)."""
+    stored = settings.get(SIGNATURE_KEY) if isinstance(settings, dict) else None
+    stored = stored if isinstance(stored, dict) else {}
+    return {
+        "signature_position": str(stored.get("position") or ""),
+        "signature_name": str(stored.get("name") or ""),
+    }
+
+
 def comparable(state: Mapping[str, Any]) -> Snapshot:
     """The parts a user edits, without the version and the links (for "did anything change")."""
     out = {name: state.get(name) for name in HEADER_FIELDS}
+    out.update({name: state.get(name) or "" for name in SIGNATURE_FIELDS})
     out["order"] = dict(state["order"]) if state.get("order") else None
     if out["order"] is not None:  # an empty place or title is stored as None, typed as ""
         for optional in ("place", "title"):
@@ -155,9 +173,10 @@ def comparable(state: Mapping[str, Any]) -> Snapshot:
 
 
 def changed_parts(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
-    """Names of the parts that differ (HEADER_FIELDS, "order", "schools")."""
+    """Names of the parts that differ (HEADER_FIELDS, SIGNATURE_FIELDS, "order", "schools")."""
     old, new = comparable(before), comparable(after)
-    return [name for name in (*HEADER_FIELDS, "order", "schools") if old[name] != new[name]]
+    parts = (*HEADER_FIELDS, *SIGNATURE_FIELDS, "order", "schools")
+    return [name for name in parts if old[name] != new[name]]
 
 
 def _text(value: object, what: str) -> str:
@@ -192,6 +211,8 @@ def validate(state: Mapping[str, Any]) -> Snapshot:
         raise ValidationError("Неизвестный способ нумерации подразделов.")
     clean["numbering"], clean["subsection_numbering"] = state["numbering"], state["subsection_numbering"]
     clean["goal"] = _text(state.get("goal"), "Цель")
+    clean["signature_position"] = _text(state.get("signature_position"), "Подпись под таблицей")
+    clean["signature_name"] = _text(state.get("signature_name"), "Подпись под таблицей")
     clean["tasks"] = _lines(state.get("tasks"), "Задачи")
     if state.get("approval_kind") not in APPROVAL_KINDS:
         raise ValidationError("Неизвестный вид грифа утверждения.")
@@ -246,7 +267,9 @@ def save_document(tx: Tx, roadmap_id: int, seen_version: int | None, state: Mapp
     clean = validate(state)
     conn = tx.conn
     current = conn.execute(
-        select(Roadmap.version, *(getattr(Roadmap, n) for n in HEADER_FIELDS)).where(Roadmap.id == roadmap_id)
+        select(Roadmap.version, Roadmap.settings, *(getattr(Roadmap, n) for n in HEADER_FIELDS)).where(
+            Roadmap.id == roadmap_id
+        )
     ).one_or_none()
     if current is None:
         raise NotFoundError("Дорожная карта не найдена: возможно, её удалили. Список обновлён.")
@@ -259,6 +282,13 @@ def save_document(tx: Tx, roadmap_id: int, seen_version: int | None, state: Mapp
             raise tx.stale(("roadmap", roadmap_id))
         return None
     header = {name: clean[name] for name in HEADER_FIELDS}
+    settings = dict(current.settings) if isinstance(current.settings, dict) else {}
+    signature = {"position": clean["signature_position"], "name": clean["signature_name"]}
+    if any(signature.values()):
+        settings[SIGNATURE_KEY] = signature
+    else:
+        settings.pop(SIGNATURE_KEY, None)
+    header["settings"] = settings
     version = tx.update_versioned(
         Roadmap.__table__,
         ("roadmap", roadmap_id),
@@ -267,6 +297,10 @@ def save_document(tx: Tx, roadmap_id: int, seen_version: int | None, state: Mapp
         {**header, "updated_at": tx.now},
     )
     log = _Log(tx, roadmap_id)
+    before = signature_of(current.settings)
+    for name in SIGNATURE_FIELDS:
+        if before[name] != clean[name]:
+            log.add(name, before[name], clean[name])
     for name in HEADER_FIELDS:
         old = getattr(current, name)
         if (list(old or []) if name in ("tasks", "approval_lines") else old) != clean[name]:

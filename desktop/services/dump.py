@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from desktop.services.document import signature_of
 from desktop.services.dto import ChildRef, MeasureRow, RoadmapTree
 from models.domain.fields import MEASURE_FIELDS, MeasureField
 
@@ -99,7 +100,16 @@ def roadmap_dict(tree: RoadmapTree) -> dict[str, Any]:
         else {"kind": header.approval_kind, "lines": list(header.approval_lines)},
         "goal": header.goal,
         "tasks": list(header.tasks),
+        "signature": _signature(header.settings),
         "schools": [s.name for s in tree.schools if not s.is_mentor],
         "mentor_schools": [s.name for s in tree.schools if s.is_mentor],
         **children(tree.top),
     }
+
+
+def _signature(settings: dict[str, Any]) -> dict[str, str] | None:
+    """The signature under the table, as the «Документ» tab and the exports have it; None without."""
+    signature = signature_of(settings)
+    if not any(signature.values()):
+        return None
+    return {"position": signature["signature_position"], "name": signature["signature_name"]}
