@@ -187,3 +187,12 @@ def test_the_signature_under_the_table_goes_out_and_comes_back(demo_db: Path, tm
     imported = cli_json("import", str(out), "--db", str(again))
     assert dumped(again, imported["roadmap_id"])["signature"] == signature
     assert dumped(demo_db, 1)["signature"] is None  # the others have none
+    # The workbook prints it under its table too: the position on the left, the name on the right.
+    from openpyxl import load_workbook
+
+    book = tmp_path / "с подписью.xlsx"
+    cli_json("export", "--db", str(demo_db), "--roadmap", "2", "--xlsx", str(book))
+    sheet = load_workbook(book)["Дорожная карта"]
+    last = [cell.value for cell in sheet[sheet.max_row] if cell.value]
+    assert last == ["Начальник Управления образования", "Д.А. Галанов"]
+    assert str(sheet.print_area).rstrip("'").endswith(f"${sheet.max_row}"), sheet.print_area

@@ -43,6 +43,7 @@ from desktop.exports.content import (
     approval_lines,
     document_title,
     period_line,
+    table_signature,
 )
 from desktop.exports.steps import Progress, Steps
 from desktop.exports.text_fit import TextFit
@@ -311,13 +312,31 @@ class RoadmapWorkbook:
             if done % STEP == 0:
                 self.step(done, total)
         last_row = rows.row
+        self._signature(rows, len(columns))
 
         last_column = get_column_letter(len(columns))
         sheet.auto_filter.ref = f"A{head}:{last_column}{last_row}"
         sheet.print_title_rows = f"{head}:{head}"
-        sheet.print_area = f"A1:{last_column}{last_row}"
+        sheet.print_area = f"A1:{last_column}{rows.row}"
         if status_column is not None and last_row > head:
             self._status_list(sheet, status_column, head + 1, last_row)
+
+    def _signature(self, rows: SheetRows, count: int) -> None:
+        """The signature under the table: the position over the first columns, «И.О. Фамилия»
+        over the last two, as on paper."""
+        signature = table_signature(self.header)
+        if signature is None:
+            return
+        position, name = signature
+        split = max(1, count - 2)
+        left = [rows.cells.styled(position, "rm_text")] + [None] * (split - 1)
+        right = [rows.cells.styled(name, "rm_text")] + [None] * (count - split - 1)
+        rows.blank()
+        height = self.fit["rm_text"].height([position], [sum(self.widths[:split])])
+        row = rows.add(left + right, height)
+        for first, last in ((1, split), (split + 1, count)):
+            if last > first:
+                rows.sheet.merged_cells.add(f"{get_column_letter(first)}{row}:{get_column_letter(last)}{row}")
 
     def _status_list(self, sheet: Worksheet, column: int, first: int, last: int) -> None:
         letter = get_column_letter(column)
