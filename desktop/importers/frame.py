@@ -412,8 +412,8 @@ def title_period(title: str) -> tuple[date, date] | None:
 
 
 def read_frame(before: list[str]) -> Frame:
-    """The parts around the table, from the paragraphs before it (text after the table, such as
-    signatures of those who agreed it, holds nothing the roadmap keeps)."""
+    """The parts above the table, from the paragraphs before it (below the table the roadmap
+    keeps only its signature: ``read_signature``; the approvals of others farther down, nothing)."""
     frame = Frame()
     lines = _lines(before)
     start = _order_and_approval(lines, frame)
