@@ -58,19 +58,36 @@ class TolerantDate(TypeDecorator[date]):
 
 class TolerantJSON(TypeDecorator[Any]):
     """A JSON column whose damaged value reads as None (the callers' ``or []`` / ``or {}``)
-    instead of stopping every read of the roadmap; written and declared exactly as ``JSON``."""
+    instead of stopping every read of the roadmap; written and declared exactly as ``JSON``.
+
+    ``shape`` says what the column holds: "texts" (a list of text: other items are read as their
+    text, None dropped) or "object" (a mapping); a value of another shape, which only a file
+    altered by hand or a bit flip holds, reads as None too (a string where a list belongs was read
+    letter by letter, a string where settings belong stopped every read of the roadmap)."""
 
     impl = JSON
     cache_ok = True
 
+    def __init__(self, shape: str | None = None) -> None:
+        super().__init__()
+        self.shape = shape
+
     def result_processor(self, dialect: Dialect, coltype: object) -> Callable[[Any], Any]:
+        shape = self.shape
+
         def read(value: Any) -> Any:
-            if not isinstance(value, str | bytes):
-                return value
-            try:
-                return json.loads(value)
-            except ValueError:
+            if isinstance(value, str | bytes):
+                try:
+                    value = json.loads(value)
+                except ValueError:
+                    return None
+            if shape == "texts":
+                if not isinstance(value, list):
+                    return None
+                return [item if isinstance(item, str) else str(item) for item in value if item is not None]
+            if shape == "object" and not isinstance(value, dict):
                 return None
+            return value
 
         return read
 
@@ -107,10 +124,10 @@ class Roadmap(Base):
     # How subsections are labelled: "nested" (1.1) or "roman" (I, II; measures count on by top section).
     subsection_numbering: Mapped[str] = mapped_column(String(20), default="nested")
     goal: Mapped[str] = mapped_column(Text, default="")
-    tasks: Mapped[list[str]] = mapped_column(TolerantJSON, default=list)
+    tasks: Mapped[list[str]] = mapped_column(TolerantJSON("texts"), default=list)
     approval_kind: Mapped[str | None] = mapped_column(String(20))  # "stamp" | "appendix" | None
-    approval_lines: Mapped[list[str]] = mapped_column(TolerantJSON, default=list)
-    settings: Mapped[dict[str, Any]] = mapped_column(TolerantJSON, default=dict)
+    approval_lines: Mapped[list[str]] = mapped_column(TolerantJSON("texts"), default=list)
+    settings: Mapped[dict[str, Any]] = mapped_column(TolerantJSON("object"), default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -138,7 +155,7 @@ class ApprovalOrder(Base):
     title: Mapped[str | None] = mapped_column(Text)
     preamble: Mapped[str] = mapped_column(Text, default="")
     directive: Mapped[str] = mapped_column(String(100), default="")
-    clauses: Mapped[list[str]] = mapped_column(TolerantJSON, default=list)
+    clauses: Mapped[list[str]] = mapped_column(TolerantJSON("texts"), default=list)
     signer: Mapped[str] = mapped_column(Text, default="")
     signer_position: Mapped[str] = mapped_column(Text, default="")
 
@@ -177,7 +194,7 @@ class Measure(Base):
     done_on: Mapped[date | None] = mapped_column(TolerantDate)
     note: Mapped[str] = mapped_column(Text, default="")
     number_as_written: Mapped[str] = mapped_column(String(50), default="")
-    extra: Mapped[dict[str, str]] = mapped_column(TolerantJSON, default=dict)  # unknown imported columns
+    extra: Mapped[dict[str, str]] = mapped_column(TolerantJSON("object"), default=dict)  # unknown imported columns
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime | None] = mapped_column(DateTime)
 
@@ -198,7 +215,7 @@ class School(Base):
     is_shnor: Mapped[bool] = mapped_column(Boolean, default=False)
     is_sssu: Mapped[bool] = mapped_column(Boolean, default=False)
     is_mentor: Mapped[bool] = mapped_column(Boolean, default=False)
-    risk_profiles: Mapped[list[str]] = mapped_column(TolerantJSON, default=list)
+    risk_profiles: Mapped[list[str]] = mapped_column(TolerantJSON("texts"), default=list)
 
     __table_args__ = (Index("ix_schools_roadmap", "roadmap_id", "position"),)
 

@@ -596,3 +596,31 @@ def test_no_word_is_broken_inside_a_column_of_the_pdf(demo_db: Path, report: boo
                 for value, room in zip(line.cells, rooms, strict=True):  # lines break after hyphens
                     assert all(regular.word_width(w) <= room for w in words(value)), value
     service.db.close()
+
+
+def test_hand_altered_document_parts_and_a_page_long_signature_still_export(
+    demo_db: Path, tmp_path: Path
+) -> None:
+    """Nothing in a file is trusted: settings that are a string, tasks that are a number, a mark
+    that is a mapping read as none; a signature longer than a page splits across pages."""
+    import sqlite3
+
+    long_position = "Начальник Управления образования " * 1500
+    cli_json("set", "--db", str(demo_db), "--roadmap", "2", f"signature.position={long_position}")
+    with sqlite3.connect(demo_db) as conn:
+        conn.execute(
+            "UPDATE roadmaps SET settings = '\"oops\"', tasks = '5', approval_lines = '{\"a\": 1}' "
+            "WHERE id = 3"
+        )
+        conn.execute("UPDATE orders SET clauses = '[1, null, \"пункт\"]' WHERE roadmap_id = 3")
+    conn.close()
+    dumped = cli_json("dump", "--db", str(demo_db), "--roadmap", "3")["roadmaps"][0]
+    assert dumped["signature"] is None and dumped["tasks"] == []
+    assert dumped["order"]["clauses"] == ["1", "пункт"]
+    for roadmap in ("2", "3"):
+        for kind in ("pdf", "docx", "xlsx"):
+            out = tmp_path / f"{roadmap}.{kind}"
+            cli_json("export", "--db", str(demo_db), "--roadmap", roadmap, f"--{kind}", str(out))
+            assert out.stat().st_size > 0
+    text = squash("".join(page.extract_text() for page in PdfReader(tmp_path / "2.pdf").pages))
+    assert text.count(squash("Начальник Управления образования")) >= 1500

@@ -228,16 +228,8 @@ class RoadmapPdf:
             parts.append(Paragraph(text(said.issuer), self.centre_bold))
         parts += [Spacer(1, 8 * mm), Paragraph("П Р И К А З", _style("order", 16, TA_CENTER, bold=True))]
         parts.append(Spacer(1, 6 * mm))
-        line = Table(
-            [[Paragraph(text(said.date), self.plain), Paragraph(text(said.number), self.right)]],
-            colWidths=[(PORTRAIT[0] - MARGIN_LEFT - MARGIN_RIGHT) / 2] * 2,
-        )
-        line.setStyle(
-            TableStyle(
-                [SERIF_CELLS, ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]
-            )
-        )
-        parts.append(line)
+        width = PORTRAIT[0] - MARGIN_LEFT - MARGIN_RIGHT
+        parts.append(self._side_by_side(said.date, said.number, [width / 2] * 2))
         if said.place:
             parts.append(Paragraph(text(said.place), self.centre))
         parts.append(Spacer(1, 8 * mm))
@@ -250,23 +242,28 @@ class RoadmapPdf:
         parts.append(Spacer(1, 2 * mm))
         parts += [Paragraph(text(clause), self.body) for clause in said.clauses]
         parts.append(Spacer(1, 14 * mm))
-        width = PORTRAIT[0] - MARGIN_LEFT - MARGIN_RIGHT
-        signature = Table(
-            [[Paragraph(text(said.signer_position), self.plain), Paragraph(text(said.signer), self.right)]],
-            colWidths=[width * 0.6, width * 0.4],
-        )
-        signature.setStyle(
-            TableStyle(
-                [
-                    SERIF_CELLS,
-                    ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                ]
-            )
-        )
-        parts.append(signature)
+        signature = [width * 0.6, width * 0.4]
+        parts.append(self._side_by_side(said.signer_position, said.signer, signature, bottom=True))
         return parts
+
+    def _side_by_side(self, left: str, right: str, widths: list[float], bottom: bool = False) -> Table:
+        """Two texts on one line, the second flush right (date and number, position and name).
+        The row may split across pages: a position pasted a thousand times long must not stop
+        the export (a row taller than a page cannot be placed whole)."""
+        table = Table(
+            [[Paragraph(text(left), self.plain), Paragraph(text(right), self.right)]],
+            colWidths=widths,
+            splitInRow=1,
+        )
+        style: list[Any] = [
+            SERIF_CELLS,
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ]
+        if bottom:
+            style.append(("VALIGN", (0, 0), (-1, -1), "BOTTOM"))
+        table.setStyle(TableStyle(style))
+        return table
 
     # ---- the roadmap ---------------------------------------------------------------------
     def _roadmap(self) -> list[Flowable]:
@@ -277,6 +274,7 @@ class RoadmapPdf:
                 [[Paragraph("<br/>".join(text(line) for line in lines), self.mark)]],
                 colWidths=[95 * mm],
                 hAlign="RIGHT",
+                splitInRow=1,  # a mark of a thousand lines still prints
             )
             mark.setStyle(TableStyle([SERIF_CELLS, ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
             parts += [mark, Spacer(1, 6 * mm)]
@@ -308,21 +306,8 @@ class RoadmapPdf:
         if signature is None:
             return []
         position, name = signature
-        table = Table(
-            [[Paragraph(text(position), self.plain), Paragraph(text(name), self.right)]],
-            colWidths=[TABLE_WIDTH * 0.6, TABLE_WIDTH * 0.4],
-        )
-        table.setStyle(
-            TableStyle(
-                [
-                    SERIF_CELLS,
-                    ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                ]
-            )
-        )
-        return [Spacer(1, 10 * mm), table]
+        widths = [TABLE_WIDTH * 0.6, TABLE_WIDTH * 0.4]
+        return [Spacer(1, 10 * mm), self._side_by_side(position, name, widths, bottom=True)]
 
     def _header_table(self) -> Table:
         table = Table(
