@@ -11,8 +11,9 @@ from collections.abc import Iterable, Sequence
 from desktop.exports.text_fit import TextFit
 
 TABLE_POINTS = 267 / 25.4 * 72  # the landscape table's width (A4, margins 20 and 10 mm)
-CELL_SIZE = 10.0
-CELL_ROOM = 8.5  # points of a cell no text uses: padding on both sides and the rule
+CELL_SIZE = 10.0  # the table's type, as the PDF sets it (desktop/exports/pdf.py takes these)
+CELL_PADDING = 4.0  # points on each side of a cell's text
+CELL_ROOM = 2 * CELL_PADDING + 0.5  # points of a cell no text uses: padding on both sides and the rule
 MOST_FOR_A_WORD = 0.3  # a column widened for one long word takes at most this share
 LONGEST_MEASURED = 8  # per column, the words of most letters measured (widths differ by letter)
 

@@ -16,7 +16,7 @@ from desktop.exports.column_widths import column_shares
 from desktop.exports.order_text import title_in_genitive
 from desktop.services.cell_text import cell_text
 from desktop.services.document import signature_of
-from desktop.services.dto import ChildRef, MeasureRow, RoadmapHeader, RoadmapTree
+from desktop.services.dto import ChildRef, MeasureRow, OrderInfo, RoadmapHeader, RoadmapTree
 from desktop.services.schedule import Schedule
 from models.domain.approval import MarkFacts, shown_lines
 from models.domain.fields import BY_NAME
@@ -91,6 +91,16 @@ class ExportContent:
         if self.overall.cancelled:
             notes.append(f"Отменённые мероприятия ({self.overall.cancelled}) не учитываются.")
         return notes
+
+    @property
+    def order(self) -> OrderInfo | None:
+        """The approving order the document prints: none in a report (a report is not an order)."""
+        return None if self.report else self.tree.header.order
+
+    @property
+    def mark_lines(self) -> list[str]:
+        """The approval mark's lines: none in a report (nobody approves a report)."""
+        return [] if self.report else approval_lines(self.tree.header)
 
     @property
     def measure_count(self) -> int:

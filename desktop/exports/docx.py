@@ -28,26 +28,27 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from lxml import etree
 
+from desktop.exports.column_widths import CELL_ROOM, CELL_SIZE
 from desktop.exports.content import (
     SUMMARY_HEADS,
     ExportContent,
     MeasureLine,
     SectionLine,
-    approval_lines,
     document_title,
     period_line,
     table_signature,
 )
 from desktop.exports.order_text import order_text
 from desktop.exports.steps import Progress, Steps
+from desktop.exports.text_fit import TextFit
 from desktop.services.dto import OrderInfo
 
 FONT = "Times New Roman"  # Liberation Serif stands in for it where Word's fonts are missing
 TEXT_WIDTH_PORTRAIT = Mm(210 - 25 - 10)
 TEXT_WIDTH_LANDSCAPE = Mm(297 - 20 - 10)
 TWIPS_PER_MM = 1440 / 25.4
+TABLE_TWIPS = (297 - 20 - 10) * TWIPS_PER_MM  # the landscape table's width
 ROWS_KEPT_WHOLE = 30  # lines: a row up to this never splits; a taller one may (else it could not fit)
-CHARS_PER_MM = 0.48  # 10-pt Times, average Cyrillic: to guess a row's lines for ``cantSplit``
 # Characters XML 1.0 cannot hold (a cell pasted from elsewhere may carry them): dropped.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
@@ -133,7 +134,7 @@ class RoadmapDocx:
     def build(self, out: Path) -> None:
         doc = self.doc
         first = doc.sections[0]
-        order = None if self.content.report else self.header.order  # a report is not an order
+        order = self.content.order
         self._page(first, landscape=order is None)
         first.different_first_page_header_footer = True  # numbers from page 2 (ГОСТ Р 7.0.97)
         self._page_numbers(first)
@@ -145,7 +146,7 @@ class RoadmapDocx:
             section = doc.add_section()
             self._page(section, landscape=True)
             section.different_first_page_header_footer = False  # copied from the order's: numbered
-        self._roadmap(with_mark=not self.content.report)
+        self._roadmap()
         doc.core_properties.title = clean(self.header.title)[:255]
         doc.core_properties.author = clean(self.header.organization)[:255]
         doc.core_properties.language = "ru-RU"
@@ -228,8 +229,8 @@ class RoadmapDocx:
             self._para(f"{said.signer_position}\t{said.signer}", "RoadmapSignature")
 
     # ---- the roadmap ---------------------------------------------------------------------
-    def _roadmap(self, with_mark: bool) -> None:
-        lines = approval_lines(self.header) if with_mark else []
+    def _roadmap(self) -> None:
+        lines = self.content.mark_lines
         if lines:
             self._para("\n".join(lines), "RoadmapMark")
         self._para(document_title(self.content), "RoadmapTitle")
@@ -257,24 +258,27 @@ class RoadmapDocx:
         bold.bold = True
         run.addprevious(bold._r)
 
-    def _widths(self) -> list[int]:
-        width_mm = 297 - 20 - 10
-        return [round(width_mm * share * TWIPS_PER_MM) for share in self.content.shares]
-
-    def _table(self) -> None:
-        columns = self.content.columns
-        widths = self._widths()
-        table = self.doc.add_table(rows=1, cols=len(columns))
+    def _new_table(self, heads: list[str], widths: list[int]) -> Any:
+        """A Word table with its columns ``widths`` twips wide and ``heads`` as its repeated head
+        row; returns the table (rows are appended to its ``_tbl``)."""
+        table = self.doc.add_table(rows=1, cols=len(heads))
         table.style = self.doc.styles["Table Grid"]
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        table.autofit = False
         tbl = table._tbl
         for grid_col, width in zip(tbl.tblGrid.iterchildren(qn("w:gridCol")), widths, strict=True):
             grid_col.set(qn("w:w"), str(width))
-        head = tbl.tr_lst[0]
-        tbl.remove(head)
-        tbl.append(_row([c.title for c in columns], widths, "RoadmapHead", header=True))
-        mm_per_column = [w / TWIPS_PER_MM for w in widths]
+        tbl.remove(tbl.tr_lst[0])
+        tbl.append(_row(heads, widths, "RoadmapHead", header=True))
+        return table
+
+    def _table(self) -> None:
+        columns = self.content.columns
+        widths = [round(TABLE_TWIPS * share) for share in self.content.shares]
+        table = self._new_table([c.title for c in columns], widths)
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+        tbl = table._tbl
+        fit = TextFit(CELL_SIZE)  # the PDF's measure of a row's lines, to keep short rows whole
+        rooms = [width / 20 - CELL_ROOM for width in widths]  # twips to points
         keys = [c.key for c in columns]
         status_column = keys.index("status") if "status" in keys else None
         total = len(self.content.lines)
@@ -286,7 +290,7 @@ class RoadmapDocx:
                 values = list(line.cells)
                 if line.overdue and status_column is not None:  # said in words, as the PDF does
                     values[status_column] = f"{values[status_column]}\nпросрочено"
-                lines = max(_guess_lines(v, mm) for v, mm in zip(values, mm_per_column, strict=True))
+                lines = max(len(fit.wrap(v, room)) for v, room in zip(values, rooms, strict=True))
                 tbl.append(_row(values, widths, "RoadmapCell", keep_whole=lines <= ROWS_KEPT_WHOLE))
             if done % 200 == 0:
                 self.step(done, total)
@@ -298,24 +302,12 @@ class RoadmapDocx:
         rows = [[line.label, *map(str, line.figures())] for line in self.content.summary]
         rows.append(["Итого", *map(str, self.content.overall.figures())])
         figures = len(SUMMARY_HEADS) - 1
-        whole = (297 - 20 - 10) * TWIPS_PER_MM
-        widths = [round(whole * 0.4)] + [round(whole * 0.6 / figures)] * figures
-        table = self.doc.add_table(rows=1, cols=len(SUMMARY_HEADS))
-        table.style = self.doc.styles["Table Grid"]
-        tbl = table._tbl
-        for grid_col, width in zip(tbl.tblGrid.iterchildren(qn("w:gridCol")), widths, strict=True):
-            grid_col.set(qn("w:w"), str(width))
-        tbl.remove(tbl.tr_lst[0])
-        tbl.append(_row(list(SUMMARY_HEADS), widths, "RoadmapHead", header=True))
+        widths = [round(TABLE_TWIPS * 0.4)] + [round(TABLE_TWIPS * 0.6 / figures)] * figures
+        tbl = self._new_table(list(SUMMARY_HEADS), widths)._tbl
         for row in rows:
             tbl.append(_row(row, widths, "RoadmapCell"))
         for note in self.content.summary_notes():
             self._para(note, "RoadmapCell")
-
-
-def _guess_lines(value: str, width_mm: float) -> int:
-    per_line = max(1, int((width_mm - 2) * CHARS_PER_MM * 2.2))
-    return sum(1 + len(part) // per_line for part in value.split("\n")) if value else 1
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

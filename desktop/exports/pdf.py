@@ -40,12 +40,12 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from desktop.exports.column_widths import CELL_PADDING, CELL_ROOM, CELL_SIZE
 from desktop.exports.content import (
     SUMMARY_HEADS,
     ExportContent,
     MeasureLine,
     SectionLine,
-    approval_lines,
     document_title,
     period_line,
     table_signature,
@@ -64,11 +64,7 @@ FONT_DIR = Path(__file__).resolve().parents[2] / "resources" / "fonts"
 SERIF, SERIF_BOLD, SERIF_ITALIC = "RoadmapSerif", "RoadmapSerif-Bold", "RoadmapSerif-Italic"
 HEAD_FORM = "RoadmapColumnHeads"
 SERIF_CELLS = ("FONTNAME", (0, 0), (-1, -1), SERIF)  # every table: even an empty cell sets a font
-CELL_SIZE, CELL_LEADING, CELL_PADDING = (
-    10.0,
-    12.0,
-    4.0,
-)  # leading = 1.2 × size: reportlab splits rows by it  # rows per small table
+CELL_LEADING = 1.2 * CELL_SIZE  # reportlab splits rows by it
 
 PORTRAIT = A4
 LANDSCAPE = landscape(A4)
@@ -139,7 +135,7 @@ class RoadmapPdf:
     # ---- document ------------------------------------------------------------------------
     def build(self, out: Path) -> int:
         """Write the PDF to ``out``; the number of pages."""
-        order = None if self.content.report else self.header.order  # a report is not an order
+        order = self.content.order
         has_order = order is not None
         doc = BaseDocTemplate(
             str(out),
@@ -268,7 +264,7 @@ class RoadmapPdf:
     # ---- the roadmap ---------------------------------------------------------------------
     def _roadmap(self) -> list[Flowable]:
         parts: list[Flowable] = []
-        lines = [] if self.content.report else approval_lines(self.header)  # a report is approved by none
+        lines = self.content.mark_lines
         if lines:
             mark = Table(
                 [[Paragraph("<br/>".join(text(line) for line in lines), self.mark)]],
@@ -330,8 +326,8 @@ class RoadmapPdf:
     def _tables(self) -> list[Flowable]:
         """The measures as one flowable of plain, already wrapped text (see pdf_rows)."""
         regular, bold = TextFit(CELL_SIZE), TextFit(CELL_SIZE, bold=True)
-        rooms = [width - 2 * CELL_PADDING - 0.5 for width in self.widths]
-        whole_row = TABLE_WIDTH - 2 * CELL_PADDING - 0.5
+        rooms = [width - CELL_ROOM for width in self.widths]
+        whole_row = TABLE_WIDTH - CELL_ROOM
 
         def wrap(values: tuple[str, ...], section: bool) -> tuple[tuple[str, ...], ...]:
             if section:

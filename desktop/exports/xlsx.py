@@ -40,7 +40,6 @@ from desktop.exports.content import (
     ExportContent,
     MeasureLine,
     SectionLine,
-    approval_lines,
     document_title,
     period_line,
     table_signature,
@@ -272,7 +271,7 @@ class RoadmapWorkbook:
 
     def _roadmap(self, rows: SheetRows) -> None:
         sheet, columns = rows.sheet, self.content.columns
-        mark = [] if self.content.report else approval_lines(self.header)  # a report is approved by none
+        mark = self.content.mark_lines
         goal, tasks = self.header.goal.strip(), self.header.tasks
         head = (2 if mark else 0) + 2 + bool(goal) + bool(tasks) + 2  # the column heads' row
         for index, width in enumerate(self.widths, start=1):

@@ -42,7 +42,6 @@ _NUMBERED_SCHOOLS = re.compile(
     r"(?P<before>[^()]{0,80}?)(?P<kind>\b(?:М[БКА]?ОУ\s+)?(?:СОШ|ООШ|НОШ)\s*)?"
     r"\(\s*(?P<numbers>№\s*\d+[а-я]?(?:\s*(?:,|;|и)\s*№?\s*\d+[а-я]?)*)\s*\)"
 )
-_BRACKETED_NUMBERS = re.compile(r"\b(?:М[БКА]?ОУ\s+)?(?:СОШ|ООШ|НОШ)?\s*\(\s*№[^()]*\)")
 _SCHOOL_WORDS = re.compile(r"школ|сош|оош|нош|общеобразовательн|организаци|учреждени", re.I)
 _PLACE = re.compile(
     r"^\s*(?:г\.|город|с\.|село|ст-ца|ст\.|станица|пгт|п\.|пос\.|р\.\s?п\.|рп|д\.|х\.|аул)\s*\S.{0,40}$", re.I
@@ -454,6 +453,6 @@ def read_frame(before: list[str]) -> Frame:
         frame.title_period = stated
     clauses = " ".join((frame.order or {}).get("clauses", []))
     by_number = numbered_schools(clauses)
-    named = _schools(_BRACKETED_NUMBERS.sub(" ", clauses))
+    named = _schools(_NUMBERED_SCHOOLS.sub(lambda found: found["before"] + " ", clauses))
     frame.schools = by_number + [name for name in named if name not in by_number] or _schools(" ".join(tail))
     return frame
