@@ -194,7 +194,8 @@ class Measure(Base):
     done_on: Mapped[date | None] = mapped_column(TolerantDate)
     note: Mapped[str] = mapped_column(Text, default="")
     number_as_written: Mapped[str] = mapped_column(String(50), default="")
-    extra: Mapped[dict[str, str]] = mapped_column(TolerantJSON("object"), default=dict)  # unknown imported columns
+    # Unknown imported columns, by their header.
+    extra: Mapped[dict[str, str]] = mapped_column(TolerantJSON("object"), default=dict)
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime | None] = mapped_column(DateTime)
 
