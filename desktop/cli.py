@@ -328,6 +328,7 @@ DOCUMENT_FIELDS = (
     "approval.lines",
     "signature.position",
     "signature.name",
+    "layout",
 )
 _READ_ONLY = {
     "order.number_text": "номер приказа так, как его прочитал импорт",
@@ -345,6 +346,10 @@ NUMBERING_WORDS = {
     "flat": ("flat", "сквозная"),
 }
 SUBSECTION_WORDS = {"nested": ("nested", "вложенные"), "roman": ("roman", "римские")}
+LAYOUT_WORDS = {
+    "2025": ("2025", "гост р 7 0 97-2025", "гост 2025", "действующий"),
+    "2016": ("2016", "гост р 7 0 97-2016", "гост 2016", "прежний"),
+}
 _NO_ORDER = ("none", "", "нет", "без приказа")
 
 
@@ -405,6 +410,8 @@ def _document_value(field: str, value: str) -> Any:
         return _choice(field, value, NUMBERING_WORDS, "Способ нумерации")
     if field == "subsection_numbering":
         return _choice(field, value, SUBSECTION_WORDS, "Способ нумерации подразделов")
+    if field == "layout":
+        return _choice(field, value, LAYOUT_WORDS, "Профиль оформления")
     if field == "approval.kind":
         kind = _choice(field, value, APPROVAL_WORDS, "Вид грифа")
         return None if kind == "none" else kind
@@ -457,6 +464,8 @@ def _dump_value(state: dict[str, Any], field: str) -> Any:
         return state[f"approval_{field[len('approval.') :]}"]
     if field.startswith("signature."):
         return state[f"signature_{field[len('signature.') :]}"]
+    if field == "layout":
+        return state["layout_profile"]
     return state[field]
 
 
@@ -486,6 +495,8 @@ def edited_document(before: dict[str, Any], assignments: list[tuple[str, Any]]) 
             after[f"approval_{field[len('approval.') :]}"] = value
         elif field.startswith("signature."):
             after[f"signature_{field[len('signature.') :]}"] = value
+        elif field == "layout":
+            after["layout_profile"] = value
         else:
             after[field] = value
     if "schools" in given or "mentor_schools" in given:

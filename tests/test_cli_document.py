@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from pypdf import PdfReader
 
 from desktop.cli import _ARGPARSE_MESSAGES, russian_argparse_message
@@ -156,6 +157,7 @@ def test_unknown_fields_and_bad_values_are_refused_in_russian(demo_db: Path) -> 
         ("title=", "Название дорожной карты не может быть пустым"),
         ("period=2024-12-31:2024-01-01", "позже его конца"),
         ("title", "ожидается ПОЛЕ=ЗНАЧЕНИЕ"),
+        ("layout=2020", "Профиль оформления «2020» (layout) не понят: укажите 2025"),
     ]
     before = sha256(demo_db)
     for assignment, words in cases:
@@ -302,3 +304,22 @@ def test_every_known_argparse_message_has_its_russian() -> None:
         assert any(re.search(pattern, english) for english in samples), pattern
     for english, russian in samples.items():
         assert russian_argparse_message(english) == russian
+
+
+def test_the_layout_profile_is_set_dumped_and_printed(demo_db: Path, tmp_path: Path) -> None:
+    """``layout=2016`` is the «Оформление» choice: in the dump, and the PDF's corner mark is 7.5 cm
+    long per line instead of 8 (its block starts 5 mm further right)."""
+    from tests.test_document_tab import _mark_left_mm
+
+    assert roadmap(demo_db, ROADMAP)["layout"] == "2025"
+    cli_json("export", "--db", str(demo_db), "--roadmap", ROADMAP, "--pdf", str(tmp_path / "2025.pdf"))
+    out = set_document(demo_db, ROADMAP, "layout=прежний")
+    assert out["changed"] == ["layout"]
+    assert roadmap(demo_db, ROADMAP)["layout"] == "2016"
+    cli_json("export", "--db", str(demo_db), "--roadmap", ROADMAP, "--pdf", str(tmp_path / "2016.pdf"))
+    moved = _mark_left_mm(tmp_path / "2016.pdf", "Утверждена") - _mark_left_mm(
+        tmp_path / "2025.pdf", "Утверждена"
+    )
+    assert moved == pytest.approx(5, abs=0.3)
+    assert set_document(demo_db, ROADMAP, "layout=ГОСТ Р 7.0.97-2025")["changed"] == ["layout"]
+    assert roadmap(demo_db, ROADMAP)["layout"] == "2025"

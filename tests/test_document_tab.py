@@ -191,3 +191,59 @@ def test_the_signature_under_the_table_is_typed_saved_printed_and_undone(
     settings = json.loads(stored(small_db, "SELECT settings FROM roadmaps")[0][0])
     assert settings["table_signature"]["name"] == ""
     assert editor.signature_name.text() == ""
+
+
+def _mark_left_mm(pdf: Path, word: str) -> float:
+    """Where the approval mark's word starts on the roadmap's first page, in mm from the left."""
+    from pypdf import PdfReader
+
+    found: list[float] = []
+    for page in PdfReader(pdf).pages:
+
+        def visit(text: str, cm: list[float], tm: list[float], *_rest: object) -> None:
+            if word in text and not found:
+                found.append((cm[0] * tm[4] + cm[4]) / 72 * 25.4)
+
+        page.extract_text(visitor_text=visit)
+        if found:
+            return found[0]
+    raise AssertionError(f"«{word}» not in {pdf}")
+
+
+def test_the_layout_profile_is_chosen_with_keys_remembered_printed_and_undone(
+    qtbot: QtBot, window: MainWindow, small_db: Path, tmp_path: Path
+) -> None:
+    """«Оформление» picks the edition of ГОСТ Р 7.0.97: the 2016 one narrows the corner mark to
+    7.5 cm (2025: 8 cm) in the PDF and the Word file; the choice is the roadmap's, in the file."""
+    from docx import Document
+
+    from desktop.exports import export_tree
+
+    editor = window.document_editor
+    editor.approval_kind.setCurrentIndex(editor.approval_kind.findData("appendix"))
+    editor.approval_kind.activated.emit(editor.approval_kind.currentIndex())
+    assert editor.layout_profile.currentData() == "2025"  # a file that never chose: the current edition
+    editor.layout_profile.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is editor.layout_profile)
+    qtbot.keyClick(editor.layout_profile, Qt.Key.Key_Down)
+    settings = json.loads(stored(small_db, "SELECT settings FROM roadmaps")[0][0])
+    assert settings["layout_profile"] == "2016"
+    assert window.undo_stack.undoText() == "Изменение документа: оформление по ГОСТ"
+
+    def exported(name: str) -> tuple[float, float]:
+        tree = window.service.load(window.current_roadmap)
+        export_tree(tree, "pdf", tmp_path / f"{name}.pdf")
+        export_tree(tree, "docx", tmp_path / f"{name}.docx")
+        mark = Document(str(tmp_path / f"{name}.docx")).styles["ДК: гриф"].paragraph_format
+        return _mark_left_mm(tmp_path / f"{name}.pdf", "УТВЕРЖДЕНА"), mark.left_indent.mm
+
+    pdf_2016, word_2016 = exported("2016")
+    assert pdf_2016 == pytest.approx(297 - 10 - 75, abs=0.5)
+    assert word_2016 == pytest.approx(297 - 20 - 10 - 75, abs=0.5)
+    window.undo_stack.undo()
+    assert editor.layout_profile.currentData() == "2025"
+    settings = json.loads(stored(small_db, "SELECT settings FROM roadmaps")[0][0] or "{}")
+    assert "layout_profile" not in settings
+    pdf_2025, word_2025 = exported("2025")
+    assert pdf_2025 == pytest.approx(297 - 10 - 80, abs=0.5)
+    assert word_2025 == pytest.approx(297 - 20 - 10 - 80, abs=0.5)

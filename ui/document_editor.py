@@ -46,6 +46,7 @@ from desktop.services.document import new_order
 from desktop.services.measure_writes import parse_date
 from models.domain.approval import MarkFacts, disagreement, make_mark
 from models.domain.errors import ValidationError
+from models.domain.layout import PROFILES
 from models.domain.risk_profiles import RISK_PROFILES
 
 NUMBERING_CHOICES = (
@@ -54,6 +55,7 @@ NUMBERING_CHOICES = (
     ("flat", "Сквозная: 1…N через весь документ"),
 )
 SUBSECTION_CHOICES = (("nested", "Вложенные: 2.1, 2.2"), ("roman", "Римские: I, II, III"))
+LAYOUT_CHOICES = tuple((profile.key, profile.label) for profile in PROFILES.values())
 APPROVAL_CHOICES = (
     (None, "Без грифа"),
     ("stamp", "«УТВЕРЖДАЮ» в правом верхнем углу"),
@@ -230,6 +232,12 @@ class DocumentEditor(QScrollArea):
         self.numbering = self._choice(("numbering",), NUMBERING_CHOICES)
         form.addRow("Нумерация:", self.numbering)
         form.addRow("Подразделы:", self._choice(("subsection_numbering",), SUBSECTION_CHOICES))
+        self.layout_profile = self._choice(("layout_profile",), LAYOUT_CHOICES)
+        self.layout_profile.setToolTip(
+            "По какому ГОСТ Р 7.0.97 оформлять приказ и дорожную карту в PDF и Word: "
+            "действующий 2025 года или прежний 2016 года (гриф в углу — 8 или 7,5 см)"
+        )
+        form.addRow("Оформление:", self.layout_profile)
         return box
 
     def _goal_group(self) -> QGroupBox:

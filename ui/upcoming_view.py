@@ -98,4 +98,3 @@ class UpcomingView(QWidget):
                     row.setForeground(2, QBrush(colour("overdue")))
                 head.addChild(row)
             head.setExpanded(True)
-

@@ -20,6 +20,7 @@ from desktop.services.dto import ChildRef, MeasureRow, OrderInfo, RoadmapHeader,
 from desktop.services.schedule import Schedule
 from models.domain.approval import MarkFacts, shown_lines
 from models.domain.fields import BY_NAME
+from models.domain.layout import LayoutProfile, layout_of
 from models.domain.progress import PROGRESS_CLASSES, PROGRESS_LABELS, Progress
 
 
@@ -101,6 +102,11 @@ class ExportContent:
     def mark_lines(self) -> list[str]:
         """The approval mark's lines: none in a report (nobody approves a report)."""
         return [] if self.report else approval_lines(self.tree.header)
+
+    @property
+    def layout(self) -> LayoutProfile:
+        """The edition of ГОСТ Р 7.0.97 the papers follow, as chosen on «Документ»."""
+        return layout_of(self.tree.header.settings)
 
     @property
     def measure_count(self) -> int:

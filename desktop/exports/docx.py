@@ -178,7 +178,8 @@ class RoadmapDocx:
             if extra.get("tab") == "landscape":
                 form.tab_stops.add_tab_stop(TEXT_WIDTH_LANDSCAPE, WD_TAB_ALIGNMENT.RIGHT)
             if extra.get("mark"):
-                form.left_indent = TEXT_WIDTH_LANDSCAPE - Mm(95)  # the mark's block at the right
+                # the mark's block at the right, as long as the profile's corner lines
+                form.left_indent = TEXT_WIDTH_LANDSCAPE - Mm(self.content.layout.corner_width_mm)
 
     def _page(self, section: Any, landscape: bool) -> None:
         section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT

@@ -72,6 +72,7 @@ MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 25 * mm, 10 * mm, 20 * mm
 LANDSCAPE_LEFT = 20 * mm
 TABLE_WIDTH = LANDSCAPE[0] - LANDSCAPE_LEFT - MARGIN_RIGHT
 
+
 def register_fonts() -> None:
     """Liberation Serif from resources/fonts, once per process."""
     if SERIF in pdfmetrics.getRegisteredFontNames():
@@ -268,11 +269,12 @@ class RoadmapPdf:
         if lines:
             mark = Table(
                 [[Paragraph("<br/>".join(text(line) for line in lines), self.mark)]],
-                colWidths=[95 * mm],
+                colWidths=[self.content.layout.corner_width_mm * mm],  # the corner's line length
                 hAlign="RIGHT",
                 splitInRow=1,  # a mark of a thousand lines still prints
             )
-            mark.setStyle(TableStyle([SERIF_CELLS, ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+            flush = [("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]
+            mark.setStyle(TableStyle([SERIF_CELLS, *flush]))
             parts += [mark, Spacer(1, 6 * mm)]
         parts.append(Paragraph(text(document_title(self.content)), self.title))
         parts.append(Paragraph(period_line(self.header), _style("period", 12, TA_CENTER, spaceAfter=3 * mm)))

@@ -350,9 +350,7 @@ def _order_from_mark(frame: Frame) -> None:
             frame.organization = _nominative(" ".join(position))
 
 
-_BODY = re.compile(
-    r"\b(управлени|отдел|комитет|департамент|министерств)(е|я|а|ы|у|ом|о)?\b(.*)", re.I | re.S
-)
+_BODY = re.compile(r"\b(управлени|отдел|комитет|департамент|министерств)(е|я|а|ы|у|ом|о)?\b(.*)", re.I | re.S)
 _BODY_NOMINATIVE = {
     "управлени": "Управление",
     "отдел": "Отдел",

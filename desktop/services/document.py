@@ -18,6 +18,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 from desktop.services.operations import Tx
 from models.domain.approval import KINDS, MarkFacts, follow_order, shown_lines
 from models.domain.errors import NotFoundError, ValidationError
+from models.domain.layout import CURRENT, LAYOUT_KEY, PROFILES, layout_of
 from models.domain.numbering import NUMBERING_STYLES, SUBSECTION_STYLES
 from models.entities import ApprovalOrder, Measure, MeasureSchool, Roadmap, School
 from models.storage.database import Database
@@ -51,6 +52,9 @@ SCHOOL_FIELDS = ("name", "is_shnor", "is_sssu", "is_mentor", "risk_profiles")
 # settings (``table_signature``), a part of the document like the others.
 SIGNATURE_FIELDS = ("signature_position", "signature_name")
 SIGNATURE_KEY = "table_signature"
+# The layout profile (which edition of ГОСТ Р 7.0.97 the papers follow), in the settings too.
+LAYOUT_FIELD = "layout_profile"
+SETTINGS_FIELDS = (*SIGNATURE_FIELDS, LAYOUT_FIELD)
 APPROVAL_KINDS = KINDS
 # ``number_text``/``date_text`` (the order's number and date as the importer read them) are not in
 # the snapshot: nothing shows or prints them, and a save that changes the number or date clears them.
@@ -69,6 +73,7 @@ FIELD_LABELS = {
     "schools": "школы",
     "signature_position": "подпись под таблицей: должность",
     "signature_name": "подпись под таблицей: имя",
+    "layout_profile": "оформление по ГОСТ",
 }
 
 Snapshot = dict[str, Any]
@@ -129,6 +134,7 @@ def read_document_in(conn: Connection, roadmap_id: int) -> Snapshot:
     facts = MarkFacts.of(order, roadmap["organization"])
     state["approval_lines"] = shown_lines(roadmap["approval_kind"], roadmap["approval_lines"] or [], facts)
     state.update(signature_of(roadmap["settings"]))
+    state[LAYOUT_FIELD] = layout_of(roadmap["settings"]).key
     state["version"] = roadmap["version"]
     state["roadmap_id"] = roadmap_id
     state["order"] = None
@@ -161,6 +167,7 @@ def comparable(state: Mapping[str, Any]) -> Snapshot:
     """The parts a user edits, without the version and the links (for "did anything change")."""
     out = {name: state.get(name) for name in HEADER_FIELDS}
     out.update({name: state.get(name) or "" for name in SIGNATURE_FIELDS})
+    out[LAYOUT_FIELD] = state.get(LAYOUT_FIELD) or CURRENT.key
     out["order"] = dict(state["order"]) if state.get("order") else None
     if out["order"] is not None:  # an empty place or title is stored as None, typed as ""
         for optional in ("place", "title"):
@@ -173,9 +180,9 @@ def comparable(state: Mapping[str, Any]) -> Snapshot:
 
 
 def changed_parts(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
-    """Names of the parts that differ (HEADER_FIELDS, SIGNATURE_FIELDS, "order", "schools")."""
+    """Names of the parts that differ (HEADER_FIELDS, SETTINGS_FIELDS, "order", "schools")."""
     old, new = comparable(before), comparable(after)
-    parts = (*HEADER_FIELDS, *SIGNATURE_FIELDS, "order", "schools")
+    parts = (*HEADER_FIELDS, *SETTINGS_FIELDS, "order", "schools")
     return [name for name in parts if old[name] != new[name]]
 
 
@@ -213,6 +220,10 @@ def validate(state: Mapping[str, Any]) -> Snapshot:
     clean["goal"] = _text(state.get("goal"), "Цель")
     clean["signature_position"] = _text(state.get("signature_position"), "Подпись под таблицей")
     clean["signature_name"] = _text(state.get("signature_name"), "Подпись под таблицей")
+    layout = state.get(LAYOUT_FIELD) or CURRENT.key
+    if layout not in PROFILES:
+        raise ValidationError(f"Неизвестный профиль оформления «{layout}»: укажите {' или '.join(PROFILES)}.")
+    clean[LAYOUT_FIELD] = layout
     clean["tasks"] = _lines(state.get("tasks"), "Задачи")
     if state.get("approval_kind") not in APPROVAL_KINDS:
         raise ValidationError("Неизвестный вид грифа утверждения.")
@@ -288,6 +299,10 @@ def save_document(tx: Tx, roadmap_id: int, seen_version: int | None, state: Mapp
         settings[SIGNATURE_KEY] = signature
     else:
         settings.pop(SIGNATURE_KEY, None)
+    if clean[LAYOUT_FIELD] == CURRENT.key:  # none stored is the current edition
+        settings.pop(LAYOUT_KEY, None)
+    else:
+        settings[LAYOUT_KEY] = clean[LAYOUT_FIELD]
     header["settings"] = settings
     version = tx.update_versioned(
         Roadmap.__table__,
@@ -301,6 +316,9 @@ def save_document(tx: Tx, roadmap_id: int, seen_version: int | None, state: Mapp
     for name in SIGNATURE_FIELDS:
         if before[name] != clean[name]:
             log.add(name, before[name], clean[name])
+    layout_before = layout_of(current.settings).key
+    if layout_before != clean[LAYOUT_FIELD]:
+        log.add(LAYOUT_FIELD, layout_before, clean[LAYOUT_FIELD])
     for name in HEADER_FIELDS:
         old = getattr(current, name)
         if (list(old or []) if name in ("tasks", "approval_lines") else old) != clean[name]:

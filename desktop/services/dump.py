@@ -7,6 +7,7 @@ from typing import Any
 from desktop.services.document import signature_of
 from desktop.services.dto import ChildRef, MeasureRow, RoadmapTree
 from models.domain.fields import MEASURE_FIELDS, MeasureField
+from models.domain.layout import layout_of
 
 
 def _iso(value: Any) -> str | None:
@@ -101,6 +102,7 @@ def roadmap_dict(tree: RoadmapTree) -> dict[str, Any]:
         "goal": header.goal,
         "tasks": list(header.tasks),
         "signature": _signature(header.settings),
+        "layout": layout_of(header.settings).key,
         "schools": [s.name for s in tree.schools if not s.is_mentor],
         "mentor_schools": [s.name for s in tree.schools if s.is_mentor],
         **children(tree.top),
