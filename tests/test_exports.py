@@ -283,6 +283,36 @@ def test_long_text_gets_a_taller_row() -> None:
     )
 
 
+def test_a_word_longer_than_its_column_breaks_at_a_syllable_with_a_hyphen(
+    small_db: Path, tmp_path: Path
+) -> None:
+    """Where a word must break — a title pasted from a PDF that lost its spaces — the PDF breaks it
+    where Russian hyphenation allows and ends the line with «-»; abbreviations and digits never
+    take a hyphen (they break between characters only when nothing else fits)."""
+    from desktop.exports.text_fit import TextFit, hyphen_places
+
+    glued = "Организацияметодическогосопровожденияобщеобразовательныхорганизаций"
+    service = RoadmapService(open_database(small_db), Actor("Тест", "ПК"))
+    first = service.load(1).measures_in_order()[0]
+    service.edit_measure(first.id, first.version, {"title": f"Внимание: {glued} района"})
+    tree = service.load(1)
+    service.db.close()
+    out = tmp_path / "карта.pdf"
+    export_tree(tree, "pdf", out)
+    lines = [line.strip() for page in PdfReader(out).pages for line in page.extract_text().split("\n")]
+    start = next(i for i, line in enumerate(lines) if line.endswith("-") and "Внимание" in line)
+    pieces = [lines[start].split("Внимание: ")[1]]
+    while pieces[-1].endswith("-"):
+        pieces.append(lines[start + len(pieces)].split(" ")[0])
+    assert len(pieces) >= 2 and "".join(p.removesuffix("-") for p in pieces) == glued
+    cuts = [sum(len(p) - 1 for p in pieces[: n + 1]) for n in range(len(pieces) - 1)]
+    assert set(cuts) <= set(hyphen_places(glued))  # each cut between syllables
+    fit = TextFit(10)
+    assert fit.wrap("ШНОР/ШССУ", 20)[0] != "ШН-" and not any(
+        p.endswith("-") for p in fit.wrap("МКОУ12345678", 20)
+    )
+
+
 def _libreoffice_judge() -> bool:
     import shutil
 

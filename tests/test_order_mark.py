@@ -277,6 +277,11 @@ def test_marks_made_from_the_order_and_blanks_without_one() -> None:
         "Отдела образования администрации Тестового района"
     )
     assert issuer_genitive("МКУ «Управление образования»") == "МКУ «Управление образования»"
-    assert issuer_genitive("Глава района") == ""  # left out rather than declined wrongly
+    assert issuer_genitive("Глава района") == "Главы района"  # a person: the dictionary knows
+    assert issuer_genitive("Муниципальное казённое учреждение «Управление образования»") == (
+        "Муниципального казённого учреждения «Управление образования»"  # adjectives agree
+    )
+    assert issuer_genitive("МИНИСТЕРСТВО ОБРАЗОВАНИЯ") == "МИНИСТЕРСТВА ОБРАЗОВАНИЯ"
+    assert issuer_genitive("При администрации района") == ""  # left out rather than declined wrongly
     assert disagreement(APPENDIX, ["от 13.02.2024 г. № 31"], FACTS) == ""
     assert "№ 31" in disagreement(APPENDIX, ["от 13.02.2024 г. № 310"], FACTS)

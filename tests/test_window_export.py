@@ -242,3 +242,61 @@ def test_word_export_from_the_menu_writes_an_editable_document_and_cancel_keeps_
     monkeypatch.setattr(export_actions, "export_tree", cancelled_midway)
     assert window.exports.export(choice("docx"), path=result.out) is None
     assert result.out.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("title", "place", "approves"),
+    [
+        (
+            "План мероприятий (дорожная карта) по сопровождению школ в Н-ском муниципальном районе",
+            "Н-ский район",
+            "Об утверждении плана мероприятий (дорожной карты) по сопровождению школ в Н-ском",
+        ),
+        (
+            "КОМПЛЕКСНЫЙ ПЛАН-ГРАФИК поддержки ШНОР Кусинского муниципального района",
+            "Кусинский район",
+            "Об утверждении комплексного плана-графика поддержки ШНОР Кусинского",
+        ),
+        (
+            "Муниципальная программа «Школа» в Ашинском муниципальном округе",
+            "Ашинский округ",
+            "Об утверждении муниципальной программы «Школа» в Ашинском",
+        ),
+        (
+            "Повышение качества образования в Сосновском районе",
+            "Сосновский район",
+            "Об утверждении дорожной карты «Повышение качества образования в Сосновском",
+        ),
+    ],
+)
+def test_the_title_is_declined_in_the_order_and_the_district_named_in_the_file_name(
+    window: MainWindow,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    answers: dict[str, object],
+    title: str,
+    place: str,
+    approves: str,
+) -> None:
+    """The roadmap retitled on «Документ» and exported from the menu: the order (which has no
+    title of its own) approves the roadmap by its title in the genitive, and the suggested file
+    name names the district in the nominative — both by the morphology dictionary."""
+    window.tabs.setCurrentIndex(1)
+    editor = window.document_editor
+    editor.title_edit.setPlainText(title)
+    editor.title_edit.setFocus()
+    QApplication.processEvents()
+    editor.title_edit.clearFocus()
+    QApplication.processEvents()
+    asked: list[str] = []
+
+    def save_as(_parent: object, _title: str, suggested: str, _filter: str) -> tuple[str, str]:
+        asked.append(suggested)
+        return str(tmp_path / Path(suggested).name), _filter
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+    result = window.exports.export(choice("pdf"))
+    assert Path(asked[0]).name == f"Дорожная карта 2023-2024 — {place}.pdf"
+    assert result is not None and result.out.exists()
+    first = " ".join(PdfReader(result.out).pages[0].extract_text().split())
+    assert approves in first

@@ -291,6 +291,7 @@ class GridDelegate(QStyledItemDelegate):
             painter.drawRect(option.rect.adjusted(1, 1, -1, -1))  # type: ignore[attr-defined]
             painter.restore()
 
+
     def _title_frozen(self, index: Index) -> bool:
         """A section's title while the grid is scrolled right: the frozen columns show it whole
         from its start, the grid behind them would show its cut-off tail past their edge."""
@@ -385,7 +386,7 @@ def wrapped_lines(text: str, font: QFont, width: int) -> list[str]:
         layout.beginLayout()
         while (line := layout.createLine()).isValid():
             line.setLineWidth(width)
-            lines.append(paragraph[line.textStart() : line.textStart() + line.textLength()].rstrip())
+            lines.append(paragraph[line.textStart(): line.textStart() + line.textLength()].rstrip())
         layout.endLayout()
     return lines
 

@@ -53,7 +53,9 @@ EXPORT_KINDS = (
     ExportKind("&Excel…", "xlsx", False, "Книга Excel (*.xlsx)", "Ctrl+E"),
     ExportKind("Excel — о&тчёт об исполнении…", "xlsx", True, "Книга Excel (*.xlsx)", ""),
     ExportKind("&Календарь (.ics)…", "ics", False, "Календарь iCalendar (*.ics)", ""),
-    ExportKind("PDF — &ближайшие сроки…", "upcoming", False, "Документ PDF (*.pdf)", "", "Ближайшие сроки"),
+    ExportKind(
+        "PDF — &ближайшие сроки…", "upcoming", False, "Документ PDF (*.pdf)", "", "Ближайшие сроки"
+    ),
 )
 UPCOMING = EXPORT_KINDS[-1]
 
@@ -130,13 +132,8 @@ class ExportActions(QObject):
 
     def choose_reminder(self) -> None:
         days, chosen = QInputDialog.getInt(
-            self.window,
-            APP_TITLE,
-            "За сколько дней до конца срока напоминать в календаре\n"
-            "(0 — в последний день, -1 — без напоминаний):",
-            self.remind_days(),
-            -1,
-            MAX_REMIND_CHOICE,
+            self.window, APP_TITLE, "За сколько дней до конца срока напоминать в календаре\n"
+            "(0 — в последний день, -1 — без напоминаний):", self.remind_days(), -1, MAX_REMIND_CHOICE,
         )
         if chosen:
             QSettings().setValue(REMIND_KEY, days)

@@ -15,23 +15,11 @@ from models.domain.status import STATUS_LABELS
 TYPING_PAUSE_MS = 250
 # Ctrl+keys a text field needs for itself; any other Ctrl+key (Ctrl+E: export to Excel) is the
 # window's, even while typing in the find box (a line edit would take Ctrl+E as «end of line»).
-FIELD_KEYS = frozenset(
-    {
-        Qt.Key.Key_A,
-        Qt.Key.Key_C,
-        Qt.Key.Key_V,
-        Qt.Key.Key_X,
-        Qt.Key.Key_Z,
-        Qt.Key.Key_Y,
-        Qt.Key.Key_Left,
-        Qt.Key.Key_Right,
-        Qt.Key.Key_Backspace,
-        Qt.Key.Key_Delete,
-        Qt.Key.Key_Home,
-        Qt.Key.Key_End,
-        Qt.Key.Key_Insert,
-    }
-)
+FIELD_KEYS = frozenset({
+    Qt.Key.Key_A, Qt.Key.Key_C, Qt.Key.Key_V, Qt.Key.Key_X, Qt.Key.Key_Z, Qt.Key.Key_Y,
+    Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Backspace, Qt.Key.Key_Delete,
+    Qt.Key.Key_Home, Qt.Key.Key_End, Qt.Key.Key_Insert,
+})
 
 
 class FilterBar(QWidget):

@@ -20,17 +20,8 @@ ALWAYS_SHOWN = ("number", "title")  # the row's number and title are never hidde
 NAMES = tuple(f.name for f in MEASURE_FIELDS)  # the grid's columns in order
 # Widths that fit 1366×768 with the status in view; headers wrap at spaces, never inside a word.
 DEFAULT_WIDTHS = {
-    "number": 56,
-    "title": 330,
-    "form": 110,
-    "deadline": 140,
-    "responsible": 170,
-    "result": 210,
-    "target_group": 120,
-    "schools": 140,
-    "status": 110,
-    "done_on": 110,
-    "note": 200,
+    "number": 56, "title": 330, "form": 110, "deadline": 140, "responsible": 170, "result": 210,
+    "target_group": 120, "schools": 140, "status": 110, "done_on": 110, "note": 200,
 }
 
 
@@ -62,7 +53,7 @@ def empty_optional_columns(tree: RoadmapTree) -> set[str]:
     empty = set(OPTIONAL)
     for measure in tree.measures.values():
         for name in list(empty):
-            if measure.school_ids if name == "schools" else cell_text(measure, name):
+            if (measure.school_ids if name == "schools" else cell_text(measure, name)):
                 empty.discard(name)
         if not empty:
             break

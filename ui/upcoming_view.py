@@ -98,3 +98,4 @@ class UpcomingView(QWidget):
                     row.setForeground(2, QBrush(colour("overdue")))
                 head.addChild(row)
             head.setExpanded(True)
+

@@ -22,6 +22,7 @@ from models.domain.approval import MarkFacts, shown_lines
 from models.domain.fields import BY_NAME
 from models.domain.layout import LayoutProfile, layout_of
 from models.domain.progress import PROGRESS_CLASSES, PROGRESS_LABELS, Progress
+from models.domain.russian import adjective_in_nominative
 
 
 @dataclass(frozen=True)
@@ -176,7 +177,7 @@ def period_line(header: RoadmapHeader) -> str:
     return f"Период: {header.period_start:%d.%m.%Y} – {header.period_end:%d.%m.%Y}"
 
 
-_DISTRICT = re.compile(r"([А-ЯЁ][а-яё-]+(?:ого|ий|ый|ой|ского)?)\s+(муниципальн\w+\s+)?(район|округ)\w*")
+_DISTRICT = re.compile(r"([А-ЯЁA-Z][а-яё-]+)\s+(муниципальн\w+\s+)?(район|округ)\w*")
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 
@@ -203,10 +204,7 @@ def suggested_name(tree: RoadmapTree, extension: str, report: bool = False, kind
 
 
 def _district(adjective: str, noun: str) -> str:
-    """«Мокшанского района» -> «Мокшанский район» (the genitive of a title back to the name)."""
-    word = adjective
-    for ending, nominative in (("ского", "ский"), ("цкого", "цкий"), ("ого", "ый"), ("его", "ий")):
-        if word.endswith(ending):
-            word = word[: -len(ending)] + nominative
-            break
-    return f"{word} {noun}"
+    """«Мокшанского района», «в Н-ском районе» -> «Мокшанский район», «Н-ский район» (the
+    morphology dictionary puts the adjective back in the nominative; one it does not know as an
+    adjective is kept as written)."""
+    return f"{adjective_in_nominative(adjective) or adjective} {noun}"

@@ -10,17 +10,12 @@ from datetime import date
 
 from desktop.services.dto import OrderInfo, RoadmapHeader
 from models.domain.approval import MONTHS
+from models.domain.russian import leading_phrase_in_genitive
 
-_GENITIVES = (  # how roadmap titles begin, and the same words after «Об утверждении»
-    ("план мероприятий (дорожная карта)", "плана мероприятий (дорожной карты)"),
-    ("план мероприятий («дорожная карта»)", "плана мероприятий («дорожной карты»)"),
-    ("дорожная карта", "дорожной карты"),
-    ("«дорожная карта»", "«дорожной карты»"),
-    ("план-график", "плана-графика"),
-    ("план мероприятий", "плана мероприятий"),
-    ("план", "плана"),
-    ("комплекс мер", "комплекса мер"),
-    ("программа", "программы"),
+# The kinds of plan a roadmap's title begins with («Дорожная карта …», «Комплексный план
+# мероприятий …»): such a title is put in the genitive after «Об утверждении»; any other is quoted.
+PLAN_KINDS = frozenset(
+    {"карта", "план", "план-график", "график", "программа", "комплекс", "перечень", "мероприятие", "проект"}
 )
 
 
@@ -32,15 +27,13 @@ def russian_date(value: date | None) -> str:
 
 
 def title_in_genitive(title: str) -> str:
-    """«дорожной карты по …»: the roadmap's own title put in the genitive, to follow «Об
-    утверждении» or «Отчёт об исполнении»; a title that does not begin with a known kind of plan
-    is quoted after «дорожной карты»."""
+    """«дорожной карты по …»: the roadmap's own title put in the genitive by the morphology
+    dictionary, to follow «Об утверждении» or «Отчёт об исполнении»; a title that does not begin
+    with a kind of plan («Повышение качества …») is quoted after «дорожной карты»."""
     words = re.sub(r"\s+", " ", title.strip())
-    lowered = words.lower()
-    for nominative, genitive in _GENITIVES:
-        rest = lowered[len(nominative) :]
-        if lowered.startswith(nominative) and not rest[:1].isalpha():
-            return f"{genitive}{words[len(nominative) :]}"
+    inflected = leading_phrase_in_genitive(words, PLAN_KINDS) if words else None
+    if inflected is not None:
+        return inflected
     return f"дорожной карты «{words}»" if words else "дорожной карты"
 
 

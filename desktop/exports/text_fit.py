@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import json
 import re
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
+
+import pyphen
 
 FONT_DIR = Path(__file__).resolve().parents[2] / "resources" / "fonts"
 # The letters' widths read from the fonts once and kept beside them: an Excel export then needs
@@ -60,6 +62,26 @@ def _widths(bold: bool) -> tuple[dict[int, float], float]:
         return measured_widths(bold)
 
 
+@cache
+def _hyphenator() -> pyphen.Pyphen:
+    """The Russian hyphenation patterns (LibreOffice's, shipped in pyphen): read once, when a word
+    first has to break."""
+    return pyphen.Pyphen(lang="ru_RU")
+
+
+@lru_cache(maxsize=4096)
+def hyphen_places(word: str) -> tuple[int, ...]:
+    """Where ``word`` may break with a hyphen: the patterns' places between two letters, except
+    inside an abbreviation in capitals («ШССУ», «МОУО» are never broken)."""
+    return tuple(
+        place
+        for place in _hyphenator().positions(word)
+        if word[place - 1].isalpha()
+        and word[place].isalpha()
+        and not (word[place - 1].isupper() and word[place].isupper())
+    )
+
+
 class TextFit:
     """Lines and heights of text in one font, wrapped at spaces as spreadsheets do."""
 
@@ -102,26 +124,46 @@ class TextFit:
                     if line and used + gap + width <= room:
                         line, used = line + joiner + piece, used + gap + width
                         continue
-                    if line:
-                        out.append(line)
                     if width <= room:
+                        if line:
+                            out.append(line)
                         line, used = piece, width
                         continue
-                    parts = self._break_inside(piece, room)
-                    out.extend(parts[:-1])
+                    if line:  # a word longer than any line: its first syllables end the line begun
+                        parts = self._break_inside(piece, room, first=room - used - gap)
+                        out.append(line + joiner + parts[0] if parts[0] else line)
+                    else:
+                        parts = self._break_inside(piece, room)
+                        out.append(parts[0])
+                    out.extend(parts[1:-1])
                     line, used = parts[-1], self._word(parts[-1])
             out.append(line)
         return out
 
-    def _break_inside(self, word: str, room: float) -> list[str]:
-        parts, current, used = [], "", 0.0
-        for letter in word:
-            width = self._word(letter)
-            if current and used + width > room:
-                parts.append(current)
-                current, used = "", 0.0
-            current, used = current + letter, used + width
-        parts.append(current)
+    def _break_inside(self, word: str, room: float, first: float | None = None) -> list[str]:
+        """A word longer than a line, broken where Russian hyphenation allows, with «-» at each
+        line's end («общеобразова-» / «тельных»); where no such place fits (an abbreviation, a
+        number, a line narrower than a syllable), between letters. ``first``: the room left on the
+        line already begun — the first part is "" when no syllable fits there."""
+        places = hyphen_places(word)
+        parts, start = [], 0
+        line_room = room if first is None else first
+        while self._word(word[start:]) > line_room:
+            fits = [p for p in places if p > start and self._word(word[start:p] + "-") <= line_room]
+            if fits:
+                parts.append(word[start : fits[-1]] + "-")
+                start = fits[-1]
+            elif line_room < room:
+                parts.append("")
+            else:
+                end, used = start, 0.0
+                while end < len(word) and (end == start or used + self._word(word[end]) <= room):
+                    used += self._word(word[end])
+                    end += 1
+                parts.append(word[start:end])
+                start = end
+            line_room = room
+        parts.append(word[start:])
         return parts
 
     def lines(self, value: str, width_units: float) -> int:

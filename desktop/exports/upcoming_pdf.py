@@ -62,13 +62,11 @@ def write_upcoming_pdf(
         rows = []
         for item in group.items:
             entry = item.entry
-            rows.append(
-                [
-                    Paragraph(text(f"{entry.number} {entry.title}"), cell),
-                    Paragraph(f"{item.due:%d.%m.%Y}", cell),
-                    Paragraph(item.state(today), late_cell if item.late else cell),
-                ]
-            )
+            rows.append([
+                Paragraph(text(f"{entry.number} {entry.title}"), cell),
+                Paragraph(f"{item.due:%d.%m.%Y}", cell),
+                Paragraph(item.state(today), late_cell if item.late else cell),
+            ])
         table = Table(rows, colWidths=[WIDTH - 55 * mm, 25 * mm, 30 * mm])
         style: list[Any] = [
             ("FONTNAME", (0, 0), (-1, -1), SERIF),
@@ -87,14 +85,8 @@ def write_upcoming_pdf(
         pages.append(1)
 
     document = SimpleDocTemplate(
-        str(out),
-        pagesize=A4,
-        leftMargin=20 * mm,
-        rightMargin=20 * mm,
-        topMargin=15 * mm,
-        bottomMargin=15 * mm,
-        title="Ближайшие сроки",
-        author="Дорожные карты",
+        str(out), pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=15 * mm,
+        bottomMargin=15 * mm, title="Ближайшие сроки", author="Дорожные карты",
     )
     document.build(story, onFirstPage=count, onLaterPages=count)  # type: ignore[arg-type]
     return len(pages)

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from models.domain.russian import noun_in_nominative
+
 MONTHS_GENITIVE = {
     "января": 1,
     "февраля": 2,
@@ -350,14 +352,9 @@ def _order_from_mark(frame: Frame) -> None:
             frame.organization = _nominative(" ".join(position))
 
 
-_BODY = re.compile(r"\b(управлени|отдел|комитет|департамент|министерств)(е|я|а|ы|у|ом|о)?\b(.*)", re.I | re.S)
-_BODY_NOMINATIVE = {
-    "управлени": "Управление",
-    "отдел": "Отдел",
-    "комитет": "Комитет",
-    "департамент": "Департамент",
-    "министерств": "Министерство",
-}
+_BODY = re.compile(
+    r"\b(управлени|отдел|комитет|департамент|министерств)(е|я|а|ы|у|ом|о)?\b(.*)", re.I | re.S
+)
 _AFTER_BODY = re.compile(r"\s+(?:от\s+[«\d]|№|N\s*\d|\d{1,2}\.\d{1,2}\.\d{2,4}).*$", re.S)
 
 
@@ -368,8 +365,10 @@ def _nominative(position: str) -> str:
     match = _BODY.search(position)
     if not match:
         return ""
-    stem, _ending, rest = match.groups()
-    return (_BODY_NOMINATIVE[stem.lower()] + _AFTER_BODY.sub("", rest)).strip(" ,.")
+    stem, ending, rest = match.groups()
+    word = stem + (ending or "")
+    body = noun_in_nominative(word) or word  # the dictionary's nominative: «министерства» -> «министерство»
+    return (body[:1].upper() + body[1:] + _AFTER_BODY.sub("", rest)).strip(" ,.")
 
 
 def _schools(text: str) -> list[str]:

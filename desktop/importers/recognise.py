@@ -71,7 +71,9 @@ def _heading(text: str) -> bool:
     )
 
 
-def _join_split_tables(document: Document, index: int, table: Table, columns: Columns) -> tuple[Table, int]:
+def _join_split_tables(
+    document: Document, index: int, table: Table, columns: Columns
+) -> tuple[Table, int]:
     """One table from the chosen one and the tables of the same width that follow it, and the
     index of the last block it took.
 

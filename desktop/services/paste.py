@@ -118,6 +118,5 @@ def paste_as_new_command(
     rows: list[dict[str, object]] = [
         {n: v for n, v in zip(names, values, strict=False) if n in PASTED} for values in block
     ]
-    return PasteCommand(
-        [], start.roadmap_id, start.section_id, start.position, rows, label="Вставка новыми строками"
-    )
+    return PasteCommand([], start.roadmap_id, start.section_id, start.position, rows,
+                        label="Вставка новыми строками")

@@ -269,6 +269,7 @@ class Schedule:
 
         return sorted((e for e in self.entries if e.due_soon), key=lambda e: (nearest(e), e.number))
 
+
     def upcoming(self, weeks: int = UPCOMING_WEEKS) -> list[UpcomingGroup]:
         """The coordinator's Monday page: what is late, and what falls due from today to the end
         of the ``weeks``-th week (this one included), grouped by responsible; the groups with

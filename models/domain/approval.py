@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from models.domain.russian import first_noun_phrase_in_genitive
+
 STAMP, APPENDIX = "stamp", "appendix"
 KINDS = (None, STAMP, APPENDIX)
 BLANK_NUMBER = "____"
@@ -30,10 +32,6 @@ MONTHS = (
     "января", "февраля", "марта", "апреля", "мая", "июня",
     "июля", "августа", "сентября", "октября", "ноября", "декабря",
 )  # fmt: skip
-# The genitive of the first word of an issuer («Управление образования …» -> «Управления …»),
-# for «приказом Управления образования …». Abbreviations (МКУ, МОУО) do not change.
-_GENITIVE_ENDINGS = (("ие", "ия"), ("ия", "ии"), ("во", "ва"), ("ство", "ства"))
-_CONSONANT_END = re.compile(r"[бвгджзклмнпрстфхцчшщ]$", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,23 +70,18 @@ def numeric_date(value: date | None) -> str:
 
 
 def issuer_genitive(issuer: str) -> str:
-    """«Управление образования администрации …» -> «Управления образования администрации …»;
-    an issuer whose first word this cannot decline is left out (empty string)."""
+    """«Управление образования администрации …» -> «Управления образования администрации …»
+    (the morphology dictionary declines the leading noun phrase: «Муниципальное казённое
+    учреждение …» -> «Муниципального казённого учреждения …»); abbreviations (МКУ, МОУО) stay;
+    an issuer that does not begin with a noun phrase is left out (empty string)."""
     words = re.sub(r"\s+", " ", issuer).strip()
     if not words:
         return ""
-    first, _, rest = words.partition(" ")
+    first = words.partition(" ")[0]
     letters = first.strip('«»"')
     if not letters.isalpha() or (letters.isupper() and len(letters) <= 6):  # МКУ «…», МОУО
         return words
-    upper = first.isupper()
-    for ending, genitive in sorted(_GENITIVE_ENDINGS, key=lambda e: -len(e[0])):
-        if first.lower().endswith(ending):
-            genitive = genitive.upper() if upper else genitive
-            return f"{first[: -len(ending)]}{genitive} {rest}".strip()
-    if _CONSONANT_END.search(first):  # Отдел, Комитет, Департамент
-        return f"{first}{'А' if upper else 'а'} {rest}".strip()
-    return ""
+    return first_noun_phrase_in_genitive(words) or ""
 
 
 def make_mark(kind: str | None, facts: MarkFacts) -> list[str]:
