@@ -19,8 +19,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-
 from bench_export import libreoffice_pdf, median_of, prepared  # noqa: E402
+from process_env import program_env  # noqa: E402  (bench/ is the script's folder)
 
 BUDGETS = {"1000": 1.5, "5000": 6.0}
 
@@ -32,7 +32,7 @@ def main() -> None:
     args = parser.parse_args()
     folder = Path(os.environ.get("BENCH_DIR", tempfile.gettempdir())) / "roadmap-bench"
     folder.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env = program_env()
     results: dict[str, object] = {"budgets_s": BUDGETS, "runs": args.runs}
     for n in (1000, 5000):
         _, db = prepared(folder, n, env)

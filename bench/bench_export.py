@@ -24,6 +24,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+from process_env import program_env  # noqa: E402  (bench/ is the script's folder)
+
 BUDGETS = {"pdf": {"1000": 1.0, "5000": 5.0}, "xlsx": {"1000": 0.5, "5000": 1.5}, "pdf_vs_libreoffice": 10}
 
 
@@ -91,7 +93,7 @@ def main() -> None:
     args = parser.parse_args()
     folder = Path(os.environ.get("BENCH_DIR", tempfile.gettempdir())) / "roadmap-bench"
     folder.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env = program_env()
     results: dict[str, object] = {"budgets_s": BUDGETS, "runs": args.runs}
     for n in (1000, 5000):
         source, db = prepared(folder, n, env)

@@ -25,7 +25,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
-
+from process_env import program_env  # noqa: E402  (bench/ is the script's folder)
 from PySide6.QtWidgets import QApplication  # noqa: E402
 from synthetic import make_file  # noqa: E402
 
@@ -94,7 +94,7 @@ def main() -> None:
         window.grid.viewport().repaint()
         frozen_steps.append(time.perf_counter() - start)
 
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env = program_env()
     shots = []
     for _ in range(3):
         start = time.perf_counter()

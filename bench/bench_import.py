@@ -14,12 +14,13 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+from process_env import program_env  # noqa: E402  (bench/ is the script's folder)
 
 
 def main() -> None:
     folder = Path(os.environ.get("BENCH_DIR", tempfile.gettempdir())) / "roadmap-bench"
     folder.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env = program_env()
     results: dict[str, object] = {"budgets_s": {"1000": 2.0, "5000": 8.0}}
     for n in (1000, 5000):
         source = folder / f"roadmap_{n}.docx"

@@ -22,6 +22,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+from process_env import program_env  # noqa: E402  (bench/ is the script's folder)
+
 BUDGET_MB = 600
 # The command run inside the measured process, then its own peak from /proc (Linux).
 PEAK = (
@@ -42,7 +44,7 @@ EXPORTS = {
 
 def measured(args: list[str], folder: Path) -> tuple[float, float]:
     """Seconds and peak MB of one `python -m desktop ARGS` process."""
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env = program_env()
     start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", PEAK, *args], capture_output=True, text=True, cwd=folder, env=env, timeout=1800

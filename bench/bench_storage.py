@@ -22,7 +22,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
-
+from process_env import program_env  # noqa: E402  (bench/ is the script's folder)
 from synthetic import make_file  # noqa: E402
 
 from desktop.services.roadmap import Actor, RoadmapService  # noqa: E402
@@ -30,7 +30,7 @@ from models.storage.database import open_database  # noqa: E402
 
 
 def _process_seconds(args: list[str], runs: int) -> float:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env = program_env()
     times = []
     for _ in range(runs):
         start = time.perf_counter()
