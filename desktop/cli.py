@@ -290,13 +290,24 @@ def _parse_assignments(pairs: Sequence[str]) -> dict[str, str]:
 
 
 def cmd_set(args: argparse.Namespace) -> None:
+    if args.school is not None and args.roadmap is not None:
+        raise UserError("--school относится к мероприятию: укажите --measure ID, а не --roadmap.")
     if args.roadmap is not None:
         cmd_set_document(args)
         return
-    changes = _parse_assignments(args.assignments)
+    changes: dict[str, Any] = dict(_parse_assignments(args.assignments))
     database = _open(args.db)
     try:
         service = _service(database)
+        if args.school is not None:
+            changed, version = service.edit_school_record(
+                args.measure, args.school, args.expect_version, changes
+            )
+            _emit({"measure": args.measure, "school": args.school, "changed": changed, "version": version})
+            return
+        if isinstance(changes.get("schools"), str):  # schools="A; B": the roadmap's schools by name
+            names = [n for n in re.split(r"[;\n]", changes["schools"]) if n.strip()]
+            changes["schools"] = service.schools_named(args.measure, names)
         changed = service.edit_measure(args.measure, args.expect_version, changes)
         version = service.measure(args.measure).version
     finally:
@@ -629,6 +640,11 @@ def build_parser() -> argparse.ArgumentParser:
     what = setter.add_mutually_exclusive_group(required=True)
     what.add_argument("--measure", type=int, metavar="ID", help="мероприятие (id из dump)")
     what.add_argument("--roadmap", type=int, metavar="ID", help="документ дорожной карты (id из dump)")
+    setter.add_argument(
+        "--school",
+        metavar="ШКОЛА",
+        help="с --measure: отчёт этой школы о мероприятии (status, done_on, note)",
+    )
     setter.add_argument(
         "--expect-version",
         type=int,

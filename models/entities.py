@@ -29,6 +29,7 @@ from sqlalchemy import (
     Table,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -245,8 +246,55 @@ class ChangeLogEntry(Base):
     field: Mapped[str] = mapped_column(String(50))
     old: Mapped[str | None] = mapped_column(Text)
     new: Mapped[str | None] = mapped_column(Text)
+    person: Mapped[str] = mapped_column(String(200), default="", server_default="")  # who, by name
 
     __table_args__ = (Index("ix_change_log_entity", "entity", "entity_id", "at"),)
+
+
+ROLES = ("coordinator", "director", "team")
+
+
+class Person(Base):
+    """Someone who works in the file: a coordinator, or a school's director or team member (their
+    school by name: the same school stands in several roadmaps). A PIN is optional; only its salted
+    hash is kept."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    position: Mapped[str] = mapped_column(Text, default="")
+    role: Mapped[str] = mapped_column(String(20), default="coordinator")
+    school: Mapped[str] = mapped_column(Text, default="")
+    pin_hash: Mapped[str] = mapped_column(String(200), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (CheckConstraint("role IN ('coordinator', 'director', 'team')", name="role"),)
+
+
+class SchoolExecution(Base):
+    """One school's record of a measure's execution (status, date done, note): a measure that
+    concerns five schools is done school by school."""
+
+    __tablename__ = "school_executions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    measure_id: Mapped[int] = mapped_column(ForeignKey("measures.id", ondelete="CASCADE"))
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(20), default=PLANNED)
+    done_on: Mapped[date | None] = mapped_column(TolerantDate)
+    note: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    updated_by: Mapped[str] = mapped_column(String(200), default="")  # who reported last, by name
+
+    __table_args__ = (
+        CheckConstraint(STATUS_CHECK, name="status"),
+        UniqueConstraint("measure_id", "school_id"),
+        Index("ix_school_executions_school", "school_id"),
+    )
 
 
 class FileSetting(Base):

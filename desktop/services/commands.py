@@ -16,8 +16,10 @@ from desktop.services import document, settings, structure
 from desktop.services.changes import Changes
 from desktop.services.document import read_document_in
 from desktop.services.dto import ChildRef, MeasureRow
+from desktop.services.execution import remove_school_record, write_school_record
 from desktop.services.measure_writes import normalise_value, write_measure, write_measures
 from desktop.services.operations import CommandState, Tx
+from models.domain.execution import SchoolRecord
 from models.domain.fields import EDITABLE_COLUMNS, label_of
 from models.domain.school_calendar import SchoolCalendar
 
@@ -66,6 +68,51 @@ class EditMeasureCommand(_Undoable):
             self.roadmap_id,
             measures=frozenset({self.measure_id}) if changed else frozenset(),
             figures=bool(FIGURE_FIELDS & set(changed)),
+            focus=("measure", self.measure_id),
+            fields=frozenset(changed),
+        )
+
+
+@dataclass
+class EditSchoolRecordCommand(_Undoable):
+    """Change one school's record of a measure (status, date done, note); undo puts the values
+    back, or removes the record when this edit was the school's first report."""
+
+    measure_id: int
+    school_id: int
+    seen_version: int | None  # 0: the user saw no record yet
+    after: dict[str, object]
+    roadmap_id: int | None = None
+    school: str = ""
+    before: SchoolRecord | None = None  # as found by the first apply (None: no record)
+    changed: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        fields = ", ".join(label_of(name) for name in self.after)
+        return f"Отчёт школы{f' «{self.school}»' if self.school else ''}: {fields}"
+
+    def apply(self, tx: Tx) -> Changes:
+        changed, before = write_school_record(
+            tx, self.measure_id, self.school_id, self.seen_version, self.after
+        )
+        if tx.first:
+            self.before, self.changed = before, changed
+        return self._changes(changed)
+
+    def revert(self, tx: Tx) -> Changes:
+        if self.before is None:
+            remove_school_record(tx, self.measure_id, self.school_id)
+        else:
+            old = {name: getattr(self.before, name) for name in self.after}
+            write_school_record(tx, self.measure_id, self.school_id, None, old)
+        return self._changes(self.changed)
+
+    def _changes(self, changed: list[str]) -> Changes:
+        return Changes(
+            self.roadmap_id,
+            measures=frozenset({self.measure_id}) if changed else frozenset(),
+            figures=bool(changed),
             focus=("measure", self.measure_id),
             fields=frozenset(changed),
         )

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
+from models.domain.execution import Derived, SchoolRecord
 from models.domain.school_calendar import DEFAULT_CALENDAR, SchoolCalendar
 
 if TYPE_CHECKING:
@@ -36,6 +37,10 @@ class MeasureRow:
     school_ids: tuple[int, ...] = ()
     number_as_written: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    # One record per school it concerns (a planned one where a school has not reported); when a
+    # school has reported, ``status`` and ``done_on`` above are made from them (``derived``).
+    execution: tuple[SchoolRecord, ...] = ()
+    derived: Derived | None = None
 
     def placed(self, section_id: int | None, position: int, number: str) -> MeasureRow:
         """The same measure at another place or with another number (positional: dataclasses'
@@ -59,6 +64,8 @@ class MeasureRow:
             self.school_ids,
             self.number_as_written,
             self.extra,
+            self.execution,
+            self.derived,
         )
 
 

@@ -45,6 +45,16 @@ def measure_dict(tree: RoadmapTree, row: MeasureRow, school_names: dict[int, str
         **values,
         "version": row.version,
         "schools": schools,
+        "execution": [
+            {
+                "school": school_names.get(r.school_id, ""),
+                "status": r.status,
+                "done_on": _iso(r.done_on),
+                "note": r.note,
+                "by": r.by,
+            }
+            for r in row.execution
+        ],
         "extra": row.extra,
     }
 

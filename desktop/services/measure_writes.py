@@ -86,6 +86,28 @@ Edit = tuple[int, int | None, Mapping[str, object]]  # measure id, version seen,
 _BATCH = 500  # ids per IN (...) query
 
 
+def _refuse_reported(
+    tx: Tx, prepared: Sequence[tuple[int, Any, dict[str, Any], Any]], current: dict[int, Any]
+) -> None:
+    """A measure whose schools report has its status made from their records: typing one over
+    it would be lost at once, so it is refused with where to go instead."""
+    from desktop.services.execution import derived_statuses
+
+    derived = derived_statuses(tx.conn, [p[0] for p in prepared])
+    for measure_id, _seen, values, _schools in prepared:
+        row = current.get(measure_id)
+        if (
+            measure_id in derived
+            and row is not None
+            and any(getattr(row, c) != v for c, v in values.items() if c in ("status", "done_on"))
+        ):
+            title = row.title if len(row.title) <= 60 else row.title[:57] + "…"
+            raise ValidationError(
+                f"Статус мероприятия «{title}» складывается из отчётов школ: измените отчёт нужной "
+                "школы (двойной щелчок по статусу), а не статус мероприятия."
+            )
+
+
 def write_measures(tx: Tx, edits: Sequence[Edit]) -> dict[int, list[str]]:
     """Several measures' fields in the operation's transaction (a paste, a fill-down): values
     checked first, the rows read in batches, one version-guarded UPDATE statement per set of
@@ -110,6 +132,8 @@ def write_measures(tx: Tx, edits: Sequence[Edit]) -> dict[int, list[str]]:
             ).where(Measure.id.in_(ids[first : first + _BATCH]))
         )
         current.update({row.id: row for row in rows})
+    if {"status", "done_on"} & set(columns):
+        _refuse_reported(tx, [p for p in prepared if {"status", "done_on"} & set(p[2])], current)
     by_column = {column: name for name, column in EDITABLE_COLUMNS.items()}
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
     out: dict[int, list[str]] = {}

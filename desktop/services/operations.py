@@ -34,10 +34,20 @@ Key = tuple[str, int]  # ("measure" | "section" | "roadmap" | "settings", id): a
 
 @dataclass(frozen=True)
 class Actor:
-    """Who makes a change, for the change log and conflict messages."""
+    """Who makes a change, for the change log and conflict messages: the computer's account and,
+    once the file has its people, the person who said «это я» on opening (their role and school
+    decide what they may change)."""
 
     user: str
     computer: str
+    person: str = ""
+    role: str = "coordinator"
+    school: str = ""  # a director's or team member's school, by name
+
+    @property
+    def shown(self) -> str:
+        """The name people see in the log and in messages: the person's, else the account's."""
+        return self.person or self.user
 
 
 @dataclass
@@ -193,6 +203,7 @@ class Tx:
                 "at": self.now,
                 "user": self.actor.user,
                 "computer": self.actor.computer,
+                "person": self.actor.person,
                 "roadmap_id": roadmap_id,
                 "entity": entity,
                 "entity_id": entity_id,

@@ -25,6 +25,7 @@ from desktop.services.dto import (
     SchoolRow,
     SectionRow,
 )
+from desktop.services.execution import derived_statuses, stored_records, with_execution, with_executions
 from desktop.services.operations import Actor as Actor  # re-exported: the service's callers name it here
 from desktop.services.operations import Operations
 from models.domain.errors import NotFoundError, ValidationError
@@ -165,13 +166,16 @@ class RoadmapService:
                     Roadmap.id
                 )
             ).all()
-            rows = conn.execute(select(Measure.roadmap_id, Measure.status, Measure.deadline_text)).all()
+            rows = conn.execute(
+                select(Measure.id, Measure.roadmap_id, Measure.status, Measure.deadline_text)
+            ).all()
+            derived = derived_statuses(conn)
             school, _version = school_calendar_of(conn)
         periods = {r.id: (r.period_start, r.period_end) for r in roadmaps}
         measures: dict[int, list[tuple[str, Sequence[tuple[date, date]]]]] = defaultdict(list)
-        for roadmap_id, status, deadline_text in rows:
+        for measure_id, roadmap_id, status, deadline_text in rows:
             windows = read_deadline(deadline_text, periods[roadmap_id], school).windows
-            measures[roadmap_id].append((status, windows))
+            measures[roadmap_id].append((derived.get(measure_id, status), windows))
         out = []
         for r in roadmaps:
             figures = tally(measures[r.id], today)
@@ -218,7 +222,10 @@ class RoadmapService:
             schools = conn.execute(
                 select(School.__table__).where(School.roadmap_id == roadmap_id).order_by(School.position)
             ).all()
-        return self._assemble(roadmap, order, sections, measures, links, schools, school)
+            records = stored_records(conn, roadmap_id) if links else {}
+        tree = self._assemble(roadmap, order, sections, measures, links, schools, school)
+        with_executions(tree.measures, records)
+        return tree
 
     def _assemble(
         self,
@@ -289,7 +296,8 @@ class RoadmapService:
             schools = tuple(
                 conn.scalars(select(MeasureSchool.school_id).where(MeasureSchool.measure_id == measure_id))
             )
-        return _measure_row(tuple(row), row.number_as_written, schools)
+            records = stored_records(conn, measure_ids=[measure_id]).get(measure_id) if schools else None
+        return with_execution(_measure_row(tuple(row), row.number_as_written, schools), records)
 
     # ---- writing -------------------------------------------------------------------------
     def edit_measure(
@@ -312,6 +320,32 @@ class RoadmapService:
             self.operations.apply(EditMeasureCommand(measure_id, seen_version, dict(changes))).fields,
             key=list(changes).index,
         )
+
+    def edit_school_record(
+        self, measure_id: int, school: str, seen_version: int | None, changes: Mapping[str, object]
+    ) -> tuple[list[str], int]:
+        """Change one school's record of a measure (the school named as in the roadmap's list,
+        any case) as one operation; returns the fields that changed and the record's version."""
+        from desktop.services.commands import EditSchoolRecordCommand
+        from desktop.services.execution import school_id_by_name, stored_records
+
+        with self.db.read() as conn:
+            school_id, name = school_id_by_name(conn, measure_id, school)
+            roadmap_id = conn.execute(select(Measure.roadmap_id).where(Measure.id == measure_id)).scalar()
+        command = EditSchoolRecordCommand(
+            measure_id, school_id, seen_version, dict(changes), roadmap_id, name
+        )
+        changed = sorted(self.operations.apply(command).fields, key=list(changes).index)
+        with self.db.read() as conn:
+            record = stored_records(conn, measure_ids=[measure_id]).get(measure_id, {}).get(school_id)
+        return changed, record.version if record else 0
+
+    def schools_named(self, measure_id: int, names: Sequence[str]) -> list[int]:
+        """The ids of the roadmap's schools named (any case), for ``schools="A; B"``."""
+        from desktop.services.execution import roadmap_school_ids
+
+        with self.db.read() as conn:
+            return roadmap_school_ids(conn, measure_id, names)
 
     def edit_section(self, section_id: int, seen_version: int | None, title: str) -> None:
         """Rename a section as one operation (version-checked like a measure)."""

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, or_, select
 
 from desktop.services.changes import Changes
 from desktop.services.dto import ChildRef, MeasureRow, RoadmapTree, SectionRow
+from desktop.services.execution import stored_records, with_execution
 from desktop.services.roadmap import (
     _MEASURE_COLUMNS,
     SECTION_COLUMNS,
@@ -178,7 +179,11 @@ def _rows(conn: Connection, ids: Iterable[int]) -> dict[int, MeasureRow]:
     schools: dict[int, list[int]] = defaultdict(list)
     for measure_id, school_id in links:
         schools[measure_id].append(school_id)
-    return {r[0]: _measure_row(tuple(r), "", schools.get(r[0], ())) for r in rows}
+    records = stored_records(conn, measure_ids=list(schools)) if schools else {}
+    return {
+        r[0]: with_execution(_measure_row(tuple(r), "", schools.get(r[0], ())), records.get(r[0]))
+        for r in rows
+    }
 
 
 def _sections(conn: Connection, roadmap_id: int) -> list[Any]:

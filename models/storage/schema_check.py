@@ -21,6 +21,7 @@ TABLES_BY_REVISION: Final = {
     "0001": _TABLES_0001,
     "0002": _TABLES_0001 | {"change_log"},
     "0003": _TABLES_0001 | {"change_log", "file_settings"},
+    "0004": _TABLES_0001 | {"change_log", "file_settings", "people", "school_executions"},
 }
 
 
