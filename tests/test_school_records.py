@@ -65,7 +65,8 @@ def test_schools_report_one_by_one_and_the_measure_follows(small_db: Path) -> No
 
     with sqlite3.connect(small_db) as conn:
         logged = conn.execute(
-            "SELECT field, old, new FROM change_log WHERE entity='measure' AND entity_id=? AND field LIKE 'status#%'",
+            "SELECT field, old, new FROM change_log "
+            "WHERE entity='measure' AND entity_id=? AND field LIKE 'status#%'",
             (seminar["id"],),
         ).fetchall()
     conn.close()
