@@ -59,6 +59,9 @@ def grid_menu(
     menu.addSeparator()
     history = menu.addAction("История изменений (F9)", show_history)
     history.setEnabled(measure is not None)
+    reports = actions["&Отчёты школ…"]
+    reports.setEnabled(measure is not None and bool(measure.school_ids))
+    menu.addAction(reports)
     month = None
     if measure is not None and tree is not None:
         month = month_to_show(tree.header.deadline(measure.deadline_text).windows, date.today())

@@ -41,7 +41,7 @@ from desktop.services.commands import (
     EditSchoolCalendarCommand,
 )
 from desktop.services.document import changed_parts, read_document
-from desktop.services.dto import RoadmapTree
+from desktop.services.dto import MeasureRow, RoadmapTree
 from desktop.services.filtering import kept_ids, search_words
 from desktop.services.roadmap import RoadmapService, summary_of_tree
 from desktop.services.schedule import PROGRESS_CLASSES, PROGRESS_LABELS, Schedule, section_refs
@@ -62,7 +62,7 @@ from ui.grid_view import GridView
 from ui.history_panel import HistoryPanel
 from ui.messages import show_error
 from ui.roadmap_list_model import RoadmapListModel
-from ui.roadmap_model import COLUMNS, RoadmapTreeModel
+from ui.roadmap_model import COLUMNS, STATUS_COLUMN, RoadmapTreeModel
 from ui.row_actions import RowActions
 from ui.school_calendar_dialog import SchoolCalendarDialog
 from ui.status_dialog import StatusDialog
@@ -188,6 +188,7 @@ class MainWindow(QMainWindow):
         toggle.setShortcut(QKeySequence("F9"))
         self.grid.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.grid.customContextMenuRequested.connect(lambda at: popup_at(self.grid, at, self._grid_menu))
+        self.grid.doubleClicked.connect(self._status_double_clicked)
         frozen = self.grid.frozen
         if frozen is not None:  # a right click on the frozen № or title: the same menu
             overlay = frozen.view
@@ -278,6 +279,7 @@ class MainWindow(QMainWindow):
             ("Удалить раздел…", "Ctrl+Shift+-", self.rows.delete_section),
             ("Переместить в&верх", "Alt+Up", lambda: self.rows.move_measure(-1)),
             ("Переместить в&низ", "Alt+Down", self._alt_down),
+            ("&Отчёты школ…", "Ctrl+Shift+O", self.open_school_records),
         ):
             action = QAction(text, self)
             self.named_actions[text] = action
@@ -427,6 +429,37 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             f"Файл изменён другим пользователем в {datetime.now():%H:%M}; данные обновлены.", 10_000
         )
+
+    def open_school_records(self) -> None:
+        """«Отчёты школ» for the current measure: its record per school, each change one undo step."""
+        from ui.school_records_dialog import SchoolRecordsDialog
+
+        measure = self.grid_model.measure_at(self.grid.currentIndex())
+        tree = self.grid_model.tree
+        if measure is None or tree is None:
+            return
+        if not measure.school_ids:
+            QMessageBox.information(
+                self,
+                APP_TITLE,
+                "У мероприятия не указаны школы. Выберите их в столбце «Школы» — тогда исполнение "
+                "можно отмечать по каждой школе.",
+            )
+            return
+        names = {s.id: s.name for s in tree.schools}
+        SchoolRecordsDialog(measure, names, self.execute, self._measure_now, self).exec()
+
+    def _measure_now(self, measure_id: int) -> MeasureRow | None:
+        try:
+            return self.service.measure(measure_id)
+        except DomainError:
+            return None
+
+    def _status_double_clicked(self, index: QModelIndex) -> None:
+        """A status made from schools' reports is not typed: a double click opens the reports."""
+        measure = self.grid_model.measure_at(index)
+        if index.column() == STATUS_COLUMN and measure is not None and measure.derived is not None:
+            self.open_school_records()
 
     def update_history(self) -> None:
         """The current measure's change log, while the panel is shown (read only then)."""

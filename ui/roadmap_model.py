@@ -90,6 +90,7 @@ _SECTION_FLAGS = _MEASURE_FLAGS | Qt.ItemFlag.ItemIsDropEnabled
 _SECTION_TITLE_FLAGS = _SECTION_FLAGS | Qt.ItemFlag.ItemIsEditable  # the section's title
 _TOP_FLAGS = Qt.ItemFlag.ItemIsDropEnabled
 _EDITABLE_COLUMN = tuple(name is not None for _, name in COLUMNS)
+STATUS_COLUMN = next(i for i, (_title, name) in enumerate(COLUMNS) if name == "status")
 _COLUMN_COUNT = len(COLUMNS)
 MANY_ROWS = 400  # changed rows above which a repaint is announced as a layout change
 
@@ -361,7 +362,12 @@ class RoadmapTreeModel(QAbstractItemModel):
         node = index.internalPointer()
         if node.kind == "section":
             return _SECTION_TITLE_FLAGS if index.column() == 0 else _SECTION_FLAGS
-        return _EDITABLE_FLAGS if _EDITABLE_COLUMN[index.column()] else _MEASURE_FLAGS
+        column = index.column()
+        if column == STATUS_COLUMN and self.tree is not None:  # made from schools' reports: not typed
+            measure = self.tree.measures.get(node.node_id)
+            if measure is not None and measure.derived is not None:
+                return _MEASURE_FLAGS
+        return _EDITABLE_FLAGS if _EDITABLE_COLUMN[column] else _MEASURE_FLAGS
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         node = self._node(index)
@@ -403,6 +409,8 @@ class RoadmapTreeModel(QAbstractItemModel):
             return FOUND if any(word in text for word in self.found_words) else None
         if role == Qt.ItemDataRole.ToolTipRole and name == "deadline":
             return self._deadline_tooltip(measure)
+        if role == Qt.ItemDataRole.ToolTipRole and name == "status" and measure.school_ids:
+            return "Исполнение по школам: двойной щелчок или Ctrl+Shift+O — «Отчёты школ»"
         if (
             role == Qt.ItemDataRole.ForegroundRole
             and name in ("deadline", "status")

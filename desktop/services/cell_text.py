@@ -23,8 +23,9 @@ def cell_text(
     kind = field.kind
     if kind == "number":
         return row.number
-    if kind == "status":
-        return STATUS_LABELS.get(row.status, row.status)
+    if kind == "status":  # made from the schools' records: «выполняется (3 из 5 школ)»
+        label = STATUS_LABELS.get(row.status, row.status)
+        return f"{label} ({row.derived.label})" if row.derived is not None else label
     if kind == "date":
         value = getattr(row, field.column or name)
         return f"{value:%d.%m.%Y}" if value else ""

@@ -482,4 +482,5 @@ Command = (
     | DeleteSectionCommand
     | EditDocumentCommand
     | EditSchoolCalendarCommand
+    | EditSchoolRecordCommand
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 PLANNED: Final = "planned"
@@ -27,6 +28,7 @@ def parse_status(value: str) -> str:
     from models.domain.errors import ValidationError
 
     key = value.strip().lower()
+    key = re.sub(r"\s*\(\d+ из \d+ школы?\)$", "", key)  # a status made from schools, as the grid shows it
     if key in STATUS_LABELS:
         return key
     for code, label in STATUS_LABELS.items():

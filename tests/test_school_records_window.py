@@ -1,0 +1,94 @@
+"""«Отчёты школ» in the window: a director's marks school by school, typed with the keyboard,
+saved at once (the file on disk), shown in the grid as «выполняется (1 из 2 школ)», undone with
+the window's undo."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit
+from pytestqt.qtbot import QtBot
+
+from desktop.services.roadmap import Actor, RoadmapService
+from models.storage.database import open_database
+from tests.test_grid import type_text
+from ui import school_records_dialog
+from ui.main_window import MainWindow
+from ui.roadmap_model import STATUS_COLUMN
+
+
+def records(path: Path) -> list[tuple[str, str | None, str]]:
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute(
+            "SELECT s.name, e.status, e.done_on FROM school_executions e JOIN schools s ON s.id = e.school_id"
+        ).fetchall()
+    conn.close()
+    return rows
+
+
+@pytest.fixture
+def window(qtbot: QtBot, small_db: Path) -> MainWindow:
+    service = RoadmapService(open_database(small_db), Actor("Петрова", "ПК-1"))
+    tree = service.load(1)
+    seminar = next(m for m in tree.measures.values() if m.title.startswith("Семинар"))
+    service.edit_measure(seminar.id, seminar.version, {"schools": [s.id for s in tree.schools]})
+    main = MainWindow(service, str(small_db))
+    qtbot.addWidget(main)
+    main.resize(1366, 768)
+    main.show()
+    yield main
+    service.db.close()
+
+
+def test_reports_typed_school_by_school_show_in_the_grid_and_undo(
+    qtbot: QtBot, window: MainWindow, small_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[school_records_dialog.SchoolRecordsDialog] = []
+    monkeypatch.setattr(
+        school_records_dialog.SchoolRecordsDialog, "exec", lambda self: (opened.append(self), self.show())[0]
+    )
+    model = window.grid_model
+    section = model.index(0, 0)
+    seminar = model.index(1, STATUS_COLUMN, section)
+    assert model.data(seminar).startswith("запланировано")
+    window.grid.setCurrentIndex(seminar)
+    window.grid.setFocus()
+    qtbot.keyClick(
+        window.grid, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    assert opened, "Ctrl+Shift+O opens «Отчёты школ»"
+    dialog = opened[0]
+    assert dialog.table.rowCount() == 2 and dialog.table.item(1, 0).text() == "МКОУ СОШ № 16"
+
+    status = dialog.table.cellWidget(1, 1)
+    assert isinstance(status, QComboBox)
+    status.setFocus()
+    qtbot.keyClick(status, Qt.Key.Key_Down)  # planned -> in progress, saved at once
+    qtbot.waitUntil(lambda: records(small_db) == [("МКОУ СОШ № 16", "in_progress", None)])
+    done_on = dialog.table.cellWidget(1, 2)
+    assert isinstance(done_on, QLineEdit)
+    done_on.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is done_on)
+    type_text(done_on, "05.03.2024")
+    qtbot.keyClick(done_on, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: records(small_db) == [("МКОУ СОШ № 16", "in_progress", "2024-03-05")])
+
+    assert dialog.table.cellWidget(1, 1) is status  # updated in place: the focus stays put
+    status.setFocus()
+    qtbot.keyClick(status, Qt.Key.Key_Down)  # -> done
+    qtbot.waitUntil(lambda: records(small_db)[0][1] == "done")
+    qtbot.waitUntil(lambda: "1 из 2 школ" in dialog.summary.text())
+    dialog.close()
+
+    seminar = model.index(1, STATUS_COLUMN, section)
+    assert model.data(seminar) == "выполняется (1 из 2 школ)"
+    assert not model.flags(seminar) & Qt.ItemFlag.ItemIsEditable  # made from the reports: not typed
+    assert window.undo_stack.undoText() == "Отчёт школы «МКОУ СОШ № 16»: статус"
+
+    for _ in range(3):  # done, the date, the first report (offscreen Qt binds no window shortcuts)
+        window.undo_stack.undo()
+    assert records(small_db) == []  # the first report undone: the school has not reported
+    assert model.data(model.index(1, STATUS_COLUMN, section)) == "запланировано"
