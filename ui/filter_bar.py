@@ -88,6 +88,13 @@ class FilterBar(QWidget):
     def set_schools(self, schools: tuple[SchoolRow, ...]) -> None:
         _refill(self.school, "Все школы", [(school.name, school.id) for school in schools])
 
+    def choose_school(self, name: str) -> None:
+        """Show one school's measures (a director's «Моя школа»), when the roadmap names it."""
+        for index in range(1, self.school.count()):
+            if self.school.itemText(index).casefold() == name.casefold():
+                self.school.setCurrentIndex(index)
+                return
+
     def set_sections(self, sections: list[SectionRef]) -> None:
         """Sections indented by depth; the chosen one stays chosen while it exists."""
         items = [("    " * (s.depth - 1) + s.label, s.id) for s in sections]

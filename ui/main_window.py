@@ -43,7 +43,8 @@ from desktop.services.commands import (
 from desktop.services.document import changed_parts, read_document
 from desktop.services.dto import MeasureRow, RoadmapTree
 from desktop.services.filtering import kept_ids, search_words
-from desktop.services.roadmap import RoadmapService, summary_of_tree
+from desktop.services.people import PersonRow
+from desktop.services.roadmap import Actor, RoadmapService, summary_of_tree
 from desktop.services.schedule import PROGRESS_CLASSES, PROGRESS_LABELS, Schedule, section_refs
 from desktop.services.session import FileSession
 from desktop.services.tree_refresh import refreshed
@@ -229,6 +230,8 @@ class MainWindow(QMainWindow):
             ("&Проверить файл", QKeySequence(), self.files.check_file),
             ("&Восстановить из резервной копии…", QKeySequence(), self.files.restore_backup),
             ("&Учебный календарь (четверти и каникулы)…", QKeySequence(), self.edit_school_calendar),
+            ("&Люди и роли…", QKeySequence(), self.edit_people),
+            ("Сменить &пользователя…", QKeySequence(), self.ask_who),
         ):
             action = QAction(text, self)
             action.setShortcut(keys)
@@ -430,6 +433,74 @@ class MainWindow(QMainWindow):
             f"Файл изменён другим пользователем в {datetime.now():%H:%M}; данные обновлены.", 10_000
         )
 
+    def ask_who(self) -> None:
+        """«Кто работает?» when the file has its people: the choice (and PIN) decides what may be
+        changed and whose name the log writes; none chosen opens the file for viewing only."""
+        from desktop.services.people import list_people, sign_in
+        from models.domain.errors import NotAllowedError
+        from ui.who_dialog import WhoDialog
+
+        service = self.service
+        people = self._read_told(lambda: list_people(service.db)) or []
+        user, computer = service.actor.user, service.actor.computer
+        if not people:
+            self._work_as(Actor(user, computer))
+            return
+        key = f"who/{self.controller.file_path.resolve()}"
+        last = QSettings().value(key)
+        problem = ""
+        while True:
+            dialog = WhoDialog(people, int(last) if str(last or "").isdigit() else None, problem, self)
+            choice = dialog.chosen() if dialog.exec() == QDialog.DialogCode.Accepted else None
+            if choice is None:
+                self._work_as(Actor(user, computer, role="viewer"))
+                return
+            try:
+                actor = sign_in(service.db, choice[0], choice[1], user, computer)
+            except NotAllowedError as error:
+                problem, last = error.message, choice[0]
+                continue
+            QSettings().setValue(key, choice[0])
+            self._work_as(actor)
+            return
+
+    def edit_people(self) -> None:
+        """Файл → «Люди и роли…» (a coordinator's: the service refuses anyone else's save)."""
+        from desktop.services.commands import EditPeopleCommand
+        from desktop.services.people import known_schools, list_people
+        from ui.people_dialog import PeopleDialog
+
+        service = self.service
+        people = self._read_told(lambda: list_people(service.db))
+        schools = self._read_told(lambda: known_schools(service.db))
+        if people is None or schools is None:
+            return
+
+        def save(before: list[PersonRow], after: list[PersonRow], pins: dict[int, str]) -> bool:
+            return self.execute(EditPeopleCommand(before, after, pins))
+
+        PeopleDialog(people, schools, save, self).exec()
+
+    def _work_as(self, actor: Actor) -> None:
+        """The person working from now on: the operations check and log with them; a school's
+        director sees their school's measures first («Моя школа»: the school filter)."""
+        from models.domain.roles import ROLE_LABELS
+
+        self.service.actor = actor
+        self.service.operations.actor = actor
+        who = f" — {actor.person} ({ROLE_LABELS.get(actor.role, actor.role)})" if actor.person else ""
+        if actor.role == "viewer":
+            who = " — только просмотр"
+        self.setWindowTitle(f"{APP_TITLE} — {self.controller.file_path}{who}")
+        self._my_school()
+
+    def _my_school(self) -> None:
+        """A school's person sees the measures of their school: the filter set to it, where the
+        roadmap names it."""
+        actor = self.service.actor
+        if actor.role in ("director", "team") and actor.school:
+            self.filter_bar.choose_school(actor.school)
+
     def open_school_records(self) -> None:
         """«Отчёты школ» for the current measure: its record per school, each change one undo step."""
         from ui.school_records_dialog import SchoolRecordsDialog
@@ -584,6 +655,7 @@ class MainWindow(QMainWindow):
         self._show_document()
         self._filtered = False  # a new model shows every row; apply_filter hides again if needed
         self.filter_bar.set_schools(tree.schools if tree else ())
+        self._my_school()
         self.filter_bar.set_sections(section_refs(tree) if tree else [])
         self.grid.expandAll()
         self._span_sections(QModelIndex())
@@ -767,6 +839,7 @@ class MainWindow(QMainWindow):
         self.refresh()
         self._select_last_roadmap()
         self._notice_timer.start(400)
+        QTimer.singleShot(0, self.ask_who)
 
     def _restore_state(self) -> None:
         settings = QSettings()

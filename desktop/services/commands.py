@@ -9,7 +9,7 @@ edits of one cell undo in turn, and a colleague's write in between is refused, n
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from desktop.services import document, settings, structure
@@ -19,6 +19,7 @@ from desktop.services.dto import ChildRef, MeasureRow
 from desktop.services.execution import remove_school_record, write_school_record
 from desktop.services.measure_writes import normalise_value, write_measure, write_measures
 from desktop.services.operations import CommandState, Tx
+from desktop.services.people import PersonRow, save_people
 from models.domain.execution import SchoolRecord
 from models.domain.fields import EDITABLE_COLUMNS, label_of
 from models.domain.school_calendar import SchoolCalendar
@@ -86,6 +87,7 @@ class EditSchoolRecordCommand(_Undoable):
     school: str = ""
     before: SchoolRecord | None = None  # as found by the first apply (None: no record)
     changed: list[str] = field(default_factory=list)
+    for_school = True  # a school's director may run it (for their own school: checked on write)
 
     @property
     def label(self) -> str:
@@ -116,6 +118,25 @@ class EditSchoolRecordCommand(_Undoable):
             focus=("measure", self.measure_id),
             fields=frozenset(changed),
         )
+
+
+@dataclass
+class EditPeopleCommand(_Undoable):
+    """Replace the list of people who work in the file; undo puts the previous list back
+    (someone added is taken off again, someone removed comes back)."""
+
+    before: list[PersonRow]
+    after: list[PersonRow]
+    pins: dict[int, str] = field(default_factory=dict)  # index in ``after`` -> new PIN ("" removes)
+    label: str = "Изменение списка людей"
+
+    def apply(self, tx: Tx) -> Changes:
+        save_people(tx, self.after, self.pins)
+        return Changes(None, settings=True)
+
+    def revert(self, tx: Tx) -> Changes:
+        save_people(tx, [replace(p, version=0) for p in self.before], {})
+        return Changes(None, settings=True)
 
 
 def _structure(
@@ -483,4 +504,5 @@ Command = (
     | EditDocumentCommand
     | EditSchoolCalendarCommand
     | EditSchoolRecordCommand
+    | EditPeopleCommand
 )

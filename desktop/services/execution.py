@@ -19,6 +19,7 @@ from desktop.services.dto import MeasureRow
 from desktop.services.operations import Tx
 from models.domain.errors import NotFoundError, ValidationError
 from models.domain.execution import SchoolRecord, derive
+from models.domain.roles import check_school
 from models.domain.status import PLANNED, STATUS_LABELS, parse_status
 from models.entities import Measure, MeasureSchool, School, SchoolExecution
 
@@ -153,6 +154,7 @@ def write_school_record(
     ).scalar_one_or_none()
     if school is None:
         raise ValidationError("Эта школа не указана у мероприятия: сначала добавьте её в столбец «Школы».")
+    check_school(tx.actor.role, tx.actor.shown, tx.actor.school, school)
     current = stored_records(conn, measure_ids=[measure_id]).get(measure_id, {}).get(school_id)
     before = current or not_reported(school_id)
     changed = [name for name, value in clean.items() if getattr(before, name) != value]

@@ -26,6 +26,7 @@ from sqlalchemy import Connection, Table, insert, select, update
 
 from desktop.services.changes import Changes
 from models.domain.errors import StaleEditError
+from models.domain.roles import check_operation
 from models.entities import ChangeLogEntry
 from models.storage.database import Database
 
@@ -240,6 +241,7 @@ class Operations:
         return self._run(command, command.revert)
 
     def _run(self, command: Command, step: Callable[[Tx], Changes]) -> Changes:
+        check_operation(self.actor.role, self.actor.shown, bool(getattr(command, "for_school", False)))
         with self.db.write(self.wait_ms) as conn:
             tx = Tx(conn, self.actor, self.ledger, command.state)
             changes = step(tx)

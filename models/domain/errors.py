@@ -37,3 +37,8 @@ class StaleEditError(DomainError):
 class FileBusyError(DomainError):
     """A colleague's write holds the file longer than the wait allowed: nothing was written;
     the same change may simply be tried again."""
+
+
+class NotAllowedError(DomainError):
+    """The person working may not make this change (a school's director edits only their own
+    school's records); nothing was written."""
