@@ -155,7 +155,9 @@ def run_window(path: Path | None = None) -> int:
     collector = GuiGarbageCollector(app)  # cycles freed on the GUI thread only; before the window:
     window = MainWindow(_service(database), str(target), _notices(database), session)
     window.show_placed()  # as left; the first time maximised on a small screen
-    window.ask_who()  # «Кто работает?» when the file has its people
+    from PySide6.QtCore import QTimer as _Timer
+
+    _Timer.singleShot(0, window.ask_who)  # «Кто работает?» (when the file has people), once it shows
     if database.backup_problem:  # told once, in the window, not only in the log
         from PySide6.QtCore import QTimer
 

@@ -103,7 +103,8 @@ def test_check(demo_db: Path) -> None:
 
 def test_set_changes_one_measure_and_dump_shows_it(demo_db: Path) -> None:
     dump = cli_json("dump", "--db", str(demo_db), "--roadmap", "1")
-    measure = dump["roadmaps"][0]["sections"][0]["measures"][0]
+    measure = dump["roadmaps"][0]["sections"][0]["measures"][1]  # one no school reports on
+    assert not measure["execution"]
     out = cli_json(
         "set",
         "--db",
@@ -117,7 +118,7 @@ def test_set_changes_one_measure_and_dump_shows_it(demo_db: Path) -> None:
     assert set(out["changed"]) <= {"status", "note", "done_on"} and "note" in out["changed"]
     after = cli_json("dump", "--db", str(demo_db), "--roadmap", "1")["roadmaps"][0]["sections"][0][
         "measures"
-    ][0]
+    ][1]
     assert after["status"] == "in_progress" and after["note"] == "Протокол № 3\nот 01.03.2023"
     assert after["done_on"] is None
 

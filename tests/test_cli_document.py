@@ -114,13 +114,6 @@ def test_list_fields_take_escaped_lines_or_repeats(demo_db: Path) -> None:
 
 
 def test_schools_keep_their_measures(demo_db: Path) -> None:
-    with sqlite3.connect(demo_db) as conn:  # the demo marks no measure with a school: mark three
-        conn.execute(
-            "INSERT INTO measure_schools (measure_id, school_id) SELECT m.id, s.id FROM measures m, "
-            "schools s WHERE m.roadmap_id = 3 AND s.roadmap_id = 3 AND m.id IN "
-            "(SELECT id FROM measures WHERE roadmap_id = 3 ORDER BY id LIMIT 3)"
-        )
-    conn.close()
     before = roadmap(demo_db, ROADMAP)
     linked = {m["id"]: m["schools"] for s in before["sections"] for m in s["measures"] if m["schools"]}
     assert linked

@@ -52,6 +52,10 @@ class PeopleDialog(QDialog):
         header = self.table.horizontalHeader()
         for column in (0, 1, 3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        metrics = self.fontMetrics()
+        for column, widest in ((2, ROLE_LABELS["director"]), (4, "задан")):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(column, metrics.horizontalAdvance(widest) + 48)
         layout.addWidget(self.table)
         row_buttons = QHBoxLayout()
         add = QPushButton("&Добавить")

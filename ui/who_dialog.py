@@ -30,7 +30,7 @@ class WhoDialog(QDialog):
         layout.addWidget(QLabel("Выберите себя — изменения в журнале будут записаны на ваше имя:"))
         self.list = QListWidget()
         for person in people:
-            item = QListWidgetItem(person.shown + ("  🔒" if person.has_pin else ""))
+            item = QListWidgetItem(person.shown + (" (с PIN)" if person.has_pin else ""))
             item.setData(Qt.ItemDataRole.UserRole, person.id)
             self.list.addItem(item)
         chosen = next((i for i, p in enumerate(people) if p.id == last), 0)

@@ -53,7 +53,8 @@ REPORT_COLUMNS = (
     _column("done_on", 11),
     _column("note", 15),
 )
-OPTIONAL = {"form", "target_group"}  # shown only when some measure fills them
+OPTIONAL = {"form", "target_group", "schools"}  # shown only when some measure fills them
+SCHOOLS_WEIGHT = 12.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,8 +119,17 @@ def build_content(tree: RoadmapTree, report: bool = False, today: date | None = 
     """Columns and rows of the roadmap as its documents show them."""
     today = today or date.today()
     measures = tree.measures_in_order()
+    names = {s.id: s.name for s in tree.schools}
+    schools = Column(  # the schools a measure concerns, one a line (the importer reads them back)
+        "schools",
+        BY_NAME["schools"].document_header,
+        SCHOOLS_WEIGHT,
+        lambda m: cell_text(m, "schools", names, "\n"),
+    )
     columns = tuple(
-        c for c in PLAN_COLUMNS if c.key not in OPTIONAL or any(c.value(m).strip() for m in measures)
+        c
+        for c in (*PLAN_COLUMNS, schools)
+        if c.key not in OPTIONAL or any(c.value(m).strip() for m in measures)
     )
     if report:
         columns += REPORT_COLUMNS

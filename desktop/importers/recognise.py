@@ -121,6 +121,31 @@ def _paragraph_text(blocks: list[Any]) -> list[str]:
     return out
 
 
+def _measure_schools(
+    measures: list[dict[str, Any]], sections: list[dict[str, Any]], schools: list[str]
+) -> list[str]:
+    """A «Школы» column's cells (one school a line, or separated by «;») as each measure's list of
+    schools, every school named added to the roadmap's (in place); the roadmap's schools returned."""
+    known = {name.casefold() for name in schools}
+
+    def walk(items: list[dict[str, Any]], children: list[dict[str, Any]]) -> None:
+        for measure in items:
+            text = measure.get("schools")
+            if not isinstance(text, str):
+                continue
+            names = [" ".join(n.split()) for n in re.split(r"[\n;]", text) if n.strip()]
+            measure["schools"] = names
+            for name in names:
+                if name.casefold() not in known:
+                    known.add(name.casefold())
+                    schools.append(name)
+        for section in children:
+            walk(section.get("measures") or [], section.get("sections") or [])
+
+    walk(measures, sections)
+    return schools
+
+
 def _signature_settings(after: list[str]) -> dict[str, Any]:
     """The signature under the table, kept in the roadmap's settings (empty when there is none)."""
     signature = read_signature(after)
@@ -207,6 +232,7 @@ def recognise(document: Document, mapping: dict[int, str | None] | None = None) 
             f"Сроки {outside} мероприятий выходят за период дорожной карты "
             f"({period[0]:%d.%m.%Y}–{period[1]:%d.%m.%Y})."
         )
+    schools = _measure_schools(reading.measures, reading.sections, list(frame.schools))
     roadmap = {
         "title": frame.title or "Дорожная карта",
         "organization": frame.organization,
@@ -215,7 +241,7 @@ def recognise(document: Document, mapping: dict[int, str | None] | None = None) 
         "approval": frame.approval,
         "goal": frame.goal,
         "tasks": frame.tasks,
-        "schools": frame.schools,
+        "schools": schools,
         "settings": _signature_settings(_paragraph_text(document.blocks[last + 1 :])),
         "columns": reading.columns,
         "column_fields": reading.column_fields,

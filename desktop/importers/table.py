@@ -23,7 +23,7 @@ FIELDS = TABLE_FIELDS  # what a column of the table may hold (models.domain.fiel
 # The order in which the fields' header words are tried, the first match naming the column: the
 # narrower words first, the measure's own («мероприятие», «наименование») last, so «Целевая группа
 # участников мероприятия» is the target group and «Отметка о результате» the note.
-_TRIED = ("number", "target_group", "form", "deadline", "responsible", "note", "result", "title")
+_TRIED = ("number", "schools", "target_group", "form", "deadline", "responsible", "note", "result", "title")
 _SYNONYMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (f.name, re.compile(f.synonyms))
     for f in sorted((BY_NAME[name] for name in FIELDS), key=lambda f: _TRIED.index(f.name))

@@ -38,7 +38,7 @@ def demo_roadmaps(folder: Path = DEMO_FOLDER, today: date | None = None) -> list
     roadmaps: list[dict[str, Any]] = []
     for path in sorted(folder.glob("*.json")):
         for roadmap in json.loads(path.read_text(encoding="utf-8"))["roadmaps"]:
-            roadmaps.append(with_tracking(dated_around(roadmap, today), today))
+            roadmaps.append(with_school_reports(with_tracking(dated_around(roadmap, today), today)))
     return roadmaps
 
 
@@ -123,6 +123,43 @@ def with_tracking(roadmap: dict[str, Any], today: date) -> dict[str, Any]:
             measure.update(status="done", done_on=done_on.isoformat(), note=note if i % 4 else "")
         else:
             measure["status"] = "in_progress" if i % 2 else "planned"
+    return result
+
+
+def with_school_reports(roadmap: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``roadmap`` where every third measure concerns its schools (the mentors left
+    out) and the schools have reported as the measure's tracking says: a measure done was done by
+    every school — but every fifth such one still waits for its last school; one in progress has
+    its first schools done; one not done was not done by one school."""
+    result = deepcopy(roadmap)
+    schools = [str(s) for s in result.get("schools") or []][:5]
+    if not schools:
+        return result
+    for i, measure in enumerate(_measures(result), start=1):
+        if i % 3 != 1 or measure.get("schools"):
+            continue
+        measure["schools"] = schools
+        status, done_on = measure.get("status"), measure.get("done_on")
+        reports: list[dict[str, Any]] = []
+        for n, school in enumerate(schools):
+            day = (date.fromisoformat(done_on) - timedelta(days=n)).isoformat() if done_on else None
+            if status == "done":
+                waiting = i % 5 == 1 and n == len(schools) - 1
+                reports.append(
+                    {"school": school, "status": "in_progress"}
+                    if waiting
+                    else {
+                        "school": school,
+                        "status": "done",
+                        "done_on": day,
+                        "note": f"Справка школы от {day}",
+                    }
+                )
+            elif status == "in_progress" and n < len(schools) // 2:
+                reports.append({"school": school, "status": "done", "note": "Протокол педсовета"})
+            elif status == "not_done":
+                reports.append({"school": school, "status": "not_done" if n == 0 else "done"})
+        measure["execution"] = [{**r, "by": "демонстрация"} for r in reports]
     return result
 
 

@@ -19,7 +19,7 @@ from models.domain.errors import ValidationError
 from models.domain.fields import MEASURE_FIELDS
 from models.domain.numbering import Node, NodeKind, infer_style
 from models.domain.status import PLANNED, parse_status
-from models.entities import ApprovalOrder, Measure, MeasureSchool, Roadmap, School, Section
+from models.entities import ApprovalOrder, Measure, MeasureSchool, Roadmap, School, SchoolExecution, Section
 from models.storage.database import Database
 
 Progress = Callable[[int, int, str], None]
@@ -185,6 +185,7 @@ class _TreeWriter:
         self.ids: list[int] = []  # of the measures written so far, in document order
         self.rows: list[dict[str, Any]] = []  # waiting for the next batch
         self.row_schools: list[list[str]] = []
+        self.row_execution: list[list[Mapping[str, Any]]] = []  # the schools' records, as the dump gives them
         self.row_numbers: list[str] = []
         self.written: dict[tuple[NodeKind, int], str] = {}
         self.section_count = 0
@@ -202,6 +203,10 @@ class _TreeWriter:
             self._check_cancel()
             self.rows.append(self._measure_row(measure, section_id, position))
             self.row_schools.append([str(x) for x in measure.get("schools") or []])
+            execution = measure.get("execution")
+            self.row_execution.append(
+                [e for e in execution if isinstance(e, Mapping)] if isinstance(execution, list) else []
+            )
             self.row_numbers.append(str(measure.get("number") or ""))
             nodes.append(Node("measure", -self.measure_count))
             if len(self.rows) >= self.BATCH:
@@ -243,6 +248,35 @@ class _TreeWriter:
         )
         return row
 
+    def _records(self, ids: list[int], links: list[dict[str, int]]) -> list[dict[str, Any]]:
+        """The schools' records of the batch (the dump's ``execution``): only for a school the
+        measure concerns, one per school; a record of a school that has not reported is not one."""
+        linked = {(link["measure_id"], link["school_id"]) for link in links}
+        records: dict[tuple[int, int], dict[str, Any]] = {}
+        for measure_id, entries in zip(ids, self.row_execution, strict=True):
+            for entry in entries:
+                school_id = self.school_ids.get(str(entry.get("school") or ""))
+                if school_id is None or (measure_id, school_id) not in linked:
+                    continue
+                status = parse_status(str(entry.get("status") or PLANNED))
+                done_on, note, by = (
+                    _date(entry.get("done_on")),
+                    str(entry.get("note") or ""),
+                    str(entry.get("by") or ""),
+                )
+                if status == PLANNED and done_on is None and not note and not by:
+                    continue
+                records[(measure_id, school_id)] = {
+                    "measure_id": measure_id,
+                    "school_id": school_id,
+                    "status": status,
+                    "done_on": done_on,
+                    "note": note,
+                    "version": 1,
+                    "updated_by": by,
+                }
+        return list(records.values())
+
     def flush(self) -> list[int]:
         """Insert the measures collected since the last batch (memory stays that of one batch,
         whatever the roadmap's size); returns the ids of all measures in document order."""
@@ -261,10 +295,13 @@ class _TreeWriter:
         ]
         if links:
             self.session.execute(insert(MeasureSchool), links)
+        records = self._records(ids, links)
+        if records:
+            self.session.execute(insert(SchoolExecution), records)
         for measure_id, number in zip(ids, self.row_numbers, strict=True):
             self.written[("measure", measure_id)] = number
         self.ids.extend(ids)
-        self.rows, self.row_schools, self.row_numbers = [], [], []
+        self.rows, self.row_schools, self.row_numbers, self.row_execution = [], [], [], []
         if self.progress is not None:
             self.progress(len(self.ids), self.total, "Запись мероприятий")
         return self.ids

@@ -101,7 +101,16 @@ MEASURE_FIELDS: tuple[MeasureField, ...] = (
         "text",
         synonyms=r"целев|категори\w* участ|участники",
     ),
-    MeasureField("schools", None, "Школы", "школы", True, "schools"),
+    MeasureField(
+        "schools",
+        None,
+        "Школы",
+        "школы",
+        True,
+        "schools",
+        # only a header that says just this: «Участники» alone is the target group
+        synonyms=r"^(?:школы|оо|общеобразовательные организации|образовательные организации)$",
+    ),
     MeasureField("status", "status", "Статус", "статус", True, "status"),
     MeasureField("done_on", "done_on", "Дата выполнения", "дата выполнения", True, "date"),
     MeasureField(
