@@ -581,6 +581,24 @@ def cmd_export(args: argparse.Namespace) -> None:
     _emit(data)
 
 
+def cmd_school_sheets(args: argparse.Namespace) -> None:
+    """``school-sheets``: a report sheet per school of the roadmap, into a folder."""
+    from desktop.exports.school_sheets import write_school_sheets
+    from desktop.services.identity import file_identity
+
+    database = _open(args.db)
+    try:
+        tree = _service(database).load(args.roadmap)
+        identity = file_identity(database)
+    finally:
+        database.close()
+    try:
+        made = write_school_sheets(tree, identity, Path(args.out))
+    except OSError as exc:
+        raise UserError(f"Не удалось записать листы в папку «{args.out}»: {exc.strerror or exc}.") from None
+    _emit({"sheets": [{"school": m.school, "out": str(m.out), "measures": m.measures} for m in made]})
+
+
 def cmd_diagnose(args: argparse.Namespace) -> None:
     from desktop.app import diagnose_facts
 
@@ -692,6 +710,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="календарь: напоминание за столько дней до конца срока (по умолчанию 3; -1 — без напоминаний)",
     )
     export.set_defaults(func=cmd_export)
+
+    sheets = sub.add_parser("school-sheets", help="листы отчёта для школ: по книге Excel на школу")
+    sheets.add_argument("--db", required=True, metavar="ФАЙЛ", help=db_help)
+    sheets.add_argument(
+        "--roadmap", type=int, required=True, metavar="ID", help="дорожная карта (id из dump)"
+    )
+    sheets.add_argument("--out", required=True, metavar="ПАПКА", help="папка для листов")
+    sheets.set_defaults(func=cmd_school_sheets)
 
     diagnose = sub.add_parser(
         "diagnose", help="сведения для специалиста поддержки: версии, папки, место на диске, Qt"

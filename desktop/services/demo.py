@@ -163,6 +163,10 @@ def with_school_reports(roadmap: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+def _school_note(day: str | None) -> str:
+    return f"Справка школы от {date.fromisoformat(day):%d.%m.%Y}" if day else "Справка школы"
+
+
 def create_demo(path: Path, today: date | None = None) -> int:
     """Create ``path`` (must not exist) with the demo roadmaps dated around ``today`` (the real
     today unless given); returns how many."""

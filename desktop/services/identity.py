@@ -1,0 +1,73 @@
+"""The file's identity: an id and a secret made once and kept in the file's settings.
+
+A school's report sheet carries the id and a checksum made with the secret, so the program knows
+its own sheets and the file they belong to; a sheet another file made, or one altered outside its
+unlocked cells, fails the check. A copy of the file (a USB stick, another PC) keeps the identity:
+it is the same file's lineage. The secret is not a password: whoever has the file has it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select
+
+from models.entities import FileSetting
+from models.storage.database import Database
+
+IDENTITY = "file_identity"
+
+
+@dataclass(frozen=True, slots=True)
+class FileIdentity:
+    file_id: str
+    secret: bytes
+
+    def sign(self, payload: Any) -> str:
+        """HMAC-SHA256 of ``payload`` (JSON, keys sorted) with the file's secret."""
+        text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+        return hmac.new(self.secret, text.encode("utf-8"), hashlib.sha256).hexdigest()
+
+    def signed(self, payload: Any, signature: str) -> bool:
+        return hmac.compare_digest(self.sign(payload), signature)
+
+
+def _read(value: Any) -> FileIdentity | None:
+    if not isinstance(value, dict):
+        return None
+    file_id, secret = value.get("id"), value.get("secret")
+    if not isinstance(file_id, str) or not isinstance(secret, str) or len(secret) < 32:
+        return None
+    try:
+        return FileIdentity(file_id, bytes.fromhex(secret))
+    except ValueError:
+        return None
+
+
+def file_identity(database: Database) -> FileIdentity:
+    """The file's identity, made (one small transaction) the first time it is needed."""
+    with database.read() as conn:
+        found = _read(conn.execute(select(FileSetting.value).where(FileSetting.key == IDENTITY)).scalar())
+    if found is not None:
+        return found
+    with database.write() as conn:
+        found = _read(conn.execute(select(FileSetting.value).where(FileSetting.key == IDENTITY)).scalar())
+        if found is not None:  # made by a colleague meanwhile
+            return found
+        made = {"id": str(uuid.uuid4()), "secret": secrets.token_hex(32)}
+        conn.execute(FileSetting.__table__.delete().where(FileSetting.key == IDENTITY))  # a damaged one
+        conn.execute(
+            insert(FileSetting).values(
+                key=IDENTITY, value=made, updated_at=datetime.now().replace(microsecond=0), version=1
+            )
+        )
+    identity = _read(made)
+    assert identity is not None
+    return identity
