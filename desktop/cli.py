@@ -599,6 +599,30 @@ def cmd_school_sheets(args: argparse.Namespace) -> None:
     _emit({"sheets": [{"school": m.school, "out": str(m.out), "measures": m.measures} for m in made]})
 
 
+def cmd_take_sheet(args: argparse.Namespace) -> None:
+    """``take-sheet``: a school's returned sheet into the file (one operation); conflicts keep
+    the file's value and are reported; ``--dry-run`` only says what would change."""
+    from desktop.services.identity import existing_identity
+    from desktop.services.sheet_intake import SheetError, TakeSheetCommand, read_sheet, summary
+
+    sheet = Path(args.sheet)
+    if not sheet.is_file():
+        raise UserError(f"Лист «{args.sheet}» не найден. Проверьте путь.")
+    database = _open(args.db, read_only=args.dry_run)
+    try:
+        identity = existing_identity(database)
+        if identity is None:
+            raise SheetError(
+                f"«{sheet.name}» сделан не из этого файла: из него листы отчёта ещё не рассылались."
+            )
+        reading = read_sheet(sheet, identity, database)
+        if not args.dry_run:
+            _service(database).operations.apply(TakeSheetCommand(reading))
+    finally:
+        database.close()
+    _emit(summary(reading, reading.edits, reading.conflicts))
+
+
 def cmd_diagnose(args: argparse.Namespace) -> None:
     from desktop.app import diagnose_facts
 
@@ -718,6 +742,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sheets.add_argument("--out", required=True, metavar="ПАПКА", help="папка для листов")
     sheets.set_defaults(func=cmd_school_sheets)
+
+    take = sub.add_parser("take-sheet", help="принять заполненный лист отчёта школы")
+    take.add_argument("sheet", metavar="ЛИСТ", help="книга Excel, которую вернула школа")
+    take.add_argument("--db", required=True, metavar="ФАЙЛ", help=db_help)
+    take.add_argument("--dry-run", action="store_true", help="только показать, что изменится")
+    take.set_defaults(func=cmd_take_sheet)
 
     diagnose = sub.add_parser(
         "diagnose", help="сведения для специалиста поддержки: версии, папки, место на диске, Qt"

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from openpyxl import load_workbook
 
 from desktop.exports.school_sheets import FILLED, HEAD_ROW, IDS_TITLE, SHEET_TITLE
 from desktop.services.identity import file_identity
 from models.storage.database import open_database
-from tests.conftest import cli_json
+from tests.conftest import cli_json, run_cli, sha256
 
 
 def test_a_sheet_per_school_locked_but_for_its_three_columns_and_signed(
@@ -59,3 +61,133 @@ def test_a_sheet_per_school_locked_but_for_its_three_columns_and_signed(
     assert cli_json(
         "school-sheets", "--db", str(demo_db), "--roadmap", "2", "--out", str(tmp_path / "нет")
     ) == {"sheets": []}  # a roadmap without schools has nobody to report
+
+
+def _fill(path: Path, rows: dict[int, tuple[str | None, Any, str | None]]) -> None:
+    """A director fills the sheet: row offset -> (status, date, note); None leaves a cell."""
+    book = load_workbook(path)
+    sheet = book[SHEET_TITLE]
+    for offset, values in rows.items():
+        for column, value in zip(FILLED, values, strict=True):
+            if value is not None:
+                sheet.cell(HEAD_ROW + 1 + offset, column, value)
+    book.save(path)
+
+
+def test_five_schools_sheets_come_back_conflicts_are_told_and_bad_sheets_change_nothing(
+    demo_db: Path, tmp_path: Path
+) -> None:
+    made = cli_json("school-sheets", "--db", str(demo_db), "--roadmap", "3", "--out", str(tmp_path))["sheets"]
+    for number, sheet in enumerate(made):  # each director marks the first row done with evidence
+        _fill(Path(sheet["out"]), {0: ("выполнено", date(2026, 3, number + 1), f"Протокол № {number + 1}")})
+    first = made[0]
+    dry = cli_json("take-sheet", first["out"], "--db", str(demo_db), "--dry-run")
+    assert dry["applied"] == 1 and dry["conflicts"] == []
+    before = sha256(demo_db)
+    assert cli_json("take-sheet", first["out"], "--db", str(demo_db), "--dry-run") == dry
+    assert sha256(demo_db) == before  # a dry run writes nothing
+
+    # a colleague changes school 2's record of that measure after the sheets went out
+    dump = cli_json("dump", "--db", str(demo_db), "--roadmap", "3")["roadmaps"][0]
+    measure = next(m for s in dump["sections"] for m in s["measures"] if made[1]["school"] in m["schools"])
+    cli_json(
+        "set",
+        "--db",
+        str(demo_db),
+        "--measure",
+        str(measure["id"]),
+        "--school",
+        made[1]["school"],
+        "note=Справка координатора",
+    )
+
+    results = [cli_json("take-sheet", s["out"], "--db", str(demo_db)) for s in made]
+    assert [r["applied"] for r in results] == [1, 1, 1, 1, 1]
+    assert results[1]["conflicts"] == [
+        {
+            "measure": measure["id"],
+            "number": measure["number"],
+            "school": made[1]["school"],
+            "field": "note",
+            "file": "Справка координатора",
+            "sheet": "Протокол № 2",
+        }
+    ]  # the file's value kept, the sheet's told
+    after = cli_json("dump", "--db", str(demo_db), "--roadmap", "3")["roadmaps"][0]
+    records = {
+        e["school"]: e
+        for s in after["sections"]
+        for m in s["measures"]
+        if m["id"] == measure["id"]
+        for e in m["execution"]
+    }
+    assert (
+        records[made[0]["school"]]["note"] == "Протокол № 1"
+        and records[made[0]["school"]]["done_on"] == "2026-03-01"
+    )
+    assert (
+        records[made[1]["school"]]["note"] == "Справка координатора"
+        and records[made[1]["school"]]["status"] == "done"
+    )
+    assert all(r["by"] for r in records.values())
+
+    before = sha256(demo_db)
+    twice = run_cli("take-sheet", made[0]["out"], "--db", str(demo_db))
+    assert twice.returncode == 1 and "уже принят" in twice.stderr
+    fresh = cli_json(
+        "school-sheets", "--db", str(demo_db), "--roadmap", "3", "--out", str(tmp_path / "заново")
+    )
+    before = sha256(demo_db)  # the file's identity was made with the first sheets: nothing new written
+    moved = tmp_path / "переставлен.xlsx"
+    book = load_workbook(fresh["sheets"][2]["out"])
+    book[SHEET_TITLE].cell(HEAD_ROW + 1, 2, "Другое мероприятие")
+    book.save(moved)
+    tampered = run_cli("take-sheet", str(moved), "--db", str(demo_db))
+    assert tampered.returncode == 1 and "переписаны" in tampered.stderr
+    book = load_workbook(fresh["sheets"][3]["out"])
+    line = json.loads(book[IDS_TITLE]["A3"].value)
+    line[1] += 1  # the record's version as made: altered by hand
+    book[IDS_TITLE]["A3"] = json.dumps(line, ensure_ascii=False)
+    book.save(tmp_path / "подделан.xlsx")
+    forged = run_cli("take-sheet", str(tmp_path / "подделан.xlsx"), "--db", str(demo_db))
+    assert forged.returncode == 1 and "изменён вне разрешённых" in forged.stderr
+    broken = tmp_path / "сломан.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not a workbook")
+    damaged = run_cli("take-sheet", str(broken), "--db", str(demo_db))
+    assert damaged.returncode == 1 and "не открывается" in damaged.stderr
+    assert sha256(demo_db) == before  # none of them changed the file
+    assert "Traceback" not in twice.stderr + tampered.stderr + forged.stderr + damaged.stderr
+
+
+def test_a_sheet_of_another_file_is_refused(demo_db: Path, small_db: Path, tmp_path: Path) -> None:
+    made = cli_json("school-sheets", "--db", str(demo_db), "--roadmap", "3", "--out", str(tmp_path))["sheets"]
+    cli_json("school-sheets", "--db", str(small_db), "--roadmap", "1", "--out", str(tmp_path / "малый"))
+    before = sha256(small_db)
+    foreign = run_cli("take-sheet", made[0]["out"], "--db", str(small_db))
+    assert foreign.returncode == 1 and "из другого файла" in foreign.stderr
+    assert sha256(small_db) == before
+
+
+def test_taking_a_sheet_is_one_step_undone_whole(demo_db: Path, tmp_path: Path) -> None:
+    from desktop.services.identity import existing_identity
+    from desktop.services.roadmap import Actor, RoadmapService
+    from desktop.services.sheet_intake import TakeSheetCommand, read_sheet
+
+    made = cli_json("school-sheets", "--db", str(demo_db), "--roadmap", "3", "--out", str(tmp_path))["sheets"]
+    sheet = Path(made[4]["out"])
+    _fill(sheet, {0: ("не выполнено", None, "Не сформирована группа"), 1: ("выполнено", "12.03.2026", None)})
+    before = cli_json("dump", "--db", str(demo_db), "--roadmap", "3")
+    service = RoadmapService(open_database(demo_db), Actor("Петрова", "ПК-1", person="Т.Е. Петрова"))
+    try:
+        identity = existing_identity(service.db)
+        assert identity is not None
+        reading = read_sheet(sheet, identity, service.db)
+        assert len(reading.edits) == 2
+        command = TakeSheetCommand(reading)
+        service.operations.apply(command)
+        assert cli_json("dump", "--db", str(demo_db), "--roadmap", "3") != before
+        service.operations.revert(command)
+        assert cli_json("dump", "--db", str(demo_db), "--roadmap", "3") == before  # all of it back
+        assert len(read_sheet(sheet, identity, service.db).edits) == 2  # and it may be taken again
+    finally:
+        service.db.close()

@@ -161,7 +161,9 @@ def write_school_sheet(tree: RoadmapTree, school_id: int, identity: FileIdentity
         "made": datetime.now().replace(microsecond=0).isoformat(),
         "first_row": HEAD_ROW + 1,
     }
-    lines = [[measure.id, *_record_fields(record)] for measure, record in rows]
+    # per row: the measure, the school's record as made, and the row's number and title as printed
+    # (a row moved or rewritten in the locked columns is told on taking back)
+    lines = [[measure.id, *_record_fields(record), measure.number, measure.title] for measure, record in rows]
     ids["A1"] = json.dumps(facts, ensure_ascii=False)
     ids["A2"] = identity.sign({"head": facts, "rows": lines})
     for number, line in enumerate(lines, start=3):

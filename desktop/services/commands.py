@@ -20,6 +20,7 @@ from desktop.services.execution import remove_school_record, write_school_record
 from desktop.services.measure_writes import normalise_value, write_measure, write_measures
 from desktop.services.operations import CommandState, Tx
 from desktop.services.people import PersonRow, save_people
+from desktop.services.sheet_intake import TakeSheetCommand
 from models.domain.execution import SchoolRecord
 from models.domain.fields import EDITABLE_COLUMNS, label_of
 from models.domain.school_calendar import SchoolCalendar
@@ -505,4 +506,5 @@ Command = (
     | EditSchoolCalendarCommand
     | EditSchoolRecordCommand
     | EditPeopleCommand
+    | TakeSheetCommand
 )

@@ -51,6 +51,12 @@ def _read(value: Any) -> FileIdentity | None:
         return None
 
 
+def existing_identity(database: Database) -> FileIdentity | None:
+    """The file's identity if it has one (no write: a file that never sent sheets has none)."""
+    with database.read() as conn:
+        return _read(conn.execute(select(FileSetting.value).where(FileSetting.key == IDENTITY)).scalar())
+
+
 def file_identity(database: Database) -> FileIdentity:
     """The file's identity, made (one small transaction) the first time it is needed."""
     with database.read() as conn:
