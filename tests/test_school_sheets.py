@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 from openpyxl import load_workbook
 
 from desktop.exports.school_sheets import FILLED, HEAD_ROW, IDS_TITLE, SHEET_TITLE
@@ -191,3 +192,53 @@ def test_taking_a_sheet_is_one_step_undone_whole(demo_db: Path, tmp_path: Path) 
         assert len(read_sheet(sheet, identity, service.db).edits) == 2  # and it may be taken again
     finally:
         service.db.close()
+
+
+def test_the_window_sends_sheets_and_takes_one_back_choosing_the_schools_value(
+    qtbot: Any, demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QDialog, QFileDialog
+
+    from desktop.services import files
+    from ui import export_actions, school_sheet_actions
+    from ui.main_window import MainWindow
+
+    opened = files.open_file(demo_db)
+    window = MainWindow(opened.service, str(demo_db), session=opened.session)
+    qtbot.addWidget(window)
+    window.show()
+    window.list_view.selectRow(2)  # Нязепетровск: its schools
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *_a: str(tmp_path))
+    monkeypatch.setattr(export_actions, "show_in_folder", lambda _path: None)
+    window.school_sheets.send()
+    sheets = sorted(tmp_path.glob("*.xlsx"))
+    assert len(sheets) == 5
+    sheet = next(p for p in sheets if "Араслановская" in p.name)
+    _fill(sheet, {0: (None, None, "Протокол школы")})
+    tree = window.grid_model.tree
+    assert tree is not None
+    first = next(m for m in tree.measures_in_order() if m.school_ids)
+    school = next(s for s in tree.schools if s.name == "МКОУ «Араслановская СОШ»")
+    window.service.edit_school_record(first.id, school.name, None, {"note": "Запись координатора"})
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a: (str(sheet), ""))
+    previews: list[school_sheet_actions.SheetPreview] = []
+
+    def choose(self: school_sheet_actions.SheetPreview) -> int:
+        previews.append(self)
+        for box, _conflict in self.boxes:
+            box.setChecked(True)  # take the school's value
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(school_sheet_actions.SheetPreview, "exec", choose)
+    window.school_sheets.take()
+    (preview,) = previews
+    assert len(preview.boxes) == 1 and "Запись координатора" in preview.boxes[0][0].text()
+    record = next(r for r in window.service.measure(first.id).execution if r.school_id == school.id)
+    assert record.note == "Протокол школы"
+    assert window.undo_stack.undoText() == "Принятие отчёта школы"
+    window.undo_stack.undo()
+    record = next(r for r in window.service.measure(first.id).execution if r.school_id == school.id)
+    assert record.note == "Запись координатора"
+    window.session.close()
+    window.service.db.close()

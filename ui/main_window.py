@@ -66,6 +66,7 @@ from ui.roadmap_list_model import RoadmapListModel
 from ui.roadmap_model import COLUMNS, STATUS_COLUMN, RoadmapTreeModel
 from ui.row_actions import RowActions
 from ui.school_calendar_dialog import SchoolCalendarDialog
+from ui.school_sheet_actions import SchoolSheetActions
 from ui.status_dialog import StatusDialog
 from ui.tracking import TrackingViews
 
@@ -128,6 +129,7 @@ class MainWindow(QMainWindow):
         self.grid.setModel(self.grid_model)
         self.grid.freeze_first_columns()
         self.files = FileActions(self, self.controller)
+        self.school_sheets = SchoolSheetActions(self)
         self.rows = RowActions(self, self.grid, self.grid_model, self.controller)
         for column, name in enumerate(COLUMN_NAMES):
             self.grid.setColumnWidth(column, DEFAULT_WIDTHS[name])
@@ -231,6 +233,7 @@ class MainWindow(QMainWindow):
             ("&Восстановить из резервной копии…", QKeySequence(), self.files.restore_backup),
             ("&Учебный календарь (четверти и каникулы)…", QKeySequence(), self.edit_school_calendar),
             ("&Люди и роли…", QKeySequence(), self.edit_people),
+            ("Принять &отчёт школы…", QKeySequence(), lambda: self.school_sheets.take()),
             ("Сменить &пользователя…", QKeySequence(), self.ask_who),
         ):
             action = QAction(text, self)
@@ -292,6 +295,8 @@ class MainWindow(QMainWindow):
             self.grid.addAction(action)
         self.exports = ExportActions(self, self._tree_for_export)
         self.menuBar().addMenu(self.exports.menu)
+        self.exports.menu.addSeparator()
+        self.exports.menu.addAction("&Листы отчёта для школ…", lambda: self.school_sheets.send())
         self.tracking.upcoming.print_requested.connect(lambda: self.exports.export(UPCOMING))
         self._build_toolbar(file_menu.actions())
 

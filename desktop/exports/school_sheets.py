@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -185,15 +186,21 @@ def write_school_sheets(
     identity: FileIdentity,
     folder: Path,
     progress: Callable[[int, int, str], None] | None = None,
+    cancel: threading.Event | None = None,
 ) -> list[SheetMade]:
     """A sheet for every school of the roadmap that a measure names (others have nothing to
-    report), into ``folder``; two schools never share a file name."""
+    report), into ``folder``; two schools never share a file name. Cancelled between schools:
+    the sheets written are whole, CancelledError says so."""
     folder.mkdir(parents=True, exist_ok=True)
     named = {s for m in tree.measures.values() for s in m.school_ids}
     schools = [s for s in tree.schools if s.id in named]
     made: list[SheetMade] = []
     used: set[str] = set()
     for number, school in enumerate(schools, start=1):
+        if cancel is not None and cancel.is_set():
+            from desktop.services.writer import CancelledError
+
+            raise CancelledError
         name = file_name(school.name, tree)
         stem, suffix = name[: -len(".xlsx")], 2
         while name.casefold() in used:

@@ -1,0 +1,167 @@
+"""Экспорт → «Листы отчёта для школ…» and Файл → «Принять отчёт школы…»: the sheets go out by
+email and come back; taking one back shows what it changes and the conflicts first (both values,
+the user chooses), then applies it as one undo step."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QMessageBox,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.config import APP_TITLE
+from desktop.services.sheet_intake import Conflict, SheetReading, TakeSheetCommand
+from models.domain.errors import DomainError
+from models.domain.status import STATUS_LABELS
+from ui.messages import show_error
+from ui.tasks import run_with_progress
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+FIELD_WORDS = {"status": "статус", "done_on": "дата выполнения", "note": "отметка"}
+
+
+def _shown(value: object) -> str:
+    if value is None or value == "":
+        return "—"
+    if hasattr(value, "strftime"):
+        return f"{value:%d.%m.%Y}"
+    return STATUS_LABELS.get(str(value), str(value))
+
+
+class SchoolSheetActions:
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+
+    def send(self) -> None:
+        """A sheet per school of the roadmap on screen, into a folder the user picks."""
+        from desktop.exports.school_sheets import write_school_sheets
+        from desktop.services.identity import file_identity
+        from desktop.services.writer import CancelledError
+        from ui.export_actions import show_in_folder
+
+        window = self.window
+        tree = window.grid_model.tree
+        if tree is None:
+            return
+        if not any(m.school_ids for m in tree.measures.values()):
+            QMessageBox.information(
+                window, APP_TITLE, "Ни одно мероприятие не называет школы: листы отчёта некому отправлять."
+            )
+            return
+        start = str(QSettings().value("sheets/folder") or Path.home())
+        folder = QFileDialog.getExistingDirectory(window, "Папка для листов отчёта школ", start)
+        if not folder:
+            return
+        QSettings().setValue("sheets/folder", folder)
+        try:
+            identity = file_identity(window.service.db)
+            made = run_with_progress(
+                window,
+                "Листы отчёта для школ",
+                lambda progress, cancel: write_school_sheets(tree, identity, Path(folder), progress, cancel),
+                threading.Event(),
+            )
+        except CancelledError:
+            window.statusBar().showMessage("Листы отчёта: отменено (готовые листы сохранены).", 8000)
+            return
+        except (DomainError, OSError) as error:
+            show_error(window, error if isinstance(error, DomainError) else DomainError(str(error)))
+            return
+        window.statusBar().showMessage(f"Листов отчёта: {len(made)} — в папке «{folder}».", 10_000)
+        if made:
+            show_in_folder(made[0].out)
+
+    def take(self) -> None:
+        """A returned sheet: what it changes and its conflicts shown, then applied as one step."""
+        from desktop.services.identity import existing_identity
+        from desktop.services.sheet_intake import SheetError, read_sheet
+
+        window = self.window
+        start = str(QSettings().value("sheets/folder") or Path.home())
+        name, _ = QFileDialog.getOpenFileName(window, "Принять отчёт школы", start, "Книги Excel (*.xlsx)")
+        if not name:
+            return
+        try:
+            identity = existing_identity(window.service.db)
+            if identity is None:
+                raise SheetError(
+                    f"«{Path(name).name}» сделан не из этого файла: из него листы ещё не рассылались."
+                )
+            reading = read_sheet(Path(name), identity, window.service.db)
+        except DomainError as error:
+            show_error(window, error)
+            return
+        dialog = SheetPreview(reading, window)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            window.execute(TakeSheetCommand(reading, dialog.chosen()))
+
+
+class SheetPreview(QDialog):
+    """What taking the sheet back changes; each conflict with both values and a choice."""
+
+    def __init__(self, reading: SheetReading, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Отчёт школы: {reading.school}")
+        self.reading = reading
+        layout = QVBoxLayout(self)
+        lines = [f"Лист от {reading.made.replace('T', ' ')}."]
+        changes = sum(len(v) for v in reading.edits.values())
+        lines.append(
+            f"Изменится полей: {changes} (мероприятий: {len(reading.edits)}); "
+            f"без изменений строк: {reading.unchanged}."
+        )
+        if reading.gone:
+            lines.append(
+                f"Строк, чьих мероприятий уже нет или они не касаются школы: {reading.gone} (пропущены)."
+            )
+        summary = QLabel("\n".join(lines))
+        summary.setWordWrap(True)
+        layout.addWidget(summary)
+        self.boxes: list[tuple[QCheckBox, Conflict]] = []
+        if reading.conflicts:
+            layout.addWidget(
+                QLabel(
+                    "<b>Конфликты</b>: после рассылки листа эти поля изменили в файле. "
+                    "Отметьте, где взять значение школы:"
+                )
+            )
+            inner = QWidget()
+            column = QVBoxLayout(inner)
+            for conflict in reading.conflicts:
+                word = FIELD_WORDS.get(conflict.field, conflict.field)
+                box = QCheckBox(
+                    f"{conflict.number} {conflict.title[:60]} — {word}: в файле «{_shown(conflict.file)}», "
+                    f"у школы «{_shown(conflict.sheet)}»"
+                )
+                box.setToolTip(conflict.title)
+                column.addWidget(box)
+                self.boxes.append((box, conflict))
+            column.addStretch(1)
+            area = QScrollArea()
+            area.setWidgetResizable(True)
+            area.setWidget(inner)
+            layout.addWidget(area)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        accept = buttons.addButton("Принять отчёт", QDialogButtonBox.ButtonRole.AcceptRole)
+        accept.setDefault(True)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons, alignment=Qt.AlignmentFlag.AlignRight)
+        self.resize(820, 260 + 28 * min(12, len(reading.conflicts)))
+
+    def chosen(self) -> list[Conflict]:
+        return [conflict for box, conflict in self.boxes if box.isChecked()]
