@@ -8,7 +8,21 @@ from pathlib import Path
 
 # Kept in step with desktop.cli.build_parser (a test compares them); importing it costs the window.
 COMMANDS = frozenset(
-    {"demo", "import", "dump", "deadline", "check", "set", "backups", "restore", "export", "diagnose", "shot"}
+    {
+        "demo",
+        "import",
+        "dump",
+        "deadline",
+        "check",
+        "set",
+        "backups",
+        "restore",
+        "export",
+        "school-sheets",
+        "take-sheet",
+        "diagnose",
+        "shot",
+    }
 )
 
 
