@@ -85,7 +85,7 @@ def test_the_list_of_people_is_checked_and_undone(small_db: Path) -> None:
 def test_who_is_working_is_asked_remembered_and_decides_what_the_window_may_change(
     qtbot: object, small_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from PySide6.QtCore import QSettings
+    from PySide6.QtCore import QSettings, Qt
     from PySide6.QtWidgets import QDialog
 
     from desktop.services import files
@@ -114,6 +114,10 @@ def test_who_is_working_is_asked_remembered_and_decides_what_the_window_may_chan
     assert window.service.actor.person == "И.И. Сидоров" and window.service.actor.role == "director"
     assert "И.И. Сидоров (директор школы)" in window.windowTitle()
     assert window.filter_bar.school.currentText() == SIXTEEN  # «Моя школа»
+    model = window.grid_model
+    title = model.index(0, 1, model.index(0, 0))
+    assert not model.flags(title) & Qt.ItemFlag.ItemIsEditable  # nothing typed over in the grid
+    assert not window.document_editor.isEnabled()
     key = f"who/{small_db.resolve()}"
     assert QSettings().value(key) == shown[1].people[1].id
     with pytest.raises(NotAllowedError):

@@ -138,6 +138,7 @@ class DocumentEditor(QScrollArea):
         super().__init__(parent)
         self.setWidgetResizable(True)
         self.state: dict[str, Any] | None = None
+        self.editable = True  # a coordinator's: a school's people read it only
         self._loading = False
         self._fields: list[_Field] = []
         page = QWidget()
@@ -360,7 +361,7 @@ class DocumentEditor(QScrollArea):
         """Show the stored state; only fields whose stored value changed are rewritten."""
         previous, self.state = self.state, copy.deepcopy(state)
         self.summary.setText(summary_html)
-        self.setEnabled(state is not None)
+        self.setEnabled(state is not None and self.editable)
         if state is None:
             return
         same_roadmap = previous is not None and previous.get("roadmap_id") == state.get("roadmap_id")

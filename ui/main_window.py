@@ -493,6 +493,11 @@ class MainWindow(QMainWindow):
 
         self.service.actor = actor
         self.service.operations.actor = actor
+        coordinator = actor.role == "coordinator"
+        self.grid_model.read_only = not coordinator
+        self.document_editor.editable = coordinator
+        self.document_editor.setEnabled(coordinator and self.document_editor.state is not None)
+        self.grid.viewport().update()
         who = f" — {actor.person} ({ROLE_LABELS.get(actor.role, actor.role)})" if actor.person else ""
         if actor.role == "viewer":
             who = " — только просмотр"
@@ -534,7 +539,8 @@ class MainWindow(QMainWindow):
     def _status_double_clicked(self, index: QModelIndex) -> None:
         """A status made from schools' reports is not typed: a double click opens the reports."""
         measure = self.grid_model.measure_at(index)
-        if index.column() == STATUS_COLUMN and measure is not None and measure.derived is not None:
+        not_typed = measure is not None and (measure.derived is not None or self.grid_model.read_only)
+        if index.column() == STATUS_COLUMN and not_typed and measure is not None and measure.school_ids:
             self.open_school_records()
 
     def update_history(self) -> None:

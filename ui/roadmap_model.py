@@ -117,6 +117,9 @@ class RoadmapTreeModel(QAbstractItemModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.tree: RoadmapTree | None = None
+        # A school's director or team (or «Только просмотр»): nothing in the grid is typed over;
+        # their school's records are marked in «Отчёты школ» (the service checks it again).
+        self.read_only = False
         self._root = _Node("root", 0, None, 0)
         self._measure_nodes: dict[int, _Node] = {}
         self._section_nodes: dict[int, _Node] = {}
@@ -360,6 +363,8 @@ class RoadmapTreeModel(QAbstractItemModel):
         if not index.isValid():
             return _TOP_FLAGS  # rows may be dropped at the top level
         node = index.internalPointer()
+        if self.read_only:
+            return _SECTION_FLAGS if node.kind == "section" else _MEASURE_FLAGS
         if node.kind == "section":
             return _SECTION_TITLE_FLAGS if index.column() == 0 else _SECTION_FLAGS
         column = index.column()
