@@ -12,6 +12,7 @@ Taking it back is one operation (undoable): the records and the mark «sheet tak
 
 from __future__ import annotations
 
+import itertools
 import json
 import zipfile
 from collections.abc import Mapping, Sequence
@@ -113,28 +114,34 @@ def read_sheet(path: Path, identity: FileIdentity, database: Database) -> SheetR
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
-    from desktop.exports.school_sheets import FORMAT, IDS_TITLE, KIND, SHEET_TITLE
+    from desktop.exports.school_sheets import FORMAT, HEAD_ROW, IDS_TITLE, KIND, SHEET_TITLE
 
     name = path.name
     try:
-        book = load_workbook(str(path), data_only=True)
+        book = load_workbook(str(path), read_only=True, data_only=True)  # streamed: 1,000 rows fast
     except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
         raise SheetError(
             f"«{name}» не открывается как книга Excel ({exc.__class__.__name__}): файл повреждён или "
             "это не лист отчёта школы. Попросите школу прислать его снова."
         ) from None
-    if IDS_TITLE not in book.sheetnames or SHEET_TITLE not in book.sheetnames:
-        raise SheetError(f"«{name}» — не лист отчёта школы из этой программы: в нём нет её служебных данных.")
-    ids, sheet = book[IDS_TITLE], book[SHEET_TITLE]
+    try:  # everything read at once, the file closed at once (Windows keeps an open file locked)
+        if IDS_TITLE not in book.sheetnames or SHEET_TITLE not in book.sheetnames:
+            raise SheetError(
+                f"«{name}» — не лист отчёта школы из этой программы: в нём нет её служебных данных."
+            )
+        ids, sheet = book[IDS_TITLE], book[SHEET_TITLE]
+        column = [r[0] if r else None for r in ids.iter_rows(min_col=1, max_col=1, values_only=True)]
+        visible = [
+            (*values, *([None] * 7))[:7]
+            for values in sheet.iter_rows(min_row=HEAD_ROW + 1, max_col=7, values_only=True)
+        ]
+    finally:
+        book.close()
     try:
-        head = json.loads(str(ids["A1"].value))
-        signature = str(ids["A2"].value or "")
-        lines = []
-        row = 3
-        while ids.cell(row, 1).value is not None:
-            lines.append(json.loads(str(ids.cell(row, 1).value)))
-            row += 1
-    except (ValueError, TypeError):
+        head = json.loads(str(column[0]))
+        signature = str(column[1] or "")
+        lines = [json.loads(str(value)) for value in itertools.takewhile(lambda v: v is not None, column[2:])]
+    except (ValueError, TypeError, IndexError):
         raise SheetError(
             f"«{name}»: служебные данные листа повреждены. Попросите школу прислать его снова."
         ) from None
@@ -177,10 +184,13 @@ def read_sheet(path: Path, identity: FileIdentity, database: Database) -> SheetR
         head["sheet"], int(head["roadmap"]), int(head["school_id"]), str(head["school"]), str(head["made"])
     )
     first = int(head.get("first_row") or 6)
+    shown = visible[max(0, first - HEAD_ROW - 1) :]
+    shown += [(None,) * 7] * (len(lines) - len(shown))  # rows deleted at the end: told below
     for offset, line in enumerate(lines):
         measure_id, _version, status, done_on, note, number, title = line
         row = first + offset
-        if (str(sheet.cell(row, 1).value or ""), str(sheet.cell(row, 2).value or "")) != (number, title):
+        cells = shown[offset]
+        if (str(cells[0] or ""), str(cells[1] or "")) != (number, title):
             raise SheetError(
                 f"«{name}»: строки листа переставлены, удалены или переписаны (строка {row}) — принять "
                 "его нельзя. Попросите школу заполнить присланный лист заново, не меняя остальное."
@@ -194,9 +204,9 @@ def read_sheet(path: Path, identity: FileIdentity, database: Database) -> SheetR
             "note": note or "",
         }
         written = {
-            "status": _cell_status(sheet.cell(row, 5).value, row, status),
-            "done_on": _cell_date(sheet.cell(row, 6).value, row),
-            "note": str(sheet.cell(row, 7).value or "").strip(),
+            "status": _cell_status(cells[4], row, status),
+            "done_on": _cell_date(cells[5], row),
+            "note": str(cells[6] or "").strip(),
         }
         record = now.get(measure_id, {}).get(reading.school_id)
         current = {name: getattr(record, name) for name in RECORD_FIELDS} if record else dict(NOT_REPORTED)
