@@ -140,34 +140,82 @@ def write_school_record(
     """Set fields of one school's record of a measure (the record made when the school first
     reports); returns the fields that changed and the record as it was before (None: there was
     none). ``seen_version`` 0 means the user saw no record: one made since is a colleague's."""
-    clean = _clean(values)
+    return write_school_records(tx, school_id, {measure_id: values}, {measure_id: seen_version})[measure_id]
+
+
+def write_school_records(
+    tx: Tx,
+    school_id: int,
+    edits: Mapping[int, Mapping[str, object]],
+    seen: Mapping[int, int | None] | None = None,
+) -> dict[int, tuple[list[str], SchoolRecord | None]]:
+    """write_school_record for many measures of one school (a sheet taken back): the measures,
+    the school's links and the records read in one query each, not one set per record."""
+    cleaned = {measure_id: _clean(values) for measure_id, values in edits.items()}
     conn = tx.conn
-    measure = conn.execute(
-        select(Measure.roadmap_id, Measure.title).where(Measure.id == measure_id)
-    ).one_or_none()
-    if measure is None:
-        raise NotFoundError(f"Мероприятие № {measure_id} не найдено: возможно, его удалили.")
-    school = conn.execute(
-        select(School.name)
-        .join(MeasureSchool, MeasureSchool.school_id == School.id)
-        .where(MeasureSchool.measure_id == measure_id, School.id == school_id)
-    ).scalar_one_or_none()
-    if school is None:
-        raise ValidationError("Эта школа не указана у мероприятия: сначала добавьте её в столбец «Школы».")
-    check_school(tx.actor.role, tx.actor.shown, tx.actor.school, school)
-    current = stored_records(conn, measure_ids=[measure_id]).get(measure_id, {}).get(school_id)
+    ids = list(cleaned)
+    measures = {
+        row.id: row
+        for first in range(0, len(ids), _BATCH)
+        for row in conn.execute(
+            select(Measure.id, Measure.roadmap_id, Measure.title).where(
+                Measure.id.in_(ids[first : first + _BATCH])
+            )
+        )
+    }
+    school_name = conn.execute(select(School.name).where(School.id == school_id)).scalar_one_or_none()
+    linked = {
+        measure_id
+        for first in range(0, len(ids), _BATCH)
+        for measure_id in conn.scalars(
+            select(MeasureSchool.measure_id).where(
+                MeasureSchool.school_id == school_id,
+                MeasureSchool.measure_id.in_(ids[first : first + _BATCH]),
+            )
+        )
+    }
+    stored: dict[int, dict[int, SchoolRecord]] = {}
+    for first in range(0, len(ids), _BATCH):
+        stored.update(stored_records(conn, measure_ids=ids[first : first + _BATCH]))
+    out: dict[int, tuple[list[str], SchoolRecord | None]] = {}
+    for measure_id, clean in cleaned.items():
+        measure = measures.get(measure_id)
+        if measure is None:
+            raise NotFoundError(f"Мероприятие № {measure_id} не найдено: возможно, его удалили.")
+        if school_name is None or measure_id not in linked:
+            raise ValidationError(
+                "Эта школа не указана у мероприятия: сначала добавьте её в столбец «Школы»."
+            )
+        check_school(tx.actor.role, tx.actor.shown, tx.actor.school, school_name)
+        seen_version = (seen or {}).get(measure_id)
+        current = stored.get(measure_id, {}).get(school_id)
+        out[measure_id] = (_write_one(tx, measure, school_id, current, clean, seen_version), current)
+    return out
+
+
+_BATCH = 500  # ids per IN (...) query
+
+
+def _write_one(
+    tx: Tx,
+    measure: Any,
+    school_id: int,
+    current: SchoolRecord | None,
+    clean: dict[str, Any],
+    seen_version: int | None,
+) -> list[str]:
     before = current or not_reported(school_id)
     changed = [name for name, value in clean.items() if getattr(before, name) != value]
     if not changed:
-        return [], current
+        return []
     if current is None:
         if seen_version not in (None, 0):
-            raise tx.stale(("measure", measure_id), measure.title)
+            raise tx.stale(("measure", measure.id), measure.title)
         record = NOT_REPORTED | clean
-        ident = conn.execute(
+        ident = tx.conn.execute(
             insert(SchoolExecution)
             .values(
-                measure_id=measure_id,
+                measure_id=measure.id,
                 school_id=school_id,
                 version=1,
                 updated_at=tx.now,
@@ -191,12 +239,12 @@ def write_school_record(
         tx.log(
             measure.roadmap_id,
             "measure",
-            measure_id,
+            measure.id,
             log_field(name, school_id),
             _shown(getattr(before, name)),
             _shown(clean[name]),
         )
-    return changed, current
+    return changed
 
 
 def remove_school_record(tx: Tx, measure_id: int, school_id: int) -> None:

@@ -24,7 +24,13 @@ from typing import Any
 from sqlalchemy import insert, select, update
 
 from desktop.services.changes import Changes
-from desktop.services.execution import NOT_REPORTED, RECORD_FIELDS, stored_records, write_school_record
+from desktop.services.execution import (
+    NOT_REPORTED,
+    RECORD_FIELDS,
+    stored_records,
+    write_school_record,
+    write_school_records,
+)
 from desktop.services.identity import FileIdentity
 from desktop.services.operations import CommandState, Tx
 from models.domain.errors import DomainError, ValidationError
@@ -255,8 +261,8 @@ class TakeSheetCommand:
 
     def apply(self, tx: Tx) -> Changes:
         measures = set()
-        for measure_id, values in self.edits().items():
-            changed, before = write_school_record(tx, measure_id, self.reading.school_id, None, values)
+        written = write_school_records(tx, self.reading.school_id, self.edits())
+        for measure_id, (changed, before) in written.items():
             if tx.first:
                 self.before[measure_id] = before
             if changed:
