@@ -603,24 +603,19 @@ def cmd_take_sheet(args: argparse.Namespace) -> None:
     """``take-sheet``: a school's returned sheet into the file (one operation); conflicts keep
     the file's value and are reported; ``--dry-run`` only says what would change."""
     from desktop.services.identity import existing_identity
-    from desktop.services.sheet_intake import SheetError, TakeSheetCommand, read_sheet, summary
+    from desktop.services.sheet_intake import TakeSheetCommand, read_sheet, summary
 
     sheet = Path(args.sheet)
     if not sheet.is_file():
         raise UserError(f"Лист «{args.sheet}» не найден. Проверьте путь.")
     database = _open(args.db, read_only=args.dry_run)
     try:
-        identity = existing_identity(database)
-        if identity is None:
-            raise SheetError(
-                f"«{sheet.name}» сделан не из этого файла: из него листы отчёта ещё не рассылались."
-            )
-        reading = read_sheet(sheet, identity, database)
+        reading = read_sheet(sheet, existing_identity(database), database)
         if not args.dry_run:
             _service(database).operations.apply(TakeSheetCommand(reading))
     finally:
         database.close()
-    _emit(summary(reading, reading.edits, reading.conflicts))
+    _emit(summary(reading))
 
 
 def cmd_diagnose(args: argparse.Namespace) -> None:

@@ -539,8 +539,9 @@ class MainWindow(QMainWindow):
     def _status_double_clicked(self, index: QModelIndex) -> None:
         """A status made from schools' reports is not typed: a double click opens the reports."""
         measure = self.grid_model.measure_at(index)
-        not_typed = measure is not None and (measure.derived is not None or self.grid_model.read_only)
-        if index.column() == STATUS_COLUMN and not_typed and measure is not None and measure.school_ids:
+        if index.column() != STATUS_COLUMN or measure is None or not measure.school_ids:
+            return
+        if measure.derived is not None or self.grid_model.read_only:
             self.open_school_records()
 
     def update_history(self) -> None:

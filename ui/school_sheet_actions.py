@@ -5,6 +5,7 @@ the user chooses), then applies it as one undo step."""
 from __future__ import annotations
 
 import threading
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -88,7 +89,7 @@ class SchoolSheetActions:
     def take(self) -> None:
         """A returned sheet: what it changes and its conflicts shown, then applied as one step."""
         from desktop.services.identity import existing_identity
-        from desktop.services.sheet_intake import SheetError, read_sheet
+        from desktop.services.sheet_intake import read_sheet
 
         window = self.window
         start = str(QSettings().value("sheets/folder") or Path.home())
@@ -96,12 +97,7 @@ class SchoolSheetActions:
         if not name:
             return
         try:
-            identity = existing_identity(window.service.db)
-            if identity is None:
-                raise SheetError(
-                    f"«{Path(name).name}» сделан не из этого файла: из него листы ещё не рассылались."
-                )
-            reading = read_sheet(Path(name), identity, window.service.db)
+            reading = read_sheet(Path(name), existing_identity(window.service.db), window.service.db)
         except DomainError as error:
             show_error(window, error)
             return
@@ -118,7 +114,8 @@ class SheetPreview(QDialog):
         self.setWindowTitle(f"Отчёт школы: {reading.school}")
         self.reading = reading
         layout = QVBoxLayout(self)
-        lines = [f"Лист от {reading.made.replace('T', ' ')}."]
+        made = datetime.fromisoformat(reading.made) if reading.made[:4].isdigit() else None
+        lines = [f"Лист от {made:%d.%m.%Y %H:%M}." if made else "Лист отчёта школы."]
         changes = sum(len(v) for v in reading.edits.values())
         lines.append(
             f"Изменится полей: {changes} (мероприятий: {len(reading.edits)}); "
@@ -143,8 +140,9 @@ class SheetPreview(QDialog):
             column = QVBoxLayout(inner)
             for conflict in reading.conflicts:
                 word = FIELD_WORDS.get(conflict.field, conflict.field)
+                title = conflict.title if len(conflict.title) <= 90 else conflict.title[:89] + "…"
                 box = QCheckBox(
-                    f"{conflict.number} {conflict.title[:60]} — {word}: в файле «{_shown(conflict.file)}», "
+                    f"{conflict.number} {title}\n{word}: в файле «{_shown(conflict.file)}», "
                     f"у школы «{_shown(conflict.sheet)}»"
                 )
                 box.setToolTip(conflict.title)

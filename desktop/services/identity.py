@@ -59,8 +59,7 @@ def existing_identity(database: Database) -> FileIdentity | None:
 
 def file_identity(database: Database) -> FileIdentity:
     """The file's identity, made (one small transaction) the first time it is needed."""
-    with database.read() as conn:
-        found = _read(conn.execute(select(FileSetting.value).where(FileSetting.key == IDENTITY)).scalar())
+    found = existing_identity(database)
     if found is not None:
         return found
     with database.write() as conn:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 import json
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -28,7 +28,6 @@ from desktop.services.execution import (
     NOT_REPORTED,
     RECORD_FIELDS,
     stored_records,
-    write_school_record,
     write_school_records,
 )
 from desktop.services.identity import FileIdentity
@@ -114,15 +113,18 @@ def _taken(conn: Any) -> list[dict[str, Any]]:
     return [t for t in value if isinstance(t, dict)] if isinstance(value, list) else []
 
 
-def read_sheet(path: Path, identity: FileIdentity, database: Database) -> SheetReading:
+def read_sheet(path: Path, identity: FileIdentity | None, database: Database) -> SheetReading:
     """What taking ``path`` back would change; SheetError (Russian, nothing written) when it is
-    not this file's sheet or was taken before, ValidationError for a value the school mistyped."""
+    not this file's sheet (``identity`` None: the file never sent any) or was taken before,
+    ValidationError for a value the school mistyped."""
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     from desktop.exports.school_sheets import FORMAT, HEAD_ROW, IDS_TITLE, KIND, SHEET_TITLE
 
     name = path.name
+    if identity is None:
+        raise SheetError(f"«{name}» сделан не из этого файла: из него листы отчёта ещё не рассылались.")
     try:
         book = load_workbook(str(path), read_only=True, data_only=True)  # streamed: 1,000 rows fast
     except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
@@ -273,12 +275,13 @@ class TakeSheetCommand:
     def revert(self, tx: Tx) -> Changes:
         from desktop.services.execution import remove_school_record
 
+        edits, old = self.edits(), {}
         for measure_id, before in self.before.items():
             if before is None:
                 remove_school_record(tx, measure_id, self.reading.school_id)
             else:
-                old = {name: getattr(before, name) for name in self.edits().get(measure_id, {})}
-                write_school_record(tx, measure_id, self.reading.school_id, None, old)
+                old[measure_id] = {name: getattr(before, name) for name in edits.get(measure_id, {})}
+        write_school_records(tx, self.reading.school_id, old)
         _mark_taken(tx, self.reading, add=False)
         return Changes(self.reading.roadmap_id, measures=frozenset(self.before), figures=True)
 
@@ -305,10 +308,10 @@ def _mark_taken(tx: Tx, reading: SheetReading, add: bool) -> None:
         tx.conn.execute(insert(FileSetting).values(key=TAKEN, value=taken, updated_at=tx.now, version=1))
 
 
-def summary(reading: SheetReading, applied: Mapping[int, Any], kept: Sequence[Conflict]) -> dict[str, Any]:
+def summary(reading: SheetReading) -> dict[str, Any]:
     """The command line's answer: records changed, conflicts (kept as the file has them), rows unchanged."""
     return {
-        "applied": len(applied),
-        "conflicts": [c.as_dict(reading.school) for c in kept],
+        "applied": len(reading.edits),
+        "conflicts": [c.as_dict(reading.school) for c in reading.conflicts],
         "unchanged": reading.unchanged,
     }
