@@ -112,3 +112,36 @@ def test_a_first_report_undone_leaves_the_school_unreported(small_db: Path) -> N
         people = {p for (p,) in conn.execute("SELECT person FROM change_log WHERE field LIKE 'status#%'")}
     conn.close()
     assert people == {"Т.Е. Петрова"}  # the change log names the person, not only the account
+
+
+def test_a_deleted_measure_comes_back_with_its_schools_reports(small_db: Path) -> None:
+    """Deleting a measure deletes the schools' records with it; undoing the deletion (of the
+    measure or of its section) puts them back as they were, in the file."""
+    from desktop.services.commands import DeleteMeasuresCommand, DeleteSectionCommand
+
+    service = RoadmapService(open_database(small_db), Actor("Петрова", "ПК-1", person="Т.Е. Петрова"))
+    try:
+        tree = service.load(1)
+        row = next(m for m in tree.measures.values() if m.school_ids)
+        school_id = row.school_ids[0]
+        report = EditSchoolRecordCommand(row.id, school_id, 0, {"status": "done", "note": "Акт № 2"})
+        service.operations.apply(report)
+        reported = service.measure(row.id)
+        deletion = DeleteMeasuresCommand.for_rows([reported])
+        service.operations.apply(deletion)
+        service.operations.revert(deletion)
+        back = service.measure(row.id)
+        assert back.status == "done" and back.execution[0].note == "Акт № 2"
+        assert back.execution[0].by == "Т.Е. Петрова"
+        section = DeleteSectionCommand(row.section_id, None, row.roadmap_id)
+        service.operations.apply(section)
+        service.operations.revert(section)
+        assert service.measure(row.id).execution[0].note == "Акт № 2"
+    finally:
+        service.db.close()
+    with sqlite3.connect(small_db) as conn:
+        (note,) = conn.execute(
+            "SELECT note FROM school_executions WHERE measure_id=? AND school_id=?", (row.id, school_id)
+        ).fetchone()
+    conn.close()
+    assert note == "Акт № 2"

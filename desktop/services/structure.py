@@ -20,7 +20,7 @@ from desktop.services.operations import Tx
 from models.domain.errors import NotFoundError, StaleEditError, ValidationError
 from models.domain.fields import MEASURE_FIELDS, FieldKind
 from models.domain.status import PLANNED
-from models.entities import Measure, MeasureSchool, Section
+from models.entities import Measure, MeasureSchool, SchoolExecution, Section
 
 Direction = Literal["indent", "outdent"]  # relocate_section's one-step moves of a section
 
@@ -165,14 +165,22 @@ def remove_inserted(tx: Tx, ids: list[int]) -> None:
 
 
 def snapshot_measures(conn: Connection, ids: list[int]) -> list[dict[str, Any]]:
-    """Everything needed to put the measures back: their rows and school links."""
+    """Everything needed to put the measures back: their rows, school links and the schools'
+    records (deleting a measure deletes them with it)."""
     rows = conn.execute(select(Measure.__table__).where(Measure.id.in_(ids))).mappings().all()
     links = conn.execute(
         select(MeasureSchool.measure_id, MeasureSchool.school_id).where(MeasureSchool.measure_id.in_(ids))
     ).all()
+    records = (
+        conn.execute(select(SchoolExecution.__table__).where(SchoolExecution.measure_id.in_(ids)))
+        .mappings()
+        .all()
+    )
     by_id = {row["id"]: dict(row) for row in rows}
     for measure_id, school_id in links:
         by_id[measure_id].setdefault("_schools", []).append(school_id)
+    for record in records:
+        by_id[record["measure_id"]].setdefault("_records", []).append(dict(record))
     if any(i not in by_id for i in ids):
         raise NotFoundError("Некоторые мероприятия уже удалены другим пользователем; список обновлён.")
     return [by_id[i] for i in ids]
@@ -199,6 +207,8 @@ def restore_measures(tx: Tx, snapshot: list[dict[str, Any]]) -> None:
         links = [{"measure_id": row["id"], "school_id": s} for s in row.get("_schools", [])]
         if links:
             tx.conn.execute(insert(MeasureSchool), links)
+        if row.get("_records"):
+            tx.conn.execute(insert(SchoolExecution), row["_records"])
         tx.log(row["roadmap_id"], "measure", row["id"], "restore", None, row["title"][:200])
 
 
