@@ -173,4 +173,8 @@ class TextFit:
     def height(self, values: list[str], widths: list[float]) -> float:
         """The row height in points for the tallest of ``values`` in columns ``widths`` wide."""
         lines = max((self.lines(v, w) for v, w in zip(values, widths, strict=True) if v), default=1)
+        return self.lines_height(lines)
+
+    def lines_height(self, lines: int) -> float:
+        """The row height in points for ``lines`` lines of text."""
         return min(409.0, lines * self.size * LEADING + ROW_PADDING)  # 409 pt is Excel's tallest row
