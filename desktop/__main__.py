@@ -20,6 +20,7 @@ COMMANDS = frozenset(
         "export",
         "school-sheets",
         "take-sheet",
+        "attach",
         "diagnose",
         "shot",
     }

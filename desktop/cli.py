@@ -618,6 +618,18 @@ def cmd_take_sheet(args: argparse.Namespace) -> None:
     _emit(summary(reading))
 
 
+def cmd_attach(args: argparse.Namespace) -> None:
+    """``attach``: a file of evidence into the roadmap file, for a measure or one school's record."""
+    database = _open(args.db)
+    try:
+        service = _service(database)
+        ident = service.attach(args.measure, args.school, Path(args.file))
+        (found,) = [e for e in service.measure(args.measure).evidence if e.id == ident]
+    finally:
+        database.close()
+    _emit({"measure": args.measure, "id": ident, "name": found.name, "size": found.size})
+
+
 def cmd_diagnose(args: argparse.Namespace) -> None:
     from desktop.app import diagnose_facts
 
@@ -743,6 +755,13 @@ def build_parser() -> argparse.ArgumentParser:
     take.add_argument("--db", required=True, metavar="ФАЙЛ", help=db_help)
     take.add_argument("--dry-run", action="store_true", help="только показать, что изменится")
     take.set_defaults(func=cmd_take_sheet)
+
+    attach = sub.add_parser("attach", help="приложить файл-подтверждение к мероприятию или отчёту школы")
+    attach.add_argument("file", metavar="ФАЙЛ_ПОДТВЕРЖДЕНИЯ", help="скан, фото, PDF, документ (до 20 МБ)")
+    attach.add_argument("--db", required=True, metavar="ФАЙЛ", help=db_help)
+    attach.add_argument("--measure", type=int, required=True, metavar="ID", help="мероприятие (id из dump)")
+    attach.add_argument("--school", metavar="ШКОЛА", help="к отчёту этой школы (как в списке школ)")
+    attach.set_defaults(func=cmd_attach)
 
     diagnose = sub.add_parser(
         "diagnose", help="сведения для специалиста поддержки: версии, папки, место на диске, Qt"

@@ -24,6 +24,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -295,6 +296,30 @@ class SchoolExecution(Base):
         UniqueConstraint("measure_id", "school_id"),
         Index("ix_school_executions_school", "school_id"),
     )
+
+
+class Attachment(Base):
+    """A file of evidence attached to a measure or to one school's record of it, its bytes kept
+    in the roadmap file. No foreign keys on purpose: deleting a measure must not take its files
+    with it while the deletion can still be undone; ``removed`` marks a file taken off (undo
+    puts it back), and such rows and those of measures gone are dropped when the file is next
+    opened (desktop/services/evidence.py)."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    measure_id: Mapped[int] = mapped_column(Integer)
+    school_id: Mapped[int | None] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(Text)
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    added_at: Mapped[datetime | None] = mapped_column(DateTime)
+    added_by: Mapped[str] = mapped_column(String(200), default="")
+    removed: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __table_args__ = (Index("ix_attachments_measure", "measure_id"),)
 
 
 class FileSetting(Base):

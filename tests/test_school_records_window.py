@@ -92,3 +92,74 @@ def test_reports_typed_school_by_school_show_in_the_grid_and_undo(
         window.undo_stack.undo()
     assert records(small_db) == []  # the first report undone: the school has not reported
     assert model.data(model.index(1, STATUS_COLUMN, section)) == "запланировано"
+
+
+def attachments(path: Path) -> list[tuple[str, int, int]]:
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute("SELECT name, length(data), removed FROM attachments ORDER BY id").fetchall()
+    conn.close()
+    return rows
+
+
+def test_files_attached_to_a_schools_record_opened_saved_taken_off_and_undone(
+    qtbot: QtBot, window: MainWindow, small_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The coordinator drops nothing blindly: picks a scan for one school's record, the file is in
+    the roadmap file at once; Enter opens it in the system's viewer (a copy), a program is never
+    handed over; «Сохранить как…» writes the same bytes; Delete takes it off; undo puts it back."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtWidgets import QFileDialog
+
+    from ui import evidence_panel, messages
+
+    opened: list[school_records_dialog.SchoolRecordsDialog] = []
+    monkeypatch.setattr(
+        school_records_dialog.SchoolRecordsDialog, "exec", lambda self: (opened.append(self), self.show())[0]
+    )
+    viewed: list[str] = []
+    monkeypatch.setattr(
+        evidence_panel.QDesktopServices, "openUrl", lambda url: viewed.append(url.toLocalFile())
+    )
+    told: list[str] = []
+    monkeypatch.setattr(evidence_panel, "show_error", lambda _parent, error: told.append(error.message))
+    monkeypatch.setattr(messages, "show_error", lambda _parent, error: told.append(str(error)))
+    monkeypatch.setattr("ui.main_window.show_error", lambda _parent, error: told.append(error.message))
+    scan = tmp_path / "Протокол заседания.pdf"
+    scan.write_bytes(b"%PDF-1.4\n" + b"0" * 5000 + b"\n%%EOF\n")
+    program = tmp_path / "setup.exe"
+    program.write_bytes(b"MZ" + b"\x00" * 500)
+    picked = [[str(scan)], [str(program)]]
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *_a, **_k: (picked.pop(0), ""))
+    saved = tmp_path / "копия.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(saved), ""))
+
+    model = window.grid_model
+    seminar = model.index(1, STATUS_COLUMN, model.index(0, 0))
+    window.grid.setCurrentIndex(seminar)
+    window.open_school_records()
+    panel = opened[0].evidence
+    assert panel.target.count() == 3  # the measure, and each of its two schools
+    panel.target.setCurrentIndex(panel.target.findData(window.grid_model.measure_at(seminar).school_ids[1]))
+    qtbot.mouseClick(panel.add_button, Qt.MouseButton.LeftButton)
+    assert attachments(small_db) == [("Протокол заседания.pdf", len(scan.read_bytes()), 0)]
+    assert panel.table.rowCount() == 1 and panel.table.item(0, 1).text() == "МКОУ СОШ № 16"
+    assert window.undo_stack.undoText() == "Добавление файла «Протокол заседания.pdf»"
+
+    qtbot.mouseClick(panel.add_button, Qt.MouseButton.LeftButton)  # the program: refused, told
+    assert len(attachments(small_db)) == 1 and any("программа" in t for t in told)
+
+    panel.table.setFocus()
+    panel.table.selectRow(0)
+    qtbot.keyClick(panel.table, Qt.Key.Key_Return)
+    assert len(viewed) == 1 and Path(viewed[0]).read_bytes() == scan.read_bytes()
+    qtbot.mouseClick(panel.save_button, Qt.MouseButton.LeftButton)
+    assert saved.read_bytes() == scan.read_bytes()
+
+    qtbot.keyClick(panel.table, Qt.Key.Key_Delete)
+    assert attachments(small_db)[0][2] == 1 and panel.table.rowCount() == 0
+    window.undo_stack.undo()  # the take-off undone: the file is back, in the file on disk
+    assert attachments(small_db)[0][2] == 0
+    window.undo_stack.undo()  # the adding undone
+    assert attachments(small_db)[0][2] == 1
+    assert window.grid_model.measure_at(seminar).evidence == ()
+    assert QUrl  # imported for the viewer's type

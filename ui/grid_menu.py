@@ -59,8 +59,8 @@ def grid_menu(
     menu.addSeparator()
     history = menu.addAction("История изменений (F9)", show_history)
     history.setEnabled(measure is not None)
-    reports = actions["&Отчёты школ…"]
-    reports.setEnabled(measure is not None and bool(measure.school_ids))
+    reports = actions["&Отчёты школ и файлы…"]
+    reports.setEnabled(measure is not None)
     menu.addAction(reports)
     month = None
     if measure is not None and tree is not None:

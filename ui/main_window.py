@@ -49,6 +49,7 @@ from desktop.services.schedule import PROGRESS_CLASSES, PROGRESS_LABELS, Schedul
 from desktop.services.session import FileSession
 from desktop.services.tree_refresh import refreshed
 from models.domain.errors import DomainError, StaleEditError
+from models.domain.roles import COORDINATOR
 from models.domain.tracking import DUE_SOON_DAYS
 from ui.conflict_dialog import ConflictDialog
 from ui.controller import WindowController
@@ -139,6 +140,7 @@ class MainWindow(QMainWindow):
         self.tracking = TrackingViews(lambda: self.grid_model.tree, self.filter_bar.criteria, self)
         self.tracking.open_in_grid.connect(self.open_in_grid)
         self.tracking.edit_status.connect(self.edit_status)
+        self.tracking.files_wanted.connect(self.open_records_of)
         self.tracking.month_wanted.connect(lambda: self.tabs.setCurrentWidget(self.tracking.month))
         self.tabs: QTabWidget = QTabWidget()  # declared: the lambda above names it first
         self.tabs.addTab(self.grid, "Мероприятия")
@@ -285,7 +287,7 @@ class MainWindow(QMainWindow):
             ("Удалить раздел…", "Ctrl+Shift+-", self.rows.delete_section),
             ("Переместить в&верх", "Alt+Up", lambda: self.rows.move_measure(-1)),
             ("Переместить в&низ", "Alt+Down", self._alt_down),
-            ("&Отчёты школ…", "Ctrl+Shift+O", self.open_school_records),
+            ("&Отчёты школ и файлы…", "Ctrl+Shift+O", self.open_school_records),
         ):
             action = QAction(text, self)
             self.named_actions[text] = action
@@ -519,16 +521,14 @@ class MainWindow(QMainWindow):
         tree = self.grid_model.tree
         if measure is None or tree is None:
             return
-        if not measure.school_ids:
-            QMessageBox.information(
-                self,
-                APP_TITLE,
-                "У мероприятия не указаны школы. Выберите их в столбце «Школы» — тогда исполнение "
-                "можно отмечать по каждой школе.",
-            )
-            return
         names = {s.id: s.name for s in tree.schools}
-        SchoolRecordsDialog(measure, names, self.execute, self._measure_now, self).exec()
+        actor = self.service.actor
+        coordinator = actor.role == COORDINATOR
+        own = next((s.id for s in tree.schools if s.name.casefold() == actor.school.casefold()), None)
+        dialog = SchoolRecordsDialog(
+            measure, names, self.execute, self._measure_now, self.service, own, coordinator, self
+        )
+        dialog.exec()
 
     def _measure_now(self, measure_id: int) -> MeasureRow | None:
         try:
@@ -742,10 +742,21 @@ class MainWindow(QMainWindow):
         if accepted and chosen is not None and chosen != calendar:
             self.execute(EditSchoolCalendarCommand(version, calendar, chosen))
 
+    def open_records_of(self, measure_id: int) -> None:
+        """«Отчёты школ и файлы» of a measure chosen outside the grid (shown in the grid first)."""
+        self.open_in_grid(measure_id)
+        shown = self.grid_model.measure_at(self.grid.currentIndex())
+        if shown is not None and shown.id == measure_id:
+            self.open_school_records()
+
     def edit_status(self, measure_id: int) -> None:
-        """Status, date done and note in a small dialog; one undoable edit."""
+        """Status, date done and note in a small dialog; one undoable edit. A status made from
+        the schools' reports, or a school's person, goes to «Отчёты школ и файлы» instead."""
         tree = self.grid_model.tree
         if tree is None or measure_id not in tree.measures:
+            return
+        if tree.measures[measure_id].derived is not None or self.grid_model.read_only:
+            self.open_records_of(measure_id)
             return
         dialog = StatusDialog(tree.measures[measure_id], self)
         accepted = dialog.exec() == QDialog.DialogCode.Accepted

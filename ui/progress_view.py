@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.services.dto import MeasureRow
 from desktop.services.schedule import PROGRESS_CLASSES, Entry, Schedule
 from models.domain.fields import FIELD_HEADERS
 from models.domain.progress import Progress
@@ -149,9 +150,53 @@ class MeasureList(QTreeWidget):
         self.addTopLevelItems(items)
 
 
+class EvidenceList(QTreeWidget):
+    """The files that prove what was done, measure by measure (the report exports list them
+    too); a click shows the measure in the grid, a double click opens its «Отчёты школ и файлы»."""
+
+    measure_clicked = Signal(int)
+    measure_activated = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setHeaderLabels([FIELD_HEADERS["number"], "Файл", "К чему", "Добавил"])
+        self.setRootIsDecorated(False)
+        self.setAlternatingRowColors(True)
+        self.setUniformRowHeights(True)
+        header = self.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((2, 150), (3, 110)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            self.setColumnWidth(column, width)
+        self.itemClicked.connect(
+            lambda item, _c: self.measure_clicked.emit(item.data(0, Qt.ItemDataRole.UserRole))
+        )
+        self.itemActivated.connect(
+            lambda item, _c: self.measure_activated.emit(item.data(0, Qt.ItemDataRole.UserRole))
+        )
+
+    def set_measures(self, measures: list[MeasureRow], school_names: dict[int, str]) -> int:
+        """One line per file; the number of files."""
+        self.clear()
+        items = []
+        for measure in measures:
+            for file in measure.evidence:
+                whose = "мероприятие" if file.school_id is None else school_names.get(file.school_id, "")
+                item = QTreeWidgetItem([measure.number, file.name, whose, file.added_by])
+                item.setData(0, Qt.ItemDataRole.UserRole, measure.id)
+                item.setToolTip(1, f"{file.name} — {one_line(measure.title)}")
+                item.setToolTip(2, whose)
+                items.append(item)
+        self.addTopLevelItems(items)
+        return len(items)
+
+
 class ProgressView(QWidget):
     measure_clicked = Signal(int)
     measure_activated = Signal(int)
+    files_wanted = Signal(int)  # a double click on a file: the measure's files
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -179,14 +224,25 @@ class ProgressView(QWidget):
         self.overdue = MeasureList()
         self.soon_title = QLabel()
         self.soon = MeasureList()
+        self.files_title = QLabel()
+        self.files = EvidenceList()
         lists = QWidget()
         lists_layout = QVBoxLayout(lists)
         lists_layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.overdue_title, self.overdue, self.soon_title, self.soon):
+        for widget in (
+            self.overdue_title,
+            self.overdue,
+            self.soon_title,
+            self.soon,
+            self.files_title,
+            self.files,
+        ):
             lists_layout.addWidget(widget)
         for measure_list in (self.overdue, self.soon):
             measure_list.measure_clicked.connect(self.measure_clicked)
             measure_list.measure_activated.connect(self.measure_activated)
+        self.files.measure_clicked.connect(self.measure_clicked)
+        self.files.measure_activated.connect(self.files_wanted)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(scroll)
         splitter.addWidget(lists)
@@ -205,6 +261,7 @@ class ProgressView(QWidget):
             self.schools.set_rows([])
             self.overdue.set_entries([])
             self.soon.set_entries([])
+            self._show_files([], {})
             return
         overall = schedule.overall()
         counts = overall.counts
@@ -225,3 +282,12 @@ class ProgressView(QWidget):
         self.overdue.set_entries(late)
         self.soon_title.setText(f"<b>Срок в ближайшие {DUE_SOON_DAYS} дней: {len(soon)}</b>")
         self.soon.set_entries(soon)
+        shown = [m for m in schedule.tree.measures_in_order() if m.evidence and m.id in schedule.by_id]
+        self._show_files(shown, {s.id: s.name for s in schedule.tree.schools})
+
+    def _show_files(self, measures: list[MeasureRow], school_names: dict[int, str]) -> None:
+        """The files list, shown once a measure has any."""
+        count = self.files.set_measures(measures, school_names)
+        self.files_title.setText(f"<b>Подтверждающие файлы: {count}</b>")
+        self.files_title.setVisible(count > 0)
+        self.files.setVisible(count > 0)

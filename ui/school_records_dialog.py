@@ -1,4 +1,5 @@
-"""«Отчёты школ»: a measure's record per school it concerns — status, date done, note, who.
+"""«Отчёты школ»: a measure's record per school it concerns — status, date done, note, who —
+and below, the files that prove it (ui/evidence_panel.py).
 
 Each change is saved as soon as a field is left or a status chosen, as one undo step (Ctrl+Z in
 the window takes it back), like the «Документ» tab; the rows are read again after each save, so
@@ -28,6 +29,7 @@ from desktop.services.cell_text import cell_text
 from desktop.services.commands import Command, EditSchoolRecordCommand
 from desktop.services.dto import MeasureRow
 from models.domain.status import STATUS_LABELS
+from ui.evidence_panel import EvidenceFiles, EvidencePanel
 
 COLUMNS = ("Школа", "Статус", "Дата выполнения", "Отметка об исполнении", "Кто отметил")
 
@@ -39,13 +41,16 @@ class SchoolRecordsDialog(QDialog):
         school_names: dict[int, str],
         execute: Callable[[Command], bool],
         reread: Callable[[int], MeasureRow | None],
+        files: EvidenceFiles,
+        own_school: int | None = None,
+        coordinator: bool = True,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.measure, self.names = measure, school_names
         self.execute, self.reread = execute, reread
         title = measure.title if len(measure.title) <= 70 else measure.title[:67] + "…"
-        self.setWindowTitle(f"Отчёты школ — {measure.number} {title}".strip())
+        self.setWindowTitle(f"Отчёты школ и файлы — {measure.number} {title}".strip())
         layout = QVBoxLayout(self)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -60,14 +65,19 @@ class SchoolRecordsDialog(QDialog):
         for column, widest in ((1, "не выполнено"), (2, COLUMNS[2]), (4, "не отчиталась")):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
             header.resizeSection(column, metrics.horizontalAdvance(widest) + 48)
-        layout.addWidget(self.table)
+        layout.addWidget(self.table, 1)
+        self.table.setVisible(bool(measure.school_ids))
+        self.evidence = EvidencePanel(
+            measure, school_names, self._execute_and_show, files, own_school, coordinator
+        )
+        layout.addWidget(self.evidence, 1)
         hint = QLabel("Изменения сохраняются сразу; отмена — Ctrl+Z в главном окне.")
         hint.setStyleSheet("color: #666;")
         layout.addWidget(hint)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(1000, 160 + 34 * max(1, len(measure.school_ids)))
+        self.resize(1000, 330 + 34 * min(8, len(measure.school_ids)))
         self._build(len(measure.execution))
         self._show(measure)
 
@@ -108,8 +118,12 @@ class SchoolRecordsDialog(QDialog):
             self._build(len(measure.execution))
         self.measure = measure
         own = " — пока ни одна школа не отчиталась, это статус самого мероприятия"
+        if not measure.school_ids:
+            own = " (школы у мероприятия не указаны: исполнение отмечается в таблице)"
         shown = cell_text(measure, "status")
         self.summary.setText(f"Статус мероприятия: <b>{shown}</b>" + ("" if measure.derived else own))
+        if hasattr(self, "evidence"):
+            self.evidence.show_measure(measure)
         for row, record in enumerate(measure.execution):
             self.schools[row].setText(self.names.get(record.school_id, ""))
             self.whos[row].setText(record.by if record.record_id is not None else "не отчиталась")
@@ -134,6 +148,11 @@ class SchoolRecordsDialog(QDialog):
         )
         self.execute(command)
         self._refresh()  # the file as it is now: the new version, or the refused value put back
+
+    def _execute_and_show(self, command: Command) -> bool:
+        done = self.execute(command)
+        self._refresh()
+        return done
 
     def _refresh(self) -> None:
         fresh = self.reread(self.measure.id)

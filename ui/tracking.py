@@ -28,6 +28,7 @@ from ui.year_view import YearView
 class TrackingViews(QObject):
     open_in_grid = Signal(int)  # a click on a measure
     edit_status = Signal(int)  # a double click
+    files_wanted = Signal(int)  # a double click on a file of «Отчёт»
     month_wanted = Signal()  # a month chosen in the year view: show the month tab
 
     def __init__(
@@ -54,6 +55,7 @@ class TrackingViews(QObject):
             view.measure_clicked.connect(self._on_click)
             view.measure_activated.connect(self._on_double_click)
         self.year.month_chosen.connect(self._show_month)
+        self.progress.files_wanted.connect(self._on_files)
 
     def tabs(self) -> list[tuple[QWidget, str]]:
         return [
@@ -107,6 +109,11 @@ class TrackingViews(QObject):
         self._click_timer.stop()
         self._clicked = None
         self.edit_status.emit(measure_id)
+
+    def _on_files(self, measure_id: int) -> None:
+        self._click_timer.stop()
+        self._clicked = None
+        self.files_wanted.emit(measure_id)
 
     def _open_clicked(self) -> None:
         if self._clicked is not None:

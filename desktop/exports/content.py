@@ -55,6 +55,7 @@ REPORT_COLUMNS = (
 )
 OPTIONAL = {"form", "target_group", "schools"}  # shown only when some measure fills them
 SCHOOLS_WEIGHT = 12.0
+EVIDENCE_WEIGHT = 13.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +134,8 @@ def build_content(tree: RoadmapTree, report: bool = False, today: date | None = 
     )
     if report:
         columns += REPORT_COLUMNS
+        if any(m.evidence for m in measures):
+            columns += (evidence_column(names),)
     schedule = Schedule(tree, today)
     content = ExportContent(
         tree, report, columns, today, summary=schedule.by_section(), overall=schedule.overall()
@@ -157,6 +160,19 @@ def build_content(tree: RoadmapTree, report: bool = False, today: date | None = 
         [[line.cells[i] for line in measure_lines] for i in range(len(columns))],
     )
     return content
+
+
+def evidence_column(school_names: dict[int, str]) -> Column:
+    """The report's «Подтверждающие документы»: the files attached, one a line, a school's
+    with its name — the same list as «Отчёт» and «Отчёты школ и файлы» show."""
+
+    def files(measure: MeasureRow) -> str:
+        return "\n".join(
+            e.name if e.school_id is None else f"{e.name} ({school_names.get(e.school_id, '')})"
+            for e in measure.evidence
+        )
+
+    return Column("evidence", "Подтверждающие документы", EVIDENCE_WEIGHT, files)
 
 
 def approval_lines(header: RoadmapHeader) -> list[str]:

@@ -16,11 +16,13 @@ from desktop.services import document, settings, structure
 from desktop.services.changes import Changes
 from desktop.services.document import read_document_in
 from desktop.services.dto import ChildRef, MeasureRow
+from desktop.services.evidence import add_evidence, set_removed
 from desktop.services.execution import remove_school_record, write_school_record
 from desktop.services.measure_writes import normalise_value, write_measure, write_measures
 from desktop.services.operations import CommandState, Tx
 from desktop.services.people import PersonRow, save_people
 from desktop.services.sheet_intake import TakeSheetCommand
+from models.domain.evidence import safe_name
 from models.domain.execution import SchoolRecord
 from models.domain.fields import EDITABLE_COLUMNS, label_of
 from models.domain.school_calendar import SchoolCalendar
@@ -119,6 +121,69 @@ class EditSchoolRecordCommand(_Undoable):
             focus=("measure", self.measure_id),
             fields=frozenset(changed),
         )
+
+
+@dataclass
+class AddEvidenceCommand(_Undoable):
+    """Attach a file to a measure (``school_id`` None) or to one school's record of it; undo
+    takes it off, redo puts the same file back. The bytes are dropped from memory once stored."""
+
+    measure_id: int
+    school_id: int | None
+    name: str
+    data: bytes = field(repr=False)
+    roadmap_id: int | None = None
+    attachment_id: int | None = None
+    for_school = True  # a school's people attach to their own school's record (checked on write)
+
+    @property
+    def label(self) -> str:
+        return f"Добавление файла «{safe_name(self.name)}»"
+
+    def apply(self, tx: Tx) -> Changes:
+        if self.attachment_id is None:
+            self.attachment_id = add_evidence(tx, self.measure_id, self.school_id, self.name, self.data)
+            self.data = b""
+        else:
+            set_removed(tx, self.attachment_id, False)
+        return _evidence_changes(self.roadmap_id, self.measure_id)
+
+    def revert(self, tx: Tx) -> Changes:
+        assert self.attachment_id is not None
+        set_removed(tx, self.attachment_id, True)
+        return _evidence_changes(self.roadmap_id, self.measure_id)
+
+
+@dataclass
+class RemoveEvidenceCommand(_Undoable):
+    """Take a file off a measure; undo puts it back."""
+
+    attachment_id: int
+    measure_id: int
+    name: str = ""
+    roadmap_id: int | None = None
+    for_school = True
+
+    @property
+    def label(self) -> str:
+        return f"Удаление файла «{self.name}»"
+
+    def apply(self, tx: Tx) -> Changes:
+        set_removed(tx, self.attachment_id, True)
+        return _evidence_changes(self.roadmap_id, self.measure_id)
+
+    def revert(self, tx: Tx) -> Changes:
+        set_removed(tx, self.attachment_id, False)
+        return _evidence_changes(self.roadmap_id, self.measure_id)
+
+
+def _evidence_changes(roadmap_id: int | None, measure_id: int) -> Changes:
+    return Changes(
+        roadmap_id,
+        measures=frozenset({measure_id}),
+        focus=("measure", measure_id),
+        fields=frozenset({"evidence"}),
+    )
 
 
 @dataclass
@@ -507,4 +572,6 @@ Command = (
     | EditSchoolRecordCommand
     | EditPeopleCommand
     | TakeSheetCommand
+    | AddEvidenceCommand
+    | RemoveEvidenceCommand
 )

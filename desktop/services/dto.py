@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
+from models.domain.evidence import Evidence
 from models.domain.execution import Derived, SchoolRecord
 from models.domain.school_calendar import DEFAULT_CALENDAR, SchoolCalendar
 
@@ -41,6 +42,7 @@ class MeasureRow:
     # school has reported, ``status`` and ``done_on`` above are made from them (``derived``).
     execution: tuple[SchoolRecord, ...] = ()
     derived: Derived | None = None
+    evidence: tuple[Evidence, ...] = ()  # files attached to it or to a school's record of it
 
     def placed(self, section_id: int | None, position: int, number: str) -> MeasureRow:
         """The same measure at another place or with another number (positional: dataclasses'
@@ -66,6 +68,7 @@ class MeasureRow:
             self.extra,
             self.execution,
             self.derived,
+            self.evidence,
         )
 
 

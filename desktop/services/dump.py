@@ -55,6 +55,16 @@ def measure_dict(tree: RoadmapTree, row: MeasureRow, school_names: dict[int, str
             }
             for r in row.execution
         ],
+        "evidence": [
+            {
+                "id": e.id,
+                "school": school_names.get(e.school_id, "") if e.school_id is not None else "",
+                "name": e.name,
+                "size": e.size,
+                "by": e.added_by,
+            }
+            for e in row.evidence
+        ],
         "extra": row.extra,
     }
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Row, Text, select, type_coerce
@@ -25,6 +27,7 @@ from desktop.services.dto import (
     SchoolRow,
     SectionRow,
 )
+from desktop.services.evidence import stored_evidence, with_evidence
 from desktop.services.execution import derived_statuses, stored_records, with_execution, with_executions
 from desktop.services.operations import Actor as Actor  # re-exported: the service's callers name it here
 from desktop.services.operations import Operations
@@ -223,8 +226,10 @@ class RoadmapService:
                 select(School.__table__).where(School.roadmap_id == roadmap_id).order_by(School.position)
             ).all()
             records = stored_records(conn, roadmap_id) if links else {}
+            files = stored_evidence(conn, roadmap_id)
         tree = self._assemble(roadmap, order, sections, measures, links, schools, school)
         with_executions(tree.measures, records)
+        with_evidence(tree.measures, files)
         return tree
 
     def _assemble(
@@ -297,7 +302,9 @@ class RoadmapService:
                 conn.scalars(select(MeasureSchool.school_id).where(MeasureSchool.measure_id == measure_id))
             )
             records = stored_records(conn, measure_ids=[measure_id]).get(measure_id) if schools else None
-        return with_execution(_measure_row(tuple(row), row.number_as_written, schools), records)
+            files = stored_evidence(conn, measure_ids=[measure_id]).get(measure_id, ())
+        measure = with_execution(_measure_row(tuple(row), row.number_as_written, schools), records)
+        return replace(measure, evidence=files) if files else measure
 
     # ---- writing -------------------------------------------------------------------------
     def edit_measure(
@@ -339,6 +346,42 @@ class RoadmapService:
         with self.db.read() as conn:
             record = stored_records(conn, measure_ids=[measure_id]).get(measure_id, {}).get(school_id)
         return changed, record.version if record else 0
+
+    def attach(self, measure_id: int, school: str | None, path: Path) -> int:
+        """Attach the file at ``path`` to a measure (or to the school's record of it, the school
+        named as in the roadmap's list) as one operation; the attachment's id."""
+        from desktop.services.commands import AddEvidenceCommand
+        from desktop.services.evidence import read_file
+        from desktop.services.execution import school_id_by_name
+
+        name, data = read_file(path)
+        with self.db.read() as conn:
+            school_id = school_id_by_name(conn, measure_id, school)[0] if school else None
+            roadmap_id = conn.execute(select(Measure.roadmap_id).where(Measure.id == measure_id)).scalar()
+        command = AddEvidenceCommand(measure_id, school_id, name, data, roadmap_id)
+        self.operations.apply(command)
+        assert command.attachment_id is not None
+        return command.attachment_id
+
+    def evidence_view_copy(self, attachment_id: int) -> Path:
+        """A temporary copy of an attached file for the system's viewer (refused for programs)."""
+        from desktop.services.evidence import copy_to_view
+
+        with self.db.read() as conn:
+            return copy_to_view(conn, attachment_id)
+
+    def save_evidence(self, attachment_id: int, target: Path) -> int:
+        """An attached file saved where the user chose; the bytes written."""
+        from desktop.services.evidence import save_evidence
+
+        with self.db.read() as conn:
+            try:
+                return save_evidence(conn, attachment_id, target)
+            except OSError as error:
+                raise ValidationError(
+                    f"Не удалось сохранить файл «{target.name}»: {error.strerror or error}. Выберите "
+                    "другую папку."
+                ) from error
 
     def schools_named(self, measure_id: int, names: Sequence[str]) -> list[int]:
         """The ids of the roadmap's schools named (any case), for ``schools="A; B"``."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from desktop.services.evidence import drop_removed
+from models.domain.errors import DomainError
 from models.storage.database import Database
 from models.storage.presence import Presence, PresenceRecord
 from models.storage.watch import ChangeWatcher
@@ -12,6 +14,18 @@ class FileSession:
         self.database = database
         self.watcher = ChangeWatcher(database.path)
         self.presence = None if database.read_only else PresenceRecord(database.path, user, computer)
+        self._tidy()
+
+    def _tidy(self) -> None:
+        """Drop the evidence files taken off in earlier sessions (their undo went with them) —
+        only when nobody else has the file open, whose undo could still want one back."""
+        if self.presence is None or self.others():
+            return
+        try:
+            with self.database.write(wait_ms=200) as conn:
+                drop_removed(conn)
+        except DomainError:
+            pass  # a busy or read-only file keeps them until the next time
 
     def changed_by_others(self) -> bool:
         return self.watcher.changed()

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, or_, select
 
 from desktop.services.changes import Changes
 from desktop.services.dto import ChildRef, MeasureRow, RoadmapTree, SectionRow
+from desktop.services.evidence import stored_evidence, with_evidence
 from desktop.services.execution import stored_records, with_execution
 from desktop.services.roadmap import (
     _MEASURE_COLUMNS,
@@ -180,10 +181,11 @@ def _rows(conn: Connection, ids: Iterable[int]) -> dict[int, MeasureRow]:
     for measure_id, school_id in links:
         schools[measure_id].append(school_id)
     records = stored_records(conn, measure_ids=list(schools)) if schools else {}
-    return {
+    found = {
         r[0]: with_execution(_measure_row(tuple(r), "", schools.get(r[0], ())), records.get(r[0]))
         for r in rows
     }
+    return with_evidence(found, stored_evidence(conn, measure_ids=wanted))
 
 
 def _sections(conn: Connection, roadmap_id: int) -> list[Any]:

@@ -22,6 +22,7 @@ TABLES_BY_REVISION: Final = {
     "0002": _TABLES_0001 | {"change_log"},
     "0003": _TABLES_0001 | {"change_log", "file_settings"},
     "0004": _TABLES_0001 | {"change_log", "file_settings", "people", "school_executions"},
+    "0005": _TABLES_0001 | {"change_log", "file_settings", "people", "school_executions", "attachments"},
 }
 
 
