@@ -21,6 +21,8 @@ COMMANDS = frozenset(
         "school-sheets",
         "take-sheet",
         "attach",
+        "take-copy",
+        "merge-copy",
         "diagnose",
         "shot",
     }

@@ -618,6 +618,37 @@ def cmd_take_sheet(args: argparse.Namespace) -> None:
     _emit(summary(reading))
 
 
+def cmd_take_copy(args: argparse.Namespace) -> None:
+    """``take-copy``: a copy of the file to carry away, marked so that it can be merged back."""
+    from desktop import config
+    from desktop.services.copies import take_copy
+
+    database = _open(args.db)
+    try:
+        made = take_copy(database, Path(args.out), config.current_user())
+    finally:
+        database.close()
+    _emit({"out": str(made.out), "copy": made.copy_id})
+
+
+def cmd_merge_copy(args: argparse.Namespace) -> None:
+    """``merge-copy``: the changes made in a copy come back as one operation; conflicts keep the
+    file's value and are reported; ``--dry-run`` only says what would change."""
+    from desktop.services.copies import read_copy
+    from desktop.services.copy_merge import MergeCopyCommand
+    from desktop.services.copy_reading import summary
+
+    database = _open(args.db, read_only=args.dry_run)
+    try:
+        service = _service(database)
+        reading = read_copy(Path(args.copy), database, service.actor)
+        if not args.dry_run and not reading.empty:
+            service.operations.apply(MergeCopyCommand(reading))
+    finally:
+        database.close()
+    _emit(summary(reading))
+
+
 def cmd_attach(args: argparse.Namespace) -> None:
     """``attach``: a file of evidence into the roadmap file, for a measure or one school's record."""
     database = _open(args.db)
@@ -755,6 +786,16 @@ def build_parser() -> argparse.ArgumentParser:
     take.add_argument("--db", required=True, metavar="ФАЙЛ", help=db_help)
     take.add_argument("--dry-run", action="store_true", help="только показать, что изменится")
     take.set_defaults(func=cmd_take_sheet)
+
+    taking = sub.add_parser("take-copy", help="взять копию файла с собой (флешка, другой компьютер)")
+    taking.add_argument("--db", required=True, metavar="ФАЙЛ", help=db_help)
+    taking.add_argument("--out", required=True, metavar="КОПИЯ", help="куда записать копию")
+    taking.set_defaults(func=cmd_take_copy)
+    merging = sub.add_parser("merge-copy", help="объединить файл с копией, взятой из него")
+    merging.add_argument("copy", metavar="КОПИЯ", help="копия, в которой работали")
+    merging.add_argument("--db", required=True, metavar="ФАЙЛ", help=db_help)
+    merging.add_argument("--dry-run", action="store_true", help="только показать, что изменится")
+    merging.set_defaults(func=cmd_merge_copy)
 
     attach = sub.add_parser("attach", help="приложить файл-подтверждение к мероприятию или отчёту школы")
     attach.add_argument("file", metavar="ФАЙЛ_ПОДТВЕРЖДЕНИЯ", help="скан, фото, PDF, документ (до 20 МБ)")

@@ -53,6 +53,7 @@ from models.domain.roles import COORDINATOR
 from models.domain.tracking import DUE_SOON_DAYS
 from ui.conflict_dialog import ConflictDialog
 from ui.controller import WindowController
+from ui.copy_actions import CopyActions
 from ui.document_editor import DocumentEditor
 from ui.export_actions import UPCOMING, ExportActions
 from ui.file_actions import FileActions
@@ -131,6 +132,7 @@ class MainWindow(QMainWindow):
         self.grid.freeze_first_columns()
         self.files = FileActions(self, self.controller)
         self.school_sheets = SchoolSheetActions(self)
+        self.copies = CopyActions(self)
         self.rows = RowActions(self, self.grid, self.grid_model, self.controller)
         for column, name in enumerate(COLUMN_NAMES):
             self.grid.setColumnWidth(column, DEFAULT_WIDTHS[name])
@@ -231,6 +233,8 @@ class MainWindow(QMainWindow):
             ("&Открыть файл…", QKeySequence.StandardKey.Open, self.files.open_file),
             ("&Импорт документа…", QKeySequence("Ctrl+I"), self.files.import_document),
             ("Сохранить &копию как…", QKeySequence("Ctrl+Shift+S"), self.files.save_copy),
+            ("Взять копию с &собой…", QKeySequence(), lambda: self.copies.take()),
+            ("Объединить с коп&ией…", QKeySequence(), lambda: self.copies.merge()),
             ("&Проверить файл", QKeySequence(), self.files.check_file),
             ("&Восстановить из резервной копии…", QKeySequence(), self.files.restore_backup),
             ("&Учебный календарь (четверти и каникулы)…", QKeySequence(), self.edit_school_calendar),

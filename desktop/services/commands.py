@@ -14,6 +14,7 @@ from typing import Any
 
 from desktop.services import document, settings, structure
 from desktop.services.changes import Changes
+from desktop.services.copy_merge import MergeCopyCommand
 from desktop.services.document import read_document_in
 from desktop.services.dto import ChildRef, MeasureRow
 from desktop.services.evidence import add_evidence, set_removed
@@ -574,4 +575,5 @@ Command = (
     | TakeSheetCommand
     | AddEvidenceCommand
     | RemoveEvidenceCommand
+    | MergeCopyCommand
 )

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Table, insert, select, update
+from sqlalchemy import Connection, Table, func, insert, select, update
 
 from desktop.services.changes import Changes
 from models.domain.errors import StaleEditError
@@ -103,6 +103,7 @@ class Tx:
         self._pending: dict[Key, _Written] = {}
         self._chains: dict[Key, int] = {}
         self._log: list[dict[str, Any]] = []
+        self._after_log: list[Callable[[int, int], None]] = []
 
     # ---- versions --------------------------------------------------------------------------
     def expected(self, key: Key, seen: int | None, stored: int, title: str = "") -> int:
@@ -123,8 +124,10 @@ class Tx:
         On a first apply the chain goes on when ``expected`` is the version this window wrote
         last; otherwise (a colleague wrote in between, or the row is new to this window) a new
         chain starts, and older commands on the row can no longer be undone over it."""
-        if not self.first:
+        if not self.first and key in self._state.chains:
             chain = self._state.chains[key]
+        elif not self.first:  # a row a redo made anew (a school's record gets a new id)
+            chain = self._ledger.new_chain()
         else:
             written = self._pending.get(key) or self._ledger.rows.get(key)
             continues = written is not None and written.version == expected
@@ -214,9 +217,19 @@ class Tx:
             }
         )
 
+    def after_log(self, write: Callable[[int, int], None]) -> None:
+        """``write(first, last)`` — the ids of this step's change-log lines (first > last: none)
+        — once they are in, still inside the transaction: a merge's sync point must lie past
+        the lines the merge itself wrote."""
+        self._after_log.append(write)
+
     def _flush(self) -> None:
         if self._log:
             self.conn.execute(insert(ChangeLogEntry), self._log)
+        if self._after_log:
+            last = int(self.conn.execute(select(func.max(ChangeLogEntry.id))).scalar() or 0)
+            for write in self._after_log:
+                write(last - len(self._log) + 1, last)
 
     def _commit_bookkeeping(self) -> None:
         self._ledger.rows.update(self._pending)

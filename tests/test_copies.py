@@ -1,0 +1,237 @@
+"""A copy that travels: taken, edited in other processes (as on another PC), merged back through
+the command line and the window; conflicts, a second merge, undo, and copies that are not this
+file's — each checked on the files on disk."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from desktop.services.commands import DeleteMeasuresCommand, InsertMeasureCommand, InsertSectionCommand
+from desktop.services.copies import read_copy, take_copy
+from desktop.services.copy_merge import MergeCopyCommand
+from desktop.services.roadmap import Actor, RoadmapService
+from desktop.services.writer import write_roadmap
+from models.storage.database import create_database, open_database
+from tests.conftest import SMALL_ROADMAP, cli_json, run_cli, sha256
+
+SIXTEEN = "МКОУ СОШ № 16"
+PDF = b"%PDF-1.4\n" + b"1" * 3000 + b"\n%%EOF\n"
+
+
+def measures(db: Path) -> dict[str, dict[str, Any]]:
+    """The dump's measures by the first word of their title."""
+    roadmap = cli_json("dump", "--db", str(db))["roadmaps"][0]
+    found: dict[str, dict[str, Any]] = {}
+
+    def walk(sections: list[dict[str, Any]]) -> None:
+        for section in sections:
+            for measure in section["measures"]:
+                found[measure["title"].split()[0]] = measure
+            walk(section.get("sections", []))
+
+    walk(roadmap["sections"])
+    return found
+
+
+def unversioned(found: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {word: {k: v for k, v in m.items() if k != "version"} for word, m in found.items()}
+
+
+def test_a_copy_edited_in_other_processes_comes_back_and_a_second_merge_changes_nothing(
+    small_db: Path, tmp_path: Path
+) -> None:
+    copy = tmp_path / "флешка" / "копия.sqlite"
+    copy.parent.mkdir()
+    taken = cli_json("take-copy", "--db", str(small_db), "--out", str(copy))
+    assert taken["out"] == str(copy) and copy.is_file()
+    ids = {word: str(m["id"]) for word, m in measures(small_db).items()}
+    # on the other PC: a school's record, a measure's fields, a file attached
+    cli_json("set", "--db", str(copy), "--measure", ids["Создание"], "--school", SIXTEEN,
+             "status=done", "done_on=12.03.2024", "note=Протокол № 5")  # fmt: skip
+    cli_json("set", "--db", str(copy), "--measure", ids["Консультации"], "responsible=Методист Иванова")
+    cli_json("set", "--db", str(copy), "--measure", ids["Семинар"], "title=Семинар (перенесён)")
+    scan = tmp_path / "протокол.pdf"
+    scan.write_bytes(PDF)
+    cli_json("attach", str(scan), "--db", str(copy), "--measure", ids["Создание"], "--school", SIXTEEN)
+    # meanwhile in the office: the same title changed otherwise, another field left alone
+    cli_json("set", "--db", str(small_db), "--measure", ids["Семинар"], "title=Семинар директоров (офис)")
+
+    before = sha256(small_db)
+    dry = cli_json("merge-copy", str(copy), "--db", str(small_db), "--dry-run")
+    assert sha256(small_db) == before
+    merged = cli_json("merge-copy", str(copy), "--db", str(small_db))
+    assert merged == dry
+    assert merged["applied"] == 2 and merged["unchanged"] == 0
+    (conflict,) = merged["conflicts"]
+    assert conflict["field"] == "title" and conflict["file"] == "Семинар директоров (офис)"
+    assert conflict["sheet"] == conflict["copy"] == "Семинар (перенесён)"
+
+    after = measures(small_db)
+    record = after["Создание"]["execution"][0]
+    assert (record["school"], record["status"], record["done_on"], record["note"]) == (
+        SIXTEEN, "done", "2024-03-12", "Протокол № 5",
+    )  # fmt: skip
+    assert after["Консультации"]["responsible"] == "Методист Иванова"
+    assert after["Семинар"]["title"] == "Семинар директоров (офис)"  # the conflict keeps the file's
+    assert [(e["school"], e["name"], e["size"]) for e in after["Создание"]["evidence"]] == [
+        (SIXTEEN, "протокол.pdf", len(PDF))
+    ]
+    with sqlite3.connect(small_db) as conn:
+        (data,) = conn.execute("SELECT data FROM attachments").fetchone()
+    conn.close()
+    assert data == PDF
+
+    settled = sha256(small_db)
+    again = cli_json("merge-copy", str(copy), "--db", str(small_db))
+    assert again == {"applied": 0, "conflicts": [], "unchanged": 0}
+    assert sha256(small_db) == settled
+    # the copy goes on being used: only what is new comes back
+    cli_json("set", "--db", str(copy), "--measure", ids["Консультации"], "note=Проведены 3 из 4")
+    third = cli_json("merge-copy", str(copy), "--db", str(small_db))
+    assert third["applied"] == 1 and third["conflicts"] == []
+    assert measures(small_db)["Консультации"]["note"] == "Проведены 3 из 4"
+
+
+def test_copies_that_are_not_this_files_are_refused_and_nothing_changes(
+    small_db: Path, tmp_path: Path
+) -> None:
+    other = tmp_path / "другой.sqlite"
+    database = create_database(other)
+    write_roadmap(database, SMALL_ROADMAP)
+    database.close()
+    foreign = tmp_path / "копия другого.sqlite"
+    cli_json("take-copy", "--db", str(other), "--out", str(foreign))
+    own = tmp_path / "копия.sqlite"
+    cli_json("take-copy", "--db", str(small_db), "--out", str(own))
+    of_copy = tmp_path / "копия копии.sqlite"
+    cli_json("take-copy", "--db", str(own), "--out", str(of_copy))
+    plain = tmp_path / "просто файл.sqlite"
+    shutil.copy(small_db, plain)
+    damaged = tmp_path / "повреждённая.sqlite"
+    damaged.write_bytes(own.read_bytes()[:4096] + b"\x00" * 4096)
+    not_a_db = tmp_path / "письмо.sqlite"
+    not_a_db.write_text("это не база", encoding="utf-8")
+    before = sha256(small_db)
+    for path, words in [
+        (foreign, "копия другого файла"),
+        (plain, "не копия, взятая этой программой"),
+        (of_copy, "из другой его копии"),
+        (damaged, "не открывается как файл дорожных карт"),
+        (not_a_db, "не открывается как файл дорожных карт"),
+        (tmp_path / "нет.sqlite", "не найдена"),
+        (small_db, "сам открытый файл"),
+    ]:
+        done = run_cli("merge-copy", str(path), "--db", str(small_db))
+        assert done.returncode == 1 and words in done.stderr, (path.name, done.stderr)
+        assert "Traceback" not in done.stderr
+    assert sha256(small_db) == before
+    # the copy of the copy does merge into the copy it was taken from
+    cli_json("set", "--db", str(of_copy), "--measure", "1", "note=из копии копии")
+    assert cli_json("merge-copy", str(of_copy), "--db", str(own))["applied"] == 1
+
+
+def test_rows_added_and_deleted_in_the_copy_come_back_and_undo_takes_the_merge_back_whole(
+    small_db: Path, tmp_path: Path
+) -> None:
+    copy = tmp_path / "копия.sqlite"
+    office = RoadmapService(open_database(small_db), Actor("Иванова", "ОФИС"))
+    take_copy(office.db, copy, "Иванова")
+    away = RoadmapService(open_database(copy), Actor("Петров", "ДОМ"))
+    try:
+        tree = away.load(1)
+        first_section = tree.top[0][1]
+        seminar = next(m for m in tree.measures.values() if m.title.startswith("Семинар"))
+        section = InsertSectionCommand(1, None, len(tree.top) + 1, "Новый раздел из копии")
+        away.operations.apply(section)
+        added = InsertMeasureCommand(1, section.section_id, 1)
+        away.operations.apply(added)
+        assert added.measure_id is not None
+        school = tree.schools[0]
+        away.edit_measure(added.measure_id, None, {"title": "Выезд в школы", "schools": [school.id]})
+        beside = InsertMeasureCommand(1, first_section, 2)  # positions count from 1
+        away.operations.apply(beside)
+        assert beside.measure_id is not None
+        away.edit_measure(beside.measure_id, None, {"title": "Совещание после создания группы"})
+        away.operations.apply(DeleteMeasuresCommand.for_rows([away.measure(seminar.id)]))
+    finally:
+        away.db.close()
+    # the office added its own measure meanwhile: the same id the copy's new one got
+    own = InsertMeasureCommand(1, office.load(1).top[-1][1], 1)
+    office.operations.apply(own)
+    office.edit_measure(own.measure_id or 0, None, {"title": "Своё мероприятие офиса"})
+    before = measures(small_db)
+
+    reading = read_copy(copy, office.db, office.actor)
+    assert len(reading.new_sections) == 1 and len(reading.new_measures) == 2
+    assert reading.deletions == [seminar.id]
+    merge = MergeCopyCommand(reading)
+    office.operations.apply(merge)
+    after = measures(small_db)
+    assert "Семинар" not in after and after["Своё"]["title"] == "Своё мероприятие офиса"
+    assert after["Выезд"]["schools"] == [school.name]
+    assert after["Совещание"]["number"] == "1.2"  # placed after the measure it followed in the copy
+    assert after["Выезд"]["id"] != after["Своё"]["id"]
+    roadmap = cli_json("dump", "--db", str(small_db))["roadmaps"][0]
+    assert roadmap["sections"][-1]["title"] == "Новый раздел из копии"
+
+    office.operations.revert(merge)  # undo: the file as it was before the merge (versions go on)
+    assert unversioned(measures(small_db)) == unversioned(before)
+    office.operations.apply(merge)  # redo
+    assert measures(small_db).keys() == after.keys()
+    office.operations.revert(merge)
+    again = read_copy(copy, office.db, office.actor)  # undone: the copy can be merged again,
+    assert again.conflicts == [] and len(again.new_measures) == 2  # with no conflict of its own
+    office.db.close()
+
+
+def test_the_window_merges_a_copy_letting_the_user_take_the_copys_value(
+    qtbot: Any, small_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    from ui import copy_actions
+    from ui.main_window import MainWindow
+
+    service = RoadmapService(open_database(small_db), Actor("Иванова", "ОФИС"))
+    window = MainWindow(service, str(small_db))
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    copy = tmp_path / "копия.sqlite"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(copy), ""))
+    monkeypatch.setattr(QMessageBox, "information", lambda *_a, **_k: None)
+    actions = {a.text(): a for a in window.findChildren(QAction)}
+    take = actions["Взять копию с &собой…"]
+    take.trigger()
+    assert copy.is_file()
+    ids = {word: str(m["id"]) for word, m in measures(small_db).items()}
+    cli_json("set", "--db", str(copy), "--measure", ids["Консультации"], "note=из копии")
+    cli_json("set", "--db", str(copy), "--measure", ids["Семинар"], "form=очно")
+    cli_json("set", "--db", str(small_db), "--measure", ids["Семинар"], "form=дистанционно")
+
+    shown: list[copy_actions.CopyPreview] = []
+
+    def choose(dialog: copy_actions.CopyPreview) -> int:
+        shown.append(dialog)
+        (box, conflict) = dialog.boxes[0]
+        assert conflict.field == "form" and "в копии «очно»" in box.text()
+        box.setChecked(True)
+        return 1
+
+    monkeypatch.setattr(copy_actions.CopyPreview, "exec", choose)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(copy), ""))
+    merge = actions["Объединить с коп&ией…"]
+    merge.trigger()
+    assert shown and window.undo_stack.undoText() == "Объединение с копией"
+    after = measures(small_db)
+    assert after["Консультации"]["note"] == "из копии" and after["Семинар"]["form"] == "очно"
+    window.undo_stack.undo()
+    after = measures(small_db)
+    assert after["Консультации"]["note"] == "" and after["Семинар"]["form"] == "дистанционно"
+    service.db.close()

@@ -1,0 +1,166 @@
+"""Файл → «Взять копию с собой…» and «Объединить с копией…»: a copy for a USB stick or another
+PC, and its changes brought back — what they change and the conflicts shown first (both values,
+the user chooses), then applied as one undo step (desktop/services/copies.py)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QMessageBox,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.config import APP_TITLE
+from desktop.services.copies import read_copy, take_copy
+from desktop.services.copy_merge import MergeCopyCommand
+from desktop.services.copy_reading import CopyConflict, CopyReading
+from models.domain.errors import DomainError
+from models.domain.status import STATUS_LABELS
+from ui.messages import show_error
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+FOLDER_KEY = "copies/folder"
+
+
+def _shown(value: object) -> str:
+    if value is None or value == "" or value == ():
+        return "—"
+    if isinstance(value, date):
+        return f"{value:%d.%m.%Y}"
+    if isinstance(value, tuple | list):
+        return "; ".join(str(v) for v in value)
+    return STATUS_LABELS.get(str(value), str(value))
+
+
+class CopyActions:
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+
+    def take(self) -> None:
+        """A marked copy of the file where the user says (a USB stick, usually)."""
+        window = self.window
+        path = window.service.db.path
+        start = Path(str(QSettings().value(FOLDER_KEY) or path.parent))
+        suggested = start / f"{path.stem} — копия {datetime.now():%d.%m.%Y}.sqlite"
+        name, _ = QFileDialog.getSaveFileName(
+            window, "Взять копию с собой", str(suggested), "Файлы дорожных карт (*.sqlite)"
+        )
+        if not name:
+            return
+        QSettings().setValue(FOLDER_KEY, str(Path(name).parent))
+        try:
+            take_copy(window.service.db, Path(name), window.service.actor.shown)
+        except DomainError as error:
+            show_error(window, error)
+            return
+        QMessageBox.information(
+            window,
+            APP_TITLE,
+            f"Копия записана: {name}\n\nРаботайте в ней на другом компьютере, а потом здесь выберите "
+            "«Файл → Объединить с копией…»: изменения вернутся в этот файл.",
+        )
+
+    def merge(self) -> None:
+        """A copy's changes: previewed with their conflicts, then applied as one undo step."""
+        window = self.window
+        start = str(QSettings().value(FOLDER_KEY) or window.service.db.path.parent)
+        name, _ = QFileDialog.getOpenFileName(
+            window, "Объединить с копией", start, "Файлы дорожных карт (*.sqlite *.db);;Все файлы (*)"
+        )
+        if not name:
+            return
+        QSettings().setValue(FOLDER_KEY, str(Path(name).parent))
+        try:
+            reading = read_copy(Path(name), window.service.db, window.service.actor)
+        except DomainError as error:
+            show_error(window, error)
+            return
+        if reading.empty and not reading.conflicts:
+            QMessageBox.information(
+                window,
+                APP_TITLE,
+                f"В копии «{reading.name}» нет изменений, которых нет в файле: объединять нечего.",
+            )
+            return
+        dialog = CopyPreview(reading, window)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            window.execute(MergeCopyCommand(reading, dialog.chosen()))
+
+
+class CopyPreview(QDialog):
+    """What merging the copy changes; each conflict with both values and a choice."""
+
+    def __init__(self, reading: CopyReading, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Объединение с копией: {reading.name}")
+        layout = QVBoxLayout(self)
+        taken = datetime.fromisoformat(reading.taken) if reading.taken[:4].isdigit() else None
+        lines = [f"Копия взята {taken:%d.%m.%Y %H:%M}." if taken else "Копия файла."]
+        changed = len(reading.edits) + len({m for m, _s in reading.records})
+        lines.append(f"Изменится мероприятий: {changed}; без изменений: {reading.unchanged}.")
+        if reading.new_measures or reading.new_sections:
+            lines.append(
+                f"Добавится мероприятий: {len(reading.new_measures)}, разделов: {len(reading.new_sections)}."
+            )
+        if reading.deletions:
+            lines.append(f"Удалится мероприятий: {len(reading.deletions)}.")
+        files = sum(len(v) for v in reading.files_added.values())
+        if files or reading.files_removed:
+            lines.append(f"Подтверждающих файлов добавится: {files}, уберётся: {len(reading.files_removed)}.")
+        if reading.titles:
+            lines.append(f"Переименуется разделов: {len(reading.titles)}.")
+        if reading.other:
+            lines.append(
+                f"Не переносятся (перемещения строк, документ, люди, календарь): изменений {reading.other}."
+            )
+        summary = QLabel("\n".join(lines))
+        summary.setWordWrap(True)
+        layout.addWidget(summary)
+        self.boxes: list[tuple[QCheckBox, CopyConflict]] = []
+        if reading.conflicts:
+            layout.addWidget(
+                QLabel(
+                    "<b>Конфликты</b>: это изменили и в копии, и в файле. Отметьте, где взять "
+                    "значение копии (иначе остаётся значение файла):"
+                )
+            )
+            inner = QWidget()
+            column = QVBoxLayout(inner)
+            for conflict in reading.conflicts:
+                title = conflict.title if len(conflict.title) <= 90 else conflict.title[:89] + "…"
+                school = f" — {conflict.school}" if conflict.school else ""
+                values = f"в файле «{_shown(conflict.file)}», в копии «{_shown(conflict.copy)}»"
+                box = QCheckBox(f"{conflict.number} {title}{school}\n{conflict.label}: {values}")
+                box.setToolTip(conflict.title)
+                if conflict.field == "measure":
+                    box.setEnabled(False)  # a deletion against a change: the file stays as it is
+                column.addWidget(box)
+                self.boxes.append((box, conflict))
+            column.addStretch(1)
+            area = QScrollArea()
+            area.setWidgetResizable(True)
+            area.setWidget(inner)
+            layout.addWidget(area)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        accept = buttons.addButton("Объединить", QDialogButtonBox.ButtonRole.AcceptRole)
+        accept.setDefault(True)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons, alignment=Qt.AlignmentFlag.AlignRight)
+        self.resize(820, 260 + 28 * min(12, len(reading.conflicts)))
+
+    def chosen(self) -> list[CopyConflict]:
+        return [conflict for box, conflict in self.boxes if box.isChecked()]
