@@ -6,6 +6,8 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
+from pypdf import PdfReader
+
 from desktop.services.roadmap import Actor, RoadmapService
 from models.storage.database import open_database
 
@@ -35,6 +37,14 @@ def test_demo_has_the_three_real_roadmaps_with_tracking(demo_db: Path) -> None:
     ]
     numbers = [m.number for m in mokshan.measures_in_order()]
     assert numbers[:3] == ["1.1", "1.2", "1.3"] and "2.9" in numbers and numbers[-1] == "4.3"
+    # some schools' reports come with a scanned «справка», a real PDF naming the school
+    files = [(m, e) for m in mokshan.measures_in_order() for e in m.evidence]
+    assert len(files) == 3 and all(e.school_id in m.school_ids for m, e in files)
+    data = service.db.path.read_bytes()
+    assert data.count(b"%PDF-") >= 3
+    copy = service.evidence_view_copy(files[0][1].id)
+    school = next(s.name for s in mokshan.schools if s.id == files[0][1].school_id)
+    assert school.split()[0] in "".join(p.extract_text() for p in PdfReader(copy).pages)
     service.db.close()
 
 

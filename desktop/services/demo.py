@@ -20,7 +20,7 @@ from typing import Any
 
 from desktop.services.writer import write_roadmap
 from models.domain.deadlines import read_deadline
-from models.storage.database import create_database
+from models.storage.database import Database, create_database
 
 DEMO_FOLDER = Path(__file__).resolve().parents[2] / "resources" / "demo"
 EVIDENCE = (
@@ -175,9 +175,85 @@ def create_demo(path: Path, today: date | None = None) -> int:
         roadmaps = demo_roadmaps(today=today)
         for roadmap in roadmaps:
             write_roadmap(database, roadmap)
+        _attach_certificates(database)
     except BaseException:
         database.close()
         path.unlink(missing_ok=True)
         raise
     database.close()
     return len(roadmaps)
+
+
+def _certificate(school: str, title: str, day: date | None) -> bytes:
+    """A one-page «справка» a school would scan and send: the demo's evidence files."""
+    from io import BytesIO
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen.canvas import Canvas
+
+    from desktop.exports.pdf import SERIF, SERIF_BOLD, register_fonts
+
+    register_fonts()
+    out = BytesIO()
+    page = Canvas(out, pagesize=A4, invariant=True)
+    page.setFont(SERIF_BOLD, 14)
+    page.drawCentredString(A4[0] / 2, A4[1] - 80, "СПРАВКА")
+    page.setFont(SERIF, 12)
+    lines = [school, "", "о выполнении мероприятия дорожной карты:", *_wrapped(title, 80), ""]
+    lines.append(f"Мероприятие выполнено {day:%d.%m.%Y}." if day else "Мероприятие выполнено.")
+    for number, line in enumerate(lines):
+        page.drawString(70, A4[1] - 120 - 18 * number, line)
+    page.drawString(70, 120, "Директор ____________________")
+    page.save()
+    return out.getvalue()
+
+
+def _wrapped(text: str, width: int) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(" ".join(text.split()), width)[:6]
+
+
+def _attach_certificates(database: Database) -> None:
+    """Three schools' reports of the first roadmap come with a scanned «справка» (evidence
+    files are shown in «Отчёты школ и файлы», «Отчёт» and the report exports)."""
+    import hashlib
+
+    from sqlalchemy import insert, select
+
+    from models.entities import Attachment, Measure, School, SchoolExecution
+
+    with database.write() as conn:
+        done = conn.execute(
+            select(
+                SchoolExecution.measure_id,
+                SchoolExecution.school_id,
+                SchoolExecution.done_on,
+                School.name,
+                Measure.title,
+            )
+            .join(School, School.id == SchoolExecution.school_id)
+            .join(Measure, Measure.id == SchoolExecution.measure_id)
+            .where(SchoolExecution.status == "done", Measure.roadmap_id == 1)
+            .order_by(SchoolExecution.id)
+            .limit(3)
+        ).all()
+        rows = []
+        for measure_id, school_id, day, school, title in done:
+            data = _certificate(school, title, day)
+            rows.append(
+                {
+                    "measure_id": measure_id,
+                    "school_id": school_id,
+                    "name": f"Справка о выполнении{f' от {day:%d.%m.%Y}' if day else ''}.pdf",
+                    "size": len(data),
+                    "sha256": hashlib.sha256(data).hexdigest(),
+                    "data": data,
+                    "added_at": None,
+                    "added_by": "демонстрация",
+                    "removed": False,
+                    "version": 1,
+                }
+            )
+        if rows:
+            conn.execute(insert(Attachment), rows)
