@@ -193,7 +193,7 @@ def test_the_window_merges_a_copy_letting_the_user_take_the_copys_value(
     qtbot: Any, small_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from PySide6.QtGui import QAction
-    from PySide6.QtWidgets import QFileDialog, QMessageBox
+    from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox
 
     from ui import copy_actions
     from ui.main_window import MainWindow
@@ -220,7 +220,11 @@ def test_the_window_merges_a_copy_letting_the_user_take_the_copys_value(
     def choose(dialog: copy_actions.CopyPreview) -> int:
         shown.append(dialog)
         (box, conflict) = dialog.boxes[0]
-        assert conflict.field == "form" and "в копии «очно»" in box.text()
+        assert conflict.field == "form" and box.text() == "из копии"
+        assert any(
+            "форма: в файле «дистанционно», в копии «очно»" in label.text()
+            for label in dialog.findChildren(QLabel)
+        )
         box.setChecked(True)
         return 1
 

@@ -197,7 +197,7 @@ def test_taking_a_sheet_is_one_step_undone_whole(demo_db: Path, tmp_path: Path) 
 def test_the_window_sends_sheets_and_takes_one_back_choosing_the_schools_value(
     qtbot: Any, demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from PySide6.QtWidgets import QDialog, QFileDialog
+    from PySide6.QtWidgets import QDialog, QFileDialog, QLabel
 
     from desktop.services import files
     from ui import export_actions, school_sheet_actions
@@ -233,7 +233,8 @@ def test_the_window_sends_sheets_and_takes_one_back_choosing_the_schools_value(
     monkeypatch.setattr(school_sheet_actions.SheetPreview, "exec", choose)
     window.school_sheets.take()
     (preview,) = previews
-    assert len(preview.boxes) == 1 and "Запись координатора" in preview.boxes[0][0].text()
+    assert len(preview.boxes) == 1 and preview.boxes[0][0].text() == "у школы"
+    assert any("Запись координатора" in label.text() for label in preview.findChildren(QLabel))
     record = next(r for r in window.service.measure(first.id).execution if r.school_id == school.id)
     assert record.note == "Протокол школы"
     assert window.undo_stack.undoText() == "Принятие отчёта школы"

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMessageBox,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -27,6 +26,7 @@ from desktop.services.copy_merge import MergeCopyCommand
 from desktop.services.copy_reading import CopyConflict, CopyReading
 from models.domain.errors import DomainError
 from models.domain.status import STATUS_LABELS
+from ui.conflict_list import conflict_list
 from ui.messages import show_error
 
 if TYPE_CHECKING:
@@ -137,22 +137,11 @@ class CopyPreview(QDialog):
                     "значение копии (иначе остаётся значение файла):"
                 )
             )
-            inner = QWidget()
-            column = QVBoxLayout(inner)
-            for conflict in reading.conflicts:
-                title = conflict.title if len(conflict.title) <= 90 else conflict.title[:89] + "…"
-                school = f" — {conflict.school}" if conflict.school else ""
-                values = f"в файле «{_shown(conflict.file)}», в копии «{_shown(conflict.copy)}»"
-                box = QCheckBox(f"{conflict.number} {title}{school}\n{conflict.label}: {values}")
-                box.setToolTip(conflict.title)
-                if conflict.field == "measure":
-                    box.setEnabled(False)  # a deletion against a change: the file stays as it is
-                column.addWidget(box)
-                self.boxes.append((box, conflict))
-            column.addStretch(1)
-            area = QScrollArea()
-            area.setWidgetResizable(True)
-            area.setWidget(inner)
+            rows = [self._conflict(conflict) for conflict in reading.conflicts]
+            area, boxes = conflict_list(
+                rows, "из копии", "Взять значение копии; без отметки остаётся значение файла"
+            )
+            self.boxes = list(zip(boxes, reading.conflicts, strict=True))
             layout.addWidget(area)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         accept = buttons.addButton("Объединить", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -161,6 +150,18 @@ class CopyPreview(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons, alignment=Qt.AlignmentFlag.AlignRight)
         self.resize(820, 260 + 28 * min(12, len(reading.conflicts)))
+
+    @staticmethod
+    def _conflict(conflict: CopyConflict) -> tuple[str, str, bool]:
+        """What and both values; a deletion against a change cannot be chosen (the file stays)."""
+        title = conflict.title if len(conflict.title) <= 160 else conflict.title[:159] + "…"
+        school = f" — {conflict.school}" if conflict.school else ""
+        values = f"в файле «{_shown(conflict.file)}», в копии «{_shown(conflict.copy)}»"
+        return (
+            f"{conflict.number} {title}{school}\n{conflict.label}: {values}",
+            conflict.title,
+            conflict.field != "measure",
+        )
 
     def chosen(self) -> list[CopyConflict]:
         return [conflict for box, conflict in self.boxes if box.isChecked()]

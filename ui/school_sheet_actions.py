@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMessageBox,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -26,6 +25,7 @@ from desktop.config import APP_TITLE
 from desktop.services.sheet_intake import Conflict, SheetReading, TakeSheetCommand
 from models.domain.errors import DomainError
 from models.domain.status import STATUS_LABELS
+from ui.conflict_list import conflict_list
 from ui.messages import show_error
 from ui.tasks import run_with_progress
 
@@ -136,22 +136,16 @@ class SheetPreview(QDialog):
                     "Отметьте, где взять значение школы:"
                 )
             )
-            inner = QWidget()
-            column = QVBoxLayout(inner)
+            rows = []
             for conflict in reading.conflicts:
                 word = FIELD_WORDS.get(conflict.field, conflict.field)
-                title = conflict.title if len(conflict.title) <= 90 else conflict.title[:89] + "…"
-                box = QCheckBox(
-                    f"{conflict.number} {title}\n{word}: в файле «{_shown(conflict.file)}», "
-                    f"у школы «{_shown(conflict.sheet)}»"
-                )
-                box.setToolTip(conflict.title)
-                column.addWidget(box)
-                self.boxes.append((box, conflict))
-            column.addStretch(1)
-            area = QScrollArea()
-            area.setWidgetResizable(True)
-            area.setWidget(inner)
+                title = conflict.title if len(conflict.title) <= 160 else conflict.title[:159] + "…"
+                values = f"в файле «{_shown(conflict.file)}», у школы «{_shown(conflict.sheet)}»"
+                rows.append((f"{conflict.number} {title}\n{word}: {values}", conflict.title, True))
+            area, boxes = conflict_list(
+                rows, "у школы", "Взять значение школы; без отметки остаётся значение файла"
+            )
+            self.boxes = list(zip(boxes, reading.conflicts, strict=True))
             layout.addWidget(area)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         accept = buttons.addButton("Принять отчёт", QDialogButtonBox.ButtonRole.AcceptRole)

@@ -33,9 +33,9 @@ class CopyConflict:
 
     @property
     def label(self) -> str:
-        if self.field in ("measure", "section"):
-            return {"measure": "мероприятие", "section": "название раздела"}[self.field]
-        return label_of(self.field)
+        """The field in words: «статус», «наименование», «раздел: название»…"""
+        special = {"measure": "мероприятие", "section": "название раздела", "title": "наименование"}
+        return special.get(self.field) or label_of(self.field)
 
     def as_dict(self) -> dict[str, Any]:
         """take-sheet's conflict (``sheet``: the incoming value) with ``copy`` as well."""
