@@ -152,7 +152,7 @@ def with_school_reports(roadmap: dict[str, Any]) -> dict[str, Any]:
                         "school": school,
                         "status": "done",
                         "done_on": day,
-                        "note": f"Справка школы от {day}",
+                        "note": _school_note(day),
                     }
                 )
             elif status == "in_progress" and n < len(schools) // 2:
