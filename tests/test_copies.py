@@ -239,3 +239,19 @@ def test_the_window_merges_a_copy_letting_the_user_take_the_copys_value(
     after = measures(small_db)
     assert after["Консультации"]["note"] == "" and after["Семинар"]["form"] == "дистанционно"
     service.db.close()
+
+
+def test_a_school_linked_in_the_copy_comes_back_with_its_report(small_db: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "копия.sqlite"
+    cli_json("take-copy", "--db", str(small_db), "--out", str(copy))
+    ident = str(measures(small_db)["Консультации"]["id"])
+    cli_json("set", "--db", str(copy), "--measure", ident, f"schools={SIXTEEN}")
+    cli_json(
+        "set", "--db", str(copy), "--measure", ident, "--school", SIXTEEN, "status=done", "done_on=2024-04-02"
+    )
+    assert cli_json("merge-copy", str(copy), "--db", str(small_db))["applied"] == 1
+    merged = measures(small_db)["Консультации"]
+    assert merged["schools"] == [SIXTEEN] and merged["status"] == "done"
+    assert [(e["school"], e["status"], e["done_on"]) for e in merged["execution"]] == [
+        (SIXTEEN, "done", "2024-04-02")
+    ]

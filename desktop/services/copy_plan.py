@@ -172,11 +172,13 @@ class Planner:
         file_changed = self.mine.fields.get(file_id, set())
         edits: dict[str, Any] = {}
         changed_any = False
-        for name in sorted(names):
+        # the measure's own fields first: a school linked in the copy takes its record along
+        for name in sorted(names, key=lambda n: ("#" in n, n)):
             base, _hash, school_part = name.partition("#")
             if school_part:
+                linked = set(file_row.school_ids) | set(edits.get("schools", ()))
                 changed_any |= self._record(
-                    copy_row, file_row, base, int(school_part), copy_names, file_schools, file_changed
+                    copy_row, file_row, base, int(school_part), copy_names, file_schools, file_changed, linked
                 )
                 continue
             if base not in _CARRIED or _own_status(file_row, base) or _own_status(copy_row, base):
@@ -225,13 +227,14 @@ class Planner:
         copy_names: dict[int, str],
         file_schools: dict[str, int],
         file_changed: set[str],
+        linked: set[int],
     ) -> bool:
         if name not in RECORD_FIELDS:
             return False
         school_name = copy_names.get(copy_school, "")
         school = file_schools.get(school_name.casefold())
         theirs = next((r for r in copy_row.execution if r.school_id == copy_school), None)
-        if school is None or theirs is None or school not in file_row.school_ids:
+        if school is None or theirs is None or school not in linked:
             return False
         mine = next((r for r in file_row.execution if r.school_id == school), None)
         value, current = getattr(theirs, name), getattr(mine, name) if mine else None
