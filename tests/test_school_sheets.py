@@ -243,3 +243,37 @@ def test_the_window_sends_sheets_and_takes_one_back_choosing_the_schools_value(
     assert record.note == "Запись координатора"
     window.session.close()
     window.service.db.close()
+
+
+def test_rows_written_as_text_read_back_as_written(tmp_path: Path) -> None:
+    """The rows spliced into a workbook as text (desktop/exports/sheet_rows.py) hold what openpyxl
+    itself would: markup and formulas as text, spaces kept, control characters dropped, dates as
+    dates, the styles and heights given."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Protection
+
+    from desktop.exports.sheet_rows import RowText, save_with_rows
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Лист")
+    free = WriteOnlyCell(sheet)
+    free.protection = Protection(locked=False)
+    free.number_format = "DD.MM.YYYY"
+    sheet.append(["шапка"])
+    rows = RowText()
+    hostile = "<b>жирный</b> & «кавычки» =SUM(A1:A9)"
+    rows.add(
+        2,
+        [(hostile, None), ("  с пробелами ", None), ("a\x01b\x0bc", None), (date(2024, 3, 5), free.style_id)],
+        45,
+    )
+    rows.add(3, [(None, free.style_id), ("", None), (7, None)])
+    out = tmp_path / "rows.xlsx"
+    save_with_rows(book, out, {0: rows})
+    page = load_workbook(out)["Лист"]
+    assert [page.cell(2, c).value for c in range(1, 4)] == [hostile, "  с пробелами ", "ab\nc"]
+    assert page.cell(2, 4).value.date() == date(2024, 3, 5) and page.cell(2, 4).number_format == "DD.MM.YYYY"
+    assert page.cell(2, 4).protection.locked is False and page.cell(3, 1).protection.locked is False
+    assert page.row_dimensions[2].height == 45 and page.cell(3, 3).value == 7
+    assert page.cell(1, 1).value == "шапка" and page.max_row == 3

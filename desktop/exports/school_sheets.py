@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
-from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
@@ -31,8 +30,8 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.writer.excel import ExcelWriter
 
+from desktop.exports.sheet_rows import RowText, Value, save_with_rows
 from desktop.exports.text_fit import TextFit
 from desktop.services.dto import MeasureRow, RoadmapTree
 from desktop.services.identity import FileIdentity
@@ -128,12 +127,13 @@ def _merged(sheet: Worksheet, row: int) -> None:
 
 
 class _Heights:
-    """Row heights from the rows' texts, each text measured once for all the sheets: a measure
-    that concerns every school prints the same words in every school's sheet."""
+    """Row heights from the rows' texts, each text measured (and escaped, ``texts``) once for all
+    the sheets: a measure that concerns every school prints the same words in every sheet."""
 
     def __init__(self) -> None:
         self.fit = TextFit(11)  # neither Excel nor LibreOffice fits the rows of a saved file
         self.known: dict[tuple[str, float], int] = {}
+        self.texts: dict[str, str] = {}
 
     def __call__(self, texts: list[str]) -> float:
         most = 1
@@ -145,18 +145,6 @@ class _Heights:
                 lines = self.known[(text, width)] = self.fit.lines(text, width)
             most = max(most, lines)
         return self.fit.lines_height(most)
-
-
-def _save(book: Workbook, out: Path) -> None:
-    """The workbook at ``out``, written beside it and moved over (never half a file), packed at
-    zlib's fastest level: the sheets are small, and packing was a fifth of their time."""
-    partial = out.with_name(out.name + ".part")
-    try:
-        with ZipFile(partial, "w", ZIP_DEFLATED, allowZip64=True, compresslevel=1) as archive:
-            ExcelWriter(book, archive).save()
-        partial.replace(out)
-    finally:
-        partial.unlink(missing_ok=True)
 
 
 def write_school_sheet(
@@ -201,6 +189,9 @@ def write_school_sheet(
     add(4, [])
     add(HEAD_ROW, [cells(head, "head") for head in HEADS], 30)
     heights = heights or _Heights()
+    # the measures' rows as text (desktop/exports/sheet_rows.py), in the looks made above
+    wrap, fill, day = (cells(None, look).style_id for look in ("wrap", "fill", "date"))
+    table = RowText(heights.texts)
     for offset, (measure, record) in enumerate(rows, start=1):
         texts = [
             measure.number,
@@ -209,9 +200,9 @@ def write_school_sheet(
             measure.responsible,
             STATUS_LABELS.get(record.status, record.status),
         ]
-        values = [cells(text, "wrap") for text in texts[:4]]
-        values += [cells(texts[4], "fill"), cells(record.done_on, "date"), cells(record.note, "fill")]
-        add(HEAD_ROW + offset, values, heights([*texts, "", record.note or ""]))
+        values: list[tuple[Value, int | None]] = [(text, wrap) for text in texts[:4]]
+        values += [(texts[4], fill), (record.done_on, day), (record.note, fill)]
+        table.add(HEAD_ROW + offset, values, heights([*texts, "", record.note or ""]))
     if rows:
         statuses = DataValidation(
             type="list",
@@ -245,12 +236,13 @@ def write_school_sheet(
     lines = [[measure.id, *_record_fields(record), measure.number, measure.title] for measure, record in rows]
     ids.append([json.dumps(facts, ensure_ascii=False)])
     ids.append([identity.sign({"head": facts, "rows": lines})])
-    for line in lines:
-        ids.append([json.dumps(line, ensure_ascii=False)])
+    hidden = RowText()
+    for number, line in enumerate(lines, start=3):
+        hidden.add(number, [(json.dumps(line, ensure_ascii=False), None)])
     ids.protection.sheet = True
     ids.protection.password = LOCK
     book.security = WorkbookProtection(lockStructure=True)
-    _save(book, out)
+    save_with_rows(book, out, {0: table, 1: hidden})
     return len(rows)
 
 
