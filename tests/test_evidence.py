@@ -4,6 +4,7 @@ back by undo, surviving a measure's deletion undone, and dropped for good on the
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -83,8 +84,24 @@ def test_hostile_files_are_refused_and_the_file_stays_as_it_was(small_db: Path, 
     macros.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
     empty = tmp_path / "пусто.pdf"
     empty.write_bytes(b"")
+    old_macros = tmp_path / "протокол.doc"  # an old Word file with a VBA project inside
+    old_macros.write_bytes(
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500 + "_VBA_PROJECT".encode("utf-16-le")
+    )
+    rtf_object = tmp_path / "справка.rtf"
+    rtf_object.write_bytes(b"{\\rtf1 text {\\object\\objemb {\\*\\objdata 0102}}}")
+    long_program = tmp_path / ("a" * 200 + ".application")
+    long_program.write_bytes(b"PK" + b"\x00" * 100)
+    pipe = tmp_path / "канал.pdf"
+    os.mkfifo(pipe)
     for path, words in [
-        (huge, "слишком большой: 20 МБ; можно прикладывать файлы до 20 МБ"),
+        (huge, "слишком большой: 20 971 521 байт, а можно не больше 20 МБ"),
+        (old_macros, "программа или файл с макросами"),
+        (rtf_object, "программа или файл с макросами"),
+        (long_program, "программа или файл с макросами"),
+        (pipe, "не обычный файл"),
+        (Path("/dev/zero"), "не обычный файл"),
+        (tmp_path, "папка, а не файл"),
         (program, "программа или файл с макросами"),
         (disguised, "программа или файл с макросами"),
         (macros, "программа или файл с макросами"),
@@ -111,6 +128,12 @@ def test_hostile_files_are_refused_and_the_file_stays_as_it_was(small_db: Path, 
         ("..", "вложение"),
         ("a" * 300 + ".pdf", "a" * 116 + ".pdf"),
         ("скан:1?.jpg", "скан_1_.jpg"),
+        ("COM¹.txt", "_COM¹.txt"),
+        ("CONIN$", "_CONIN$"),
+        ("con .txt", "_con .txt"),
+        ("..pdf", "вложение.pdf"),
+        ("\udcff\udcfe.pdf", "вложение.pdf"),
+        ("а" * 200 + ".application", "а" * 108 + ".application"),
     ],
 )
 def test_names_are_kept_as_plain_file_names(given: str, kept: str) -> None:
@@ -118,18 +141,42 @@ def test_names_are_kept_as_plain_file_names(given: str, kept: str) -> None:
 
 
 def test_a_row_planted_in_the_file_is_never_opened_or_trusted(small_db: Path, tmp_path: Path) -> None:
-    """Someone else's program wrote an attachment row: a path for a name, a lying size, a
-    program's bytes. The name is cut, the size counted, and opening is refused."""
+    """Someone else's program wrote attachment rows: a path for a name, a lying size, a program's
+    bytes; a name as a BLOB, bytes for who added it, a date that is none, schools that are none.
+    Names are cut, sizes counted, opening refused, and the file still dumps and exports."""
     measure = first_with_school(small_db)["id"]
+    insert = (
+        "INSERT INTO attachments (measure_id, school_id, name, size, sha256, data, added_at, added_by, "
+        "removed, version) VALUES (?, ?, ?, 5, '', ?, ?, ?, 0, 1)"
+    )
     with sqlite3.connect(small_db) as conn:
-        conn.execute(
-            "INSERT INTO attachments (measure_id, school_id, name, size, sha256, data, added_at, added_by, "
-            "removed, version) VALUES (?, NULL, ?, 5, '', ?, NULL, 'x', 0, 1)",
-            (measure, "..\\..\\autorun.pdf", b"MZ" + b"\x00" * 1000),
-        )
+        conn.execute(insert, (measure, None, "..\\..\\autorun.pdf", b"MZ" + b"\x00" * 1000, None, "x"))
+        conn.execute(insert, (measure, "abc", "скан.pdf".encode(), PDF, "not a date", b"\xff\x00"))
+        conn.execute(insert, (measure, 99999, "фото.jpg", PDF, 12345, "y"))
     conn.close()
-    (listed,) = first_with_school(small_db)["evidence"]
-    assert listed["name"] == "autorun.pdf" and listed["size"] == 1002
+    listed = first_with_school(small_db)["evidence"]
+    assert [(e["name"], e["size"]) for e in listed] == [
+        ("autorun.pdf", 1002),
+        ("скан.pdf", len(PDF)),
+        ("фото.jpg", len(PDF)),
+    ]
+    assert [e["school"] for e in listed] == [
+        "",
+        "(школа не найдена в списке школ)",
+        "(школа не найдена в списке школ)",
+    ]
+    for kind in ("pdf", "docx", "xlsx"):
+        cli_json(
+            "export",
+            "--db",
+            str(small_db),
+            "--roadmap",
+            "1",
+            f"--{kind}",
+            str(tmp_path / f"r.{kind}"),
+            "--report",
+        )
+    listed = listed[0]
     database = open_database(small_db)
     try:
         with database.read() as conn, pytest.raises(ValidationError, match="не открывается из программы"):

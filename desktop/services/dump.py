@@ -33,6 +33,13 @@ def _value(tree: RoadmapTree, row: MeasureRow, field: MeasureField, school_names
     return getattr(row, field.column or field.name)  # text; the status as its code
 
 
+def _school_of(school_id: int | None, names: dict[int, str]) -> str:
+    """A file's school by name; "" for the measure's own; a school the roadmap has not, said so."""
+    if school_id is None:
+        return ""
+    return names.get(school_id) or "(школа не найдена в списке школ)"
+
+
 def measure_dict(tree: RoadmapTree, row: MeasureRow, school_names: dict[int, str]) -> dict[str, Any]:
     """A measure under the fields' names (models.domain.fields), in the dump's order: its id and
     number (with the number as written) first, its version, schools and extra text last."""
@@ -58,7 +65,7 @@ def measure_dict(tree: RoadmapTree, row: MeasureRow, school_names: dict[int, str
         "evidence": [
             {
                 "id": e.id,
-                "school": school_names.get(e.school_id, "") if e.school_id is not None else "",
+                "school": _school_of(e.school_id, school_names),
                 "name": e.name,
                 "size": e.size,
                 "by": e.added_by,

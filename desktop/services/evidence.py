@@ -14,26 +14,30 @@ import os
 import tempfile
 from collections.abc import Collection
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import Connection, delete, func, insert, select, type_coerce
+from sqlalchemy.types import NullType
 
 from desktop.services.dto import MeasureRow
 from desktop.services.operations import Tx
+from desktop.services.os_words import os_reason
 from models.domain.errors import NotAllowedError, NotFoundError, ValidationError
-from models.domain.evidence import MAX_BYTES, Evidence, check_new, check_viewable, safe_name
+from models.domain.evidence import MAX_BYTES, Evidence, check_new, check_viewable, plain_text, safe_name
 from models.domain.roles import COORDINATOR, check_school
 from models.entities import Attachment, Measure, MeasureSchool, School
 
-_LISTED = (
+_LISTED = (  # read as stored: a row another program wrote may hold any type in any column
     Attachment.id,
     Attachment.measure_id,
-    Attachment.school_id,
-    Attachment.name,
+    type_coerce(Attachment.school_id, NullType),
+    type_coerce(Attachment.name, NullType),
     func.length(Attachment.data),  # the size its bytes have, not the one a row claims
-    Attachment.added_by,
-    Attachment.added_at,
+    type_coerce(Attachment.added_by, NullType),
+    type_coerce(Attachment.added_at, NullType),
 )
+UNKNOWN_SCHOOL = -1  # a school id that is no school (a row another program wrote)
 _BATCH = 500
 GONE = "Файл уже убран из мероприятия (возможно, другим пользователем): список обновлён."
 
@@ -56,12 +60,27 @@ def stored_evidence(
         rows = list(conn.execute(joined.where(Measure.roadmap_id == roadmap_id)))
     found: dict[int, list[Evidence]] = {}
     for ident, measure, school, name, size, by, at in rows:
-        item = Evidence(ident, measure, school, safe_name(str(name or "")), int(size or 0), by or "", at)
+        if not isinstance(ident, int) or not isinstance(measure, int):
+            continue
+        school_id = None if school is None else school if isinstance(school, int) else UNKNOWN_SCHOOL
+        item = Evidence(
+            ident, measure, school_id, safe_name(plain_text(name)), int(size or 0), plain_text(by), _when(at)
+        )
         found.setdefault(measure, []).append(item)
     return {
         measure: tuple(sorted(items, key=lambda e: (e.school_id is not None, e.school_id or 0, e.id)))
         for measure, items in found.items()
     }
+
+
+def _when(value: object) -> datetime | None:
+    """When a file was attached, if the row says so readably."""
+    if isinstance(value, datetime):
+        return value
+    try:
+        return datetime.fromisoformat(str(value)) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def with_evidence(
@@ -112,7 +131,7 @@ def log_field(school_id: int | None) -> str:
 
 def add_evidence(tx: Tx, measure_id: int, school_id: int | None, name: str, data: bytes) -> int:
     """Attach ``data`` under a safe form of ``name``; its id. Refused: too big, empty, a program."""
-    shown = check_new(name, len(data), data[:8])
+    shown = check_new(name, len(data), data)
     roadmap_id, _title = _measure(tx.conn, measure_id)
     _check_who(tx, measure_id, school_id)
     ident = tx.conn.execute(
@@ -168,7 +187,7 @@ def _bytes(conn: Connection, attachment_id: int) -> tuple[str, bytes]:
     data = row[1]
     if not isinstance(data, bytes):  # a row someone else wrote: text, a number
         data = str(data or "").encode("utf-8")
-    return safe_name(str(row[0] or "")), data
+    return safe_name(plain_text(row[0])), data
 
 
 def save_evidence(conn: Connection, attachment_id: int, target: Path) -> int:
@@ -178,6 +197,10 @@ def save_evidence(conn: Connection, attachment_id: int, target: Path) -> int:
     try:
         partial.write_bytes(data)
         partial.replace(target)
+    except OSError as error:
+        raise ValidationError(
+            f"Не удалось сохранить файл «{target.name}»: {os_reason(error)}. Выберите другую папку."
+        ) from error
     finally:
         partial.unlink(missing_ok=True)
     return len(data)
@@ -190,7 +213,7 @@ def copy_to_view(conn: Connection, attachment_id: int) -> Path:
     """A copy of the file in this session's own temporary folder, for the system's viewer;
     ValidationError for a kind that could run (a program, macros, an unknown kind)."""
     name, data = _bytes(conn, attachment_id)
-    check_viewable(name, data[:8])
+    check_viewable(name, data)
     if not _VIEW_FOLDER:
         _VIEW_FOLDER.append(Path(tempfile.mkdtemp(prefix="roadmap-files-")))
     folder = _VIEW_FOLDER[0] / str(attachment_id)
@@ -203,16 +226,27 @@ def copy_to_view(conn: Connection, attachment_id: int) -> Path:
 
 
 def read_file(path: Path) -> tuple[str, bytes]:
-    """A file the user picked to attach: its name and bytes, refused over the limit before
-    it is read (a 4 GB video must not fill the memory first)."""
+    """A file the user picked to attach: its name and bytes. Only a regular file (a pipe or a
+    device would block or never end), refused over the limit before it is read and while read
+    (a 4 GB video must not fill the memory first; a file may grow meanwhile)."""
     try:
+        if path.is_dir():
+            raise ValidationError(f"«{path.name}» — папка, а не файл: выберите сам файл.")
+        if path.exists() and not path.is_file():
+            raise ValidationError(
+                f"«{path.name}» — не обычный файл (устройство или канал): приложить его нельзя."
+            )
         size = path.stat().st_size
         if size > MAX_BYTES:
             check_new(path.name, size, b"")
-        return path.name, path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            check_new(path.name, len(data), data[:8])
+        return path.name, data
     except OSError as error:
         raise ValidationError(
-            f"Не удалось прочитать файл «{path.name}»: {error.strerror or error}. Проверьте, что он "
+            f"Не удалось прочитать файл «{path.name}»: {os_reason(error)}. Проверьте, что он "
             "существует и не открыт в другой программе."
         ) from error
 

@@ -356,7 +356,9 @@ class RoadmapService:
 
         name, data = read_file(path)
         with self.db.read() as conn:
-            school_id = school_id_by_name(conn, measure_id, school)[0] if school else None
+            if school is not None and not school.strip():
+                raise ValidationError("Школа не указана: назовите её, как в списке школ дорожной карты.")
+            school_id = school_id_by_name(conn, measure_id, school)[0] if school is not None else None
             roadmap_id = conn.execute(select(Measure.roadmap_id).where(Measure.id == measure_id)).scalar()
         command = AddEvidenceCommand(measure_id, school_id, name, data, roadmap_id)
         self.operations.apply(command)
@@ -375,13 +377,7 @@ class RoadmapService:
         from desktop.services.evidence import save_evidence
 
         with self.db.read() as conn:
-            try:
-                return save_evidence(conn, attachment_id, target)
-            except OSError as error:
-                raise ValidationError(
-                    f"Не удалось сохранить файл «{target.name}»: {error.strerror or error}. Выберите "
-                    "другую папку."
-                ) from error
+            return save_evidence(conn, attachment_id, target)
 
     def schools_named(self, measure_id: int, names: Sequence[str]) -> list[int]:
         """The ids of the roadmap's schools named (any case), for ``schools="A; B"``."""

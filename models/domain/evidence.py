@@ -115,7 +115,18 @@ VIEWABLE: Final = frozenset(
 # First bytes of programs whatever their name says: Windows PE, ELF, a script's «#!», Mach-O.
 _PROGRAM_MAGIC: Final = (b"MZ", b"\x7fELF", b"#!", b"\xcf\xfa\xed\xfe", b"\xfe\xed\xfa\xcf")
 _UNSAFE: Final = re.compile(r'[\\/:*?"<>|]+')
-_RESERVED: Final = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$", re.IGNORECASE)
+# Windows device names, whatever follows after spaces and a dot («con .txt», «COM¹.txt», «CONIN$»)
+_RESERVED: Final = re.compile(
+    r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\s*\..*)?$", re.IGNORECASE
+)
+# Old office formats and RTF carry macros or embedded programs in these (the name says nothing).
+_HIDDEN_CODE: Final = (
+    "_VBA_PROJECT".encode("utf-16-le"),
+    "Macros".encode("utf-16-le"),
+    b"\\objdata",
+    b"\\object",
+)
+_OLE_OR_RTF: Final = (b"\xd0\xcf\x11\xe0", b"{\\rtf")
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,20 +142,32 @@ class Evidence:
     added_at: datetime | None
 
 
+def plain_text(value: object) -> str:
+    """A value read from a file as text: bytes decoded (a name stored as a BLOB), None as ""."""
+    if value is None:
+        return ""
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value).decode("utf-8", errors="replace")
+    return str(value)
+
+
 def safe_name(name: str) -> str:
     """A plain file name for ``name``: no folders («..\\..\\x» → «x»), no control or reserved
-    characters, no Windows device names, at most MAX_NAME characters with its extension kept."""
-    name = unicodedata.normalize("NFC", name or "")
+    characters, no Windows device names, at most MAX_NAME characters with its extension kept; a
+    name that is only an extension («..pdf») becomes «вложение.pdf»."""
+    name = unicodedata.normalize("NFC", plain_text(name))
     name = re.split(r"[\\/]", name)[-1]
     name = "".join(" " if unicodedata.category(c)[0] == "C" else c for c in name)
     name = _UNSAFE.sub("_", name)
-    name = re.sub(r"\s+", " ", name).strip(" .")
+    name = re.sub(r"\s+", " ", name).strip().rstrip(" .")
     name = re.sub(r"\.{2,}", ".", name)
+    if name.startswith("."):
+        name = FALLBACK_NAME + name if len(name) > 1 else ""
     if _RESERVED.match(name):
         name = "_" + name
     if len(name) > MAX_NAME:
         stem, dot, extension = name.rpartition(".")
-        if dot and 0 < len(extension) <= 10:
+        if dot and 0 < len(extension) <= 20:
             name = stem[: MAX_NAME - len(extension) - 1].rstrip(" .") + "." + extension
         else:
             name = name[:MAX_NAME].rstrip(" .")
@@ -156,23 +179,30 @@ def extension(name: str) -> str:
     return tail.casefold() if dot and stem else ""
 
 
-def is_program(name: str, head: bytes) -> bool:
-    """Would the system run it? By its name's last extension or by its first bytes."""
-    return extension(name) in _PROGRAMS or head.startswith(_PROGRAM_MAGIC)
+def is_program(name: str, data: bytes) -> bool:
+    """Would it run code? By its name's last extension, its first bytes (a program), or — for old
+    office files and RTF — macros or embedded objects inside."""
+    if extension(name) in _PROGRAMS or data.startswith(_PROGRAM_MAGIC):
+        return True
+    return data.startswith(_OLE_OR_RTF) and any(mark in data for mark in _HIDDEN_CODE)
 
 
-def check_new(name: str, size: int, head: bytes) -> str:
-    """The name a new attachment is stored under, or ValidationError saying why it is refused."""
+def check_new(name: str, size: int, data: bytes) -> str:
+    """The name a new attachment is stored under, or ValidationError saying why it is refused
+    (``data``: its bytes, or the first ones when it is refused by size before being read)."""
     shown = safe_name(name)
     if size > MAX_BYTES:
+        exact = size_label(size)
+        if exact == size_label(MAX_BYTES):
+            exact = f"{size:,} байт".replace(",", " ")
         raise ValidationError(
-            f"Файл «{shown}» слишком большой: {size_label(size)}; можно прикладывать файлы до "
-            f"{size_label(MAX_BYTES)}. Уменьшите его (например, отсканируйте с меньшим разрешением "
-            "или сожмите фотографию) и приложите снова."
+            f"Файл «{shown}» слишком большой: {exact}, а можно не больше {size_label(MAX_BYTES)}. "
+            "Уменьшите его (например, отсканируйте с меньшим разрешением или сожмите фотографию) "
+            "и приложите снова."
         )
     if size == 0:
         raise ValidationError(f"Файл «{shown}» пустой: приложите файл с содержимым.")
-    if is_program(shown, head):
+    if is_program(shown, data) or is_program(plain_text(name).strip().rstrip(" ."), data):
         raise ValidationError(
             f"Файл «{shown}» — программа или файл с макросами; такие файлы не прикладываются. "
             "Приложите скан, фотографию, PDF или документ."
@@ -180,9 +210,9 @@ def check_new(name: str, size: int, head: bytes) -> str:
     return shown
 
 
-def check_viewable(name: str, head: bytes) -> None:
+def check_viewable(name: str, data: bytes) -> None:
     """ValidationError unless the file may be handed to the system's viewer."""
-    if is_program(name, head) or extension(name) not in VIEWABLE:
+    if is_program(name, data) or extension(name) not in VIEWABLE:
         raise ValidationError(
             f"Файл «{name}» не открывается из программы: такие файлы могут оказаться программой. "
             "Сохраните его («Сохранить как…») и проверьте антивирусом."
