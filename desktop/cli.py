@@ -646,6 +646,8 @@ def cmd_merge_copy(args: argparse.Namespace) -> None:
             service.operations.apply(MergeCopyCommand(reading))
     finally:
         database.close()
+    for refused in reading.refused_files:  # said on stderr; stdout stays the command's JSON
+        sys.stderr.write(f"Из копии не перенесён файл: {refused}\n")
     _emit(summary(reading))
 
 

@@ -14,6 +14,7 @@ import pytest
 from desktop.services.commands import DeleteMeasuresCommand, InsertMeasureCommand, InsertSectionCommand
 from desktop.services.copies import read_copy, take_copy
 from desktop.services.copy_merge import MergeCopyCommand
+from desktop.services.copy_reading import CopyError
 from desktop.services.roadmap import Actor, RoadmapService
 from desktop.services.writer import write_roadmap
 from models.storage.database import create_database, open_database
@@ -255,3 +256,70 @@ def test_a_school_linked_in_the_copy_comes_back_with_its_report(small_db: Path, 
     assert [(e["school"], e["status"], e["done_on"]) for e in merged["execution"]] == [
         (SIXTEEN, "done", "2024-04-02")
     ]
+
+
+def test_the_attacks_on_merging_are_refused_with_both_files_left_as_they_were(
+    small_db: Path, tmp_path: Path
+) -> None:
+    """A plain file copy of a copy, edited apart, merged after its twin; a copy at an older schema
+    (read, never upgraded in place); a copy written over an existing file; a merge read before
+    another merge of the same copy was applied; a program planted in a copy."""
+    copy = tmp_path / "копия.sqlite"
+    cli_json("take-copy", "--db", str(small_db), "--out", str(copy))
+    twin = tmp_path / "копия копии проводником.sqlite"
+    shutil.copy(copy, twin)
+    ids = {word: str(m["id"]) for word, m in measures(small_db).items()}
+    cli_json("set", "--db", str(copy), "--measure", ids["Семинар"], "note=из копии")
+    cli_json("set", "--db", str(twin), "--measure", ids["Консультации"], "note=из двойника")
+    assert cli_json("merge-copy", str(copy), "--db", str(small_db))["applied"] == 1
+    before = sha256(small_db)
+    twin_before = sha256(twin)
+    refused = run_cli("merge-copy", str(twin), "--db", str(small_db))
+    assert refused.returncode == 1 and "ещё одна копия той же копии" in refused.stderr
+    assert sha256(small_db) == before and sha256(twin) == twin_before
+
+    # never over an existing file from the command line; a directory that is not there is said
+    taken = run_cli("take-copy", "--db", str(small_db), "--out", str(copy))
+    assert taken.returncode == 1 and "уже есть" in taken.stderr
+    nowhere = run_cli("take-copy", "--db", str(small_db), "--out", str(tmp_path / "нет" / "к.sqlite"))
+    assert nowhere.returncode == 1 and "Папки" in nowhere.stderr and "Traceback" not in nowhere.stderr
+    # the window may replace a file the user chose — but not a copy with changes not merged yet
+    cli_json("set", "--db", str(copy), "--measure", ids["Семинар"], "note=ещё")
+    office = RoadmapService(open_database(small_db), Actor("Иванова", "ОФИС"))
+    try:
+        with pytest.raises(CopyError, match="ещё не объединены"):
+            take_copy(office.db, copy, "Иванова", replace=True)
+        # two merges read at once: the second, applied after the first, is refused
+        first, second = (read_copy(copy, office.db, office.actor) for _ in range(2))
+        office.operations.apply(MergeCopyCommand(first))
+        with pytest.raises(CopyError, match="уже объединили"):
+            office.operations.apply(MergeCopyCommand(second))
+    finally:
+        office.db.close()
+    assert measures(small_db)["Семинар"]["note"] == "ещё"
+
+    # a copy at an older schema is read from a snapshot: the copy on the stick stays as it was
+    old = tmp_path / "старая.sqlite"
+    cli_json("take-copy", "--db", str(small_db), "--out", str(old))
+    with sqlite3.connect(old) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0004'")
+        conn.execute("DROP TABLE attachments")
+    conn.close()
+    stick = sha256(old)
+    assert cli_json("merge-copy", str(old), "--db", str(small_db), "--dry-run")["applied"] == 0
+    assert sha256(old) == stick
+
+    # a program planted in a copy is left out and said; the rest of the merge goes on
+    planted = tmp_path / "с программой.sqlite"
+    cli_json("take-copy", "--db", str(small_db), "--out", str(planted))
+    scan = tmp_path / "акт.pdf"
+    scan.write_bytes(PDF)
+    cli_json("attach", str(scan), "--db", str(planted), "--measure", ids["Консультации"])
+    with sqlite3.connect(planted) as conn:
+        conn.execute("UPDATE attachments SET data = ?", (b"MZ" + b"\0" * 64,))  # a program named as a scan
+    conn.close()
+    cli_json("set", "--db", str(planted), "--measure", ids["Консультации"], "form=выезд")
+    done = run_cli("merge-copy", str(planted), "--db", str(small_db))
+    assert done.returncode == 0 and "Из копии не перенесён файл" in done.stderr and "акт.pdf" in done.stderr
+    assert measures(small_db)["Консультации"]["form"] == "выезд"
+    assert measures(small_db)["Консультации"]["evidence"] == []

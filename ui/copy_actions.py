@@ -55,6 +55,10 @@ class CopyActions:
         path = window.service.db.path
         start = Path(str(QSettings().value(FOLDER_KEY) or path.parent))
         suggested = start / f"{path.stem} — копия {datetime.now():%d.%m.%Y}.sqlite"
+        number = 2
+        while suggested.exists():  # a second copy the same day gets its own name
+            suggested = start / f"{path.stem} — копия {datetime.now():%d.%m.%Y} ({number}).sqlite"
+            number += 1
         name, _ = QFileDialog.getSaveFileName(
             window, "Взять копию с собой", str(suggested), "Файлы дорожных карт (*.sqlite)"
         )
@@ -62,7 +66,8 @@ class CopyActions:
             return
         QSettings().setValue(FOLDER_KEY, str(Path(name).parent))
         try:
-            take_copy(window.service.db, Path(name), window.service.actor.shown)
+            # the file dialog asked before replacing a file; a copy with unmerged changes never is
+            take_copy(window.service.db, Path(name), window.service.actor.shown, replace=True)
         except DomainError as error:
             show_error(window, error)
             return
@@ -122,6 +127,8 @@ class CopyPreview(QDialog):
             lines.append(f"Подтверждающих файлов добавится: {files}, уберётся: {len(reading.files_removed)}.")
         if reading.titles:
             lines.append(f"Переименуется разделов: {len(reading.titles)}.")
+        if reading.refused_files:
+            lines.append("Не переносятся файлы из копии: " + " ".join(reading.refused_files))
         if reading.other:
             lines.append(
                 f"Не переносятся (перемещения строк, документ, люди, календарь): изменений {reading.other}."

@@ -11,11 +11,13 @@ conflict, and carrying the same changes twice finds nothing new (the sync point 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, func, insert, select, type_coerce, update
+from sqlalchemy.types import NullType
 
 from desktop.services.operations import Tx
 from models.entities import ChangeLogEntry, FileSetting
@@ -61,6 +63,25 @@ class ChangeSet:
         )
 
 
+def line_mark(conn: Connection, line: int) -> str:
+    """A fingerprint of change-log line ``line`` ("" for none): two stores that share their log up
+    to a line have the same mark there; a store that only looks like it (a plain file copy of a
+    copy, edited apart) has another."""
+    row = conn.execute(
+        select(
+            type_coerce(ChangeLogEntry.at, NullType),
+            ChangeLogEntry.user,
+            ChangeLogEntry.computer,
+            ChangeLogEntry.entity,
+            ChangeLogEntry.entity_id,
+            ChangeLogEntry.field,
+            ChangeLogEntry.old,
+            ChangeLogEntry.new,
+        ).where(ChangeLogEntry.id == line)
+    ).one_or_none()
+    return "" if row is None else hashlib.sha256(repr(tuple(row)).encode("utf-8")).hexdigest()
+
+
 def last_log_id(conn: Connection) -> int:
     return int(conn.execute(select(func.max(ChangeLogEntry.id))).scalar() or 0)
 
@@ -75,8 +96,8 @@ def changes_since(conn: Connection, after: int, skip: Sequence[tuple[int, int]] 
     ).all()
     found = ChangeSet(max([after, *(line[0] for line in lines)]))
     for line, entity, ident, name in lines:
-        if any(first <= line <= last for first, last in skip):
-            continue
+        if any(first <= line <= last for first, last in skip) or not isinstance(ident, int):
+            continue  # not this side's change, or a line another program wrote unreadably
         name = str(name or "")
         if entity == "measure":
             if name == "insert":
@@ -120,6 +141,7 @@ class SyncPoint:
     measures: dict[int, int] = field(default_factory=dict)
     sections: dict[int, int] = field(default_factory=dict)
     skip: list[tuple[int, int]] = field(default_factory=list)  # our lines past ``ours`` to leave out
+    mark: str = ""  # line_mark of the peer's line ``theirs``: the same peer, not a look-alike
 
     def as_value(self) -> dict[str, Any]:
         return {
@@ -128,6 +150,7 @@ class SyncPoint:
             "measures": {str(k): v for k, v in self.measures.items()},
             "sections": {str(k): v for k, v in self.sections.items()},
             "skip": [list(r) for r in self.skip],
+            "mark": self.mark,
         }
 
     @classmethod
@@ -141,6 +164,7 @@ class SyncPoint:
                 {int(k): int(v) for k, v in dict(value.get("measures") or {}).items()},
                 {int(k): int(v) for k, v in dict(value.get("sections") or {}).items()},
                 [(int(a), int(b)) for a, b in list(value.get("skip") or [])],
+                str(value.get("mark") or ""),
             )
         except (KeyError, TypeError, ValueError):
             return None

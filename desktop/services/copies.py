@@ -19,6 +19,8 @@ again finds nothing new.
 from __future__ import annotations
 
 import os
+import sqlite3
+import tempfile
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,29 +29,19 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
-from desktop.services.changesets import (
-    SyncPoint,
-    changes_since,
-    last_log_id,
-    sync_point,
-)
+from desktop.services.changesets import SyncPoint, changes_since, last_log_id, line_mark, sync_point
 from desktop.services.copy_plan import Planner, evidence_lines
-from desktop.services.copy_reading import CopyReading
+from desktop.services.copy_reading import CopyError, CopyReading
 from desktop.services.identity import FileIdentity, existing_identity, file_identity
 from desktop.services.operations import Actor
+from desktop.services.os_words import os_reason
 from models.domain.errors import DomainError
-from models.domain.fields import EDITABLE_COLUMNS
 from models.entities import FileSetting
 from models.storage.backup import copy_database
 from models.storage.database import Database, open_database
 
 COPY_MARK = "copy_of"  # the copy's setting: which file it was taken from, and when
-_CARRIED = (*EDITABLE_COLUMNS, "schools")  # a measure's fields a merge carries
 _NOT_IN_FILE = "удалено в файле"
-
-
-class CopyError(DomainError):
-    """Not a copy this file can merge (another file's, a copy of a copy, damaged)."""
 
 
 # ---- taking a copy -------------------------------------------------------------------------------
@@ -68,11 +60,17 @@ class CopyMade:
     base: int
 
 
-def take_copy(database: Database, target: Path, who: str) -> CopyMade:
-    """A copy of the file at ``target`` (whole or not there at all), marked as this file's."""
+def take_copy(database: Database, target: Path, who: str, replace: bool = False) -> CopyMade:
+    """A copy of the file at ``target`` (whole or not there at all), marked as this file's.
+    An existing ``target`` is replaced only when ``replace`` (the user said so), and never when
+    it is a copy of this file whose changes have not been merged yet."""
     identity = file_identity(database)
     if target.resolve() == database.path.resolve():
         raise CopyError("Копию нельзя записать поверх самого файла: выберите другое имя или папку.")
+    if not target.parent.is_dir():
+        raise CopyError(f"Папки «{target.parent}» нет: выберите папку, которая есть (флешка вставлена?).")
+    if target.exists():
+        _may_replace(database, target, replace)
     with database.read() as conn:
         source = store_id(conn, identity)
     partial = target.with_name(target.name + ".part")
@@ -103,21 +101,50 @@ def take_copy(database: Database, target: Path, who: str) -> CopyMade:
         with open(partial, "rb") as handle:
             os.fsync(handle.fileno())
         os.replace(partial, target)
-    except OSError as error:
+    except (OSError, sqlite3.Error) as error:
         raise CopyError(
-            f"Не удалось записать копию «{target.name}»: {error.strerror or error}. Проверьте, что "
-            "флешка вставлена и на ней есть место."
+            f"Не удалось записать копию «{target.name}»: {os_reason(error)}. Проверьте, что флешка "
+            "вставлена, на ней есть место и запись разрешена."
         ) from error
     finally:
         partial.unlink(missing_ok=True)
     return CopyMade(target, str(mark["copy"]), base)
 
 
-def _open_copy(path: Path) -> Database:
+def _may_replace(database: Database, target: Path, replace: bool) -> None:
+    if not replace:
+        raise CopyError(
+            f"Файл «{target.name}» уже есть: выберите другое имя — копия не пишется поверх файла."
+        )
+    if not target.is_file():
+        raise CopyError(f"«{target.name}» — папка или не обычный файл: выберите другое имя.")
+    try:
+        pending = read_copy(target, database, Actor("", ""))
+    except DomainError:
+        return  # not a copy of this file: the user chose to replace it
+    if not pending.empty or pending.conflicts:
+        raise CopyError(
+            f"В «{target.name}» — копия этого файла, изменения которой ещё не объединены с ним. "
+            "Сначала объедините её («Файл → Объединить с копией…») или выберите другое имя."
+        )
+
+
+def _snapshot(path: Path, folder: Path) -> Database:
+    """The copy as it is now, read from a snapshot in ``folder``: the copy itself is never
+    written (an older one would be upgraded in place by opening it), even if open elsewhere."""
+    if path.is_dir():
+        raise CopyError(f"«{path.name}» — папка, а не копия файла: выберите сам файл копии.")
     if not path.is_file():
         raise CopyError(f"Копия «{path.name}» не найдена. Проверьте путь и вставлена ли флешка.")
+    snapshot = folder / "copy.sqlite"
     try:
-        return open_database(path, None, read_only=True)
+        copy_database(path, snapshot)
+        return open_database(snapshot, None, read_only=True)
+    except (OSError, sqlite3.Error) as error:
+        raise CopyError(
+            f"«{path.name}» не открывается как файл дорожных карт ({os_reason(error)}, или файл "
+            "повреждён, или это не файл программы)."
+        ) from None
     except DomainError as error:
         raise CopyError(f"«{path.name}» не открывается как файл дорожных карт. {error.message}") from None
 
@@ -137,7 +164,8 @@ def _check_mark(name: str, copy: Database, ours: FileIdentity | None, here: str)
             "файлом, из которого её взяли."
         )
     payload = {k: v for k, v in mark.items() if k != "signature"}
-    if not ours.signed(payload, str(mark.get("signature") or "")) or not isinstance(mark.get("base"), int):
+    base = mark.get("base")
+    if not ours.signed(payload, str(mark.get("signature") or "")) or type(base) is not int or base < 0:
         raise CopyError(f"«{name}»: служебная отметка копии повреждена — объединить её нельзя.")
     if mark.get("source") != here:
         raise CopyError(
@@ -150,40 +178,56 @@ def _check_mark(name: str, copy: Database, ours: FileIdentity | None, here: str)
 def read_copy(path: Path, database: Database, actor: Actor) -> CopyReading:
     """What merging the copy at ``path`` would change; CopyError (Russian, nothing written)
     when it is not this file's copy."""
-    from desktop.services.roadmap import RoadmapService
-
     if path.resolve() == database.path.resolve():
         raise CopyError("Это сам открытый файл, а не его копия.")
     ours = existing_identity(database)
     with database.read() as conn:
         here = store_id(conn, ours) if ours is not None else ""
-    copy = _open_copy(path)
-    try:
-        mark = _check_mark(path.name, copy, ours, here)
-        with database.read() as conn:
-            stored = sync_point(conn, str(mark["copy"]))
-        start = stored or SyncPoint(int(mark["base"]), int(mark["base"]))
-        with copy.read() as conn:
-            theirs = changes_since(conn, start.theirs)
-            added_lines = evidence_lines(conn, start.theirs)
-        with database.read() as conn:
-            mine = changes_since(conn, start.ours, start.skip)
-        reading = CopyReading(
-            str(mark["copy"]),
-            path.name,
-            str(mark.get("taken") or ""),
-            stored,
-            start,
-            theirs.last,
-            other=theirs.other,
+    with tempfile.TemporaryDirectory(prefix="roadmap-copy-") as folder:
+        copy = _snapshot(path, Path(folder))
+        try:
+            return _read(path.name, copy, database, actor, _check_mark(path.name, copy, ours, here))
+        finally:
+            copy.close()
+
+
+def _read(name: str, copy: Database, database: Database, actor: Actor, mark: dict[str, Any]) -> CopyReading:
+    from desktop.services.roadmap import RoadmapService
+
+    with database.read() as conn:
+        stored = sync_point(conn, str(mark["copy"]))
+        base_here = line_mark(conn, int(mark["base"]))
+    with copy.read() as conn:
+        start = stored or SyncPoint(
+            int(mark["base"]), int(mark["base"]), mark=line_mark(conn, int(mark["base"]))
         )
-        if theirs.empty:
-            return reading
-        copy_service = RoadmapService(copy, actor)
-        file_service = RoadmapService(database, actor)
-        copy_trees = {r.id: copy_service.load(r.id) for r in copy_service.list_roadmaps()}
-        file_trees = {r.id: file_service.load(r.id) for r in file_service.list_roadmaps()}
-        Planner(reading, theirs, mine, copy_trees, file_trees, copy, database, added_lines).plan()
+        if start.mark != line_mark(conn, start.theirs) or (stored is None and start.mark != base_here):
+            raise CopyError(
+                f"«{name}»: журнал изменений этой копии не тот, с которым файл объединялся: похоже, это "
+                "ещё одна копия той же копии, скопированная как обычный файл, или копия, возвращённая "
+                "из старой. Объединять её нельзя — изменения наложились бы неверно. Перенесите их "
+                "вручную или объединяйте только ту копию, что была взята программой."
+            )
+        theirs = changes_since(conn, start.theirs)
+        added_lines = evidence_lines(conn, start.theirs)
+        theirs_mark = line_mark(conn, theirs.last)
+    with database.read() as conn:
+        mine = changes_since(conn, start.ours, start.skip)
+    reading = CopyReading(
+        str(mark["copy"]),
+        name,
+        str(mark.get("taken") or ""),
+        stored,
+        start,
+        theirs.last,
+        theirs_mark,
+        other=theirs.other,
+    )
+    if theirs.empty:
         return reading
-    finally:
-        copy.close()
+    copy_service = RoadmapService(copy, actor)
+    file_service = RoadmapService(database, actor)
+    copy_trees = {r.id: copy_service.load(r.id) for r in copy_service.list_roadmaps()}
+    file_trees = {r.id: file_service.load(r.id) for r in file_service.list_roadmaps()}
+    Planner(reading, theirs, mine, copy_trees, file_trees, copy, database, added_lines).plan()
+    return reading

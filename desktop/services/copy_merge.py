@@ -9,11 +9,8 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from desktop.services.changes import Changes
-from desktop.services.changesets import (
-    SyncPoint,
-    save_sync_point,
-)
-from desktop.services.copy_reading import CopyConflict, CopyReading, NewFile
+from desktop.services.changesets import SyncPoint, save_sync_point, sync_point
+from desktop.services.copy_reading import CopyConflict, CopyError, CopyReading, NewFile
 from desktop.services.evidence import add_evidence, set_removed
 from desktop.services.execution import write_school_records
 from desktop.services.measure_writes import write_measure
@@ -50,6 +47,7 @@ class MergeCopyCommand:
     snapshot: list[dict[str, Any]] = field(default_factory=list)
     merged: SyncPoint | None = None  # the point after the merge
     merged_lines: tuple[int, int] = (0, -1)  # the merge's own change-log lines
+    reverted: SyncPoint | None = None  # the point the last undo wrote
     label: str = "Объединение с копией"
     for_school = False
 
@@ -73,8 +71,21 @@ class MergeCopyCommand:
                 edits.setdefault(conflict.measure_id, {})[conflict.field] = conflict.write
         return edits, records, titles
 
+    def _check_point(self, tx: Tx) -> None:
+        """The sync point is still the one the reading started from: a merge of the same copy
+        since (another window, another program) would carry its rows a second time."""
+        expected = self.reading.point if tx.first else self.reverted
+        current = sync_point(tx.conn, self.reading.copy_id)
+        if (current and current.as_value()) != (expected and expected.as_value()):
+            raise CopyError(
+                f"Копию «{self.reading.name}» уже объединили с файлом после того, как она была "
+                "прочитана (в другом окне или другой программой). Объедините её заново: программа "
+                "прочитает, что осталось."
+            )
+
     def apply(self, tx: Tx) -> Changes:
         reading = self.reading
+        self._check_point(tx)
         edits, records, titles = self._edits()
         sections: dict[int, int] = dict(reading.start.sections)
         measures: dict[int, int] = dict(reading.start.measures)
@@ -140,7 +151,7 @@ class MergeCopyCommand:
             delete_measures(tx, self.snapshot, reading.seen if tx.first else {})
 
         def mark(first: int, last: int) -> None:
-            self.merged = SyncPoint(reading.theirs_last, last, measures, sections)
+            self.merged = SyncPoint(reading.theirs_last, last, measures, sections, mark=reading.theirs_mark)
             self.merged_lines = (first, last)
             save_sync_point(tx, reading.copy_id, self.merged)
 
@@ -184,7 +195,8 @@ class MergeCopyCommand:
             # they are not changes the file's people made
             start = previous or reading.start
             skip = [*start.skip, self.merged_lines, (first, last)]
-            point = SyncPoint(start.theirs, start.ours, start.measures, start.sections, skip)
+            point = SyncPoint(start.theirs, start.ours, start.measures, start.sections, skip, start.mark)
+            self.reverted = point
             save_sync_point(tx, reading.copy_id, point)
 
         tx.after_log(mark)

@@ -15,6 +15,8 @@ from desktop.services.changesets import (
 from desktop.services.copy_reading import CopyConflict, CopyReading, NewFile, NewMeasure, NewSection
 from desktop.services.dto import MeasureRow, RoadmapTree
 from desktop.services.execution import RECORD_FIELDS
+from models.domain.errors import ValidationError
+from models.domain.evidence import check_new, plain_text
 from models.domain.fields import EDITABLE_COLUMNS
 from models.entities import Attachment, ChangeLogEntry, Measure
 from models.storage.database import Database
@@ -22,6 +24,10 @@ from models.storage.database import Database
 COPY_MARK = "copy_of"  # the copy's setting: which file it was taken from, and when
 _CARRIED = (*EDITABLE_COLUMNS, "schools")  # a measure's fields a merge carries
 _NOT_IN_FILE = "удалено в файле"
+
+
+def plain(value: object) -> str | None:
+    return None if value is None else plain_text(value)
 
 
 def evidence_lines(conn: Connection, after: int) -> list[tuple[int, str, str | None, str | None]]:
@@ -35,7 +41,7 @@ def evidence_lines(conn: Connection, after: int) -> list[tuple[int, str, str | N
         )
         .order_by(ChangeLogEntry.id)
     ).all()
-    return [(int(m), str(f), o, n) for m, f, o, n in rows]
+    return [(m, str(f), plain(o), plain(n)) for m, f, o, n in rows if isinstance(m, int)]
 
 
 def _comparable(row: MeasureRow, name: str, names: dict[int, str]) -> Any:
@@ -153,8 +159,9 @@ class Planner:
             school = (
                 None if item.school_id is None else file_schools.get(names.get(item.school_id, "").casefold())
             )
-            if item.school_id is None or school is not None:
-                new.files.append(NewFile(school, item.name, self._bytes(item.id)))
+            data = self._bytes(item.id)
+            if (item.school_id is None or school is not None) and self._allowed(item.name, data):
+                new.files.append(NewFile(school, item.name, data))
         self.reading.new_measures.append(new)
         self.reading.roadmaps.add(roadmap)
 
@@ -320,7 +327,7 @@ class Planner:
                 data = self._bytes(ident)
                 digest = hashlib.sha256(data).hexdigest()
                 have = any(f[1] == file_measure and f[2] == target and f[4] == digest for f in file_files)
-                if not have:
+                if not have and self._allowed(str(stored), data):
                     self.reading.files_added.setdefault(file_measure, []).append(
                         NewFile(target, str(stored), data)
                     )
@@ -344,6 +351,16 @@ class Planner:
             return -1
         name = next((s.name for s in tree.schools if s.id == int(school)), "")
         return next((s.id for s in file_tree.schools if s.name.casefold() == name.casefold()), -1)
+
+    def _allowed(self, name: str, data: bytes) -> bool:
+        """A file of the copy the file may hold (a row planted in the copy may hold a program):
+        the others are told and left out, the rest of the merge goes on."""
+        try:
+            check_new(name, len(data), data)
+        except ValidationError as error:
+            self.reading.refused_files.append(error.message)
+            return False
+        return True
 
     def _bytes(self, attachment_id: int) -> bytes:
         with self.copy.read() as conn:

@@ -11,11 +11,16 @@ from typing import Any
 from desktop.services.changesets import (
     SyncPoint,
 )
+from models.domain.errors import DomainError
 from models.domain.fields import EDITABLE_COLUMNS, label_of
 
 COPY_MARK = "copy_of"  # the copy's setting: which file it was taken from, and when
 _CARRIED = (*EDITABLE_COLUMNS, "schools")  # a measure's fields a merge carries
 _NOT_IN_FILE = "удалено в файле"
+
+
+class CopyError(DomainError):
+    """Not a copy this file can merge (another file's, a copy of a copy, damaged, merged since)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +103,7 @@ class CopyReading:
     point: SyncPoint | None  # as stored before this merge (None: never merged)
     start: SyncPoint  # the point this reading starts from
     theirs_last: int
+    theirs_mark: str = ""  # the fingerprint of the copy's line ``theirs_last``
     edits: dict[int, dict[str, Any]] = field(default_factory=dict)  # measure -> fields
     seen: dict[int, int] = field(default_factory=dict)  # measure -> version read
     records: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)  # (measure, school)
@@ -110,6 +116,7 @@ class CopyReading:
     conflicts: list[CopyConflict] = field(default_factory=list)
     unchanged: int = 0
     other: int = 0
+    refused_files: list[str] = field(default_factory=list)  # files in the copy no file may hold
     roadmaps: set[int] = field(default_factory=set)
 
     @property
