@@ -145,3 +145,26 @@ def test_a_deleted_measure_comes_back_with_its_schools_reports(small_db: Path) -
         ).fetchone()
     conn.close()
     assert note == "Акт № 2"
+
+
+def test_the_history_names_the_school_and_the_person(small_db: Path, tmp_path: Path, qtbot: Any) -> None:
+    """F9's history says «Статус — МКОУ СОШ № 16» and the person's name, not «status#2» and the
+    computer's account; a file attached reads «добавлен «акт.pdf»»."""
+    from ui.history_panel import HistoryPanel
+
+    service = RoadmapService(open_database(small_db), Actor("user1", "ПК-1", person="Т.Е. Петрова"))
+    try:
+        row = next(m for m in service.load(1).measures.values() if m.school_ids)
+        service.edit_school_record(row.id, SIXTEEN, None, {"status": "done"})
+        scan = tmp_path / "акт.pdf"
+        scan.write_bytes(b"%PDF-1.4\n%%EOF\n")
+        service.attach(row.id, SIXTEEN, scan)
+        entries = service.history(row.id)
+        panel = HistoryPanel()
+        qtbot.addWidget(panel)
+        panel.show_entries(entries)
+    finally:
+        service.db.close()
+    lines = [[panel.table.item(r, c).text() for c in range(4)] for r in range(panel.table.rowCount())]
+    assert lines[0][1:] == ["Т.Е. Петрова (ПК-1)", f"файл — {SIXTEEN}", "добавлен «акт.pdf»"]
+    assert lines[1][1:] == ["Т.Е. Петрова (ПК-1)", f"Статус — {SIXTEEN}", "запланировано → выполнено"]

@@ -15,6 +15,7 @@ FIELD_NAMES = {f.name: f.header for f in MEASURE_FIELDS if f.editable} | {
     "delete": "удалено",
     "restore": "восстановлено",
     "move": "перемещено",
+    "evidence": "файл",
 }
 
 
@@ -43,12 +44,17 @@ class HistoryPanel(QWidget):
             old, new = str(entry["old"] or ""), str(entry["new"] or "")
             if field == "status":
                 old, new = STATUS_LABELS.get(old, old), STATUS_LABELS.get(new, new)
-            change = (
-                f"{old} → {new}"
-                if field in FIELD_NAMES and field not in ("insert", "delete", "restore", "move")
-                else str(new)
-            )
-            values = (when, f"{entry['user']} ({entry['computer']})", FIELD_NAMES.get(field, field), change)
+            if field == "evidence":  # a file attached or taken off
+                change = f"добавлен «{new}»" if new else f"убран «{old}»"
+            elif field in FIELD_NAMES and field not in ("insert", "delete", "restore", "move"):
+                change = f"{old} → {new}"
+            else:
+                change = str(new)
+            what = FIELD_NAMES.get(field, field)
+            if entry.get("school"):
+                what += f" — {entry['school']}"
+            who = str(entry.get("person") or entry["user"])
+            values = (when, f"{who} ({entry['computer']})", what, change)
             for column, text in enumerate(values):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         for column in range(3):  # when, who, what: as wide as they need; the change takes the rest

@@ -402,17 +402,32 @@ class RoadmapService:
         return write_roadmap(self.db, data, progress, cancel).roadmap_id
 
     def history(self, measure_id: int) -> list[dict[str, object]]:
-        """The measure's change log, newest first."""
+        """The measure's change log, newest first; ``school`` names the school of a school's
+        record or file («status#12»: the field «status», the school 12), ``person`` who it was."""
         with self.db.read() as conn:
             rows = conn.execute(
                 select(ChangeLogEntry.__table__)
                 .where(ChangeLogEntry.entity == "measure", ChangeLogEntry.entity_id == measure_id)
                 .order_by(ChangeLogEntry.id.desc())
             ).all()
-        return [
-            {"at": r.at, "user": r.user, "computer": r.computer, "field": r.field, "old": r.old, "new": r.new}
-            for r in rows
-        ]
+            names = dict(conn.execute(select(School.id, School.name)).tuples().all())
+        out: list[dict[str, object]] = []
+        for r in rows:
+            field, _hash, school = str(r.field or "").partition("#")
+            named = names.get(int(school), "") if school.isdigit() else ""
+            out.append(
+                {
+                    "at": r.at,
+                    "user": r.user,
+                    "computer": r.computer,
+                    "person": r.person or "",
+                    "field": field,
+                    "school": named,
+                    "old": r.old,
+                    "new": r.new,
+                }
+            )
+        return out
 
 
 def summary_of_tree(tree: RoadmapTree, today: date | None = None) -> RoadmapSummary:
