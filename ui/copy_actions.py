@@ -4,19 +4,16 @@ the user chooses), then applied as one undo step (desktop/services/copies.py).""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
-    QLabel,
     QMessageBox,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -25,24 +22,13 @@ from desktop.services.copies import read_copy, take_copy
 from desktop.services.copy_merge import MergeCopyCommand
 from desktop.services.copy_reading import CopyConflict, CopyReading
 from models.domain.errors import DomainError
-from models.domain.status import STATUS_LABELS
-from ui.conflict_list import conflict_list
+from ui.conflict_list import fill_preview, shown_value
 from ui.messages import show_error
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
 FOLDER_KEY = "copies/folder"
-
-
-def _shown(value: object) -> str:
-    if value is None or value == "" or value == ():
-        return "—"
-    if isinstance(value, date):
-        return f"{value:%d.%m.%Y}"
-    if isinstance(value, tuple | list):
-        return "; ".join(str(v) for v in value)
-    return STATUS_LABELS.get(str(value), str(value))
 
 
 class CopyActions:
@@ -111,7 +97,6 @@ class CopyPreview(QDialog):
     def __init__(self, reading: CopyReading, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Объединение с копией: {reading.name}")
-        layout = QVBoxLayout(self)
         taken = datetime.fromisoformat(reading.taken) if reading.taken[:4].isdigit() else None
         lines = [f"Копия взята {taken:%d.%m.%Y %H:%M}." if taken else "Копия файла."]
         changed = len(reading.edits) + len({m for m, _s in reading.records})
@@ -133,37 +118,21 @@ class CopyPreview(QDialog):
             lines.append(
                 f"Не переносятся (перемещения строк, документ, люди, календарь): изменений {reading.other}."
             )
-        summary = QLabel("\n".join(lines))
-        summary.setWordWrap(True)
-        layout.addWidget(summary)
-        self.boxes: list[tuple[QCheckBox, CopyConflict]] = []
-        if reading.conflicts:
-            layout.addWidget(
-                QLabel(
-                    "<b>Конфликты</b>: это изменили и в копии, и в файле. Отметьте, где взять "
-                    "значение копии (иначе остаётся значение файла):"
-                )
-            )
-            rows = [self._conflict(conflict) for conflict in reading.conflicts]
-            area, boxes = conflict_list(
-                rows, "из копии", "Взять значение копии; без отметки остаётся значение файла"
-            )
-            self.boxes = list(zip(boxes, reading.conflicts, strict=True))
-            layout.addWidget(area)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        accept = buttons.addButton("Объединить", QDialogButtonBox.ButtonRole.AcceptRole)
-        accept.setDefault(True)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons, alignment=Qt.AlignmentFlag.AlignRight)
-        self.resize(820, 260 + 28 * min(12, len(reading.conflicts)))
+        rows = [self._conflict(conflict) for conflict in reading.conflicts]
+        intro = (
+            "<b>Конфликты</b>: это изменили и в копии, и в файле. Отметьте, где взять значение копии "
+            "(иначе остаётся значение файла):"
+        )
+        hint = "Взять значение копии; без отметки остаётся значение файла"
+        boxes = fill_preview(self, lines, (intro, rows, "из копии", hint), "Объединить")
+        self.boxes: list[tuple[QCheckBox, CopyConflict]] = list(zip(boxes, reading.conflicts, strict=True))
 
     @staticmethod
     def _conflict(conflict: CopyConflict) -> tuple[str, str, bool]:
         """What and both values; a deletion against a change cannot be chosen (the file stays)."""
         title = conflict.title if len(conflict.title) <= 160 else conflict.title[:159] + "…"
         school = f" — {conflict.school}" if conflict.school else ""
-        values = f"в файле «{_shown(conflict.file)}», в копии «{_shown(conflict.copy)}»"
+        values = f"в файле «{shown_value(conflict.file)}», в копии «{shown_value(conflict.copy)}»"
         return (
             f"{conflict.number} {title}{school}\n{conflict.label}: {values}",
             conflict.title,

@@ -104,15 +104,16 @@ class ProgressBars(QWidget):
         painter.end()
 
 
-class MeasureList(QTreeWidget):
-    """A short list of measures (overdue, due soon)."""
+class _ShortList(QTreeWidget):
+    """A short list of measures: the number as wide as it is, the second column stretched, the
+    last two at ``widths``; a click and a double click say which measure."""
 
     measure_clicked = Signal(int)
     measure_activated = Signal(int)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, heads: list[str], widths: tuple[int, int], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setHeaderLabels([FIELD_HEADERS[name] for name in ("number", "title", "deadline", "status")])
+        self.setHeaderLabels(heads)
         self.setRootIsDecorated(False)
         self.setAlternatingRowColors(True)
         self.setUniformRowHeights(True)
@@ -121,7 +122,7 @@ class MeasureList(QTreeWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         # The number as wide as it is: «Раздел 2 · 1» where numbering restarts in each section.
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        for column, width in ((2, 118), (3, 96)):
+        for column, width in zip((2, 3), widths, strict=True):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             self.setColumnWidth(column, width)
         self.itemClicked.connect(
@@ -130,6 +131,14 @@ class MeasureList(QTreeWidget):
         self.itemActivated.connect(
             lambda item, _c: self.measure_activated.emit(item.data(0, Qt.ItemDataRole.UserRole))
         )
+
+
+class MeasureList(_ShortList):
+    """A short list of measures (overdue, due soon)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        heads = [FIELD_HEADERS[name] for name in ("number", "title", "deadline", "status")]
+        super().__init__(heads, (118, 96), parent)
 
     def set_entries(self, entries: list[Entry]) -> None:
         self.clear()
@@ -150,32 +159,12 @@ class MeasureList(QTreeWidget):
         self.addTopLevelItems(items)
 
 
-class EvidenceList(QTreeWidget):
+class EvidenceList(_ShortList):
     """The files that prove what was done, measure by measure (the report exports list them
     too); a click shows the measure in the grid, a double click opens its «Отчёты школ и файлы»."""
 
-    measure_clicked = Signal(int)
-    measure_activated = Signal(int)
-
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setHeaderLabels([FIELD_HEADERS["number"], "Файл", "К чему", "Добавил"])
-        self.setRootIsDecorated(False)
-        self.setAlternatingRowColors(True)
-        self.setUniformRowHeights(True)
-        header = self.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((2, 150), (3, 110)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            self.setColumnWidth(column, width)
-        self.itemClicked.connect(
-            lambda item, _c: self.measure_clicked.emit(item.data(0, Qt.ItemDataRole.UserRole))
-        )
-        self.itemActivated.connect(
-            lambda item, _c: self.measure_activated.emit(item.data(0, Qt.ItemDataRole.UserRole))
-        )
+        super().__init__([FIELD_HEADERS["number"], "Файл", "К чему", "Добавил"], (150, 110), parent)
 
     def set_measures(self, measures: list[MeasureRow], school_names: dict[int, str]) -> int:
         """One line per file; the number of files."""

@@ -9,23 +9,19 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
-    QLabel,
     QMessageBox,
-    QVBoxLayout,
     QWidget,
 )
 
 from desktop.config import APP_TITLE
 from desktop.services.sheet_intake import Conflict, SheetReading, TakeSheetCommand
 from models.domain.errors import DomainError
-from models.domain.status import STATUS_LABELS
-from ui.conflict_list import conflict_list
+from ui.conflict_list import fill_preview, shown_value
 from ui.messages import show_error
 from ui.tasks import run_with_progress
 
@@ -33,14 +29,6 @@ if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
 FIELD_WORDS = {"status": "статус", "done_on": "дата выполнения", "note": "отметка"}
-
-
-def _shown(value: object) -> str:
-    if value is None or value == "":
-        return "—"
-    if hasattr(value, "strftime"):
-        return f"{value:%d.%m.%Y}"
-    return STATUS_LABELS.get(str(value), str(value))
 
 
 class SchoolSheetActions:
@@ -113,7 +101,6 @@ class SheetPreview(QDialog):
         super().__init__(parent)
         self.setWindowTitle(f"Отчёт школы: {reading.school}")
         self.reading = reading
-        layout = QVBoxLayout(self)
         made = datetime.fromisoformat(reading.made) if reading.made[:4].isdigit() else None
         lines = [f"Лист от {made:%d.%m.%Y %H:%M}." if made else "Лист отчёта школы."]
         changes = sum(len(v) for v in reading.edits.values())
@@ -125,35 +112,19 @@ class SheetPreview(QDialog):
             lines.append(
                 f"Строк, чьих мероприятий уже нет или они не касаются школы: {reading.gone} (пропущены)."
             )
-        summary = QLabel("\n".join(lines))
-        summary.setWordWrap(True)
-        layout.addWidget(summary)
-        self.boxes: list[tuple[QCheckBox, Conflict]] = []
-        if reading.conflicts:
-            layout.addWidget(
-                QLabel(
-                    "<b>Конфликты</b>: после рассылки листа эти поля изменили в файле. "
-                    "Отметьте, где взять значение школы:"
-                )
-            )
-            rows = []
-            for conflict in reading.conflicts:
-                word = FIELD_WORDS.get(conflict.field, conflict.field)
-                title = conflict.title if len(conflict.title) <= 160 else conflict.title[:159] + "…"
-                values = f"в файле «{_shown(conflict.file)}», у школы «{_shown(conflict.sheet)}»"
-                rows.append((f"{conflict.number} {title}\n{word}: {values}", conflict.title, True))
-            area, boxes = conflict_list(
-                rows, "у школы", "Взять значение школы; без отметки остаётся значение файла"
-            )
-            self.boxes = list(zip(boxes, reading.conflicts, strict=True))
-            layout.addWidget(area)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        accept = buttons.addButton("Принять отчёт", QDialogButtonBox.ButtonRole.AcceptRole)
-        accept.setDefault(True)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons, alignment=Qt.AlignmentFlag.AlignRight)
-        self.resize(820, 260 + 28 * min(12, len(reading.conflicts)))
+        rows = []
+        for conflict in reading.conflicts:
+            word = FIELD_WORDS.get(conflict.field, conflict.field)
+            title = conflict.title if len(conflict.title) <= 160 else conflict.title[:159] + "…"
+            values = f"в файле «{shown_value(conflict.file)}», у школы «{shown_value(conflict.sheet)}»"
+            rows.append((f"{conflict.number} {title}\n{word}: {values}", conflict.title, True))
+        intro = (
+            "<b>Конфликты</b>: после рассылки листа эти поля изменили в файле. Отметьте, где взять "
+            "значение школы:"
+        )
+        hint = "Взять значение школы; без отметки остаётся значение файла"
+        boxes = fill_preview(self, lines, (intro, rows, "у школы", hint), "Принять отчёт")
+        self.boxes: list[tuple[QCheckBox, Conflict]] = list(zip(boxes, reading.conflicts, strict=True))
 
     def chosen(self) -> list[Conflict]:
         return [conflict for box, conflict in self.boxes if box.isChecked()]
