@@ -107,7 +107,8 @@ def test_files_attached_to_a_schools_record_opened_saved_taken_off_and_undone(
     """The coordinator drops nothing blindly: picks a scan for one school's record, the file is in
     the roadmap file at once; Enter opens it in the system's viewer (a copy), a program is never
     handed over; «Сохранить как…» writes the same bytes; Delete takes it off; undo puts it back."""
-    from PySide6.QtCore import QUrl
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
     from PySide6.QtWidgets import QFileDialog
 
     from ui import evidence_panel, messages
@@ -162,4 +163,22 @@ def test_files_attached_to_a_schools_record_opened_saved_taken_off_and_undone(
     window.undo_stack.undo()  # the adding undone
     assert attachments(small_db)[0][2] == 1
     assert window.grid_model.measure_at(seminar).evidence == ()
-    assert QUrl  # imported for the viewer's type
+
+    # files dropped on the list from a file manager: each one undo step, to the chosen record
+    photo = tmp_path / "фото.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0" + b"1" * 2000)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(photo)), QUrl.fromLocalFile(str(scan))])
+    drop = QDropEvent(
+        QPointF(20, 20),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    panel.table.dropEvent(drop)
+    assert [a[0] for a in attachments(small_db) if not a[2]] == ["фото.jpg", "Протокол заседания.pdf"]
+    assert (
+        panel.table.rowCount() == 2
+        and window.undo_stack.undoText() == "Добавление файла «Протокол заседания.pdf»"
+    )
