@@ -8,8 +8,9 @@ STAMP := $(VENV)/.installed
 DEB_PACKAGES := python3-venv poppler-utils libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 \
   libglib2.0-0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 \
   libxcb-render-util0 libxcb-shape0 libxcb-util1 libxcb-xkb1 libwayland-cursor0 libwayland-egl1
-# The grid's key tests run once more on a real X server (Qt's offscreen platform binds fewer keys).
-TEST_DEB_PACKAGES := xvfb
+# The grid's key tests run once more on a real X server (Qt's offscreen platform binds fewer keys);
+# the server tests start a real PostgreSQL of their own (tests/pg_server.py).
+TEST_DEB_PACKAGES := xvfb postgresql
 # Benchmarks compare with LibreOffice and let it judge the Excel row heights.
 BENCH_DEB_PACKAGES := libreoffice-calc libreoffice-writer python3-uno
 

@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -222,3 +223,29 @@ def answer_box(button_text: str, seen: list[str]) -> None:
     timer.timeout.connect(click)
     timer.start(20)
     _box_timers.append(timer)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[Any]:
+    """A real PostgreSQL for the session (tests/pg_server.py); skipped only when its programs
+    cannot be found at all (`make test` installs them on a fresh Debian)."""
+    from tests.pg_server import PgServer, binaries
+
+    found = binaries()
+    if found is None:
+        pytest.skip(
+            "PostgreSQL не установлен (нет pg_ctl): выполните make test от root "
+            "или apt-get install postgresql"
+        )
+    server = PgServer(found)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server: Any) -> str:
+    """A fresh, empty database on the test server."""
+    return str(pg_server.new_database())

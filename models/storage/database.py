@@ -231,6 +231,11 @@ class Database:
     def read_only(self) -> bool:
         return self.facts.read_only
 
+    @property
+    def location(self) -> str:
+        """Where it is, for messages and titles: the file's path (a server gives its address)."""
+        return str(self.path)
+
     @contextlib.contextmanager
     def write(self, wait_ms: int | None = None) -> Iterator[Connection]:
         """One write transaction (BEGIN IMMEDIATE): committed on success, rolled back on error.

@@ -31,9 +31,9 @@ def read_revision(connection: sqlite3.Connection) -> str | None:
 
 
 def upgrade(engine: Engine, target: str = HEAD, application_id: int | None = None) -> None:
-    """Upgrade the file to ``target`` in a single transaction (all or nothing).
+    """Upgrade the file (or the server's database) to ``target`` in a single transaction.
 
-    Foreign keys are switched off for the duration because batch mode re-creates tables, which
+    On SQLite, foreign keys are switched off for the duration because batch mode re-creates tables, which
     would otherwise cascade deletes; ``foreign_key_check`` verifies integrity before commit.
     """
     from alembic import command
@@ -41,6 +41,11 @@ def upgrade(engine: Engine, target: str = HEAD, application_id: int | None = Non
 
     config = Config()
     config.set_main_option("script_location", str(SCRIPT_LOCATION))
+    if engine.dialect.name != "sqlite":  # PostgreSQL: DDL is transactional, keys stay on
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, target)
+        return
     with engine.connect() as connection:
         raw = connection.connection.dbapi_connection
         assert raw is not None

@@ -1,0 +1,200 @@
+"""The regional server: the same entities and Alembic migrations on PostgreSQL (through psycopg).
+
+What the file's storage does with SQLite's own means, the server does with PostgreSQL's:
+- one writer at a time, as SQLite's ``BEGIN IMMEDIATE`` gives: each write transaction first takes
+  a transaction-level advisory lock, so positions, numbering and settings are changed by one
+  operation at a time; how long it waits is the same option (``WAIT_OPTION``) as SQLite's busy
+  timeout, as ``lock_timeout`` — a colleague holding it past the wait is a BusyError;
+- reads see one consistent snapshot (REPEATABLE READ, READ ONLY), as a deferred SQLite read;
+- every edit is still checked against the row's version (UPDATE … WHERE version = seen), so two
+  people never silently overwrite each other;
+- no backups, presence files or file checks: the server is the administrator's (its own backups).
+The password of an address is never shown (``shown_address``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Final
+from urllib.parse import urlsplit, urlunsplit
+
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from models.storage import migrations
+from models.storage.database import Database, FileFacts
+from models.storage.engine import BEGIN_OPTION, BUSY_TIMEOUT_MS, WAIT_OPTION
+from models.storage.errors import BusyError, NewerVersionError, NotRoadmapFileError, StorageError
+
+log = logging.getLogger(__name__)
+SCHEMES: Final = ("postgresql://", "postgres://", "postgresql+psycopg://")
+WRITE_LOCK: Final = 0x524D4150  # the advisory lock every write takes ("RMAP", as the file's id)
+CONNECT_TIMEOUT_S: Final = 5
+
+
+def is_server_address(text: str | Path) -> bool:
+    """Whether ``--db`` names a server (a PostgreSQL URL) rather than a file."""
+    return str(text).strip().lower().startswith(SCHEMES)
+
+
+def shown_address(address: str) -> str:
+    """The address without its password: «postgresql://district@server:5432/region»."""
+    parts = urlsplit(address.strip())
+    host = parts.hostname or ""
+    netloc = f"{parts.username}@{host}" if parts.username else host
+    if parts.port:
+        netloc += f":{parts.port}"
+    return urlunsplit(("postgresql", netloc, parts.path, "", ""))
+
+
+def _driver_url(address: str) -> str:
+    parts = urlsplit(address.strip())
+    return urlunsplit(("postgresql+psycopg", parts.netloc, parts.path, parts.query, ""))
+
+
+def make_server_engine(address: str) -> Engine:
+    engine = create_engine(
+        _driver_url(address),
+        pool_size=2,
+        max_overflow=4,
+        pool_pre_ping=True,
+        isolation_level="READ COMMITTED",
+        connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "roadmap"},
+    )
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        options = connection.get_execution_options()
+        if options.get(BEGIN_OPTION) == "DEFERRED":
+            connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            return
+        wait = int(options.get(WAIT_OPTION, BUSY_TIMEOUT_MS))
+        connection.exec_driver_sql(f"SET LOCAL lock_timeout = {max(1, wait)}")
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+
+    return engine
+
+
+BUSY_MESSAGE: Final = (
+    "Сервер занят изменением, которое вносит другой пользователь; ничего не записано. "
+    "Повторите действие через несколько секунд."
+)
+
+
+def translate_server(exc: BaseException, address: str) -> StorageError | None:
+    """What a server failure means, in Russian (None: a bug, not the server)."""
+    orig = getattr(exc, "orig", exc)
+    state = getattr(getattr(orig, "diag", None), "sqlstate", None) or getattr(orig, "sqlstate", None)
+    said = str(orig)
+    if state is None:  # refused while connecting: libpq gives the server's words only
+        if "does not exist" in said and "database" in said:
+            state = "3D000"
+        elif "password authentication failed" in said or "no password supplied" in said:
+            state = "28P01"
+    if state == "55P03":  # lock_not_available: lock_timeout passed
+        return BusyError(BUSY_MESSAGE)
+    if state in ("28P01", "28000"):
+        return StorageError(
+            f"Сервер {shown_address(address)} не принял имя или пароль. Проверьте их у администратора."
+        )
+    if state == "3D000":
+        return StorageError(
+            f"На сервере нет базы данных из адреса {shown_address(address)}. Проверьте адрес."
+        )
+    if state == "42501":
+        return StorageError(
+            "У этой учётной записи нет права на это действие на сервере (его задаёт администратор): "
+            "ничего не записано."
+        )
+    if isinstance(exc, OperationalError) or (state or "").startswith("08"):
+        return StorageError(
+            f"Нет связи с сервером {shown_address(address)}: он выключен, недоступен по сети или адрес "
+            "неверен. Ничего не записано; проверьте сеть и повторите."
+        )
+    return None
+
+
+@contextlib.contextmanager
+def translated(address: str) -> Iterator[None]:
+    try:
+        yield
+    except DBAPIError as exc:
+        known = translate_server(exc, address)
+        if known is None:
+            raise
+        raise known from exc
+
+
+def read_server_revision(connection: Connection) -> str | None:
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    row = connection.execute(text("SELECT version_num FROM alembic_version")).first()
+    return str(row[0]) if row else None
+
+
+def prepare_server(engine: Engine, address: str) -> str:
+    """The server database's revision after making it ours: an empty database gets the schema,
+    an older one is upgraded (in one transaction); a foreign or newer one is refused."""
+    with translated(address), engine.connect() as connection:
+        revision = read_server_revision(connection)
+        tables = set(inspect(connection).get_table_names())
+    if revision is None:
+        if tables:
+            raise NotRoadmapFileError(
+                f"База данных {shown_address(address)} не пуста и не создана этой программой: выберите "
+                "другую базу или пустую."
+            )
+        with translated(address):
+            migrations.upgrade(engine)
+        return migrations.HEAD
+    if revision not in migrations.KNOWN_REVISIONS:
+        raise NewerVersionError(
+            f"База данных {shown_address(address)} создана более новой версией программы (версия "
+            f"данных {revision}). Обновите программу; ничего не изменено."
+        )
+    if revision != migrations.HEAD:
+        log.info("upgrading server %s from %s", shown_address(address), revision)
+        with translated(address):
+            migrations.upgrade(engine)
+    return migrations.HEAD
+
+
+class ServerDatabase(Database):
+    """The server as the services see a file: the same transactions, on PostgreSQL."""
+
+    def __init__(self, address: str, engine: Engine, facts: FileFacts) -> None:
+        super().__init__(facts.path, engine, facts, None)
+        self.address = address
+
+    @property
+    def location(self) -> str:
+        return shown_address(self.address)
+
+    def _decoding(self, connection: Connection) -> None:
+        return  # psycopg decodes text itself; the server holds no damaged letters
+
+    @contextlib.contextmanager
+    def _translated(self) -> Iterator[None]:
+        with translated(self.address):
+            yield
+
+    def data_version(self) -> int:
+        """Changes when anyone commits an edit: the change log's last line."""
+        with self.read() as connection:
+            return int(connection.execute(text("SELECT coalesce(max(id), 0) FROM change_log")).scalar_one())
+
+
+def open_server(address: str, *, read_only: bool = False) -> ServerDatabase:
+    """Connect to the server's database, making it ours when empty, upgrading it when older;
+    StorageError in Russian when the server cannot be reached or is not ours."""
+    engine = make_server_engine(address)
+    try:
+        revision = prepare_server(engine, address)
+    except BaseException:
+        engine.dispose()
+        raise
+    facts = FileFacts(Path(shown_address(address)), revision, "ok", read_only, network=True)
+    return ServerDatabase(address, engine, facts)
