@@ -116,6 +116,10 @@ def _emit(data: Any) -> None:
 def _open(path: str, *, read_only: bool = False) -> Any:
     from desktop import config
     from models.storage.database import open_database
+    from models.storage.server import is_server_address, open_server
+
+    if is_server_address(path):  # the regional server: the same commands, on PostgreSQL
+        return open_server(path, read_only=read_only)
 
     database = open_database(Path(path), config.backup_root(), read_only=read_only)
     if database.backup_problem:  # said on stderr; stdout stays the command's JSON
@@ -133,7 +137,10 @@ def _service(database: Any) -> Any:
 # ---- commands --------------------------------------------------------------------------------
 def cmd_demo(args: argparse.Namespace) -> None:
     from desktop.services.demo import create_demo
+    from models.storage.server import is_server_address
 
+    if is_server_address(args.db):
+        raise UserError("Демонстрационный файл создаётся на диске: укажите путь к новому файлу, а не сервер.")
     path = Path(args.db)
     if path.exists():
         raise UserError(f"Файл «{path}» уже существует; демонстрационные данные его не перезапишут.")
@@ -145,9 +152,14 @@ def cmd_import(args: argparse.Namespace) -> None:
     from desktop.importers import read_source, recognise
     from desktop.services.writer import write_roadmap
     from models.storage.database import open_database
+    from models.storage.server import is_server_address, open_server
 
     recognised = recognise(read_source(Path(args.source)))  # nothing is opened or written before this
-    database = open_database(Path(args.db), config.backup_root(), create=True)
+    database: Any
+    if is_server_address(args.db):
+        database = open_server(args.db)
+    else:
+        database = open_database(Path(args.db), config.backup_root(), create=True)
     try:
         result = write_roadmap(database, recognised.roadmap)
     finally:
@@ -203,8 +215,12 @@ def cmd_check(args: argparse.Namespace) -> None:
     from models.storage import migrations
     from models.storage.database import inspect
     from models.storage.location import NETWORK_WARNING
+    from models.storage.server import is_server_address, server_facts
 
-    facts = inspect(Path(args.db), config.backup_root(), with_counts=True)
+    if is_server_address(args.db):
+        facts = server_facts(args.db)
+    else:
+        facts = inspect(Path(args.db), config.backup_root(), with_counts=True)
     out: dict[str, Any] = {
         "ok": True,
         "integrity": facts.integrity,
@@ -268,6 +284,13 @@ def cmd_restore(args: argparse.Namespace) -> None:
 
 
 def _existing_file(db: str) -> Path:
+    from models.storage.server import is_server_address
+
+    if is_server_address(db):
+        raise UserError(
+            "Резервные копии сервера делает его администратор средствами PostgreSQL (pg_dump); у "
+            "программы их нет. Эта команда работает с файлом."
+        )
     path = Path(db)
     if not path.is_file():
         raise UserError(f"Файл «{db}» не найден. Проверьте путь.")

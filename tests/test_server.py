@@ -4,6 +4,7 @@ server, as on a file; a database that is not ours, or a server that is not there
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -17,7 +18,7 @@ from models.entities import Base
 from models.storage import migrations
 from models.storage.errors import NotRoadmapFileError, StorageError
 from models.storage.server import is_server_address, open_server, shown_address
-from tests.conftest import SMALL_ROADMAP
+from tests.conftest import SMALL_ROADMAP, cli_json, run_cli
 
 
 def test_an_empty_server_database_gets_the_schema_the_models_declare(pg_url: str) -> None:
@@ -87,3 +88,41 @@ def test_what_is_not_our_server_is_said_in_russian(pg_server: Any) -> None:
     assert "secret" not in refused.value.message  # the password is never shown
     assert is_server_address(nowhere) and not is_server_address("/home/u/Дорожные карты.sqlite")
     assert shown_address(nowhere) == "postgresql://user@127.0.0.1:9/region"
+
+
+def test_the_commands_work_on_the_server_as_on_a_file(pg_url: str, tmp_path: Path) -> None:
+    """The command line with a PostgreSQL URL for --db: a real roadmap imported, dumped, edited,
+    checked, exported and read back; what only a file has is refused in Russian."""
+    from pypdf import PdfReader
+
+    seed = Path(__file__).parent / "data" / "seeds" / "000.docx"
+    imported = cli_json("import", str(seed), "--db", pg_url)
+    assert imported["measures"] > 20
+    roadmap = cli_json("dump", "--db", pg_url)["roadmaps"][0]
+    first = roadmap["sections"][0]["measures"][0]
+    changed = cli_json(
+        "set", "--db", pg_url, "--measure", str(first["id"]), "status=done", "done_on=01.03.2024"
+    )
+    assert changed["changed"] == ["status", "done_on"]
+    again = cli_json("dump", "--db", pg_url)["roadmaps"][0]["sections"][0]["measures"][0]
+    assert (again["status"], again["done_on"], again["version"]) == (
+        "done",
+        "2024-03-01",
+        first["version"] + 1,
+    )
+    stale = run_cli("set", "--db", pg_url, "--measure", str(first["id"]), "--expect-version",
+                    str(first["version"]), "note=x")  # fmt: skip
+    assert stale.returncode == 1 and "уже изменено другим пользователем" in stale.stderr
+    checked = cli_json("check", "--db", pg_url)
+    assert (
+        checked["ok"] and checked["schema"] == migrations.HEAD and checked["measures"] == imported["measures"]
+    )
+    out = tmp_path / "отчёт.pdf"
+    cli_json("export", "--db", pg_url, "--roadmap", str(roadmap["id"]), "--pdf", str(out), "--report")
+    assert "выполнено" in "".join(page.extract_text() for page in PdfReader(out).pages)
+    for refused in (
+        run_cli("backups", "--db", pg_url),
+        run_cli("take-copy", "--db", pg_url, "--out", str(tmp_path / "к.sqlite")),
+        run_cli("demo", "--db", pg_url),
+    ):
+        assert refused.returncode == 1 and "Traceback" not in refused.stderr and refused.stderr.strip()

@@ -64,6 +64,11 @@ def take_copy(database: Database, target: Path, who: str, replace: bool = False)
     """A copy of the file at ``target`` (whole or not there at all), marked as this file's.
     An existing ``target`` is replaced only when ``replace`` (the user said so), and never when
     it is a copy of this file whose changes have not been merged yet."""
+    if database.is_server:
+        raise CopyError(
+            "Копию с собой берут из файла на диске, а не с сервера: откройте файл района и возьмите "
+            "копию из него."
+        )
     identity = file_identity(database)
     if target.resolve() == database.path.resolve():
         raise CopyError("Копию нельзя записать поверх самого файла: выберите другое имя или папку.")

@@ -236,6 +236,10 @@ class Database:
         """Where it is, for messages and titles: the file's path (a server gives its address)."""
         return str(self.path)
 
+    @property
+    def is_server(self) -> bool:
+        return False
+
     @contextlib.contextmanager
     def write(self, wait_ms: int | None = None) -> Iterator[Connection]:
         """One write transaction (BEGIN IMMEDIATE): committed on success, rolled back on error.

@@ -173,6 +173,10 @@ class ServerDatabase(Database):
     def location(self) -> str:
         return shown_address(self.address)
 
+    @property
+    def is_server(self) -> bool:
+        return True
+
     def _decoding(self, connection: Connection) -> None:
         return  # psycopg decodes text itself; the server holds no damaged letters
 
@@ -198,3 +202,23 @@ def open_server(address: str, *, read_only: bool = False) -> ServerDatabase:
         raise
     facts = FileFacts(Path(shown_address(address)), revision, "ok", read_only, network=True)
     return ServerDatabase(address, engine, facts)
+
+
+def server_facts(address: str) -> FileFacts:
+    """`check` on a server: reachable, ours, its revision (not upgraded: nothing is changed) and
+    how many roadmaps, sections and measures it holds."""
+    engine = make_server_engine(address)
+    try:
+        with translated(address), engine.connect() as connection:
+            revision = read_server_revision(connection)
+            if revision is None:
+                raise NotRoadmapFileError(
+                    f"База данных {shown_address(address)} не создана этой программой (или пуста)."
+                )
+            counts = {
+                table: int(connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
+                for table in ("roadmaps", "sections", "measures")
+            }
+    finally:
+        engine.dispose()
+    return FileFacts(Path(shown_address(address)), revision, "ok", False, True, counts)
