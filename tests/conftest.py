@@ -249,3 +249,19 @@ def pg_server() -> Iterator[Any]:
 def pg_url(pg_server: Any) -> str:
     """A fresh, empty database on the test server."""
     return str(pg_server.new_database())
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, small_db: Path) -> Any:
+    """The small roadmap in a SQLite file and, again, on the test's PostgreSQL."""
+    from desktop.services.writer import write_roadmap
+    from models.storage.server import open_server
+    from tests.stores import Store
+
+    if request.param == "sqlite":
+        return Store("sqlite", str(small_db))
+    url = request.getfixturevalue("pg_url")
+    database = open_server(url)
+    write_roadmap(database, SMALL_ROADMAP)
+    database.close()
+    return Store("postgresql", url)

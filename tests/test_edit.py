@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from desktop.services.dto import MeasureRow
 from desktop.services.roadmap import Actor, RoadmapService
 from models.domain.errors import NotFoundError, StaleEditError, ValidationError
-from models.storage.database import open_database
+from tests.stores import Store
 
 
 @pytest.fixture
-def service(small_db: Path) -> RoadmapService:
-    svc = RoadmapService(open_database(small_db), Actor("Петрова", "ПК-УО"))
+def service(store: Store) -> RoadmapService:
+    svc = RoadmapService(store.open(), Actor("Петрова", "ПК-УО"))
     yield svc
     svc.db.close()
 
@@ -25,21 +23,19 @@ def first_measure(service: RoadmapService) -> MeasureRow:
     return service.load(service.roadmap_ids()[0]).measures_in_order()[0]
 
 
-def read_row(path: Path, measure_id: int) -> tuple:
-    """The row as another program would see it: straight from the file."""
-    with sqlite3.connect(path) as conn:
-        return conn.execute(
-            "SELECT note, status, done_on, version FROM measures WHERE id=?", (measure_id,)
-        ).fetchone()
+def read_row(store: Store, measure_id: int) -> tuple:
+    """The row as another program would see it: straight from the file (or the server)."""
+    (row,) = store.rows("SELECT note, status, done_on, version FROM measures WHERE id=?", (measure_id,))
+    return row
 
 
-def test_edit_is_committed_to_the_file(service: RoadmapService, small_db: Path) -> None:
+def test_edit_is_committed_to_the_file(service: RoadmapService, store: Store) -> None:
     measure = first_measure(service)
     changed = service.edit_measure(
         measure.id, measure.version, {"status": "выполнено", "done_on": "15.09.2023", "note": "Приказ № 5"}
     )
     assert changed == ["status", "done_on", "note"]
-    assert read_row(small_db, measure.id) == ("Приказ № 5", "done", "2023-09-15", measure.version + 1)
+    assert read_row(store, measure.id) == ("Приказ № 5", "done", "2023-09-15", measure.version + 1)
 
 
 def test_edit_is_logged_with_who_and_old_value(service: RoadmapService) -> None:
@@ -50,23 +46,23 @@ def test_edit_is_logged_with_who_and_old_value(service: RoadmapService) -> None:
     assert (entry["old"], entry["new"]) == ("Отдел образования", "МКУ «ЦРО»")
 
 
-def test_stale_edit_is_refused_and_changes_nothing(service: RoadmapService, small_db: Path) -> None:
+def test_stale_edit_is_refused_and_changes_nothing(service: RoadmapService, store: Store) -> None:
     measure = first_measure(service)
-    colleague = RoadmapService(open_database(small_db), Actor("Иванов", "ПК-2"))
+    colleague = RoadmapService(store.open(), Actor("Иванов", "ПК-2"))
     colleague.edit_measure(measure.id, measure.version, {"note": "от коллеги"})
-    before = read_row(small_db, measure.id)
+    before = read_row(store, measure.id)
     with pytest.raises(StaleEditError) as caught:
         service.edit_measure(measure.id, measure.version, {"note": "моё"})
     assert "уже изменено другим пользователем" in caught.value.message
     assert "Иванов" in caught.value.message
-    assert read_row(small_db, measure.id) == before
+    assert read_row(store, measure.id) == before
     colleague.db.close()
 
 
-def test_unchanged_value_writes_nothing(service: RoadmapService, small_db: Path) -> None:
+def test_unchanged_value_writes_nothing(service: RoadmapService, store: Store) -> None:
     measure = first_measure(service)
     assert service.edit_measure(measure.id, measure.version, {"title": measure.title}) == []
-    assert read_row(small_db, measure.id)[3] == measure.version
+    assert read_row(store, measure.id)[3] == measure.version
     assert service.history(measure.id) == []
 
 
@@ -80,13 +76,13 @@ def test_unchanged_value_writes_nothing(service: RoadmapService, small_db: Path)
     ],
 )
 def test_bad_values_are_refused_in_russian(
-    service: RoadmapService, small_db: Path, changes: dict, words: str
+    service: RoadmapService, store: Store, changes: dict, words: str
 ) -> None:
     measure = first_measure(service)
-    before = read_row(small_db, measure.id)
+    before = read_row(store, measure.id)
     with pytest.raises(ValidationError, match=words):
         service.edit_measure(measure.id, measure.version, changes)
-    assert read_row(small_db, measure.id) == before
+    assert read_row(store, measure.id) == before
 
 
 def test_missing_measure(service: RoadmapService) -> None:

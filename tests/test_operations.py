@@ -8,9 +8,7 @@ one cell undone in turn, edits then a delete undone three times.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -34,48 +32,40 @@ from desktop.services.paste import fill_down_command, paste_command
 from desktop.services.roadmap import Actor, RoadmapService
 from models.domain.errors import DomainError, StaleEditError
 from models.domain.school_calendar import DEFAULT_CALENDAR, SchoolCalendar
-from models.storage.database import open_database
+from tests.stores import Store
 
 SKIPPED_TABLES = {"change_log", "presence", "sqlite_sequence"}
 MOVING_COLUMNS = {"version", "updated_at"}  # always move forward: compared apart
 
 
-def snapshot(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+def snapshot(store: Store) -> dict[str, list[tuple[Any, ...]]]:
     """Every table's rows as another program reads them, without versions and times."""
-    with sqlite3.connect(path) as conn:
-        tables = [
-            name
-            for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-            if name not in SKIPPED_TABLES
-        ]
-        out: dict[str, list[tuple[Any, ...]]] = {}
-        for table in tables:
-            columns = [row[1] for row in conn.execute(f"PRAGMA table_info('{table}')")]
-            kept = [c for c in columns if c not in MOVING_COLUMNS]
-            out[table] = sorted(conn.execute(f"SELECT {', '.join(kept)} FROM '{table}'").fetchall(), key=repr)
-    conn.close()
+    out: dict[str, list[tuple[Any, ...]]] = {}
+    for table in store.tables():
+        if table in SKIPPED_TABLES:
+            continue
+        kept = [c for c in store.columns(table) if c not in MOVING_COLUMNS]
+        out[table] = sorted(store.rows(f"SELECT {', '.join(kept)} FROM {table}"), key=repr)
     return out
 
 
-def versions(path: Path) -> dict[tuple[str, int], int]:
-    with sqlite3.connect(path) as conn:
-        out = {("measure", i): v for i, v in conn.execute("SELECT id, version FROM measures")}
-        out |= {("section", i): v for i, v in conn.execute("SELECT id, version FROM sections")}
-        out |= {("roadmap", i): v for i, v in conn.execute("SELECT id, version FROM roadmaps")}
-    conn.close()
+def versions(store: Store) -> dict[tuple[str, int], int]:
+    out = {("measure", i): v for i, v in store.rows("SELECT id, version FROM measures")}
+    out |= {("section", i): v for i, v in store.rows("SELECT id, version FROM sections")}
+    out |= {("roadmap", i): v for i, v in store.rows("SELECT id, version FROM roadmaps")}
     return out
 
 
 @pytest.fixture
-def me(small_db: Path) -> RoadmapService:
-    service = RoadmapService(open_database(small_db), Actor("Петрова", "ПК-1"))
+def me(store: Store) -> RoadmapService:
+    service = RoadmapService(store.open(), Actor("Петрова", "ПК-1"))
     yield service
     service.db.close()
 
 
 @pytest.fixture
-def colleague(small_db: Path) -> RoadmapService:
-    service = RoadmapService(open_database(small_db), Actor("Иванов", "ПК-2"))
+def colleague(store: Store) -> RoadmapService:
+    service = RoadmapService(store.open(), Actor("Иванов", "ПК-2"))
     yield service
     service.db.close()
 
@@ -200,39 +190,39 @@ CASES: dict[str, tuple[Make, Collide]] = {
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_apply_revert_apply_gives_the_same_file_each_time(
-    name: str, me: RoadmapService, small_db: Path
+    name: str, me: RoadmapService, store: Store
 ) -> None:
     command = CASES[name][0](me, tree_of(me))
-    before = snapshot(small_db)
-    first_versions = versions(small_db)
+    before = snapshot(store)
+    first_versions = versions(store)
     me.operations.apply(command)
-    after = snapshot(small_db)
+    after = snapshot(store)
     assert after != before, "the command changed nothing"
     me.operations.revert(command)
-    assert snapshot(small_db) == before
+    assert snapshot(store) == before
     me.operations.apply(command)
-    assert snapshot(small_db) == after
-    final = versions(small_db)
+    assert snapshot(store) == after
+    final = versions(store)
     assert all(final[key] >= version for key, version in first_versions.items() if key in final)
 
 
 @pytest.mark.parametrize("name", [n for n, (_, collide) in CASES.items() if collide is not None])
 def test_a_colleagues_write_before_undo_is_refused_and_changes_nothing(
-    name: str, me: RoadmapService, colleague: RoadmapService, small_db: Path
+    name: str, me: RoadmapService, colleague: RoadmapService, store: Store
 ) -> None:
     make, collide = CASES[name]
     command = make(me, tree_of(me))
     me.operations.apply(command)
     collide(colleague, command)
-    theirs = snapshot(small_db)
+    theirs = snapshot(store)
     with pytest.raises(DomainError):
         me.operations.revert(command)
-    assert snapshot(small_db) == theirs
+    assert snapshot(store) == theirs
 
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_a_colleagues_write_before_redo_is_refused_and_changes_nothing(
-    name: str, me: RoadmapService, colleague: RoadmapService, small_db: Path
+    name: str, me: RoadmapService, colleague: RoadmapService, store: Store
 ) -> None:
     make, _ = CASES[name]
     command = make(me, tree_of(me))
@@ -264,13 +254,13 @@ def test_a_colleagues_write_before_redo_is_refused_and_changes_nothing(
         _edit_note(colleague, command.edits[-1].measure_id, "от коллеги")
     else:
         _edit_note(colleague, command.measure_id, "от коллеги")
-    theirs = snapshot(small_db)
+    theirs = snapshot(store)
     with pytest.raises(DomainError):
         me.operations.apply(command)
-    assert snapshot(small_db) == theirs
+    assert snapshot(store) == theirs
 
 
-def test_two_edits_of_one_cell_undo_in_turn(me: RoadmapService, small_db: Path) -> None:
+def test_two_edits_of_one_cell_undo_in_turn(me: RoadmapService, store: Store) -> None:
     """Typed into a cell twice, Ctrl+Z twice: the original value is back (it was refused)."""
     ops = me.operations
     original = _first(tree_of(me))
@@ -286,8 +276,8 @@ def test_two_edits_of_one_cell_undo_in_turn(me: RoadmapService, small_db: Path) 
     assert _first(tree_of(me)).note == "два"
 
 
-def test_two_edits_then_a_delete_undo_three_times(me: RoadmapService, small_db: Path) -> None:
-    before = snapshot(small_db)
+def test_two_edits_then_a_delete_undo_three_times(me: RoadmapService, store: Store) -> None:
+    before = snapshot(store)
     ops = me.operations
     row = _first(tree_of(me))
     steps = [EditMeasureCommand.for_row(row, {"title": "Новое название"})]
@@ -298,14 +288,14 @@ def test_two_edits_then_a_delete_undo_three_times(me: RoadmapService, small_db: 
     ops.apply(steps[2])
     for step in reversed(steps):
         ops.revert(step)
-    assert snapshot(small_db) == before
+    assert snapshot(store) == before
     for step in steps:
         ops.apply(step)
     assert row.id not in tree_of(me).measures
 
 
 def test_undo_over_a_colleagues_later_write_is_refused(
-    me: RoadmapService, colleague: RoadmapService, small_db: Path
+    me: RoadmapService, colleague: RoadmapService, store: Store
 ) -> None:
     """Mine, theirs, mine again (after seeing theirs): my second undo would wipe their value."""
     ops = me.operations
@@ -322,23 +312,19 @@ def test_undo_over_a_colleagues_later_write_is_refused(
 
 
 def test_a_failed_step_writes_nothing_at_all(
-    me: RoadmapService, colleague: RoadmapService, small_db: Path
+    me: RoadmapService, colleague: RoadmapService, store: Store
 ) -> None:
     """A paste over three rows, the third changed by a colleague: none of the three is written,
     and no line of the change log either."""
     tree = tree_of(me)
     command = paste_command(tree, _first(tree).id, 10, [["а"], ["б"], ["в"]])
     _edit_note(colleague, tree.measures_in_order()[2].id, "их")
-    with sqlite3.connect(small_db) as conn:
-        logged = conn.execute("SELECT count(*) FROM change_log").fetchone()[0]
-    conn.close()
-    theirs = snapshot(small_db)
+    logged = store.rows("SELECT count(*) FROM change_log")
+    theirs = snapshot(store)
     with pytest.raises(StaleEditError):
         me.operations.apply(command)
-    assert snapshot(small_db) == theirs
-    with sqlite3.connect(small_db) as conn:
-        assert conn.execute("SELECT count(*) FROM change_log").fetchone()[0] == logged
-    conn.close()
+    assert snapshot(store) == theirs
+    assert store.rows("SELECT count(*) FROM change_log") == logged
 
 
 def test_rows_pasted_past_the_last_measure_go_after_it_in_its_section(me: RoadmapService) -> None:

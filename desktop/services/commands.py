@@ -227,9 +227,12 @@ class InsertMeasureCommand(_Undoable):
     position: int
     measure_id: int | None = None
     label: str = "Вставка мероприятия"
+    place: list[tuple[str, int, int]] | None = None  # the section's rows once the undo ran
 
     def apply(self, tx: Tx) -> Changes:
         ids = None if self.measure_id is None else [self.measure_id]
+        if not tx.first:
+            structure.check_place_unchanged(tx, self.roadmap_id, self.section_id, self.place)
         (self.measure_id,) = structure.insert_measures(
             tx, self.roadmap_id, self.section_id, self.position, [{}], ids
         )
@@ -243,6 +246,7 @@ class InsertMeasureCommand(_Undoable):
     def revert(self, tx: Tx) -> Changes:
         assert self.measure_id is not None
         structure.remove_inserted(tx, [self.measure_id])
+        self.place = structure.place_of_children(tx.conn, self.roadmap_id, self.section_id)
         return _structure(
             self.roadmap_id, removed=frozenset({self.measure_id}), parents=frozenset({self.section_id})
         )
@@ -440,8 +444,11 @@ class InsertSectionCommand(_Undoable):
     title: str = "Новый раздел"
     section_id: int | None = None
     label: str = "Вставка раздела"
+    place: list[tuple[str, int, int]] | None = None  # the parent's rows once the undo ran
 
     def apply(self, tx: Tx) -> Changes:
+        if not tx.first:
+            structure.check_place_unchanged(tx, self.roadmap_id, self.parent_id, self.place)
         self.section_id = structure.insert_section(
             tx, self.roadmap_id, self.parent_id, self.position, self.title, self.section_id
         )
@@ -450,6 +457,7 @@ class InsertSectionCommand(_Undoable):
     def revert(self, tx: Tx) -> Changes:
         assert self.section_id is not None
         structure.uninsert_section(tx, self.section_id)
+        self.place = structure.place_of_children(tx.conn, self.roadmap_id, self.parent_id)
         return Changes(self.roadmap_id, structure=True)
 
 

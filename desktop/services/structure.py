@@ -327,6 +327,23 @@ def _siblings(conn: Connection, roadmap_id: int, parent_id: int | None) -> list[
     return sorted(rows, key=lambda s: (s[2], s[0] == "measure", s[1]))
 
 
+def place_of_children(conn: Connection, roadmap_id: int, parent_id: int | None) -> list[tuple[str, int, int]]:
+    """A parent's children as they stand (kind, id, position): what an undone insertion saw."""
+    return [(kind, ident, position) for kind, ident, position in _siblings(conn, roadmap_id, parent_id)]
+
+
+def check_place_unchanged(
+    tx: Tx, roadmap_id: int, parent_id: int | None, seen: list[tuple[str, int, int]] | None
+) -> None:
+    """Refuse to put an undone row back where a colleague has added, moved or removed rows since
+    (the same on every engine: a file reusing the id would refuse it anyway, a server would not)."""
+    if seen is not None and place_of_children(tx.conn, roadmap_id, parent_id) != seen:
+        raise StaleEditError(
+            "Строки в этом месте уже изменил другой пользователь после отмены: вернуть строку нельзя. "
+            "Таблица обновлена — вставьте строку заново, если она нужна."
+        )
+
+
 def _depth_of(conn: Connection, section_id: int | None) -> int:
     depth = 0
     while section_id is not None:
