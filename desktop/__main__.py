@@ -23,6 +23,8 @@ COMMANDS = frozenset(
         "attach",
         "take-copy",
         "merge-copy",
+        "server-setup",
+        "server-account",
         "diagnose",
         "shot",
     }

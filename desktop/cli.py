@@ -674,6 +674,46 @@ def cmd_merge_copy(args: argparse.Namespace) -> None:
     _emit(summary(reading))
 
 
+def _server_engine(address: str) -> Any:
+    from models.storage.server import is_server_address, open_server
+
+    if not is_server_address(address):
+        raise UserError("Эта команда — для сервера: укажите --db postgresql://…, а не файл.")
+    return open_server(address)
+
+
+def cmd_server_setup(args: argparse.Namespace) -> None:
+    """``server-setup``: the region's accounts table and row-level security on the server."""
+    from models.storage.server_security import setup_region
+
+    database = _server_engine(args.db)
+    try:
+        setup_region(database.engine)
+    finally:
+        database.close()
+    _emit({"ok": True})
+
+
+def cmd_server_account(args: argparse.Namespace) -> None:
+    """``server-account``: a district's (or the ministry's) login on the server; the password is
+    read from standard input, never from the command line (other users see those)."""
+    from models.storage.server_security import add_account
+
+    if (args.district is None) == (not args.ministry):
+        raise UserError("Укажите либо --district НАЗВАНИЕ (учётная запись района), либо --ministry.")
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        raise UserError(
+            "Пароль не получен: передайте его на стандартный вход (echo … | python -m desktop …)."
+        )
+    database = _server_engine(args.db)
+    try:
+        add_account(database.engine, args.account, password, None if args.ministry else args.district)
+    finally:
+        database.close()
+    _emit({"account": args.account, "district": None if args.ministry else args.district})
+
+
 def cmd_attach(args: argparse.Namespace) -> None:
     """``attach``: a file of evidence into the roadmap file, for a measure or one school's record."""
     database = _open(args.db)
@@ -821,6 +861,18 @@ def build_parser() -> argparse.ArgumentParser:
     merging.add_argument("--db", required=True, metavar="ФАЙЛ", help=db_help)
     merging.add_argument("--dry-run", action="store_true", help="только показать, что изменится")
     merging.set_defaults(func=cmd_merge_copy)
+
+    setup = sub.add_parser("server-setup", help="подготовить сервер региона: учётные записи и права районов")
+    setup.add_argument("--db", required=True, metavar="АДРЕС", help="postgresql://администратор@сервер/база")
+    setup.set_defaults(func=cmd_server_setup)
+    account = sub.add_parser("server-account", help="учётная запись района или министерства на сервере")
+    account.add_argument(
+        "--db", required=True, metavar="АДРЕС", help="postgresql://администратор@сервер/база"
+    )
+    account.add_argument("--account", required=True, metavar="ИМЯ", help="имя входа на сервер")
+    account.add_argument("--district", metavar="РАЙОН", help="район, чьи дорожные карты она меняет")
+    account.add_argument("--ministry", action="store_true", help="министерство: читает все районы")
+    account.set_defaults(func=cmd_server_account)
 
     attach = sub.add_parser("attach", help="приложить файл-подтверждение к мероприятию или отчёту школы")
     attach.add_argument("file", metavar="ФАЙЛ_ПОДТВЕРЖДЕНИЯ", help="скан, фото, PDF, документ (до 20 МБ)")

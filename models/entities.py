@@ -133,6 +133,9 @@ class Roadmap(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # The district it belongs to. Left out of inserts on purpose: on the regional server the
+    # column's default is the writing account's district (models/storage/server_security.py).
+    district: Mapped[str] = mapped_column(String(200), server_default="")
 
     order: Mapped[ApprovalOrder | None] = relationship(
         back_populates="roadmap", cascade="all, delete-orphan", uselist=False
