@@ -62,8 +62,8 @@ def test_each_district_writes_only_its_own_and_the_server_itself_refuses_the_res
         conn.commit()
         with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
             conn.execute(
-                "INSERT INTO measures (roadmap_id, position, title, form, deadline_text, responsible, result, "
-                "target_group, status, note, number_as_written, extra, version, updated_at) "
+                "INSERT INTO measures (roadmap_id, position, title, form, deadline_text, responsible, "
+                "result, target_group, status, note, number_as_written, extra, version, updated_at) "
                 "VALUES (%s, 99, 'чужое', '', '', '', '', '', 'planned', '', '', '{}', 1, now())",
                 (theirs,),
             )
