@@ -1,0 +1,93 @@
+"""The regional server, first figures (issue 18): on a real PostgreSQL started for the bench (the
+tests' own server, tests/pg_server.py), districts of 5 roadmaps × 500 measures loaded; one
+district's roadmap read as the window reads it, and a committed edit, each over loopback,
+medians — for 10 and for 50 districts, to see how they grow. Budgets: a roadmap ≤ 0.5 s, an edit
+≤ 10 ms. JSON goes to bench/results/server.json.
+
+    python bench/bench_server.py [--districts 10,50] [--edits 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
+from synthetic import roadmap_dict  # noqa: E402
+
+BUDGETS = {"district_roadmap_load_s": 0.5, "committed_edit_ms": 10.0}
+ROADMAPS_PER_DISTRICT = 5
+MEASURES = 500
+
+
+def main() -> None:
+    from desktop.services.roadmap import Actor, RoadmapService
+    from desktop.services.writer import write_roadmap
+    from models.storage.server import open_server
+    from tests.pg_server import PgServer, binaries
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--districts", default="10,50")
+    parser.add_argument("--edits", type=int, default=200)
+    options = parser.parse_args()
+    found = binaries()
+    if found is None:
+        raise SystemExit("PostgreSQL не установлен: apt-get install postgresql")
+    server = PgServer(found)
+    server.start()
+    results: dict[str, object] = {"budgets": BUDGETS, "measures_per_roadmap": MEASURES}
+    try:
+        url = server.new_database()
+        template = roadmap_dict(MEASURES)
+        loaded = 0
+        for districts in sorted(int(n) for n in options.districts.split(",")):
+            began = time.perf_counter()
+            database = open_server(url)
+            while loaded < districts * ROADMAPS_PER_DISTRICT:
+                data = copy.deepcopy(template)
+                data["title"] = f"Дорожная карта района {loaded // ROADMAPS_PER_DISTRICT + 1}, № {loaded + 1}"
+                write_roadmap(database, data)
+                loaded += 1
+            database.close()
+            load_s = time.perf_counter() - began
+            service = RoadmapService(open_server(url), Actor("bench", "bench"))
+            ids = service.roadmap_ids()
+            reads = []
+            for roadmap in ids[-5:] * 3:
+                start = time.perf_counter()
+                tree = service.load(roadmap)
+                reads.append(time.perf_counter() - start)
+            rows = tree.measures_in_order()
+            edits = []
+            for number in range(options.edits):
+                row = rows[number % len(rows)]
+                start = time.perf_counter()
+                service.edit_measure(row.id, None, {"note": f"правка {number}"})
+                edits.append(time.perf_counter() - start)
+            service.db.close()
+            figures = {
+                "roadmaps": len(ids),
+                "measures": len(ids) * MEASURES,
+                "loading_s": round(load_s, 1),
+                "district_roadmap_load_s": round(statistics.median(reads), 3),
+                "committed_edit_ms": round(statistics.median(edits) * 1000, 2),
+            }
+            results[f"{districts}_districts"] = figures
+            print(districts, json.dumps(figures, ensure_ascii=False), flush=True)
+    finally:
+        server.stop()
+    out = HERE / "results" / "server.json"
+    out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print("->", out)
+
+
+if __name__ == "__main__":
+    main()
