@@ -24,6 +24,7 @@ COMMANDS = frozenset(
         "take-copy",
         "merge-copy",
         "server-setup",
+        "region",
         "server-account",
         "diagnose",
         "shot",

@@ -674,6 +674,27 @@ def cmd_merge_copy(args: argparse.Namespace) -> None:
     _emit(summary(reading))
 
 
+def cmd_region(args: argparse.Namespace) -> None:
+    """``region``: per district and per school, progress, overdue and due soon (the region's
+    summary; on the server, the districts the account may see); ``--xlsx`` writes it to Excel."""
+    from desktop.services.region import region_dict, region_summary
+
+    today = date.fromisoformat(args.today) if args.today else date.today()
+    database = _open(args.db, read_only=True)
+    try:
+        lines = region_summary(database, today)
+    finally:
+        database.close()
+    if args.xlsx:
+        from desktop.exports.region_xlsx import write_region
+
+        try:
+            write_region(lines, today, Path(args.xlsx))
+        except OSError as exc:
+            raise UserError(f"Не удалось записать «{args.xlsx}»: {exc.strerror or exc}.") from None
+    _emit(region_dict(lines))
+
+
 def _server_engine(address: str) -> Any:
     from models.storage.server import is_server_address, open_server
 
@@ -861,6 +882,12 @@ def build_parser() -> argparse.ArgumentParser:
     merging.add_argument("--db", required=True, metavar="ФАЙЛ", help=db_help)
     merging.add_argument("--dry-run", action="store_true", help="только показать, что изменится")
     merging.set_defaults(func=cmd_merge_copy)
+
+    region = sub.add_parser("region", help="сводка региона: по районам и школам")
+    region.add_argument("--db", required=True, metavar="ФАЙЛ", help=db_help)
+    region.add_argument("--today", metavar="ГГГГ-ММ-ДД", help="на какой день считать (по умолчанию сегодня)")
+    region.add_argument("--xlsx", metavar="ФАЙЛ.xlsx", help="записать сводку в книгу Excel")
+    region.set_defaults(func=cmd_region)
 
     setup = sub.add_parser("server-setup", help="подготовить сервер региона: учётные записи и права районов")
     setup.add_argument("--db", required=True, metavar="АДРЕС", help="postgresql://администратор@сервер/база")
