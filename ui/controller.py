@@ -47,6 +47,17 @@ class WindowController(QObject):
     def file_path(self) -> Path:
         return Path(self.service.db.path)
 
+    @property
+    def location(self) -> str:
+        """What the title shows: the file's path, or the server's address (no password)."""
+        return self.service.db.location
+
+    @property
+    def location_key(self) -> str:
+        """The file (or server) as a settings key, the same from any working folder."""
+        db = self.service.db
+        return db.location if db.is_server else str(self.file_path.resolve())
+
     def execute(self, command: Command) -> bool:
         """Apply a change (one committed transaction), make it undoable, announce it."""
         try:

@@ -56,6 +56,21 @@ class FileActions(QObject):
         if opened.service.db.backup_problem:
             show_error(self.window, opened.service.db.backup_problem)
 
+    def connect_server(self) -> None:
+        """Файл → «Подключиться к серверу…»: the region's PostgreSQL instead of a file. The address
+        is remembered; the password is asked each time and never stored."""
+        from ui.server_dialog import ServerDialog
+
+        dialog = ServerDialog(self.window)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        try:
+            opened = files.open_server_address(dialog.address())
+        except DomainError as error:
+            show_error(self.window, error)
+            return
+        self.controller.switch_to(opened)  # not a file: not in «Недавние файлы»
+
     def new_file(self) -> None:
         name, _ = QFileDialog.getSaveFileName(
             self.window,

@@ -235,6 +235,7 @@ class MainWindow(QMainWindow):
             ("Сохранить &копию как…", QKeySequence("Ctrl+Shift+S"), self.files.save_copy),
             ("Взять копию с &собой…", QKeySequence(), lambda: self.copies.take()),
             ("Объединить с коп&ией…", QKeySequence(), lambda: self.copies.merge()),
+            ("Подключиться к &серверу…", QKeySequence(), self.files.connect_server),
             ("&Проверить файл", QKeySequence(), self.files.check_file),
             ("&Восстановить из резервной копии…", QKeySequence(), self.files.restore_backup),
             ("&Учебный календарь (четверти и каникулы)…", QKeySequence(), self.edit_school_calendar),
@@ -457,7 +458,7 @@ class MainWindow(QMainWindow):
         if not people:
             self._work_as(Actor(user, computer))
             return
-        key = f"who/{self.controller.file_path.resolve()}"
+        key = f"who/{self.controller.location_key}"
         last = QSettings().value(key)
         problem = ""
         while True:
@@ -507,7 +508,7 @@ class MainWindow(QMainWindow):
         who = f" — {actor.person} ({ROLE_LABELS.get(actor.role, actor.role)})" if actor.person else ""
         if actor.role == "viewer":
             who = " — только просмотр"
-        self.setWindowTitle(f"{APP_TITLE} — {self.controller.file_path}{who}")
+        self.setWindowTitle(f"{APP_TITLE} — {self.controller.location}{who}")
         self._my_school()
 
     def _my_school(self) -> None:
@@ -857,8 +858,8 @@ class MainWindow(QMainWindow):
         """Another file is open: its name, its roadmaps, its due notice; watching it starts."""
         path = self.controller.file_path
         self.columns.switch_file(str(path))
-        self.setWindowTitle(f"{APP_TITLE} — {path}")
-        self.file_label.setText(str(path))
+        self.setWindowTitle(f"{APP_TITLE} — {self.controller.location}")
+        self.file_label.setText(self.controller.location)
         self.others_label.setText("")
         if self.session is not None and not self._watch.isActive():
             self._watch.start(2000)

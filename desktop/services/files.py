@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from desktop import config
 from desktop.services.roadmap import Actor, RoadmapService
@@ -12,6 +13,7 @@ from desktop.services.session import FileSession
 from models.storage import backup as backups
 from models.storage.database import FileFacts, create_database, inspect, open_database, restore_from
 from models.storage.errors import StorageError
+from models.storage.server import open_server
 
 
 @dataclass
@@ -38,6 +40,19 @@ def open_file(path: Path, create: bool = False) -> OpenFile:
     if create:
         database.backup_folder = backups.backup_folder(config.backup_root(), path)
     return OpenFile(RoadmapService(database, actor()), FileSession(database, actor().user, actor().computer))
+
+
+def open_server_address(address: str) -> OpenFile:
+    """Connect to the regional server (an empty database gets the schema) as the window works
+    with a file: the same service; no backups or presence records (the server is administered)."""
+    database = open_server(address)
+    return OpenFile(RoadmapService(database, actor()), FileSession(database, actor().user, actor().computer))
+
+
+def server_address(host: str, port: int, database: str, user: str, password: str) -> str:
+    """The URL for the fields of «Подключиться к серверу…» (names and password quoted)."""
+    login = quote(user, safe="") + (f":{quote(password, safe='')}" if password else "")
+    return f"postgresql://{login}@{host.strip()}:{port}/{quote(database.strip(), safe='')}"
 
 
 def save_copy(source: Path, target: Path) -> None:

@@ -9,9 +9,40 @@ from models.storage.presence import Presence, PresenceRecord
 from models.storage.watch import ChangeWatcher
 
 
+class ServerWatcher:
+    """Colleagues' commits on the server: the change log's last line moves (the window polls)."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self._seen = self._version()
+
+    def _version(self) -> int:
+        try:
+            return self.database.data_version()
+        except DomainError:
+            return self._seen if hasattr(self, "_seen") else 0  # the network is down: asked again later
+
+    def changed(self) -> bool:
+        now = self._version()
+        if now != self._seen:
+            self._seen = now
+            return True
+        return False
+
+    def acknowledge(self) -> None:
+        self._seen = self._version()
+
+    def close(self) -> None:
+        return None
+
+
 class FileSession:
     def __init__(self, database: Database, user: str, computer: str) -> None:
         self.database = database
+        if database.is_server:  # no file to watch or to leave a presence record beside
+            self.watcher: ChangeWatcher | ServerWatcher = ServerWatcher(database)
+            self.presence = None
+            return
         self.watcher = ChangeWatcher(database.path)
         self.presence = None if database.read_only else PresenceRecord(database.path, user, computer)
         self._tidy()

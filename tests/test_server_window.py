@@ -1,0 +1,79 @@
+"""The window on the regional server: Файл → «Подключиться к серверу…», the roadmaps of the server
+in the grid, an edit written to the server and undone there; the address remembered, the
+password never written to the settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import psycopg
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QAction
+from pytestqt.qtbot import QtBot
+
+from desktop.services.commands import EditMeasureCommand
+from desktop.services.roadmap import Actor, RoadmapService
+from desktop.services.writer import write_roadmap
+from models.storage.database import open_database
+from models.storage.server import open_server
+from tests.conftest import SMALL_ROADMAP
+from ui import server_dialog
+from ui.main_window import MainWindow
+
+
+def test_the_window_works_on_the_server_and_keeps_no_password(
+    qtbot: QtBot, small_db: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server = open_server(pg_url)
+    data = dict(SMALL_ROADMAP, title="Дорожная карта на сервере")
+    write_roadmap(server, data)
+    server.close()
+    service = RoadmapService(open_database(small_db), Actor("Петрова", "ПК-1"))
+    window = MainWindow(service, str(small_db))
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    parts = urlsplit(pg_url)
+
+    def fill(dialog: server_dialog.ServerDialog) -> int:
+        dialog.host.setText(parts.hostname or "")
+        dialog.port.setValue(parts.port or 5432)
+        dialog.database.setText(parts.path.lstrip("/"))
+        dialog.user.setText("postgres")
+        dialog.password.setText("секрет-не-сохранять")
+        dialog._accept()
+        return 1
+
+    monkeypatch.setattr(server_dialog.ServerDialog, "exec", fill)
+    actions = {a.text(): a for a in window.findChildren(QAction)}
+    actions["Подключиться к &серверу…"].trigger()
+    try:
+        assert window.service.db.is_server
+        assert (
+            "postgresql://postgres@127.0.0.1" in window.windowTitle() and "секрет" not in window.windowTitle()
+        )
+        tree = window.grid_model.tree
+        assert tree is not None and tree.header.title == "Дорожная карта на сервере"
+        row = tree.measures_in_order()[0]
+        assert window.execute(EditMeasureCommand.for_row(row, {"note": "из окна"}))
+        with psycopg.connect(pg_url) as conn:
+            assert conn.execute("SELECT note FROM measures WHERE id = %s", (row.id,)).fetchone() == (
+                "из окна",
+            )
+        window.undo_stack.undo()
+        with psycopg.connect(pg_url) as conn:
+            assert conn.execute("SELECT note FROM measures WHERE id = %s", (row.id,)).fetchone() == (
+                row.note,
+            )
+        settings = QSettings()
+        stored = {key: str(settings.value(key)) for key in settings.allKeys()}
+        assert stored["server/host"] == "127.0.0.1" and stored["server/user"] == "postgres"
+        assert not any("секрет" in value for value in stored.values())
+        assert not any(
+            "секрет" in line for line in Path(settings.fileName()).read_text(encoding="utf-8").splitlines()
+        )
+    finally:
+        window.service.db.close()
+    service.db.close()
