@@ -232,7 +232,7 @@ def cmd_check(args: argparse.Namespace) -> None:
         "network": facts.network,
         "upgrade_needed": facts.revision != migrations.HEAD,
     }
-    if facts.network:
+    if facts.network and not is_server_address(args.db):  # the warning is about a file on a share
         sys.stderr.write(NETWORK_WARNING + "\n")
     _emit(out)
 

@@ -113,6 +113,8 @@ def test_the_commands_work_on_the_server_as_on_a_file(pg_url: str, tmp_path: Pat
     stale = run_cli("set", "--db", pg_url, "--measure", str(first["id"]), "--expect-version",
                     str(first["version"]), "note=x")  # fmt: skip
     assert stale.returncode == 1 and "уже изменено другим пользователем" in stale.stderr
+    checked_run = run_cli("check", "--db", pg_url)
+    assert "сетевой папке" not in checked_run.stderr  # a server is no file on a share
     checked = cli_json("check", "--db", pg_url)
     assert (
         checked["ok"] and checked["schema"] == migrations.HEAD and checked["measures"] == imported["measures"]
