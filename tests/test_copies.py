@@ -17,6 +17,7 @@ from desktop.services.copy_merge import MergeCopyCommand
 from desktop.services.copy_reading import CopyError
 from desktop.services.roadmap import Actor, RoadmapService
 from desktop.services.writer import write_roadmap
+from models.storage import migrations
 from models.storage.database import create_database, open_database
 from tests.conftest import SMALL_ROADMAP, cli_json, run_cli, sha256
 
@@ -37,6 +38,31 @@ def measures(db: Path) -> dict[str, dict[str, Any]]:
 
     walk(roadmap["sections"])
     return found
+
+
+def downgrade(path: Path, revision: str) -> None:
+    """The file brought back to an earlier schema by the migrations' own downgrade."""
+    from alembic import command
+    from alembic.config import Config
+
+    from models.storage.engine import make_engine
+
+    config = Config()
+    config.set_main_option("script_location", str(migrations.SCRIPT_LOCATION))
+    engine = make_engine(path)
+    try:
+        with engine.connect() as connection:
+            raw = connection.connection.dbapi_connection
+            assert raw is not None
+            raw.execute("PRAGMA foreign_keys=OFF")  # as the upgrade does: batch mode re-creates tables
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.downgrade(config, revision)
+    finally:
+        engine.dispose()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (revision,)
+    conn.close()
 
 
 def unversioned(found: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -301,10 +327,7 @@ def test_the_attacks_on_merging_are_refused_with_both_files_left_as_they_were(
     # a copy at an older schema is read from a snapshot: the copy on the stick stays as it was
     old = tmp_path / "старая.sqlite"
     cli_json("take-copy", "--db", str(small_db), "--out", str(old))
-    with sqlite3.connect(old) as conn:
-        conn.execute("UPDATE alembic_version SET version_num = '0004'")
-        conn.execute("DROP TABLE attachments")
-    conn.close()
+    downgrade(old, migrations.KNOWN_REVISIONS[-2])  # as the previous version of the program wrote it
     stick = sha256(old)
     assert cli_json("merge-copy", str(old), "--db", str(small_db), "--dry-run")["applied"] == 0
     assert sha256(old) == stick

@@ -18,6 +18,7 @@ again finds nothing new.
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import tempfile
@@ -40,6 +41,7 @@ from models.entities import FileSetting
 from models.storage.backup import copy_database
 from models.storage.database import Database, open_database
 
+log = logging.getLogger(__name__)
 COPY_MARK = "copy_of"  # the copy's setting: which file it was taken from, and when
 _NOT_IN_FILE = "удалено в файле"
 
@@ -152,6 +154,12 @@ def _snapshot(path: Path, folder: Path) -> Database:
         ) from None
     except DomainError as error:
         raise CopyError(f"«{path.name}» не открывается как файл дорожных карт. {error.message}") from None
+    except Exception as error:  # an older copy its migrations cannot bring up: told, logged
+        log.exception("a copy could not be read: %s", path)
+        raise CopyError(
+            f"«{path.name}» не удалось прочитать: копия повреждена или изменена другой программой "
+            "(подробности в журнале). Файл и копия не изменены."
+        ) from error
 
 
 def _check_mark(name: str, copy: Database, ours: FileIdentity | None, here: str) -> dict[str, Any]:
