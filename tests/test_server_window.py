@@ -19,6 +19,7 @@ from desktop.services.writer import write_roadmap
 from models.storage.database import open_database
 from models.storage.server import open_server
 from tests.conftest import SMALL_ROADMAP
+from tests.test_server_security import region  # noqa: F401  # the fixture
 from ui import server_dialog
 from ui.main_window import MainWindow
 
@@ -74,6 +75,58 @@ def test_the_window_works_on_the_server_and_keeps_no_password(
         assert not any(
             "секрет" in line for line in Path(settings.fileName()).read_text(encoding="utf-8").splitlines()
         )
+    finally:
+        window.service.db.close()
+    service.db.close()
+
+
+def test_the_ministry_sees_the_region_drills_down_read_only_and_exports_it(
+    qtbot: QtBot,
+    small_db: Path,
+    region: dict[str, str],  # noqa: F811  # tests/test_server_security.py: two districts, the ministry
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from openpyxl import load_workbook
+    from PySide6.QtWidgets import QFileDialog
+
+    service = RoadmapService(open_database(small_db), Actor("Петрова", "ПК-1"))
+    window = MainWindow(service, str(small_db))
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    assert window.tabs.indexOf(window.region_view) < 0  # a file: no «Регион»
+    parts = urlsplit(region["ministry"])
+
+    def fill(dialog: server_dialog.ServerDialog) -> int:
+        dialog.host.setText(parts.hostname or "")
+        dialog.port.setValue(parts.port or 5432)
+        dialog.database.setText(parts.path.lstrip("/"))
+        dialog.user.setText("ministry")
+        dialog.password.setText("pass-ministry")
+        return 1
+
+    monkeypatch.setattr(server_dialog.ServerDialog, "exec", fill)
+    window.files.connect_server()
+    try:
+        assert window.tabs.indexOf(window.region_view) >= 0
+        window.tabs.setCurrentWidget(window.region_view)
+        tree = window.region_view.tree
+        districts = [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())]
+        assert districts == ["Кусинский район", "Мокшанский район"]
+        shown = sum(1 + tree.topLevelItem(i).childCount() for i in range(tree.topLevelItemCount()))
+        assert shown == len(window.region_view.lines)  # each district, its schools under it
+        tree.itemActivated.emit(tree.topLevelItem(1), 0)  # a double click on «Мокшанский район»
+        assert window.tabs.currentWidget() is window.grid
+        line = next(x for x in window.region_view.lines if x.district == "Мокшанский район" and not x.school)
+        assert window.controller.current_roadmap == line.roadmap_ids[0] and window.grid_model.tree is not None
+        # the ministry reads; the server would refuse a write anyway
+        qtbot.waitUntil(lambda: window.grid_model.read_only, timeout=3000)
+        out = tmp_path / "Сводка.xlsx"
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(out), ""))
+        window.region_view.export_wanted.emit()
+        sheet = load_workbook(out)["Регион"]
+        assert sheet.cell(4, 1).value == "Кусинский район" and sheet.max_row == 3 + shown
     finally:
         window.service.db.close()
     service.db.close()

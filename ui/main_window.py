@@ -64,6 +64,7 @@ from ui.grid_menu import grid_menu, popup_at
 from ui.grid_view import GridView
 from ui.history_panel import HistoryPanel
 from ui.messages import show_error
+from ui.region_view import RegionView
 from ui.roadmap_list_model import RoadmapListModel
 from ui.roadmap_model import COLUMNS, STATUS_COLUMN, RoadmapTreeModel
 from ui.row_actions import RowActions
@@ -110,6 +111,8 @@ class MainWindow(QMainWindow):
         self.controller.failed.connect(self._failed)
         self.controller.busy.connect(self._busy)
         self.controller.file_switched.connect(self._file_switched)
+        if service.db.is_server:  # a server's address is shown without its password, always
+            file_label = service.db.location
         self.setWindowTitle(f"{APP_TITLE} — {file_label}")
         self.list_model = RoadmapListModel(self)
         self.list_view = QTableView()
@@ -149,6 +152,9 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.document_editor, "Документ")
         for widget, title in self.tracking.tabs():
             self.tabs.addTab(widget, title)
+        self.region_view = RegionView()
+        self.region_view.roadmap_wanted.connect(self._open_district)
+        self.region_view.export_wanted.connect(self._export_region)
         self.tabs.currentChanged.connect(lambda _index: self._on_tab())
         for signal in (
             self.grid_model.modelReset,
@@ -500,7 +506,7 @@ class MainWindow(QMainWindow):
 
         self.service.actor = actor
         self.service.operations.actor = actor
-        coordinator = actor.role == "coordinator"
+        coordinator = actor.role == "coordinator" and bool(self._read_told(self.service.db.can_write))
         self.grid_model.read_only = not coordinator
         self.document_editor.editable = coordinator
         self.document_editor.setEnabled(coordinator and self.document_editor.state is not None)
@@ -698,7 +704,9 @@ class MainWindow(QMainWindow):
 
     def _on_tab(self) -> None:
         current = self.tabs.currentWidget()
-        self.filter_bar.setVisible(current is not self.document_editor)
+        self.filter_bar.setVisible(current not in (self.document_editor, self.region_view))
+        if current is self.region_view:
+            self._refresh_region()
         self._show_document()
         self.tracking.refresh(current)
 
@@ -854,8 +862,48 @@ class MainWindow(QMainWindow):
         if roadmap_id in ids:
             self.list_view.selectRow(ids.index(roadmap_id))
 
+    def _show_region_tab(self) -> None:
+        """«Регион» is there when the window works on the regional server."""
+        index = self.tabs.indexOf(self.region_view)
+        if self.service.db.is_server and index < 0:
+            self.tabs.addTab(self.region_view, "Регион")
+        elif not self.service.db.is_server and index >= 0:
+            self.tabs.removeTab(index)
+
+    def _refresh_region(self) -> None:
+        from desktop.services.region import region_summary
+
+        lines = self._read_told(lambda: region_summary(self.service.db))
+        if lines is not None:
+            self.region_view.set_lines(lines, f"{date.today():%d.%m.%Y}")
+
+    def _open_district(self, roadmap_id: int) -> None:
+        self.select_roadmap(roadmap_id)
+        self.tabs.setCurrentWidget(self.grid)
+
+    def _export_region(self) -> None:
+        from pathlib import Path
+
+        from PySide6.QtWidgets import QFileDialog
+
+        from desktop.exports.region_xlsx import write_region
+        from desktop.services.os_words import os_reason
+
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Сводка региона", f"Сводка региона {date.today():%d.%m.%Y}.xlsx", "Книги Excel (*.xlsx)"
+        )
+        if not name:
+            return
+        try:
+            write_region(self.region_view.lines, date.today(), Path(name))
+        except OSError as error:
+            show_error(self, DomainError(f"Не удалось записать «{Path(name).name}»: {os_reason(error)}."))
+            return
+        self.statusBar().showMessage(f"Сводка региона сохранена: {name}", 10_000)
+
     def _file_switched(self) -> None:
         """Another file is open: its name, its roadmaps, its due notice; watching it starts."""
+        self._show_region_tab()
         path = self.controller.file_path
         self.columns.switch_file(str(path))
         self.setWindowTitle(f"{APP_TITLE} — {self.controller.location}")

@@ -34,6 +34,7 @@ class RegionLine:
     school: str  # "" for the district's own line
     roadmaps: int
     progress: Progress
+    roadmap_ids: tuple[int, ...] = ()  # the district's roadmaps (its own line), for drilling down
 
 
 def region_summary(database: Database, today: date | None = None) -> list[RegionLine]:
@@ -71,12 +72,13 @@ def region_summary(database: Database, today: date | None = None) -> list[Region
         key = (district_of[roadmap_of[measure_id]], name.casefold())
         shown.setdefault(key, name)
         by_school[key].append(counted[measure_id])
-    roadmap_count: dict[str, int] = defaultdict(int)
-    for roadmap_id in district_of:
-        roadmap_count[district_of[roadmap_id]] += 1
+    ids_of: dict[str, list[int]] = defaultdict(list)
+    for roadmap_id in sorted(district_of):
+        ids_of[district_of[roadmap_id]].append(roadmap_id)
     out: list[RegionLine] = []
-    for district in sorted(roadmap_count, key=lambda d: (d == NO_DISTRICT, d.casefold())):
-        out.append(RegionLine(district, "", roadmap_count[district], tally(by_district[district], today)))
+    for district in sorted(ids_of, key=lambda d: (d == NO_DISTRICT, d.casefold())):
+        figures = tally(by_district[district], today)
+        out.append(RegionLine(district, "", len(ids_of[district]), figures, tuple(ids_of[district])))
         keys = sorted((k for k in by_school if k[0] == district), key=lambda k: k[1])
         out += [RegionLine(district, shown[k], 0, tally(by_school[k], today)) for k in keys]
     return out

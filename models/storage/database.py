@@ -240,6 +240,10 @@ class Database:
     def is_server(self) -> bool:
         return False
 
+    def can_write(self) -> bool:
+        """Whether this user may change roadmaps here at all (a read-only file: no)."""
+        return not self.read_only
+
     @contextlib.contextmanager
     def write(self, wait_ms: int | None = None) -> Iterator[Connection]:
         """One write transaction (BEGIN IMMEDIATE): committed on success, rolled back on error.

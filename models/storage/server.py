@@ -185,6 +185,13 @@ class ServerDatabase(Database):
         with translated(self.address):
             yield
 
+    def can_write(self) -> bool:
+        """Whether this account may change roadmaps at all (the ministry's may not)."""
+        if self.read_only:
+            return False
+        with self.read() as connection:
+            return bool(connection.execute(text("SELECT has_table_privilege('measures', 'UPDATE')")).scalar())
+
     def data_version(self) -> int:
         """Changes when anyone commits an edit: the change log's last line."""
         with self.read() as connection:
