@@ -49,6 +49,9 @@ def test_the_region_of_a_file_counts_as_the_roadmap_list_and_the_report(
         row[0] == district["district"] and row[1] == district["roadmaps"] and row[2] == district["measures"]
     )
     assert sheet[4][0].font.bold and sheet.max_row == 4 + len(district["schools"])
+    # printed as the ministry reads it: landscape, one page wide, the heads on every page
+    assert sheet.page_setup.orientation == "landscape" and sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.print_title_rows == "$3:$3"
 
 
 def test_the_server_region_shows_each_account_what_it_may_see(region: dict[str, str]) -> None:  # noqa: F811

@@ -23,7 +23,7 @@ HEADS = (
     f"Срок в ближайшие {DUE_SOON_DAYS} дней",
     "Выполнено, %",
 )
-WIDTHS = (48, 10, 12, 11, 12, 12, 10, 12, 10, 14, 12)
+WIDTHS = (48, 14, 16, 13, 15, 14, 12, 14, 13, 17, 13)  # the longest head word whole
 
 
 def write_region(lines: list[RegionLine], today: date, out: Path) -> None:
@@ -57,7 +57,15 @@ def write_region(lines: list[RegionLine], today: date, out: Path) -> None:
             if not line.school:
                 cell.font = Font(bold=True)
         sheet.cell(row, 1).alignment = Alignment(indent=2 if line.school else 0, wrap_text=True)
+    sheet.row_dimensions[3].height = 45  # three lines of the longest head
     sheet.freeze_panes = "B4"
+    sheet.page_setup.orientation = "landscape"  # printed on one page's width, the heads on each page
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    fit_page = sheet.sheet_properties.pageSetUpPr
+    assert fit_page is not None  # a new sheet has one
+    fit_page.fitToPage = True
+    sheet.print_title_rows = "3:3"
     sheet.auto_filter.ref = f"A3:{get_column_letter(len(HEADS))}{max(row, 3)}"
     partial = out.with_name(out.name + ".part")
     try:
