@@ -695,7 +695,7 @@ def cmd_region(args: argparse.Namespace) -> None:
     _emit(region_dict(lines))
 
 
-def _server_engine(address: str) -> Any:
+def _open_server(address: str) -> Any:
     from models.storage.server import is_server_address, open_server
 
     if not is_server_address(address):
@@ -707,7 +707,7 @@ def cmd_server_setup(args: argparse.Namespace) -> None:
     """``server-setup``: the region's accounts table and row-level security on the server."""
     from models.storage.server_security import setup_region
 
-    database = _server_engine(args.db)
+    database = _open_server(args.db)
     try:
         setup_region(database.engine)
     finally:
@@ -727,7 +727,7 @@ def cmd_server_account(args: argparse.Namespace) -> None:
         raise UserError(
             "Пароль не получен: передайте его на стандартный вход (echo … | python -m desktop …)."
         )
-    database = _server_engine(args.db)
+    database = _open_server(args.db)
     try:
         add_account(database.engine, args.account, password, None if args.ministry else args.district)
     finally:

@@ -20,6 +20,7 @@ from desktop.services.writer import write_roadmap
 from models.storage import migrations
 from models.storage.database import create_database, open_database
 from tests.conftest import SMALL_ROADMAP, cli_json, run_cli, sha256
+from tests.test_grid import window  # noqa: F401  # the fixture: the window on the small file
 
 SIXTEEN = "МКОУ СОШ № 16"
 PDF = b"%PDF-1.4\n" + b"1" * 3000 + b"\n%%EOF\n"
@@ -217,19 +218,16 @@ def test_rows_added_and_deleted_in_the_copy_come_back_and_undo_takes_the_merge_b
 
 
 def test_the_window_merges_a_copy_letting_the_user_take_the_copys_value(
-    qtbot: Any, small_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    window: Any,  # noqa: F811  # tests/test_grid.py: the window on the small file
+    small_db: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from PySide6.QtGui import QAction
     from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox
 
     from ui import copy_actions
-    from ui.main_window import MainWindow
 
-    service = RoadmapService(open_database(small_db), Actor("Иванова", "ОФИС"))
-    window = MainWindow(service, str(small_db))
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
     copy = tmp_path / "копия.sqlite"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(copy), ""))
     monkeypatch.setattr(QMessageBox, "information", lambda *_a, **_k: None)
@@ -265,7 +263,6 @@ def test_the_window_merges_a_copy_letting_the_user_take_the_copys_value(
     window.undo_stack.undo()
     after = measures(small_db)
     assert after["Консультации"]["note"] == "" and after["Семинар"]["form"] == "дистанционно"
-    service.db.close()
 
 
 def test_a_school_linked_in_the_copy_comes_back_with_its_report(small_db: Path, tmp_path: Path) -> None:

@@ -14,40 +14,41 @@ from PySide6.QtGui import QAction
 from pytestqt.qtbot import QtBot
 
 from desktop.services.commands import EditMeasureCommand
-from desktop.services.roadmap import Actor, RoadmapService
 from desktop.services.writer import write_roadmap
-from models.storage.database import open_database
 from models.storage.server import open_server
 from tests.conftest import SMALL_ROADMAP
+from tests.test_grid import window  # noqa: F401  # the fixture: the window on the small file
 from tests.test_server_security import region  # noqa: F401  # the fixture
 from ui import server_dialog
 from ui.main_window import MainWindow
 
 
-def test_the_window_works_on_the_server_and_keeps_no_password(
-    qtbot: QtBot, small_db: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    server = open_server(pg_url)
-    data = dict(SMALL_ROADMAP, title="Дорожная карта на сервере")
-    write_roadmap(server, data)
-    server.close()
-    service = RoadmapService(open_database(small_db), Actor("Петрова", "ПК-1"))
-    window = MainWindow(service, str(small_db))
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    parts = urlsplit(pg_url)
+def answer_with(monkeypatch: pytest.MonkeyPatch, url: str, user: str, password: str) -> None:
+    """«Подключиться к серверу» answered as a user would: the fields of ``url``, then «Подключиться»."""
+    parts = urlsplit(url)
 
     def fill(dialog: server_dialog.ServerDialog) -> int:
         dialog.host.setText(parts.hostname or "")
         dialog.port.setValue(parts.port or 5432)
         dialog.database.setText(parts.path.lstrip("/"))
-        dialog.user.setText("postgres")
-        dialog.password.setText("секрет-не-сохранять")
+        dialog.user.setText(user)
+        dialog.password.setText(password)
         dialog._accept()
         return 1
 
     monkeypatch.setattr(server_dialog.ServerDialog, "exec", fill)
+
+
+def test_the_window_works_on_the_server_and_keeps_no_password(
+    window: MainWindow,  # noqa: F811  # tests/test_grid.py: the window on the small file
+    pg_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    server = open_server(pg_url)
+    data = dict(SMALL_ROADMAP, title="Дорожная карта на сервере")
+    write_roadmap(server, data)
+    server.close()
+    answer_with(monkeypatch, pg_url, "postgres", "секрет-не-сохранять")
     actions = {a.text(): a for a in window.findChildren(QAction)}
     actions["Подключиться к &серверу…"].trigger()
     try:
@@ -77,12 +78,11 @@ def test_the_window_works_on_the_server_and_keeps_no_password(
         )
     finally:
         window.service.db.close()
-    service.db.close()
 
 
 def test_the_ministry_sees_the_region_drills_down_read_only_and_exports_it(
     qtbot: QtBot,
-    small_db: Path,
+    window: MainWindow,  # noqa: F811  # tests/test_grid.py: the window on the small file
     region: dict[str, str],  # noqa: F811  # tests/test_server_security.py: two districts, the ministry
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -90,23 +90,8 @@ def test_the_ministry_sees_the_region_drills_down_read_only_and_exports_it(
     from openpyxl import load_workbook
     from PySide6.QtWidgets import QFileDialog
 
-    service = RoadmapService(open_database(small_db), Actor("Петрова", "ПК-1"))
-    window = MainWindow(service, str(small_db))
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
     assert window.tabs.indexOf(window.region_view) < 0  # a file: no «Регион»
-    parts = urlsplit(region["ministry"])
-
-    def fill(dialog: server_dialog.ServerDialog) -> int:
-        dialog.host.setText(parts.hostname or "")
-        dialog.port.setValue(parts.port or 5432)
-        dialog.database.setText(parts.path.lstrip("/"))
-        dialog.user.setText("ministry")
-        dialog.password.setText("pass-ministry")
-        return 1
-
-    monkeypatch.setattr(server_dialog.ServerDialog, "exec", fill)
+    answer_with(monkeypatch, region["ministry"], "ministry", "pass-ministry")
     window.files.connect_server()
     try:
         assert window.tabs.indexOf(window.region_view) >= 0
@@ -129,4 +114,3 @@ def test_the_ministry_sees_the_region_drills_down_read_only_and_exports_it(
         assert sheet.cell(4, 1).value == "Кусинский район" and sheet.max_row == 3 + shown
     finally:
         window.service.db.close()
-    service.db.close()

@@ -91,7 +91,8 @@ class RegionView(QWidget):
                 parent = item
             elif parent is not None:
                 parent.addChild(item)
-        self.tree.expandToDepth(0 if len(districts) <= 3 else -1)
+        if len(districts) <= 3:  # a few districts: their schools at once; many: one line each
+            self.tree.expandAll()
 
     def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
         while item.parent() is not None:

@@ -16,15 +16,14 @@ import re
 import threading
 import uuid
 from collections.abc import Callable
-from copy import copy
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 
 from openpyxl import Workbook
-from openpyxl.cell import Cell, WriteOnlyCell
-from openpyxl.styles import Alignment, Font, Protection
+from openpyxl.cell import Cell
+from openpyxl.styles import Alignment, Font, NamedStyle, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -33,6 +32,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from desktop.exports.sheet_rows import RowText, Value, save_with_rows
 from desktop.exports.text_fit import TextFit
+from desktop.exports.xlsx import CellWriter
 from desktop.services.dto import MeasureRow, RoadmapTree
 from desktop.services.identity import FileIdentity
 from models.domain.execution import SchoolRecord
@@ -84,41 +84,19 @@ def file_name(school: str, tree: RoadmapTree) -> str:
     return f"{name}.xlsx"
 
 
-class _Cells:
-    """Write-only cells with a few fixed looks. Each look is set up on one cell and its style
-    record copied to the others (as desktop/exports/xlsx.py does): a sheet of 1,000 rows was
-    0.45 s in openpyxl's normal mode, most of it styles built per cell."""
-
-    def __init__(self, sheet: WriteOnlyWorksheet) -> None:
-        self.sheet = sheet
-        wrap = Alignment(wrap_text=True, vertical="top")
-        free = Protection(locked=False)
-        self.looks: dict[str, dict[str, Any]] = {
-            "title": {"font": Font(bold=True, size=13)},
-            "wrap": {"alignment": wrap},
-            "head": {
-                "font": Font(bold=True),
-                "alignment": Alignment(wrap_text=True, horizontal="center", vertical="center"),
-            },
-            "fill": {"alignment": wrap, "protection": free},
-            "date": {"alignment": wrap, "protection": free, "number_format": "DD.MM.YYYY"},
-        }
-        self.prototypes: dict[str, Any] = {}
-
-    def __call__(self, value: Any, look: str = "") -> Cell:
-        cell = WriteOnlyCell(self.sheet, value)
-        if isinstance(value, str) and value.startswith("="):
-            cell.data_type = "s"  # text, never a formula
-        if not look:
-            return cell
-        prototype = self.prototypes.get(look)
-        if prototype is None:
-            for name, setting in self.looks[look].items():
-                setattr(cell, name, setting)
-            self.prototypes[look] = copy(cell._style)  # type: ignore[attr-defined]  # private _style
-        else:
-            cell._style = copy(prototype)  # type: ignore[attr-defined]  # private _style
-        return cell
+def _looks() -> list[NamedStyle]:
+    """The sheet's looks as named styles, for desktop/exports/xlsx.py's CellWriter (one style
+    record copied from cell to cell)."""
+    wrap = Alignment(wrap_text=True, vertical="top")
+    free = Protection(locked=False)  # the columns a school fills
+    head = Alignment(wrap_text=True, horizontal="center", vertical="center")
+    return [
+        NamedStyle("ss_title", font=Font(bold=True, size=13)),
+        NamedStyle("ss_wrap", alignment=wrap),
+        NamedStyle("ss_head", font=Font(bold=True), alignment=head),
+        NamedStyle("ss_fill", alignment=wrap, protection=free),
+        NamedStyle("ss_date", alignment=wrap, protection=free, number_format="DD.MM.YYYY"),
+    ]
 
 
 def _merged(sheet: Worksheet, row: int) -> None:
@@ -158,7 +136,9 @@ def write_school_sheet(
     created = book.create_sheet(SHEET_TITLE)
     assert isinstance(created, WriteOnlyWorksheet)  # the workbook is write-only
     sheet = cast(Worksheet, created)  # a write-only sheet gets a normal sheet's settings
-    cells = _Cells(created)
+    for look in _looks():
+        book.add_named_style(look)
+    cells = CellWriter(created)
     for column, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = f"A{HEAD_ROW + 1}"
@@ -177,20 +157,20 @@ def write_school_sheet(
         if height is not None:  # written with the row; kept, it would cost memory per row
             del sheet.row_dimensions[row]
 
-    add(1, [cells(f"Отчёт школы: {school}", "title")])
-    add(2, [cells(tree.header.title, "wrap")], 32)
+    add(1, [cells.styled(f"Отчёт школы: {school}", "ss_title")])
+    add(2, [cells.styled(tree.header.title, "ss_wrap")], 32)
     _merged(sheet, 2)
     instructions = (
         "Заполните столбцы «Статус» (из списка), «Дата выполнения» (ДД.ММ.ГГГГ) и «Отметка об "
         "исполнении», сохраните файл и верните его координатору. Остальное менять нельзя."
     )
-    add(3, [cells(instructions, "wrap")], 30)
+    add(3, [cells.styled(instructions, "ss_wrap")], 30)
     _merged(sheet, 3)
     add(4, [])
-    add(HEAD_ROW, [cells(head, "head") for head in HEADS], 30)
+    add(HEAD_ROW, [cells.styled(head, "ss_head") for head in HEADS], 30)
     heights = heights or _Heights()
     # the measures' rows as text (desktop/exports/sheet_rows.py), in the looks made above
-    wrap, fill, day = (cells(None, look).style_id for look in ("wrap", "fill", "date"))
+    wrap, fill, day = (cells.styled(None, look).style_id for look in ("ss_wrap", "ss_fill", "ss_date"))
     table = RowText(heights.texts)
     for offset, (measure, record) in enumerate(rows, start=1):
         texts = [

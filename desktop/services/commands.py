@@ -227,14 +227,12 @@ class InsertMeasureCommand(_Undoable):
     position: int
     measure_id: int | None = None
     label: str = "Вставка мероприятия"
-    place: list[tuple[str, int, int]] | None = None  # the section's rows once the undo ran
+    place: structure.Place | None = None  # the section's rows once the undo ran
 
     def apply(self, tx: Tx) -> Changes:
         ids = None if self.measure_id is None else [self.measure_id]
-        if not tx.first:
-            structure.check_place_unchanged(tx, self.roadmap_id, self.section_id, self.place)
         (self.measure_id,) = structure.insert_measures(
-            tx, self.roadmap_id, self.section_id, self.position, [{}], ids
+            tx, self.roadmap_id, self.section_id, self.position, [{}], ids, self.place
         )
         return _structure(
             self.roadmap_id,
@@ -245,8 +243,7 @@ class InsertMeasureCommand(_Undoable):
 
     def revert(self, tx: Tx) -> Changes:
         assert self.measure_id is not None
-        structure.remove_inserted(tx, [self.measure_id])
-        self.place = structure.place_of_children(tx.conn, self.roadmap_id, self.section_id)
+        self.place = structure.remove_inserted(tx, [self.measure_id])
         return _structure(
             self.roadmap_id, removed=frozenset({self.measure_id}), parents=frozenset({self.section_id})
         )
@@ -365,6 +362,7 @@ class PasteCommand(_Undoable):
     append_at: int = 0  # position of the first new row in its section
     new_rows: list[dict[str, object]] = field(default_factory=list)
     new_ids: list[int] = field(default_factory=list)
+    place: structure.Place | None = None  # the section's rows once the undo removed the new ones
     label: str = "Вставка из буфера обмена"
 
     @property
@@ -378,13 +376,19 @@ class PasteCommand(_Undoable):
                 {EDITABLE_COLUMNS[k]: normalise_value(k, v) for k, v in row.items()} for row in self.new_rows
             ]
             self.new_ids = structure.insert_measures(
-                tx, self.roadmap_id or 0, self.section_id, self.append_at, rows, self.new_ids or None
+                tx,
+                self.roadmap_id or 0,
+                self.section_id,
+                self.append_at,
+                rows,
+                self.new_ids or None,
+                self.place,
             )
         return self._changes(changed, added=frozenset(self.new_ids))
 
     def revert(self, tx: Tx) -> Changes:
         if self.new_ids:
-            structure.remove_inserted(tx, self.new_ids)
+            self.place = structure.remove_inserted(tx, self.new_ids)
         changed = self._edit(tx, "before")
         return self._changes(changed, removed=frozenset(self.new_ids))
 
@@ -444,20 +448,17 @@ class InsertSectionCommand(_Undoable):
     title: str = "Новый раздел"
     section_id: int | None = None
     label: str = "Вставка раздела"
-    place: list[tuple[str, int, int]] | None = None  # the parent's rows once the undo ran
+    place: structure.Place | None = None  # the parent's rows once the undo ran
 
     def apply(self, tx: Tx) -> Changes:
-        if not tx.first:
-            structure.check_place_unchanged(tx, self.roadmap_id, self.parent_id, self.place)
         self.section_id = structure.insert_section(
-            tx, self.roadmap_id, self.parent_id, self.position, self.title, self.section_id
+            tx, self.roadmap_id, self.parent_id, self.position, self.title, self.section_id, self.place
         )
         return Changes(self.roadmap_id, structure=True, focus=("section", self.section_id))
 
     def revert(self, tx: Tx) -> Changes:
         assert self.section_id is not None
-        structure.uninsert_section(tx, self.section_id)
-        self.place = structure.place_of_children(tx.conn, self.roadmap_id, self.parent_id)
+        self.place = structure.uninsert_section(tx, self.section_id)
         return Changes(self.roadmap_id, structure=True)
 
 

@@ -14,13 +14,14 @@ class ServerWatcher:
 
     def __init__(self, database: Database) -> None:
         self.database = database
+        self._seen = 0
         self._seen = self._version()
 
     def _version(self) -> int:
         try:
             return self.database.data_version()
         except DomainError:
-            return self._seen if hasattr(self, "_seen") else 0  # the network is down: asked again later
+            return self._seen  # the network is down: asked again at the next poll
 
     def changed(self) -> bool:
         now = self._version()

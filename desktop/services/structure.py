@@ -120,6 +120,24 @@ def _new_version(tx: Tx, key: tuple[str, int]) -> int:
     return 1 if tx.first else tx.expected(key, None, 0) + 1
 
 
+# ---- putting back what an undo removed ------------------------------------------------------------
+Place = list[tuple[str, int, int]]  # a parent's children (kind, id, position) as an undo left them
+
+
+def _place(conn: Connection, roadmap_id: int, parent_id: int | None) -> Place:
+    return [(kind, ident, position) for kind, ident, position in _siblings(conn, roadmap_id, parent_id)]
+
+
+def _check_place(tx: Tx, roadmap_id: int, parent_id: int | None, seen: Place | None) -> None:
+    """Refuse to put undone rows back where a colleague has added, moved or removed rows since —
+    on every engine alike (a file that reuses the freed id refused it by accident, a server did not)."""
+    if seen is not None and _place(tx.conn, roadmap_id, parent_id) != seen:
+        raise StaleEditError(
+            "Строки в этом месте уже изменил другой пользователь после отмены: вернуть строку нельзя. "
+            "Таблица обновлена — вставьте строку заново, если она нужна."
+        )
+
+
 # ---- measures ---------------------------------------------------------------------------------
 def insert_measures(
     tx: Tx,
@@ -128,9 +146,13 @@ def insert_measures(
     position: int,
     rows: list[dict[str, Any]],
     ids: list[int] | None = None,
+    place: Place | None = None,
 ) -> list[int]:
     """Measures with ``rows``' values (columns) at ``position`` among the section's children;
-    their ids. ``ids`` gives them back the ids of a first apply (redo)."""
+    their ids. ``ids`` gives them back the ids of a first apply (redo), where the section's rows
+    must still be ``place``, as ``remove_inserted`` left them."""
+    if ids is not None:
+        _check_place(tx, roadmap_id, section_id, place)
     _shift(tx.conn, roadmap_id, section_id, position, len(rows))
     out: list[int] = []
     for offset, values in enumerate(rows):
@@ -155,13 +177,17 @@ def insert_measures(
     return out
 
 
-def remove_inserted(tx: Tx, ids: list[int]) -> None:
-    """Undo ``insert_measures``: delete the rows (if unchanged since) and close the gap."""
+def remove_inserted(tx: Tx, ids: list[int]) -> Place | None:
+    """Undo ``insert_measures``: delete the rows (if unchanged since) and close the gap; the
+    section's rows as left, which a redo must find."""
+    place: Place | None = None
     for measure_id in reversed(ids):
         me = _measure_place(tx.conn, measure_id, "Вставленные строки уже удалены другим пользователем.")
         _delete_checked(tx, Measure, ("measure", measure_id), None, me.version, me.title)
         _shift(tx.conn, me.roadmap_id, me.section_id, me.position + 1, -1)
         tx.log(me.roadmap_id, "measure", measure_id, "delete", None, "отмена вставки")
+        place = _place(tx.conn, me.roadmap_id, me.section_id)
+    return place
 
 
 def snapshot_measures(conn: Connection, ids: list[int]) -> list[dict[str, Any]]:
@@ -254,9 +280,18 @@ def _position_of(conn: Connection, ref: RowRef) -> int | None:
 
 # ---- sections ---------------------------------------------------------------------------------
 def insert_section(
-    tx: Tx, roadmap_id: int, parent_id: int | None, position: int, title: str, section_id: int | None
+    tx: Tx,
+    roadmap_id: int,
+    parent_id: int | None,
+    position: int,
+    title: str,
+    section_id: int | None,
+    place: Place | None = None,
 ) -> int:
-    """A new (empty) section at ``position`` among the parent's children; returns its id."""
+    """A new (empty) section at ``position`` among the parent's children; returns its id. Put
+    back with ``section_id`` (redo), the parent's rows must still be ``place``."""
+    if section_id is not None:
+        _check_place(tx, roadmap_id, parent_id, place)
     _shift(tx.conn, roadmap_id, parent_id, position, 1)
     values: dict[str, Any] = {
         "roadmap_id": roadmap_id,
@@ -276,8 +311,9 @@ def insert_section(
     return new_id
 
 
-def uninsert_section(tx: Tx, section_id: int) -> None:
-    """Undo a section's insertion; refused once something was put inside it."""
+def uninsert_section(tx: Tx, section_id: int) -> Place:
+    """Undo a section's insertion; refused once something was put inside it. The parent's rows
+    as left, which a redo must find."""
     me = _section_place(tx.conn, section_id)
     inside = (
         tx.conn.execute(select(Measure.id).where(Measure.section_id == section_id).limit(1)).first()
@@ -288,6 +324,7 @@ def uninsert_section(tx: Tx, section_id: int) -> None:
     _delete_checked(tx, Section, ("section", section_id), None, me.version, me.title)
     _shift(tx.conn, me.roadmap_id, me.parent_id, me.position + 1, -1)
     tx.log(me.roadmap_id, "section", section_id, "delete", None, me.title[:200])
+    return _place(tx.conn, me.roadmap_id, me.parent_id)
 
 
 def rename_section(tx: Tx, section_id: int, seen: int | None, title: str) -> bool:
@@ -325,23 +362,6 @@ def _siblings(conn: Connection, roadmap_id: int, parent_id: int | None) -> list[
         )
     ]
     return sorted(rows, key=lambda s: (s[2], s[0] == "measure", s[1]))
-
-
-def place_of_children(conn: Connection, roadmap_id: int, parent_id: int | None) -> list[tuple[str, int, int]]:
-    """A parent's children as they stand (kind, id, position): what an undone insertion saw."""
-    return [(kind, ident, position) for kind, ident, position in _siblings(conn, roadmap_id, parent_id)]
-
-
-def check_place_unchanged(
-    tx: Tx, roadmap_id: int, parent_id: int | None, seen: list[tuple[str, int, int]] | None
-) -> None:
-    """Refuse to put an undone row back where a colleague has added, moved or removed rows since
-    (the same on every engine: a file reusing the id would refuse it anyway, a server would not)."""
-    if seen is not None and place_of_children(tx.conn, roadmap_id, parent_id) != seen:
-        raise StaleEditError(
-            "Строки в этом месте уже изменил другой пользователь после отмены: вернуть строку нельзя. "
-            "Таблица обновлена — вставьте строку заново, если она нужна."
-        )
 
 
 def _depth_of(conn: Connection, section_id: int | None) -> int:
