@@ -674,6 +674,34 @@ def cmd_merge_copy(args: argparse.Namespace) -> None:
     _emit(summary(reading))
 
 
+def cmd_sync(args: argparse.Namespace) -> None:
+    """``sync``: the district file's changes since its last sync onto the server, and the
+    server's changes for the district into the file; conflicts keep each side's value, are
+    reported and stay on record until the values agree."""
+    from desktop.services.sync import sync
+
+    if not is_server_address_text(args.server):
+        raise UserError("В --server укажите адрес сервера: postgresql://пользователь@сервер/база.")
+    database = _open(args.db)
+    try:
+        server = _open(args.server)
+        try:
+            result = sync(database, server, _service(database).actor)
+        finally:
+            server.close()
+    finally:
+        database.close()
+    for refused in result.refused_files:  # said on stderr; stdout stays the command's JSON
+        sys.stderr.write(f"Не перенесён файл: {refused}\n")
+    _emit(result.as_dict())
+
+
+def is_server_address_text(text: str) -> bool:
+    from models.storage.server import is_server_address
+
+    return is_server_address(text)
+
+
 def cmd_region(args: argparse.Namespace) -> None:
     """``region``: per district and per school, progress, overdue and due soon (the region's
     summary; on the server, the districts the account may see); ``--xlsx`` writes it to Excel."""
@@ -883,6 +911,12 @@ def build_parser() -> argparse.ArgumentParser:
     merging.add_argument("--dry-run", action="store_true", help="только показать, что изменится")
     merging.set_defaults(func=cmd_merge_copy)
 
+    syncing = sub.add_parser("sync", help="синхронизировать файл района с сервером региона")
+    syncing.add_argument("--db", required=True, metavar="ФАЙЛ", help="файл района")
+    syncing.add_argument(
+        "--server", required=True, metavar="АДРЕС", help="postgresql://учётная_запись@сервер/база"
+    )
+    syncing.set_defaults(func=cmd_sync)
     region = sub.add_parser("region", help="сводка региона: по районам и школам")
     region.add_argument("--db", required=True, metavar="ФАЙЛ", help=db_help)
     region.add_argument("--today", metavar="ГГГГ-ММ-ДД", help="на какой день считать (по умолчанию сегодня)")

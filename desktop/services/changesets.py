@@ -40,11 +40,13 @@ class ChangeSet:
     sections_deleted: set[int] = field(default_factory=set)
     section_titles: set[int] = field(default_factory=set)
     other: int = 0  # lines of changes a merge does not carry
+    conflicted: set[int] = field(default_factory=set)  # measures in a conflict not resolved yet
 
     def touched(self, measure_id: int) -> bool:
         """Anything at all written to the measure after the point."""
         return (
-            measure_id in self.fields
+            measure_id in self.conflicted
+            or measure_id in self.fields
             or measure_id in self.inserted
             or measure_id in self.deleted
             or measure_id in self.evidence

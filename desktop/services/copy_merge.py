@@ -153,10 +153,15 @@ class MergeCopyCommand:
         def mark(first: int, last: int) -> None:
             self.merged = SyncPoint(reading.theirs_last, last, measures, sections, mark=reading.theirs_mark)
             self.merged_lines = (first, last)
-            save_sync_point(tx, reading.copy_id, self.merged)
+            self._save_point(tx, self.merged)
 
         tx.after_log(mark)
         return self._changes(touched)
+
+    def _save_point(self, tx: Tx, point: SyncPoint) -> None:
+        """Where the file and the copy agree after this merge, kept in the file (a sync with the
+        server keeps its own record instead)."""
+        save_sync_point(tx, self.reading.copy_id, point)
 
     def revert(self, tx: Tx) -> Changes:
         reading = self.reading

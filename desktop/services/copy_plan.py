@@ -5,6 +5,7 @@ it added mapped to the file's."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -30,10 +31,19 @@ def plain(value: object) -> str | None:
     return None if value is None else plain_text(value)
 
 
-def evidence_lines(conn: Connection, after: int) -> list[tuple[int, str, str | None, str | None]]:
-    """(measure, field, old, new) of the copy's file lines after the point, in order."""
+def evidence_lines(
+    conn: Connection, after: int, skip: Sequence[tuple[int, int]] = ()
+) -> list[tuple[int, str, str | None, str | None]]:
+    """(measure, field, old, new) of the copy's file lines after the point, in order, leaving out
+    the lines in the ``skip`` ranges."""
     rows = conn.execute(
-        select(ChangeLogEntry.entity_id, ChangeLogEntry.field, ChangeLogEntry.old, ChangeLogEntry.new)
+        select(
+            ChangeLogEntry.id,
+            ChangeLogEntry.entity_id,
+            ChangeLogEntry.field,
+            ChangeLogEntry.old,
+            ChangeLogEntry.new,
+        )
         .where(
             ChangeLogEntry.id > after,
             ChangeLogEntry.entity == "measure",
@@ -41,7 +51,11 @@ def evidence_lines(conn: Connection, after: int) -> list[tuple[int, str, str | N
         )
         .order_by(ChangeLogEntry.id)
     ).all()
-    return [(m, str(f), plain(o), plain(n)) for m, f, o, n in rows if isinstance(m, int)]
+    return [
+        (m, str(f), plain(o), plain(n))
+        for line, m, f, o, n in rows
+        if isinstance(m, int) and not any(first <= line <= last for first, last in skip)
+    ]
 
 
 def _comparable(row: MeasureRow, name: str, names: dict[int, str]) -> Any:
@@ -66,8 +80,14 @@ class Planner:
         copy: Database,
         database: Database,
         evidence_lines: list[tuple[int, str, str | None, str | None]],
+        roadmaps: dict[int, int] | None = None,
     ) -> None:
+        """``roadmaps``: the source's roadmap ids -> the target's, when the two stores number their
+        rows apart (a sync with the server): then ``reading.start`` maps every row the two share,
+        and a row it does not map is not in the target. None: a copy, whose rows keep the ids
+        they had in the file."""
         self.reading, self.theirs, self.mine = reading, theirs, mine
+        self.roadmap_map = roadmaps
         self.copy, self.database, self.evidence_lines = copy, database, evidence_lines
         self.copy_rows = {m: (t, row) for t in copy_trees.values() for m, row in t.measures.items()}
         self.file_rows = {m: (t, row) for t in file_trees.values() for m, row in t.measures.items()}
@@ -80,7 +100,15 @@ class Planner:
     def file_measure(self, copy_id: int) -> int | None:
         if copy_id in self.start.measures:
             return self.start.measures[copy_id]
-        return None if copy_id in self.theirs.inserted else copy_id
+        return None if copy_id in self.theirs.inserted or self.roadmap_map is not None else copy_id
+
+    def file_section(self, copy_id: int) -> int | None:
+        if self.roadmap_map is not None:
+            return self.start.sections.get(copy_id)
+        return self.start.sections.get(copy_id, copy_id)
+
+    def file_roadmap(self, copy_id: int) -> int | None:
+        return copy_id if self.roadmap_map is None else self.roadmap_map.get(copy_id)
 
     def plan(self) -> None:
         self._sections()
@@ -101,15 +129,16 @@ class Planner:
             if tree is None or copy_id in self.start.sections:
                 continue
             section = tree.sections[copy_id]
-            self.reading.new_sections.append(
-                NewSection(copy_id, tree.header.id, section.parent_id, section.title)
-            )
-            self.reading.roadmaps.add(tree.header.id)
+            roadmap = self.file_roadmap(tree.header.id)
+            if roadmap is None:
+                continue
+            self.reading.new_sections.append(NewSection(copy_id, roadmap, section.parent_id, section.title))
+            self.reading.roadmaps.add(roadmap)
         for copy_id in sorted(self.theirs.section_titles - self.theirs.sections_inserted):
             tree = self.copy_sections.get(copy_id)
-            file_id = self.start.sections.get(copy_id, copy_id)
-            here = self.file_sections.get(file_id)
-            if tree is None or here is None:
+            file_id = self.file_section(copy_id)
+            here = None if file_id is None else self.file_sections.get(file_id)
+            if tree is None or here is None or file_id is None:
                 continue
             title, current = tree.sections[copy_id].title, here.sections[file_id].title
             if title == current:
@@ -126,9 +155,9 @@ class Planner:
     # ---- measures ----------------------------------------------------------------------------
     def _new_measure(self, copy_id: int) -> None:
         tree, row = self.copy_rows[copy_id]
-        roadmap = tree.header.id
-        file_tree = self.file_trees.get(roadmap)
-        if file_tree is None:
+        roadmap = self.file_roadmap(tree.header.id)
+        file_tree = None if roadmap is None else self.file_trees.get(roadmap)
+        if file_tree is None or roadmap is None:
             return  # a roadmap the file no longer has
         names = {s.id: s.name for s in tree.schools}
         file_schools = {s.name.casefold(): s.id for s in file_tree.schools}

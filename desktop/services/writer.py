@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -32,6 +32,12 @@ class WriteResult:
     roadmap_id: int
     sections: int
     measures: int
+    # the dump's own ids ("id" of a section or measure, as a dump of another store gives them)
+    # -> the ids written here: a roadmap carried whole to the server, or from it, is paired row
+    # by row for later syncs
+    section_ids: dict[int, int] = field(default_factory=dict)
+    measure_ids: dict[int, int] = field(default_factory=dict)
+    school_ids: dict[str, int] = field(default_factory=dict)
 
 
 class CancelledError(Exception):
@@ -73,6 +79,11 @@ def _bound_copy(value: object) -> str:
     return str(value or "").encode("utf-8").decode("utf-8")
 
 
+def _source_id(node: Mapping[str, Any]) -> int | None:
+    ident = node.get("id")
+    return ident if type(ident) is int else None
+
+
 def _count(node: Mapping[str, Any]) -> int:
     return len(node.get("measures") or []) + sum(_count(s) for s in node.get("sections") or [])
 
@@ -88,36 +99,59 @@ def write_roadmap(
     A section's own measures come before its subsections (the order of the dump). When
     ``numbering`` is not given, the style that reproduces the document's own numbers is used.
     """
+    with database.unit_of_work() as session:
+        return write_roadmap_in(session, data, progress, cancel)
+
+
+def write_roadmap_in(
+    session: Session,
+    data: Mapping[str, Any],
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> WriteResult:
+    """write_roadmap inside a transaction the caller holds (a sync writes the roadmap and its
+    sync record together)."""
     start, end = _period(data)
     total = _count(data)
     now = datetime.now().replace(microsecond=0)
-    with database.unit_of_work() as session:
-        roadmap = Roadmap(
-            title=str(data.get("title") or ""),
-            organization=str(data.get("organization") or ""),
-            period_start=start,
-            period_end=end,
-            goal=str(data.get("goal") or ""),
-            tasks=[str(t) for t in data.get("tasks") or []],
-            approval_kind=(data.get("approval") or {}).get("kind"),
-            approval_lines=[str(x) for x in (data.get("approval") or {}).get("lines") or []],
-            settings=dict(data.get("settings") or {}),
-            created_at=now,
-            updated_at=now,
-        )
-        session.add(roadmap)
-        session.flush()
-        if data.get("order"):
-            session.add(_order(roadmap.id, data["order"], str(data.get("organization") or "")))
-        school_ids = _write_schools(session, roadmap.id, data)
-        writer = _TreeWriter(session, roadmap.id, school_ids, total, progress, cancel)
-        top = resolve_placeholders(writer.write_children(data, None), writer.flush())
-        style = data.get("numbering"), data.get("subsection_numbering")
-        if not all(style):
-            style = infer_style(top, writer.written)
-        roadmap.numbering, roadmap.subsection_numbering = str(style[0]), str(style[1])
-        session.flush()
-        return WriteResult(roadmap.id, writer.section_count, writer.measure_count)
+    roadmap = Roadmap(
+        title=str(data.get("title") or ""),
+        organization=str(data.get("organization") or ""),
+        period_start=start,
+        period_end=end,
+        goal=str(data.get("goal") or ""),
+        tasks=[str(t) for t in data.get("tasks") or []],
+        approval_kind=(data.get("approval") or {}).get("kind"),
+        approval_lines=[str(x) for x in (data.get("approval") or {}).get("lines") or []],
+        settings=dict(data.get("settings") or {}),
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(roadmap)
+    session.flush()
+    if data.get("order"):
+        session.add(_order(roadmap.id, data["order"], str(data.get("organization") or "")))
+    school_ids = _write_schools(session, roadmap.id, data)
+    writer = _TreeWriter(session, roadmap.id, school_ids, total, progress, cancel)
+    top = resolve_placeholders(writer.write_children(data, None), writer.flush())
+    style = data.get("numbering"), data.get("subsection_numbering")
+    if not all(style):
+        style = infer_style(top, writer.written)
+    roadmap.numbering, roadmap.subsection_numbering = str(style[0]), str(style[1])
+    session.flush()
+    measure_ids = {
+        source: written
+        for source, written in zip(writer.source_ids, writer.ids, strict=True)
+        if source is not None
+    }
+    return WriteResult(
+        roadmap.id,
+        writer.section_count,
+        writer.measure_count,
+        writer.section_ids,
+        measure_ids,
+        school_ids,
+    )
 
 
 def _order(roadmap_id: int, order: Mapping[str, Any], organization: str) -> ApprovalOrder:
@@ -189,6 +223,8 @@ class _TreeWriter:
         self.row_numbers: list[str] = []
         self.written: dict[tuple[NodeKind, int], str] = {}
         self.section_count = 0
+        self.source_ids: list[int | None] = []  # the dump's "id" of each measure, in document order
+        self.section_ids: dict[int, int] = {}  # the dump's "id" of a section -> its id here
 
     @property
     def measure_count(self) -> int:
@@ -208,6 +244,7 @@ class _TreeWriter:
                 [e for e in execution if isinstance(e, Mapping)] if isinstance(execution, list) else []
             )
             self.row_numbers.append(str(measure.get("number") or ""))
+            self.source_ids.append(_source_id(measure))
             nodes.append(Node("measure", -self.measure_count))
             if len(self.rows) >= self.BATCH:
                 self.flush()
@@ -223,6 +260,8 @@ class _TreeWriter:
             self.session.add(section)
             self.session.flush()
             self.section_count += 1
+            if _source_id(child) is not None:
+                self.section_ids[int(child["id"])] = section.id
             self.written[("section", section.id)] = str(child.get("number") or "")
             nodes.append(Node("section", section.id, self.write_children(child, section.id)))
         return nodes

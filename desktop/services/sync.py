@@ -1,0 +1,608 @@
+"""A district's file and the region's server kept in step: ``sync`` pushes what the file changed
+since the last sync and pulls what changed on the server for the district.
+
+Each direction is a merge of the copies issue (desktop/services/copy_plan.py plans it,
+copy_merge.py writes it): a field changed on one side only is carried over, one changed on both
+sides to different values is a conflict — both values reported, neither side overwritten — and
+conflicts stay on record (both sides' ids) until the two values agree again or the user chose one
+in the window. Rows are numbered apart on the two sides, so the sync keeps full id maps
+(server id <-> file id) for roadmaps, sections and measures; a roadmap one side has and the
+other never had is carried whole (with its schools, records and files).
+
+A power cut or a lost connection never leaves the two sides half-synced:
+- the push is one server transaction that also writes the server's record of it (the file line
+  it read up to, its own change-log lines, the maps after it);
+- the pull is one file transaction that moves the file's sync point — only after the server has
+  committed; a run cut between the two finds the server's record ahead of the file's point and
+  completes the pull without pushing again (rows added by the push would be added twice).
+A run with nothing new on either side writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+from sqlalchemy.orm import Session
+
+from desktop.services.changesets import SYNC_POINTS, ChangeSet, SyncPoint, changes_since, sync_point
+from desktop.services.copies import store_id
+from desktop.services.copy_merge import MergeCopyCommand
+from desktop.services.copy_plan import Planner, evidence_lines
+from desktop.services.copy_reading import CopyConflict, CopyReading
+from desktop.services.dto import RoadmapTree
+from desktop.services.dump import roadmap_dict
+from desktop.services.identity import file_identity
+from desktop.services.operations import Actor, Tx, VersionLedger
+from desktop.services.roadmap import RoadmapService
+from desktop.services.writer import write_roadmap_in
+from models.domain.errors import DomainError
+from models.entities import Attachment, ChangeLogEntry, FileSetting, Roadmap
+from models.storage.database import Database
+
+PEER = "server:"  # the file's sync point with a server: PEER + the server's id
+RECORD = "sync:"  # the server's record of a file's last push: RECORD + the file's id
+_NOT_IN_TARGET = "удалено в файле"  # copy_plan's words for a row the target no longer has
+
+
+class SyncError(DomainError):
+    """A sync that cannot run (not a district's file, an account that may not write)."""
+
+
+# ---- the id maps ---------------------------------------------------------------------------------
+@dataclass
+class IdMaps:
+    """One side's ids -> the other's, for every row the two share."""
+
+    roadmaps: dict[int, int] = field(default_factory=dict)
+    sections: dict[int, int] = field(default_factory=dict)
+    measures: dict[int, int] = field(default_factory=dict)
+
+    def inverse(self) -> IdMaps:
+        return IdMaps(*({v: k for k, v in part.items()} for part in self._parts()))
+
+    def _parts(self) -> tuple[dict[int, int], dict[int, int], dict[int, int]]:
+        return self.roadmaps, self.sections, self.measures
+
+    def as_value(self) -> dict[str, dict[str, int]]:
+        names = ("roadmaps", "sections", "measures")
+        return {
+            name: {str(k): v for k, v in part.items()}
+            for name, part in zip(names, self._parts(), strict=True)
+        }
+
+    @classmethod
+    def of(cls, value: Any) -> IdMaps:
+        if not isinstance(value, Mapping):
+            return cls()
+        parts = []
+        for name in ("roadmaps", "sections", "measures"):
+            part = value.get(name)
+            parts.append({int(k): int(v) for k, v in part.items()} if isinstance(part, Mapping) else {})
+        return cls(*parts)
+
+
+# ---- conflicts -----------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class SyncConflict:
+    """A field (or a school's record of it, a section's title, a whole measure) changed on both
+    sides to different values: both kept, reported until they agree."""
+
+    kind: str  # "field", "record" (a school's), "title" (a section's), "measure" (deleted on one side)
+    file_id: int  # the measure's (a title's: the section's) id in the file
+    server_id: int
+    field: str  # «status», «title»…; "" for a title or a measure
+    school: str  # a record's school, else ""
+    number: str
+    title: str
+    file: Any
+    server: Any
+
+    @property
+    def key(self) -> tuple[str, int, str, str]:
+        return self.kind, self.file_id, self.field, self.school
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "measure": self.file_id,
+            "number": self.number,
+            "title": self.title,
+            "school": self.school,
+            "field": self.field,
+            "file": _plain(self.file),
+            "server": _plain(self.server),
+        }
+
+    def as_record(self) -> dict[str, Any]:
+        """What is kept until the conflict is resolved: which row, which field."""
+        return {
+            "kind": self.kind,
+            "file": self.file_id,
+            "server": self.server_id,
+            "field": self.field,
+            "school": self.school,
+        }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+@dataclass
+class SyncResult:
+    pushed: int = 0  # measures and sections changed, added or deleted on the server
+    pulled: int = 0  # … in the file
+    conflicts: list[SyncConflict] = field(default_factory=list)
+    roadmaps_pushed: int = 0
+    roadmaps_pulled: int = 0
+    other: int = 0  # changes a sync does not carry (moves, the document, people, the calendar)
+    refused_files: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "pushed": self.pushed,
+            "pulled": self.pulled,
+            "conflicts": [c.as_dict() for c in self.conflicts],
+            "roadmaps_pushed": self.roadmaps_pushed,
+            "roadmaps_pulled": self.roadmaps_pulled,
+            "other": self.other,
+        }
+
+
+# ---- the points on both sides --------------------------------------------------------------------
+@dataclass
+class _Start:
+    """Where the file and the server last agreed: the server's log up to ``theirs`` and the file's
+    up to ``ours`` (less the ``skip`` ranges: the file's lines written by pulls)."""
+
+    theirs: int
+    ours: int
+    maps: IdMaps  # server -> file
+    skip: list[tuple[int, int]]
+    conflicts: list[dict[str, Any]]
+    first: bool  # never synced
+
+    def record_base(self) -> list[int]:
+        return [self.theirs, self.ours]
+
+
+def _file_start(conn: Connection, peer: str, server_last: int, file_last: int) -> _Start:
+    point = sync_point(conn, peer)
+    if point is None:  # a first sync: every roadmap goes whole; the logs so far are not changes
+        return _Start(server_last, file_last, IdMaps(), [], [], True)
+    value = _points_value(conn).get(peer) or {}
+    return _Start(
+        point.theirs,
+        point.ours,
+        IdMaps.of(value.get("maps")),
+        list(point.skip),
+        [dict(c) for c in value.get("conflicts") or [] if isinstance(c, Mapping)],
+        False,
+    )
+
+
+def _points_value(conn: Connection) -> dict[str, Any]:
+    value = conn.execute(select(FileSetting.value).where(FileSetting.key == SYNC_POINTS)).scalar()
+    return dict(value) if isinstance(value, Mapping) else {}
+
+
+@dataclass
+class _Pushed:
+    """The server's record of a push: made in the push's own transaction."""
+
+    base: list[int]  # the file's point the push started from ([theirs, ours])
+    first: bool
+    file_line: int  # the file's changes up to this line are on the server
+    lines: tuple[int, int]  # the push's own change-log lines on the server
+    maps: IdMaps  # file -> server, after the push
+    conflicts: list[dict[str, Any]]
+
+    def as_value(self) -> dict[str, Any]:
+        return {
+            "base": self.base,
+            "first": self.first,
+            "file_line": self.file_line,
+            "lines": list(self.lines),
+            "maps": self.maps.as_value(),
+            "conflicts": self.conflicts,
+        }
+
+    @classmethod
+    def of(cls, value: Any) -> _Pushed | None:
+        if not isinstance(value, Mapping):
+            return None
+        try:
+            first, last = value["lines"]
+            return cls(
+                [int(x) for x in value["base"]],
+                bool(value.get("first")),
+                int(value["file_line"]),
+                (int(first), int(last)),
+                IdMaps.of(value.get("maps")),
+                [dict(c) for c in value.get("conflicts") or [] if isinstance(c, Mapping)],
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def continues(self, start: _Start) -> bool:
+        """This push started from the file's current point: its pull has not been written."""
+        return self.first if start.first else (not self.first and self.base == start.record_base())
+
+
+def _read_setting(conn: Connection, key: str) -> Any:
+    return conn.execute(select(FileSetting.value).where(FileSetting.key == key)).scalar()
+
+
+def _write_setting(conn: Connection, key: str, value: Any) -> None:
+    now = datetime.now().replace(microsecond=0)
+    if conn.execute(select(FileSetting.key).where(FileSetting.key == key)).scalar() is None:
+        conn.execute(insert(FileSetting).values(key=key, value=value, updated_at=now, version=1))
+    else:
+        conn.execute(
+            update(FileSetting)
+            .where(FileSetting.key == key)
+            .values(value=value, updated_at=now, version=FileSetting.version + 1)
+        )
+
+
+def _last_line(conn: Connection) -> int:
+    from sqlalchemy import func
+
+    return int(conn.execute(select(func.max(ChangeLogEntry.id))).scalar() or 0)
+
+
+# ---- one direction -------------------------------------------------------------------------------
+class _SyncMerge(MergeCopyCommand):
+    """One direction of a sync written as a merge; the sync keeps its points itself."""
+
+    label = "Синхронизация с сервером"
+
+    def _check_point(self, tx: Tx) -> None:
+        return None
+
+    def _save_point(self, tx: Tx, point: SyncPoint) -> None:
+        return None
+
+
+@dataclass
+class _Side:
+    db: Database
+    trees: dict[int, RoadmapTree]
+    is_file: bool
+
+
+def _trees(database: Database, actor: Actor) -> dict[int, RoadmapTree]:
+    service = RoadmapService(database, actor)
+    with database.read() as conn:
+        ids = list(conn.scalars(select(Roadmap.id).order_by(Roadmap.id)))
+    return {ident: service.load(ident) for ident in ids}
+
+
+@dataclass
+class _Direction:
+    """A push (file -> server) or a pull (server -> file), planned."""
+
+    source: _Side
+    target: _Side
+    maps: IdMaps  # source -> target, before it
+    reading: CopyReading
+    new_trees: list[RoadmapTree]  # roadmaps the target never had: carried whole
+    conflicts: list[SyncConflict]
+
+
+def _plan(
+    source: _Side,
+    target: _Side,
+    maps: IdMaps,
+    theirs_since: tuple[int, list[tuple[int, int]]],
+    mine_since: tuple[int, list[tuple[int, int]]],
+    kept: list[dict[str, Any]],
+) -> _Direction:
+    with source.db.read() as conn:
+        theirs = changes_since(conn, *theirs_since)
+        lines = evidence_lines(conn, *theirs_since)
+    with target.db.read() as conn:
+        mine = changes_since(conn, *mine_since)
+    shared = {rid: tree for rid, tree in source.trees.items() if rid in maps.roadmaps}
+    paired = set(maps.roadmaps.values())
+    targets = {rid: tree for rid, tree in target.trees.items() if rid in paired}
+    _inject(kept, theirs, mine, source, target)
+    start = SyncPoint(theirs_since[0], mine_since[0], dict(maps.measures), dict(maps.sections))
+    reading = CopyReading("", "", "", None, start, theirs.last, other=theirs.other)
+    if not theirs.empty:
+        Planner(
+            reading, theirs, mine, shared, targets, source.db, target.db, lines, dict(maps.roadmaps)
+        ).plan()
+    new_trees = [tree for rid, tree in source.trees.items() if rid not in maps.roadmaps]
+    conflicts = [_conflict(c, source, target, maps) for c in reading.conflicts]
+    return _Direction(source, target, maps, reading, new_trees, conflicts)
+
+
+def _inject(
+    kept: list[dict[str, Any]], theirs: ChangeSet, mine: ChangeSet, source: _Side, target: _Side
+) -> None:
+    """Conflicts on record are compared again as if both sides had just changed them: values that
+    agree now are settled, others are reported again."""
+    source_rows = {m: t for t in source.trees.values() for m in t.measures}
+    target_rows = {m: t for t in target.trees.values() for m in t.measures}
+    for item in kept:
+        src = int(item["file"] if source.is_file else item["server"])
+        tgt = int(item["server"] if source.is_file else item["file"])
+        kind, name = str(item.get("kind")), str(item.get("field") or "")
+        if kind == "title":
+            theirs.section_titles.add(src)
+            mine.section_titles.add(tgt)
+        elif kind == "measure":
+            if src in source_rows:
+                theirs.fields.setdefault(src, set()).add("title")
+            else:
+                theirs.deleted.add(src)
+            mine.conflicted.add(tgt)
+        elif kind == "field":
+            theirs.fields.setdefault(src, set()).add(name)
+            mine.fields.setdefault(tgt, set()).add(name)
+        elif kind == "record" and src in source_rows and tgt in target_rows:
+            school = str(item.get("school") or "").casefold()
+            src_school = next((s.id for s in source_rows[src].schools if s.name.casefold() == school), None)
+            tgt_school = next((s.id for s in target_rows[tgt].schools if s.name.casefold() == school), None)
+            if src_school is not None and tgt_school is not None:
+                theirs.fields.setdefault(src, set()).add(f"{name}#{src_school}")
+                mine.fields.setdefault(tgt, set()).add(f"{name}#{tgt_school}")
+
+
+def _conflict(found: CopyConflict, source: _Side, target: _Side, maps: IdMaps) -> SyncConflict:
+    """A merge's conflict in both sides' ids, values named by side."""
+    back = maps.inverse()
+    if found.field == "measure" and found.file == _NOT_IN_TARGET:
+        # changed on the source side, the target has deleted it: the id is the source's
+        src, tgt = found.measure_id, maps.measures.get(found.measure_id, 0)
+        source_value, target_value = "изменено", "удалено"
+        kind, name = "measure", ""
+    elif found.field == "measure":  # deleted on the source side, changed on the target
+        src, tgt = back.measures.get(found.measure_id, 0), found.measure_id
+        source_value, target_value = "удалено", "изменено"
+        kind, name = "measure", ""
+    elif found.field == "section":
+        src, tgt = back.sections.get(found.measure_id, 0), found.measure_id
+        source_value, target_value = found.copy, found.file
+        kind, name = "title", ""
+    else:
+        src, tgt = back.measures.get(found.measure_id, 0), found.measure_id
+        source_value, target_value = found.copy, found.file
+        kind, name = ("record" if found.school else "field"), found.field
+    file_id, server_id = (src, tgt) if source.is_file else (tgt, src)
+    file_value, server_value = (
+        (source_value, target_value) if source.is_file else (target_value, source_value)
+    )
+    return SyncConflict(
+        kind, file_id, server_id, name, found.school, found.number, found.title, file_value, server_value
+    )
+
+
+# ---- writing a direction -------------------------------------------------------------------------
+@dataclass
+class _Written:
+    maps: IdMaps  # source -> target, after
+    lines: tuple[int, int]  # the target's change-log lines it wrote (first > last: none)
+    changed: int
+    roadmaps: int
+
+
+def _write(direction: _Direction, conn: Connection, actor: Actor, chosen: list[CopyConflict]) -> _Written:
+    """Inside the target's transaction: the roadmaps it never had, then the merge."""
+    maps = IdMaps(*(dict(part) for part in direction.maps._parts()))
+    changed = 0
+    session = Session(bind=conn, expire_on_commit=False, autoflush=False)
+    try:
+        for tree in direction.new_trees:
+            changed += _carry(direction.source.db, tree, session, maps)
+        session.flush()
+    finally:
+        session.close()
+    reading = direction.reading
+    reading.start = SyncPoint(
+        reading.start.theirs, reading.start.ours, dict(maps.measures), dict(maps.sections)
+    )
+    command = _SyncMerge(reading, chosen)
+    tx = Tx(conn, actor, VersionLedger(), command.state)
+    command.apply(tx)
+    tx._flush()
+    if command.merged is not None:
+        maps.measures, maps.sections = dict(command.merged.measures), dict(command.merged.sections)
+    return _Written(maps, command.merged_lines, changed + reading.applied, len(direction.new_trees))
+
+
+def _carry(source: Database, tree: RoadmapTree, session: Session, maps: IdMaps) -> int:
+    """A roadmap the other side never had, written whole, paired row by row."""
+    data = roadmap_dict(tree)
+    data["settings"] = dict(tree.header.settings)
+    written = write_roadmap_in(session, data)
+    maps.roadmaps[tree.header.id] = written.roadmap_id
+    maps.sections.update(written.section_ids)
+    maps.measures.update(written.measure_ids)
+    names = {s.id: s.name for s in tree.schools}
+    with source.read() as conn:
+        files = (
+            conn.execute(
+                select(Attachment.__table__).where(
+                    Attachment.measure_id.in_(list(tree.measures)), Attachment.removed.is_(False)
+                )
+            )
+            .mappings()
+            .all()
+        )
+    for row in files:
+        school = None if row["school_id"] is None else written.school_ids.get(names.get(row["school_id"], ""))
+        if row["school_id"] is not None and school is None:
+            continue
+        values = {k: v for k, v in row.items() if k != "id"}
+        values.update(measure_id=written.measure_ids[row["measure_id"]], school_id=school, version=1)
+        session.execute(insert(Attachment).values(**values))
+    return written.measures + written.sections
+
+
+# ---- the sync ------------------------------------------------------------------------------------
+def _chosen(
+    direction: _Direction, resolutions: Mapping[tuple[str, int, str, str], str], side: str
+) -> list[CopyConflict]:
+    """The direction's conflicts the user settled for its source's value."""
+    return [
+        found
+        for found, mine in zip(direction.reading.conflicts, direction.conflicts, strict=True)
+        if resolutions.get(mine.key) == side and mine.kind != "measure"
+    ]
+
+
+def _merged(*groups: Iterable[SyncConflict]) -> list[SyncConflict]:
+    seen: dict[tuple[str, int, str, str], SyncConflict] = {}
+    for group in groups:
+        for conflict in group:
+            seen.setdefault(conflict.key, conflict)
+    return list(seen.values())
+
+
+def check_peers(district: Database, server: Database) -> None:
+    if district.is_server:
+        raise SyncError(
+            "Синхронизируют файл района с сервером: укажите в --db файл района, а в --server — адрес сервера."
+        )
+    if not server.is_server:
+        raise SyncError("В --server укажите адрес сервера (postgresql://пользователь@сервер/база).")
+    if district.read_only:
+        raise SyncError("Файл района открыт только для чтения: синхронизация записывает в него.")
+    if not server.can_write():
+        raise SyncError(
+            "Эта учётная запись сервера может только читать (министерство): синхронизируют под "
+            "учётной записью района."
+        )
+
+
+def sync(
+    district: Database,
+    server: Database,
+    actor: Actor,
+    resolutions: Mapping[tuple[str, int, str, str], str] | None = None,
+) -> SyncResult:
+    """Push the file's changes since the last sync, then pull the server's for the district.
+    ``resolutions``: a conflict's key -> "file" or "server", the value the user chose (both
+    sides get it); conflicts without one keep each side's value and stay on record."""
+    check_peers(district, server)
+    chosen = dict(resolutions or {})
+    peer = PEER + file_identity(server).file_id
+    with district.read() as conn:
+        file_id = store_id(conn, file_identity(district))
+    with server.read() as conn:
+        server_last = _last_line(conn)
+        pushed = _Pushed.of(_read_setting(conn, RECORD + file_id))
+    with district.read() as conn:
+        start = _file_start(conn, peer, server_last, _last_line(conn))
+    result = SyncResult()
+    file_side = _Side(district, _trees(district, actor), True)
+    server_side = _Side(server, _trees(server, actor), False)
+    push_conflicts: list[SyncConflict] = []
+    if pushed is None or not pushed.continues(start):
+        pushed, push_conflicts = _push(file_side, server_side, start, actor, chosen, file_id, result)
+    # the pull, from the push's record (this run's, or a cut run's that never pulled)
+    _pull(file_side, server_side, start, pushed, actor, chosen, peer, result)
+    result.conflicts = _merged(push_conflicts, result.conflicts)
+    return result
+
+
+def _push(
+    file_side: _Side,
+    server_side: _Side,
+    start: _Start,
+    actor: Actor,
+    chosen: dict[tuple[str, int, str, str], str],
+    file_id: str,
+    result: SyncResult,
+) -> tuple[_Pushed, list[SyncConflict]]:
+    """The file's changes onto the server in one server transaction with the server's record."""
+    push = _plan(
+        file_side,
+        server_side,
+        start.maps.inverse(),
+        (start.ours, start.skip),
+        (start.theirs, []),
+        start.conflicts,
+    )
+    result.other += push.reading.other
+    result.refused_files += push.reading.refused_files
+    push_choice = _chosen(push, chosen, "file")
+    # on record for the pull: every conflict not settled here (one the user settled for the
+    # server's value is written by the pull)
+    kept = [c.as_record() for c in push.conflicts if chosen.get(c.key) != "file" or c.kind == "measure"]
+    unsettled = [c for c in push.conflicts if chosen.get(c.key) is None or c.kind == "measure"]
+    maps = start.maps.inverse()
+    lines: tuple[int, int] = (0, -1)
+    if push.new_trees or not push.reading.empty or push_choice:
+        with server_side.db.write() as conn:
+            written = _write(push, conn, actor, push_choice)
+            pushed = _Pushed(
+                start.record_base(), start.first, push.reading.theirs_last, written.lines, written.maps, kept
+            )
+            _write_setting(conn, RECORD + file_id, pushed.as_value())
+        result.pushed, result.roadmaps_pushed = written.changed, written.roadmaps
+        return pushed, unsettled
+    return _Pushed(start.record_base(), start.first, push.reading.theirs_last, lines, maps, kept), unsettled
+
+
+def _pull(
+    file_side: _Side,
+    server_side: _Side,
+    start: _Start,
+    pushed: _Pushed,
+    actor: Actor,
+    chosen: dict[tuple[str, int, str, str], str],
+    peer: str,
+    result: SyncResult,
+) -> None:
+    """The server's changes for the district into the file, in one file transaction that moves
+    the file's sync point."""
+    district = file_side.db
+    maps = pushed.maps.inverse()  # server -> file
+    skip = [] if pushed.lines[0] > pushed.lines[1] else [pushed.lines]
+    pull = _plan(
+        server_side, file_side, maps, (start.theirs, skip), (start.ours, start.skip), pushed.conflicts
+    )
+    result.other += pull.reading.other
+    result.refused_files += pull.reading.refused_files
+    pull_choice = _chosen(pull, chosen, "server")
+    result.conflicts = [c for c in pull.conflicts if chosen.get(c.key) is None or c.kind == "measure"]
+    records = [c.as_record() for c in _merged(result.conflicts)]
+    skip_after = [r for r in start.skip if r[1] > pushed.file_line]
+    theirs = max(pull.reading.theirs_last, start.theirs)
+    writes = bool(pull.new_trees or not pull.reading.empty or pull_choice)
+
+    def point(maps: IdMaps, lines: tuple[int, int]) -> dict[str, Any]:
+        ranges = skip_after + ([lines] if lines[0] <= lines[1] else [])
+        return {
+            **SyncPoint(theirs, pushed.file_line, skip=ranges).as_value(),
+            "maps": maps.as_value(),
+            "conflicts": records,
+        }
+
+    with district.read() as conn:
+        before = _points_value(conn).get(peer)
+    if not writes and point(maps, (0, -1)) == before:
+        return  # nothing new on either side: nothing written
+    with district.write() as conn:
+        lines: tuple[int, int] = (0, -1)
+        if writes:
+            written = _write(pull, conn, actor, pull_choice)
+            maps, lines = written.maps, written.lines
+            result.pulled, result.roadmaps_pulled = written.changed, written.roadmaps
+        points = _points_value(conn)
+        points[peer] = point(maps, lines)
+        _write_setting(conn, SYNC_POINTS, points)
+
+
+__all__ = ["SyncConflict", "SyncError", "SyncResult", "check_peers", "sync"]
