@@ -2,7 +2,10 @@
 tests' own server, tests/pg_server.py), districts of 5 roadmaps × 500 measures loaded; one
 district's roadmap read as the window reads it, the region's summary (every district and school)
 and a committed edit, each over loopback, medians — for 10 and for 50 districts, to see how they
-grow. Budgets: the summary ≤ 1 s, a roadmap ≤ 0.5 s, an edit ≤ 10 ms. JSON goes to bench/results/server.json.
+grow; and a district's file (5 × 500) synced as that district's account: its first sync (the
+roadmaps carried whole), then a day of work — 200 changes made in the file, and 200 made on the
+server — each brought over by one ``sync``. Budgets: the summary ≤ 1 s, a roadmap ≤ 0.5 s, an
+edit ≤ 10 ms, a sync of 200 changes ≤ 2 s. JSON goes to bench/results/server.json.
 
     python bench/bench_server.py [--districts 10,50] [--edits 200]
 """
@@ -23,7 +26,12 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 from synthetic import roadmap_dict  # noqa: E402
 
-BUDGETS = {"region_summary_s": 1.0, "district_roadmap_load_s": 0.5, "committed_edit_ms": 10.0}
+BUDGETS = {
+    "region_summary_s": 1.0,
+    "district_roadmap_load_s": 0.5,
+    "committed_edit_ms": 10.0,
+    "sync_200_changes_s": 2.0,
+}
 ROADMAPS_PER_DISTRICT = 5
 MEASURES = 500
 
@@ -73,7 +81,7 @@ def main() -> None:
                 start = time.perf_counter()
                 lines = region_summary(service.db)
                 summaries.append(time.perf_counter() - start)
-            assert sum(1 for line in lines if not line.school) == districts
+            assert sum(1 for line in lines if not line.school) >= districts
             ids = service.roadmap_ids()
             reads = []
             for roadmap in ids[-5:] * 3:
@@ -88,6 +96,7 @@ def main() -> None:
                 service.edit_measure(row.id, None, {"note": f"правка {number}"})
                 edits.append(time.perf_counter() - start)
             service.db.close()
+            synced = sync_figures(url, server, districts, template, options.edits)
             figures = {
                 "roadmaps": len(ids),
                 "measures": len(ids) * MEASURES,
@@ -95,6 +104,7 @@ def main() -> None:
                 "region_summary_s": round(statistics.median(summaries), 3),
                 "district_roadmap_load_s": round(statistics.median(reads), 3),
                 "committed_edit_ms": round(statistics.median(edits) * 1000, 2),
+                **synced,
             }
             results[f"{districts}_districts"] = figures
             print(districts, json.dumps(figures, ensure_ascii=False), flush=True)
@@ -103,6 +113,60 @@ def main() -> None:
     out = HERE / "results" / "server.json"
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print("->", out)
+
+
+def sync_figures(url: str, server: object, districts: int, template: dict, changes: int) -> dict[str, float]:
+    """A district's file synced as the district's own account: the first sync, then a day of work
+    (``changes`` edits) made in the file and, apart, on the server, each brought over by one sync."""
+    import tempfile
+
+    from desktop.services.roadmap import Actor, RoadmapService
+    from desktop.services.sync import sync
+    from desktop.services.writer import write_roadmap
+    from models.storage.database import create_database
+    from models.storage.server import make_server_engine, open_server
+    from models.storage.server_security import add_account, setup_region
+
+    admin = make_server_engine(url)
+    setup_region(admin)
+    name = f"sync{districts}"
+    add_account(admin, name, "bench-pass", f"Район синхронизации {districts}")
+    admin.dispose()
+    district_url = url.replace("postgresql://postgres@", f"postgresql://{name}:bench-pass@", 1)
+    actor = Actor("bench", "bench")
+    with tempfile.TemporaryDirectory() as folder:
+        file = create_database(Path(folder) / "district.sqlite")
+        for number in range(ROADMAPS_PER_DISTRICT):
+            data = copy.deepcopy(template)
+            data["title"] = f"Дорожная карта района, № {number + 1}"
+            write_roadmap(file, data)
+        on_server = open_server(district_url)
+        start = time.perf_counter()
+        first = sync(file, on_server, actor)
+        first_s = time.perf_counter() - start
+        assert first.roadmaps_pushed == ROADMAPS_PER_DISTRICT, first
+        pushes, pulls = [], []
+        for round_number in range(3):
+            for where, timings in ((file, pushes), (on_server, pulls)):
+                service = RoadmapService(where, actor)
+                trees = [service.load(ident) for ident in service.roadmap_ids()]
+                rows = [row for tree in trees for row in tree.measures_in_order()]
+                for number in range(changes):
+                    row = rows[(number * 7 + round_number) % len(rows)]
+                    note = f"{where.location[:8]}: день {round_number}, правка {number}"
+                    service.edit_measure(row.id, None, {"note": note})
+                start = time.perf_counter()
+                done = sync(file, on_server, actor)
+                timings.append(time.perf_counter() - start)
+                assert done.pushed + done.pulled == changes and not done.conflicts, done
+        on_server.close()
+        file.close()
+    return {
+        "sync_first_s": round(first_s, 2),
+        "sync_200_changes_s": round(statistics.median(pushes + pulls), 3),
+        "sync_push_200_s": round(statistics.median(pushes), 3),
+        "sync_pull_200_s": round(statistics.median(pulls), 3),
+    }
 
 
 if __name__ == "__main__":

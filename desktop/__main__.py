@@ -23,6 +23,7 @@ COMMANDS = frozenset(
         "attach",
         "take-copy",
         "merge-copy",
+        "sync",
         "server-setup",
         "region",
         "server-account",

@@ -147,3 +147,213 @@ def test_changes_go_both_ways_and_conflicts_are_kept_on_both_sides_until_they_ag
     settled = sync(districts, "mokshan")
     assert settled["conflicts"] == []
     assert measures(files["mokshan"]) == measures(urls["mokshan"])
+
+
+KILLED = """
+import os, sys
+import desktop.services.sync as sync
+step = getattr(sync, {step!r})
+
+def killed(*args, **kwargs):
+    if not ({when}):
+        return step(*args, **kwargs)
+    if {after}:
+        step(*args, **kwargs)
+    os._exit(9)  # the process dies here, as at a power cut: no cleanup, no commit
+
+setattr(sync, {step!r}, killed)
+from desktop.cli import run
+run(["sync", "--db", {db!r}, "--server", {server!r}])
+"""
+
+
+def killed_sync(districts: dict[str, Any], name: str, step: str, when: str, after: bool) -> None:
+    """``sync`` in its own process, killed at ``step`` when ``when`` holds of its arguments
+    (before the step, or right after it returned)."""
+    import subprocess
+    import sys
+
+    code = KILLED.format(
+        step=step, when=when, after=after, db=str(districts["files"][name]), server=districts["urls"][name]
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 9, done.stderr
+
+
+@pytest.mark.parametrize(
+    ("step", "when", "after", "where"),
+    [
+        (
+            "_write_setting",
+            "args[1].startswith('sync:')",
+            False,
+            "in the server's transaction, before its commit",
+        ),
+        ("_push", "True", True, "after the server committed, before the file's transaction"),
+        ("_write_setting", "args[1] == 'sync_points'", False, "in the file's transaction, before its commit"),
+    ],
+)
+def test_a_sync_killed_midway_leaves_both_sides_consistent_and_the_next_run_completes_it(
+    districts: dict[str, Any], step: str, when: str, after: bool, where: str
+) -> None:
+    files, urls = districts["files"], districts["urls"]
+    sync(districts, "mokshan")
+    edit(files["mokshan"], 0, note="из файла")
+    edit(urls["mokshan"], 1, note="с сервера")
+    database, roadmaps = service(files["mokshan"])
+    try:  # a measure added in the file: added twice on the server if a push ran again
+        tree = roadmaps.load(roadmaps.roadmap_ids()[0])
+        first = tree.measures_in_order()[0]
+        roadmaps.operations.apply(InsertMeasureCommand(tree.header.id, first.section_id, first.position + 1))
+    finally:
+        database.close()
+    count = len(measures(files["mokshan"]))
+    killed_sync(districts, "mokshan", step, when, after)
+    done = sync(districts, "mokshan")  # the next run completes it
+    assert done["conflicts"] == [], where
+    here, there = measures(files["mokshan"]), measures(urls["mokshan"])
+    assert here == there, where
+    assert len(here) == count  # the new measure once, on both sides
+    assert here[0]["note"] == "из файла" and here[2]["note"] == "с сервера", where
+    assert sync(districts, "mokshan")["pushed"] == 0  # and then nothing is left
+
+
+def test_two_districts_and_the_region_work_at_once_each_sees_its_own(districts: dict[str, Any]) -> None:
+    files, urls = districts["files"], districts["urls"]
+    assert sync(districts, "mokshan")["roadmaps_pushed"] == 1
+    assert sync(districts, "kusa")["roadmaps_pushed"] == 1
+    # the region edits each district's roadmap on the server while both districts edit offline
+    edit(urls["mokshan"], 3, note="регион: Мокшан")
+    edit(urls["kusa"], 3, note="регион: Куса")
+    edit(files["mokshan"], 4, note="Мокшан офлайн")
+    edit(files["kusa"], 4, note="Куса офлайн")
+    kusa_answer, mokshan_answer = sync(districts, "kusa"), sync(districts, "mokshan")
+    assert (kusa_answer["pushed"], kusa_answer["pulled"]) == (1, 1)
+    assert (mokshan_answer["pushed"], mokshan_answer["pulled"]) == (1, 1)
+    for name in ("mokshan", "kusa"):
+        assert measures(files[name]) == measures(urls[name]), name
+    kusa, mokshan = measures(files["kusa"]), measures(files["mokshan"])
+    assert (kusa[3]["note"], kusa[4]["note"]) == ("регион: Куса", "Куса офлайн")
+    assert (mokshan[3]["note"], mokshan[4]["note"]) == ("регион: Мокшан", "Мокшан офлайн")
+    region = cli_json("region", "--db", urls["ministry"], "--today", "2024-01-15")
+    assert sorted(d["district"] for d in region["districts"]) == ["Кусинский район", "Мокшанский район"]
+
+
+def test_rows_added_and_deleted_on_either_side_follow_and_a_deletion_against_a_change_is_reported(
+    districts: dict[str, Any],
+) -> None:
+    files, urls = districts["files"], districts["urls"]
+    sync(districts, "mokshan")
+    count = len(measures(files["mokshan"]))
+    on_server = [first_measure(urls["mokshan"], i) for i in range(9)]
+    in_file = [first_measure(files["mokshan"], i) for i in range(9)]
+    database, roadmaps = service(urls["mokshan"])
+    try:  # on the server: a measure added (filled in), one deleted, one changed
+        tree = roadmaps.load(roadmaps.roadmap_ids()[0])
+        top = tree.measures[on_server[0]]
+        roadmaps.operations.apply(InsertMeasureCommand(tree.header.id, top.section_id, top.position))
+        roadmaps.operations.apply(DeleteMeasuresCommand([on_server[5]]))
+        roadmaps.edit_measure(on_server[8], None, {"note": "регион уточнил"})
+    finally:
+        database.close()
+    edit(urls["mokshan"], 0, title="Новое мероприятие региона", responsible="Регион")
+    database, roadmaps = service(files["mokshan"])
+    try:  # in the file: the one the server changed deleted, the one it deleted changed
+        roadmaps.operations.apply(DeleteMeasuresCommand([in_file[8]]))
+        roadmaps.edit_measure(in_file[5], None, {"note": "район изменил удалённое"})
+    finally:
+        database.close()
+
+    answer = sync(districts, "mokshan")
+    kinds = sorted((c["kind"], c["file"], c["server"]) for c in answer["conflicts"])
+    assert kinds == [("measure", "изменено", "удалено"), ("measure", "удалено", "изменено")]
+    here, there = measures(files["mokshan"]), measures(urls["mokshan"])
+    assert here[0]["title"] == there[0]["title"] == "Новое мероприятие региона"
+    # each deletion against a change stands where it was made; the other side keeps its row
+    assert len(here) == count and len(there) == count
+    again = sync(districts, "mokshan")
+    assert len(again["conflicts"]) == 2  # said again until somebody settles it
+
+
+def test_a_roadmap_added_on_either_side_is_carried_whole(districts: dict[str, Any], tmp_path: Path) -> None:
+    files, urls = districts["files"], districts["urls"]
+    sync(districts, "mokshan")
+    cli_json("import", str(SEED / "003.docx"), "--db", urls["mokshan"])  # the region adds one
+    cli_json("import", str(SEED / "002.docx"), "--db", str(files["mokshan"]))  # so does the district
+    answer = sync(districts, "mokshan")
+    assert (answer["roadmaps_pushed"], answer["roadmaps_pulled"]) == (1, 1)
+    assert sorted(map(str, measures(files["mokshan"]))) == sorted(map(str, measures(urls["mokshan"])))
+    assert sync(districts, "mokshan")["roadmaps_pulled"] == 0
+
+
+def test_the_ministry_and_wrong_addresses_are_told_what_to_do(districts: dict[str, Any]) -> None:
+    files, urls = districts["files"], districts["urls"]
+    before = file_digest(files["mokshan"])
+    refused = run_cli("sync", "--db", str(files["mokshan"]), "--server", urls["ministry"])
+    assert refused.returncode != 0 and "учётной записью района" in refused.stderr
+    wrong = run_cli("sync", "--db", str(files["mokshan"]), "--server", str(files["kusa"]))
+    assert wrong.returncode != 0 and "postgresql://" in wrong.stderr
+    swapped = run_cli("sync", "--db", urls["mokshan"], "--server", urls["mokshan"])
+    assert swapped.returncode != 0 and "файл района" in swapped.stderr
+    assert file_digest(files["mokshan"]) == before
+
+
+def evidence(where: str | Path) -> list[tuple[str, str, str, str]]:
+    """(measure number, school, file name, sha256) of every file attached there."""
+    from sqlalchemy import select
+
+    from models.entities import Attachment
+
+    database, roadmaps = service(where)
+    try:
+        found = []
+        for ident in roadmaps.roadmap_ids():
+            tree = roadmaps.load(ident)
+            names = {s.id: s.name for s in tree.schools}
+            with database.read() as conn:
+                digests = dict(conn.execute(select(Attachment.id, Attachment.sha256)).all())
+            for row in tree.measures_in_order():
+                for item in row.evidence:
+                    school = names.get(item.school_id, "") if item.school_id else ""
+                    found.append((row.number, school, item.name, digests[item.id]))
+        return sorted(found)
+    finally:
+        database.close()
+
+
+def test_schools_records_and_files_travel_both_ways(
+    districts: dict[str, Any], demo_db: Path, tmp_path: Path
+) -> None:
+    files, urls = districts["files"], districts["urls"]
+    files["mokshan"].unlink()
+    files["mokshan"] = demo_db  # the demo: schools, their records and scanned files
+    first = sync(districts, "mokshan")
+    assert first["roadmaps_pushed"] >= 2
+    assert evidence(urls["mokshan"]) == evidence(demo_db) != []
+    assert measures(urls["mokshan"]) == measures(demo_db)
+
+    scan = tmp_path / "протокол.pdf"
+    scan.write_bytes(b"%PDF-1.4\n% protocol\n%%EOF\n")
+    database, roadmaps = service(urls["mokshan"])
+    try:  # the region attaches a protocol and marks a school's record on the server
+        tree = roadmaps.load(roadmaps.roadmap_ids()[0])
+        row = next(r for r in tree.measures_in_order() if len(r.school_ids) >= 2)
+        school = next(s.name for s in tree.schools if s.id == row.school_ids[1])
+        roadmaps.attach(row.id, None, scan)
+        roadmaps.edit_school_record(row.id, school, None, {"status": "done", "note": "проверено регионом"})
+    finally:
+        database.close()
+    answer = sync(districts, "mokshan")
+    assert answer["pulled"] == 1 and answer["conflicts"] == []
+    assert evidence(demo_db) == evidence(urls["mokshan"])
+    assert any(name == "протокол.pdf" for _n, _s, name, _d in evidence(demo_db))
+    database, roadmaps = service(demo_db)
+    try:
+        tree = roadmaps.load(roadmaps.roadmap_ids()[0])
+        pulled = next(r for r in tree.measures_in_order() if r.number == row.number)
+        record = next(
+            r for r in pulled.execution if r.school_id in {s.id for s in tree.schools if s.name == school}
+        )
+        assert (record.status, record.note) == ("done", "проверено регионом")
+    finally:
+        database.close()

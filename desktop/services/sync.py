@@ -20,6 +20,7 @@ A run with nothing new on either side writes nothing.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -168,16 +169,13 @@ class _Start:
     maps: IdMaps  # server -> file
     skip: list[tuple[int, int]]
     conflicts: list[dict[str, Any]]
-    first: bool  # never synced
-
-    def record_base(self) -> list[int]:
-        return [self.theirs, self.ours]
+    round: str  # the id of the sync that wrote the point ("" never synced)
 
 
 def _file_start(conn: Connection, peer: str, server_last: int, file_last: int) -> _Start:
     point = sync_point(conn, peer)
     if point is None:  # a first sync: every roadmap goes whole; the logs so far are not changes
-        return _Start(server_last, file_last, IdMaps(), [], [], True)
+        return _Start(server_last, file_last, IdMaps(), [], [], "")
     value = _points_value(conn).get(peer) or {}
     return _Start(
         point.theirs,
@@ -185,7 +183,7 @@ def _file_start(conn: Connection, peer: str, server_last: int, file_last: int) -
         IdMaps.of(value.get("maps")),
         list(point.skip),
         [dict(c) for c in value.get("conflicts") or [] if isinstance(c, Mapping)],
-        False,
+        str(value.get("round") or "-"),
     )
 
 
@@ -198,17 +196,16 @@ def _points_value(conn: Connection) -> dict[str, Any]:
 class _Pushed:
     """The server's record of a push: made in the push's own transaction."""
 
-    base: list[int]  # the file's point the push started from ([theirs, ours])
-    first: bool
+    base: str  # the round of the file's point the push started from
     file_line: int  # the file's changes up to this line are on the server
     lines: tuple[int, int]  # the push's own change-log lines on the server
     maps: IdMaps  # file -> server, after the push
     conflicts: list[dict[str, Any]]
+    stored: bool = True  # on the server (False: a push that had nothing to write)
 
     def as_value(self) -> dict[str, Any]:
         return {
             "base": self.base,
-            "first": self.first,
             "file_line": self.file_line,
             "lines": list(self.lines),
             "maps": self.maps.as_value(),
@@ -222,8 +219,7 @@ class _Pushed:
         try:
             first, last = value["lines"]
             return cls(
-                [int(x) for x in value["base"]],
-                bool(value.get("first")),
+                str(value["base"]),
                 int(value["file_line"]),
                 (int(first), int(last)),
                 IdMaps.of(value.get("maps")),
@@ -234,7 +230,7 @@ class _Pushed:
 
     def continues(self, start: _Start) -> bool:
         """This push started from the file's current point: its pull has not been written."""
-        return self.first if start.first else (not self.first and self.base == start.record_base())
+        return self.stored and self.base == start.round
 
 
 def _read_setting(conn: Connection, key: str) -> Any:
@@ -547,12 +543,13 @@ def _push(
         with server_side.db.write() as conn:
             written = _write(push, conn, actor, push_choice)
             pushed = _Pushed(
-                start.record_base(), start.first, push.reading.theirs_last, written.lines, written.maps, kept
+                start.round, push.reading.theirs_last, written.lines, written.maps, kept
             )
             _write_setting(conn, RECORD + file_id, pushed.as_value())
         result.pushed, result.roadmaps_pushed = written.changed, written.roadmaps
         return pushed, unsettled
-    return _Pushed(start.record_base(), start.first, push.reading.theirs_last, lines, maps, kept), unsettled
+    local = _Pushed(start.round, push.reading.theirs_last, lines, maps, kept, stored=False)
+    return local, unsettled
 
 
 def _pull(
@@ -582,17 +579,18 @@ def _pull(
     theirs = max(pull.reading.theirs_last, start.theirs)
     writes = bool(pull.new_trees or not pull.reading.empty or pull_choice)
 
-    def point(maps: IdMaps, lines: tuple[int, int]) -> dict[str, Any]:
+    def point(maps: IdMaps, lines: tuple[int, int], round_id: str) -> dict[str, Any]:
         ranges = skip_after + ([lines] if lines[0] <= lines[1] else [])
         return {
             **SyncPoint(theirs, pushed.file_line, skip=ranges).as_value(),
             "maps": maps.as_value(),
             "conflicts": records,
+            "round": round_id,
         }
 
     with district.read() as conn:
         before = _points_value(conn).get(peer)
-    if not writes and point(maps, (0, -1)) == before:
+    if not writes and not pushed.stored and point(maps, (0, -1), start.round) == before:
         return  # nothing new on either side: nothing written
     with district.write() as conn:
         lines: tuple[int, int] = (0, -1)
@@ -601,7 +599,7 @@ def _pull(
             maps, lines = written.maps, written.lines
             result.pulled, result.roadmaps_pulled = written.changed, written.roadmaps
         points = _points_value(conn)
-        points[peer] = point(maps, lines)
+        points[peer] = point(maps, lines, str(uuid.uuid4()))  # a new round: the push is closed
         _write_setting(conn, SYNC_POINTS, points)
 
 
