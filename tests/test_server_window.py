@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction
 from pytestqt.qtbot import QtBot
 
 from desktop.services.commands import EditMeasureCommand
+from desktop.services.roadmap import Actor, RoadmapService
 from desktop.services.writer import write_roadmap
 from models.storage.server import open_server
 from tests.conftest import SMALL_ROADMAP
@@ -114,3 +115,55 @@ def test_the_ministry_sees_the_region_drills_down_read_only_and_exports_it(
         assert sheet.cell(4, 1).value == "Кусинский район" and sheet.max_row == 3 + shown
     finally:
         window.service.db.close()
+
+
+def test_the_window_syncs_its_file_with_the_server_and_settles_a_conflict_as_chosen(
+    window: MainWindow,  # noqa: F811  # tests/test_grid.py: the window on the small file
+    region: dict[str, str],  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from ui import sync_actions
+
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _parent, _title, text: told.append(text))
+    answer_with(monkeypatch, region["admin"], "mokshan", "pass-mokshan")
+    actions = {a.text(): a for a in window.findChildren(QAction)}
+    actions["Син&хронизировать с сервером…"].trigger()  # the first: the file's roadmap goes whole
+    assert "Дорожных карт отправлено целиком: 1" in told[-1]
+    assert not window.service.db.is_server  # the window stays on its file
+    mokshan = region["mokshan"]
+    with psycopg.connect(mokshan) as conn:
+        titles = [t for (t,) in conn.execute("SELECT title FROM roadmaps ORDER BY id")]
+    assert SMALL_ROADMAP["title"] in titles
+
+    tree = window.grid_model.tree
+    assert tree is not None
+    row = tree.measures_in_order()[0]
+    assert window.execute(EditMeasureCommand.for_row(row, {"note": "в файле"}))
+    colleague = RoadmapService(open_server(mokshan), Actor("коллега", "сервер"))
+    try:  # a colleague on the server changed the same note
+        for ident in colleague.roadmap_ids():
+            for other in colleague.load(ident).measures_in_order():
+                if other.title == row.title and colleague.load(ident).header.title == SMALL_ROADMAP["title"]:
+                    colleague.edit_measure(other.id, None, {"note": "на сервере"})
+    finally:
+        colleague.db.close()
+    shown: list[list[str]] = []
+
+    def choose_server(dialog: sync_actions.SyncConflicts) -> int:
+        shown.append([conflict.field for _box, conflict in dialog.boxes])
+        for box, _conflict in dialog.boxes:
+            box.setChecked(True)  # «с сервера»
+        return 1
+
+    monkeypatch.setattr(sync_actions.SyncConflicts, "exec", choose_server)
+    actions["Син&хронизировать с сервером…"].trigger()
+    assert shown == [["note"]]
+    assert "Конфликтов осталось" not in told[-1]
+    tree = window.grid_model.tree
+    assert tree is not None and tree.measures[row.id].note == "на сервере"  # the grid shows it
+    with psycopg.connect(mokshan) as conn:
+        notes = {n for (n,) in conn.execute("SELECT note FROM measures WHERE title = %s", (row.title,))}
+    assert notes == {"на сервере"}

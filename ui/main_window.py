@@ -71,6 +71,7 @@ from ui.row_actions import RowActions
 from ui.school_calendar_dialog import SchoolCalendarDialog
 from ui.school_sheet_actions import SchoolSheetActions
 from ui.status_dialog import StatusDialog
+from ui.sync_actions import SyncActions
 from ui.tracking import TrackingViews
 
 log = logging.getLogger(__name__)
@@ -136,6 +137,7 @@ class MainWindow(QMainWindow):
         self.files = FileActions(self, self.controller)
         self.school_sheets = SchoolSheetActions(self)
         self.copies = CopyActions(self)
+        self.syncing = SyncActions(self)
         self.rows = RowActions(self, self.grid, self.grid_model, self.controller)
         for column, name in enumerate(COLUMN_NAMES):
             self.grid.setColumnWidth(column, DEFAULT_WIDTHS[name])
@@ -242,6 +244,7 @@ class MainWindow(QMainWindow):
             ("Взять копию с &собой…", QKeySequence(), lambda: self.copies.take()),
             ("Объединить с коп&ией…", QKeySequence(), lambda: self.copies.merge()),
             ("Подключиться к &серверу…", QKeySequence(), self.files.connect_server),
+            ("Син&хронизировать с сервером…", QKeySequence(), lambda: self.syncing.run()),
             ("&Проверить файл", QKeySequence(), self.files.check_file),
             ("&Восстановить из резервной копии…", QKeySequence(), self.files.restore_backup),
             ("&Учебный календарь (четверти и каникулы)…", QKeySequence(), self.edit_school_calendar),

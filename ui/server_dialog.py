@@ -22,9 +22,14 @@ KEY = "server/"
 
 
 class ServerDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        title: str = "Подключиться к серверу",
+        button: str = "Подключиться",
+    ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Подключиться к серверу")
+        self.setWindowTitle(title)
         self.setMinimumWidth(460)
         settings = QSettings()
         layout = QVBoxLayout(self)
@@ -53,7 +58,7 @@ class ServerDialog(QDialog):
             form.addRow(label, field)
         layout.addLayout(form)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.connect_button = buttons.addButton("Подключиться", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.connect_button = buttons.addButton(button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.connect_button.setDefault(True)
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)

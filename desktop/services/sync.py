@@ -542,9 +542,7 @@ def _push(
     if push.new_trees or not push.reading.empty or push_choice:
         with server_side.db.write() as conn:
             written = _write(push, conn, actor, push_choice)
-            pushed = _Pushed(
-                start.round, push.reading.theirs_last, written.lines, written.maps, kept
-            )
+            pushed = _Pushed(start.round, push.reading.theirs_last, written.lines, written.maps, kept)
             _write_setting(conn, RECORD + file_id, pushed.as_value())
         result.pushed, result.roadmaps_pushed = written.changed, written.roadmaps
         return pushed, unsettled
@@ -603,4 +601,20 @@ def _pull(
         _write_setting(conn, SYNC_POINTS, points)
 
 
-__all__ = ["SyncConflict", "SyncError", "SyncResult", "check_peers", "sync"]
+def sync_with_server(
+    district: Database,
+    address: str,
+    actor: Actor,
+    resolutions: Mapping[tuple[str, int, str, str], str] | None = None,
+) -> SyncResult:
+    """``sync`` with the server at ``address``, connected for this sync only (the window's)."""
+    from models.storage.server import open_server
+
+    server = open_server(address)
+    try:
+        return sync(district, server, actor, resolutions)
+    finally:
+        server.close()
+
+
+__all__ = ["SyncConflict", "SyncError", "SyncResult", "check_peers", "sync", "sync_with_server"]

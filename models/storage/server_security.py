@@ -41,14 +41,18 @@ ALTER TABLE roadmaps ENABLE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS region_read ON roadmaps;
 DROP POLICY IF EXISTS region_write ON roadmaps;
 CREATE POLICY region_read ON roadmaps FOR SELECT
-    USING (roadmap_is_ministry() OR district = roadmap_my_district());
+    USING ((SELECT roadmap_is_ministry()) OR district = (SELECT roadmap_my_district()));
 CREATE POLICY region_write ON roadmaps FOR ALL
-    USING (district = roadmap_my_district()) WITH CHECK (district = roadmap_my_district());
+    USING (district = (SELECT roadmap_my_district()))
+    WITH CHECK (district = (SELECT roadmap_my_district()));
 """
-_MINE: Final = "SELECT id FROM roadmaps WHERE district = roadmap_my_district()"
+# The account's district is asked once per statement: "(SELECT f())" is computed once (an init
+# plan), a bare "f()" once per row checked — a cost that grew with the region's size (a district's
+# sync of 200 changes took 3.6 s at 50 districts instead of 1.2 s at 10).
+_MINE: Final = "SELECT id FROM roadmaps WHERE district = (SELECT roadmap_my_district())"
 _MY_MEASURES: Final = (
     "SELECT m.id FROM measures m JOIN roadmaps r ON r.id = m.roadmap_id "  # a district's own measures
-    "WHERE r.district = roadmap_my_district()"
+    "WHERE r.district = (SELECT roadmap_my_district())"
 )
 
 
