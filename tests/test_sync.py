@@ -357,3 +357,43 @@ def test_schools_records_and_files_travel_both_ways(
         assert (record.status, record.note) == ("done", "проверено регионом")
     finally:
         database.close()
+
+
+def test_a_damaged_point_in_the_file_or_a_record_planted_on_the_server_is_refused_not_trusted(
+    districts: dict[str, Any],
+) -> None:
+    import json
+    import sqlite3
+
+    files, urls = districts["files"], districts["urls"]
+    sync(districts, "mokshan")
+    edit(files["mokshan"], 0, note="не отправлено")
+    with psycopg.connect(districts["admin"]) as admin:
+        (key,) = admin.execute("SELECT key FROM file_settings WHERE key LIKE 'sync:%'").fetchone() or ("",)
+        (record,) = admin.execute("SELECT value FROM file_settings WHERE key = %s", (key,)).fetchone() or (
+            {},
+        )
+    # another district's account rewrites mokshan's record on the shared settings table
+    planted = dict(record, base="чужой", maps={"roadmaps": {}, "sections": {}, "measures": {}})
+    with psycopg.connect(urls["kusa"]) as conn:
+        conn.execute("UPDATE file_settings SET value = %s WHERE key = %s", (json.dumps(planted), key))
+    before = file_digest(files["mokshan"])
+    refused = run_cli("sync", "--db", str(files["mokshan"]), "--server", urls["mokshan"])
+    assert refused.returncode != 0 and "изменена не этой программой" in refused.stderr
+    assert "Traceback" not in refused.stderr and file_digest(files["mokshan"]) == before
+    with psycopg.connect(districts["admin"]) as admin:
+        admin.execute("UPDATE file_settings SET value = %s WHERE key = %s", (json.dumps(record), key))
+
+    # the file's own point damaged by another program: never taken for «not synced yet»
+    with sqlite3.connect(files["mokshan"]) as conn:
+        (value,) = conn.execute("SELECT value FROM file_settings WHERE key = 'sync_points'").fetchone()
+        points = json.loads(value)
+        for point in points.values():
+            point["maps"] = {"measures": {"один": "два"}}
+        conn.execute("UPDATE file_settings SET value = ? WHERE key = 'sync_points'", (json.dumps(points),))
+    before = file_digest(files["mokshan"])
+    on_server = measures(urls["mokshan"])
+    refused = run_cli("sync", "--db", str(files["mokshan"]), "--server", urls["mokshan"])
+    assert refused.returncode != 0 and "Отметка синхронизации в файле повреждена" in refused.stderr
+    assert "Traceback" not in refused.stderr and file_digest(files["mokshan"]) == before
+    assert measures(urls["mokshan"]) == on_server  # nothing sent twice

@@ -29,14 +29,14 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.orm import Session
 
-from desktop.services.changesets import SYNC_POINTS, ChangeSet, SyncPoint, changes_since, sync_point
+from desktop.services.changesets import SYNC_POINTS, ChangeSet, SyncPoint, changes_since
 from desktop.services.copies import store_id
 from desktop.services.copy_merge import MergeCopyCommand
 from desktop.services.copy_plan import Planner, evidence_lines
 from desktop.services.copy_reading import CopyConflict, CopyReading
 from desktop.services.dto import RoadmapTree
 from desktop.services.dump import roadmap_dict
-from desktop.services.identity import file_identity
+from desktop.services.identity import FileIdentity, file_identity
 from desktop.services.operations import Actor, Tx, VersionLedger
 from desktop.services.roadmap import RoadmapService
 from desktop.services.writer import write_roadmap_in
@@ -82,7 +82,9 @@ class IdMaps:
         parts = []
         for name in ("roadmaps", "sections", "measures"):
             part = value.get(name)
-            parts.append({int(k): int(v) for k, v in part.items()} if isinstance(part, Mapping) else {})
+            if part is not None and not isinstance(part, Mapping):
+                raise TypeError(name)
+            parts.append({int(k): int(v) for k, v in (part or {}).items()})
         return cls(*parts)
 
 
@@ -173,18 +175,46 @@ class _Start:
 
 
 def _file_start(conn: Connection, peer: str, server_last: int, file_last: int) -> _Start:
-    point = sync_point(conn, peer)
-    if point is None:  # a first sync: every roadmap goes whole; the logs so far are not changes
+    stored = _read_setting(conn, SYNC_POINTS)
+    value = stored.get(peer, ()) if isinstance(stored, Mapping) else stored
+    if value is None or value == ():  # a first sync: every roadmap goes whole, the logs are not changes
         return _Start(server_last, file_last, IdMaps(), [], [], "")
-    value = _points_value(conn).get(peer) or {}
-    return _Start(
-        point.theirs,
-        point.ours,
-        IdMaps.of(value.get("maps")),
-        list(point.skip),
-        [dict(c) for c in value.get("conflicts") or [] if isinstance(c, Mapping)],
-        str(value.get("round") or "-"),
-    )
+    point = SyncPoint.of(value)
+    try:
+        if point is None or not isinstance(value, Mapping):
+            raise ValueError(peer)
+        return _Start(
+            point.theirs,
+            point.ours,
+            IdMaps.of(value.get("maps")),
+            list(point.skip),
+            [_conflict_record(c) for c in value.get("conflicts") or []],
+            str(value.get("round") or "-"),
+        )
+    except (KeyError, TypeError, ValueError, AttributeError):
+        # never taken for "not synced yet": that would send every roadmap to the server again
+        raise SyncError(
+            "Отметка синхронизации в файле повреждена (файл изменён не этой программой), поэтому "
+            "синхронизировать его нельзя: изменения наложились бы неверно. Файл и сервер не изменены. "
+            "Чтобы продолжить работу с сервером, создайте новый файл («Файл → Создать файл…») и "
+            "синхронизируйте его — дорожные карты района придут с сервера."
+        ) from None
+
+
+def _conflict_record(item: Any) -> dict[str, Any]:
+    """A conflict on record, as stored: which kind, both sides' ids, which field and school."""
+    if not isinstance(item, Mapping):
+        raise TypeError(item)
+    kind = str(item["kind"])
+    if kind not in ("field", "record", "title", "measure"):
+        raise ValueError(kind)
+    return {
+        "kind": kind,
+        "file": int(item["file"]),
+        "server": int(item["server"]),
+        "field": str(item.get("field") or ""),
+        "school": str(item.get("school") or ""),
+    }
 
 
 def _points_value(conn: Connection) -> dict[str, Any]:
@@ -231,6 +261,27 @@ class _Pushed:
     def continues(self, start: _Start) -> bool:
         """This push started from the file's current point: its pull has not been written."""
         return self.stored and self.base == start.round
+
+
+def _verified(value: Any, identity: FileIdentity) -> _Pushed | None:
+    """The server's record of this file's last push, signed with the file's secret: a record
+    another account wrote (the settings' table is shared by the districts) is refused, not used."""
+    if value is None:
+        return None
+    payload = {k: v for k, v in value.items() if k != "signature"} if isinstance(value, Mapping) else None
+    pushed = _Pushed.of(payload)
+    if pushed is None or payload is None or not identity.signed(payload, str(value.get("signature") or "")):
+        raise SyncError(
+            "Запись о синхронизации этого файла на сервере повреждена или изменена не этой программой: "
+            "синхронизировать нельзя, изменения наложились бы неверно. Файл и сервер не изменены. "
+            "Сообщите администратору сервера региона."
+        )
+    return pushed
+
+
+def _signed(pushed: _Pushed, identity: FileIdentity) -> dict[str, Any]:
+    payload = pushed.as_value()
+    return {**payload, "signature": identity.sign(payload)}
 
 
 def _read_setting(conn: Connection, key: str) -> Any:
@@ -495,9 +546,10 @@ def sync(
     peer = PEER + file_identity(server).file_id
     with district.read() as conn:
         file_id = store_id(conn, file_identity(district))
+    identity = file_identity(district)
     with server.read() as conn:
         server_last = _last_line(conn)
-        pushed = _Pushed.of(_read_setting(conn, RECORD + file_id))
+        pushed = _verified(_read_setting(conn, RECORD + file_id), identity)
     with district.read() as conn:
         start = _file_start(conn, peer, server_last, _last_line(conn))
     result = SyncResult()
@@ -505,7 +557,9 @@ def sync(
     server_side = _Side(server, _trees(server, actor), False)
     push_conflicts: list[SyncConflict] = []
     if pushed is None or not pushed.continues(start):
-        pushed, push_conflicts = _push(file_side, server_side, start, actor, chosen, file_id, result)
+        pushed, push_conflicts = _push(
+            file_side, server_side, start, actor, chosen, identity, file_id, result
+        )
     # the pull, from the push's record (this run's, or a cut run's that never pulled)
     _pull(file_side, server_side, start, pushed, actor, chosen, peer, result)
     result.conflicts = _merged(push_conflicts, result.conflicts)
@@ -518,6 +572,7 @@ def _push(
     start: _Start,
     actor: Actor,
     chosen: dict[tuple[str, int, str, str], str],
+    identity: FileIdentity,
     file_id: str,
     result: SyncResult,
 ) -> tuple[_Pushed, list[SyncConflict]]:
@@ -543,7 +598,7 @@ def _push(
         with server_side.db.write() as conn:
             written = _write(push, conn, actor, push_choice)
             pushed = _Pushed(start.round, push.reading.theirs_last, written.lines, written.maps, kept)
-            _write_setting(conn, RECORD + file_id, pushed.as_value())
+            _write_setting(conn, RECORD + file_id, _signed(pushed, identity))
         result.pushed, result.roadmaps_pushed = written.changed, written.roadmaps
         return pushed, unsettled
     local = _Pushed(start.round, push.reading.theirs_last, lines, maps, kept, stored=False)
