@@ -118,30 +118,45 @@ def test_the_ministry_sees_the_region_drills_down_read_only_and_exports_it(
 
 
 def test_the_window_syncs_its_file_with_the_server_and_settles_a_conflict_as_chosen(
-    window: MainWindow,  # noqa: F811  # tests/test_grid.py: the window on the small file
+    qtbot: QtBot,
+    small_db: Path,
     region: dict[str, str],  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from PySide6.QtWidgets import QMessageBox
 
+    from desktop.services.session import FileSession
+    from models.storage.database import open_database
     from ui import sync_actions
+
+    database = open_database(small_db)
+    main = MainWindow(
+        RoadmapService(database, Actor("Петрова", "ПК-1")),
+        str(small_db),
+        session=FileSession(database, "Петрова", "ПК-1"),  # it watches the file for colleagues' saves
+    )
+    qtbot.addWidget(main)
+    main.show()
 
     told: list[str] = []
     monkeypatch.setattr(QMessageBox, "information", lambda _parent, _title, text: told.append(text))
     answer_with(monkeypatch, region["admin"], "mokshan", "pass-mokshan")
-    actions = {a.text(): a for a in window.findChildren(QAction)}
+    actions = {a.text(): a for a in main.findChildren(QAction)}
     actions["Син&хронизировать с сервером…"].trigger()  # the first: the file's roadmap goes whole
     assert "Дорожных карт отправлено целиком: 1" in told[-1]
-    assert not window.service.db.is_server  # the window stays on its file
+    assert not main.service.db.is_server  # the main stays on its file
+    main.poll_file()  # the main's own sync wrote the file: not «изменён другим пользователем»
+    assert "другим пользователем" not in main.statusBar().currentMessage()
+    assert "Синхронизировано с сервером" in main.statusBar().currentMessage()
     mokshan = region["mokshan"]
     with psycopg.connect(mokshan) as conn:
         titles = [t for (t,) in conn.execute("SELECT title FROM roadmaps ORDER BY id")]
     assert SMALL_ROADMAP["title"] in titles
 
-    tree = window.grid_model.tree
+    tree = main.grid_model.tree
     assert tree is not None
     row = tree.measures_in_order()[0]
-    assert window.execute(EditMeasureCommand.for_row(row, {"note": "в файле"}))
+    assert main.execute(EditMeasureCommand.for_row(row, {"note": "в файле"}))
     colleague = RoadmapService(open_server(mokshan), Actor("коллега", "сервер"))
     try:  # a colleague on the server changed the same note
         for ident in colleague.roadmap_ids():
@@ -162,8 +177,25 @@ def test_the_window_syncs_its_file_with_the_server_and_settles_a_conflict_as_cho
     actions["Син&хронизировать с сервером…"].trigger()
     assert shown == [["note"]]
     assert "Конфликтов осталось" not in told[-1]
-    tree = window.grid_model.tree
+    tree = main.grid_model.tree
     assert tree is not None and tree.measures[row.id].note == "на сервере"  # the grid shows it
     with psycopg.connect(mokshan) as conn:
         notes = {n for (n,) in conn.execute("SELECT note FROM measures WHERE title = %s", (row.title,))}
     assert notes == {"на сервере"}
+    database.close()
+
+
+def test_enter_after_the_password_connects_and_does_not_cancel(qtbot: QtBot) -> None:
+    """A new user types the fields and presses Enter in «Пароль»: that is «Подключиться» (the
+    button disabled while the fields were empty had lost being the default: Enter cancelled)."""
+    from PySide6.QtCore import Qt, QTimer
+
+    QSettings().remove("server")
+    dialog = server_dialog.ServerDialog(None, "Синхронизировать с сервером", "Синхронизировать")
+    qtbot.addWidget(dialog)
+    for field, text in ((dialog.host, "10.0.0.5"), (dialog.database, "region"), (dialog.user, "mokshan")):
+        qtbot.keyClicks(field, text)
+    qtbot.keyClicks(dialog.password, "s3kret")  # QTest types ASCII only
+    QTimer.singleShot(0, lambda: qtbot.keyClick(dialog.password, Qt.Key.Key_Return))
+    assert dialog.exec() == 1
+    assert dialog.address() == "postgresql://mokshan:s3kret@10.0.0.5:5432/region"

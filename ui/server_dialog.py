@@ -58,6 +58,7 @@ class ServerDialog(QDialog):
             form.addRow(label, field)
         layout.addLayout(form)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setAutoDefault(False)
         self.connect_button = buttons.addButton(button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.connect_button.setDefault(True)
         buttons.accepted.connect(self._accept)
@@ -71,6 +72,9 @@ class ServerDialog(QDialog):
     def _enable(self) -> None:
         filled = all(f.text().strip() for f in (self.host, self.database, self.user))
         self.connect_button.setEnabled(filled)
+        # Enter after the password connects: a button disabled while the fields were empty loses
+        # being the default, and Enter then pressed «Отмена» instead
+        self.connect_button.setDefault(filled)
 
     def _accept(self) -> None:
         settings = QSettings()

@@ -49,7 +49,13 @@ class SyncActions:
             if choice.exec() == QDialog.DialogCode.Accepted:
                 settled = self._sync(address, choice.resolutions())
                 result = settled if settled is not None else result
+        if window.controller.session is not None:  # the file was written by this window, not a colleague
+            window.controller.session.acknowledge_own_commit()
+        window.mark_saved()
         window.refresh()
+        window.statusBar().showMessage(
+            f"Синхронизировано с сервером: отправлено {result.pushed}, получено {result.pulled}.", 10_000
+        )
         QMessageBox.information(window, APP_TITLE, summary_text(result))
 
     def _sync(
