@@ -144,8 +144,8 @@ def test_the_window_syncs_its_file_with_the_server_and_settles_a_conflict_as_cho
     actions = {a.text(): a for a in main.findChildren(QAction)}
     actions["Син&хронизировать с сервером…"].trigger()  # the first: the file's roadmap goes whole
     assert "Дорожных карт отправлено целиком: 1" in told[-1]
-    assert not main.service.db.is_server  # the main stays on its file
-    main.poll_file()  # the main's own sync wrote the file: not «изменён другим пользователем»
+    assert not main.service.db.is_server  # the window stays on its file
+    main.poll_file()  # the window's own sync wrote the file: not «изменён другим пользователем»
     assert "другим пользователем" not in main.statusBar().currentMessage()
     assert "Синхронизировано с сервером" in main.statusBar().currentMessage()
     mokshan = region["mokshan"]
@@ -177,6 +177,7 @@ def test_the_window_syncs_its_file_with_the_server_and_settles_a_conflict_as_cho
     actions["Син&хронизировать с сервером…"].trigger()
     assert shown == [["note"]]
     assert "Конфликтов осталось" not in told[-1]
+    assert "получено с сервера: 1" in told[-1]  # the value chosen came into the file
     tree = main.grid_model.tree
     assert tree is not None and tree.measures[row.id].note == "на сервере"  # the grid shows it
     with psycopg.connect(mokshan) as conn:

@@ -48,7 +48,7 @@ class SyncActions:
             choice = SyncConflicts(result, window)
             if choice.exec() == QDialog.DialogCode.Accepted:
                 settled = self._sync(address, choice.resolutions())
-                result = settled if settled is not None else result
+                result = result.then(settled) if settled is not None else result
         if window.controller.session is not None:  # the file was written by this window, not a colleague
             window.controller.session.acknowledge_own_commit()
         window.mark_saved()

@@ -149,6 +149,18 @@ class SyncResult:
     other: int = 0  # changes a sync does not carry (moves, the document, people, the calendar)
     refused_files: list[str] = field(default_factory=list)
 
+    def then(self, later: SyncResult) -> SyncResult:
+        """This sync followed by ``later`` (the window's second run with the user's choices)."""
+        return SyncResult(
+            self.pushed + later.pushed,
+            self.pulled + later.pulled,
+            later.conflicts,
+            self.roadmaps_pushed + later.roadmaps_pushed,
+            self.roadmaps_pulled + later.roadmaps_pulled,
+            max(self.other, later.other),
+            self.refused_files + [f for f in later.refused_files if f not in self.refused_files],
+        )
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "pushed": self.pushed,
@@ -464,7 +476,8 @@ def _write(direction: _Direction, conn: Connection, actor: Actor, chosen: list[C
     tx._flush()
     if command.merged is not None:
         maps.measures, maps.sections = dict(command.merged.measures), dict(command.merged.sections)
-    return _Written(maps, command.merged_lines, changed + reading.applied, len(direction.new_trees))
+    settled = len({(c.measure_id, c.school_id) for c in chosen})  # values the user chose: carried too
+    return _Written(maps, command.merged_lines, changed + reading.applied + settled, len(direction.new_trees))
 
 
 def _carry(source: Database, tree: RoadmapTree, session: Session, maps: IdMaps) -> int:
