@@ -397,3 +397,26 @@ def test_a_damaged_point_in_the_file_or_a_record_planted_on_the_server_is_refuse
     assert refused.returncode != 0 and "Отметка синхронизации в файле повреждена" in refused.stderr
     assert "Traceback" not in refused.stderr and file_digest(files["mokshan"]) == before
     assert measures(urls["mokshan"]) == on_server  # nothing sent twice
+
+
+def test_a_plain_copy_of_the_file_never_completes_another_copys_cut_sync(
+    districts: dict[str, Any], tmp_path: Path
+) -> None:
+    import shutil
+
+    files, urls = districts["files"], districts["urls"]
+    sync(districts, "mokshan")
+    other = tmp_path / "mokshan на ноутбуке.sqlite"
+    shutil.copyfile(files["mokshan"], other)  # copied as a file, not taken by the program
+    edit(files["mokshan"], 0, note="с офисного ПК")
+    killed_sync(districts, "mokshan", "_push", "True", True)  # pushed, the pull never written
+    edit(other, 1, note="с ноутбука")
+    before = file_digest(other)
+    refused = run_cli("sync", "--db", str(other), "--server", urls["mokshan"])
+    assert refused.returncode != 0 and "другой копии этого файла" in refused.stderr
+    assert file_digest(other) == before  # its own change is still to be sent, not skipped
+    sync(districts, "mokshan")  # completed where it began
+    answer = cli_json("sync", "--db", str(other), "--server", urls["mokshan"])
+    assert answer["pushed"] == 1 and answer["conflicts"] == []
+    notes = [m["note"] for m in measures(urls["mokshan"])[:2]]
+    assert notes == ["с офисного ПК", "с ноутбука"] == [m["note"] for m in measures(other)[:2]]

@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.orm import Session
 
-from desktop.services.changesets import SYNC_POINTS, ChangeSet, SyncPoint, changes_since
+from desktop.services.changesets import SYNC_POINTS, ChangeSet, SyncPoint, changes_since, line_mark
 from desktop.services.copies import store_id
 from desktop.services.copy_merge import MergeCopyCommand
 from desktop.services.copy_plan import Planner, evidence_lines
@@ -244,6 +244,8 @@ class _Pushed:
     maps: IdMaps  # file -> server, after the push
     conflicts: list[dict[str, Any]]
     stored: bool = True  # on the server (False: a push that had nothing to write)
+    file_mark: str = ""  # changesets.line_mark of the file's line ``file_line``: this file, not a look-alike
+    closed: bool = False  # its pull was written: nothing to complete
 
     def as_value(self) -> dict[str, Any]:
         return {
@@ -252,6 +254,8 @@ class _Pushed:
             "lines": list(self.lines),
             "maps": self.maps.as_value(),
             "conflicts": self.conflicts,
+            "file_mark": self.file_mark,
+            "closed": self.closed,
         }
 
     @classmethod
@@ -266,13 +270,15 @@ class _Pushed:
                 (int(first), int(last)),
                 IdMaps.of(value.get("maps")),
                 [dict(c) for c in value.get("conflicts") or [] if isinstance(c, Mapping)],
+                file_mark=str(value.get("file_mark") or ""),
+                closed=value.get("closed") is True,
             )
         except (KeyError, TypeError, ValueError):
             return None
 
     def continues(self, start: _Start) -> bool:
         """This push started from the file's current point: its pull has not been written."""
-        return self.stored and self.base == start.round
+        return self.stored and not self.closed and self.base == start.round
 
 
 def _verified(value: Any, identity: FileIdentity) -> _Pushed | None:
@@ -289,6 +295,33 @@ def _verified(value: Any, identity: FileIdentity) -> _Pushed | None:
             "Сообщите администратору сервера региона."
         )
     return pushed
+
+
+def _made_here(district: Database, pushed: _Pushed) -> bool:
+    with district.read() as conn:
+        return line_mark(conn, pushed.file_line) == pushed.file_mark
+
+
+def _close(server: Database, identity: FileIdentity, file_id: str, pushed: _Pushed) -> None:
+    """Mark the server's record of the push as completed (unless another push replaced it)."""
+    with server.write() as conn:
+        if _verified(_read_setting(conn, RECORD + file_id), identity) != pushed:
+            return
+        pushed.closed = True
+        _write_setting(conn, RECORD + file_id, _signed(pushed, identity))
+
+
+def _check_same_file(district: Database, pushed: _Pushed) -> None:
+    """The push whose pull is to be completed was made from this very file: a plain copy of the
+    district's file (copied as a file, not taken by the program) shares its point but not its
+    later changes, and completing another copy's push would skip its own."""
+    if not _made_here(district, pushed):
+        raise SyncError(
+            "Синхронизацию начали с другой копии этого файла (скопированной как обычный файл) или "
+            "с этого файла до восстановления из резервной копии, и она прервалась. Сначала "
+            "повторите синхронизацию там, где её начали; потом синхронизируйте этот файл. Файл и "
+            "сервер не изменены."
+        )
 
 
 def _signed(pushed: _Pushed, identity: FileIdentity) -> dict[str, Any]:
@@ -569,12 +602,18 @@ def sync(
     file_side = _Side(district, _trees(district, actor), True)
     server_side = _Side(server, _trees(server, actor), False)
     push_conflicts: list[SyncConflict] = []
-    if pushed is None or not pushed.continues(start):
+    if pushed is not None and pushed.continues(start):
+        _check_same_file(district, pushed)
+    else:
+        if pushed is not None and not pushed.closed and _made_here(district, pushed):
+            _close(server, identity, file_id, pushed)  # completed by a run cut before closing it
         pushed, push_conflicts = _push(
             file_side, server_side, start, actor, chosen, identity, file_id, result
         )
     # the pull, from the push's record (this run's, or a cut run's that never pulled)
     _pull(file_side, server_side, start, pushed, actor, chosen, peer, result)
+    if pushed.stored:  # the file has it all now: a plain copy of the file may sync again
+        _close(server, identity, file_id, pushed)
     result.conflicts = _merged(push_conflicts, result.conflicts)
     return result
 
@@ -610,7 +649,11 @@ def _push(
     if push.new_trees or not push.reading.empty or push_choice:
         with server_side.db.write() as conn:
             written = _write(push, conn, actor, push_choice)
-            pushed = _Pushed(start.round, push.reading.theirs_last, written.lines, written.maps, kept)
+            with file_side.db.read() as file_conn:
+                mark = line_mark(file_conn, push.reading.theirs_last)
+            pushed = _Pushed(
+                start.round, push.reading.theirs_last, written.lines, written.maps, kept, file_mark=mark
+            )
             _write_setting(conn, RECORD + file_id, _signed(pushed, identity))
         result.pushed, result.roadmaps_pushed = written.changed, written.roadmaps
         return pushed, unsettled
