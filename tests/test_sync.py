@@ -420,3 +420,155 @@ def test_a_plain_copy_of_the_file_never_completes_another_copys_cut_sync(
     assert answer["pushed"] == 1 and answer["conflicts"] == []
     notes = [m["note"] for m in measures(urls["mokshan"])[:2]]
     assert notes == ["с офисного ПК", "с ноутбука"] == [m["note"] for m in measures(other)[:2]]
+
+
+def sections(where: str | Path) -> list[str]:
+    """Every section as «number title», in document order."""
+    database, roadmaps = service(where)
+    try:
+        out: list[str] = []
+        for ident in roadmaps.roadmap_ids():
+            tree = roadmaps.load(ident)
+            stack = list(reversed(tree.top))
+            while stack:
+                kind, child = stack.pop()
+                if kind == "section":
+                    out.append(f"{tree.sections[child].number} {tree.sections[child].title}")
+                    stack.extend(reversed(tree.sections[child].children))
+        return out
+    finally:
+        database.close()
+
+
+def apply(where: str | Path, command: Any) -> Any:
+    database, roadmaps = service(where)
+    try:
+        roadmaps.operations.apply(command)
+        return command
+    finally:
+        database.close()
+
+
+def test_a_new_row_that_got_a_deleted_rows_id_and_an_undone_deletion_both_reach_the_server(
+    districts: dict[str, Any],
+) -> None:
+    files, urls = districts["files"], districts["urls"]
+    sync(districts, "mokshan")
+    database, roadmaps = service(files["mokshan"])
+    try:
+        tree = roadmaps.load(roadmaps.roadmap_ids()[0])
+        last = max(tree.measures)  # SQLite gives the highest id again once it is deleted
+        section, position = tree.measures[last].section_id, tree.measures[last].position
+    finally:
+        database.close()
+    apply(files["mokshan"], DeleteMeasuresCommand([last]))
+    assert sync(districts, "mokshan")["pushed"] == 1
+    added = apply(files["mokshan"], InsertMeasureCommand(tree.header.id, section, position))
+    assert added.measure_id == last  # the same id as the deleted row
+    database, roadmaps = service(files["mokshan"])
+    try:
+        roadmaps.edit_measure(last, None, {"title": "Новое мероприятие на месте удалённого"})
+    finally:
+        database.close()
+    sync(districts, "mokshan")
+    assert measures(files["mokshan"]) == measures(urls["mokshan"])
+    # a deletion undone after it was synced comes back on the server too
+    database, roadmaps = service(files["mokshan"])  # the window that deletes and then undoes it
+    try:
+        gone = DeleteMeasuresCommand([first_measure(files["mokshan"], 3)])
+        roadmaps.operations.apply(gone)
+        sync(districts, "mokshan")
+        roadmaps.operations.revert(gone)
+    finally:
+        database.close()
+    answer = sync(districts, "mokshan")
+    assert answer["pushed"] == 1 and answer["conflicts"] == []
+    assert measures(files["mokshan"]) == measures(urls["mokshan"])
+
+
+def test_sections_added_and_deleted_follow_in_place_and_a_deleted_section_in_use_is_a_conflict(
+    districts: dict[str, Any],
+) -> None:
+    from sqlalchemy import select
+
+    from desktop.services.commands import DeleteSectionCommand, InsertSectionCommand
+    from models.entities import Section
+
+    files, urls = districts["files"], districts["urls"]
+    sync(districts, "mokshan")
+    database, roadmaps = service(files["mokshan"])
+    try:
+        tree = roadmaps.load(roadmaps.roadmap_ids()[0])
+        top = [ident for kind, ident in tree.top if kind == "section"]
+        first, second = tree.sections[top[0]], tree.sections[top[1]]
+    finally:
+        database.close()
+    # a section added between the first two, in the file
+    apply(
+        files["mokshan"], InsertSectionCommand(tree.header.id, None, second.position, "Новый раздел района")
+    )
+    sync(districts, "mokshan")
+    assert sections(files["mokshan"]) == sections(urls["mokshan"])
+    assert sections(urls["mokshan"])[1].endswith("Новый раздел района")  # in place, not at the end
+    # the first section deleted in the file: deleted on the server with its measures
+    apply(files["mokshan"], DeleteSectionCommand(first.id))
+    assert sync(districts, "mokshan")["conflicts"] == []
+    assert sections(files["mokshan"]) == sections(urls["mokshan"])
+    assert measures(files["mokshan"]) == measures(urls["mokshan"])
+    # the server deletes a section while the district adds a measure into it: both stand, said
+    on_server = sections(urls["mokshan"])[1]
+    database, roadmaps = service(urls["mokshan"])
+    try:
+        with database.read() as conn:
+            (target,) = conn.execute(
+                select(Section.id).where(Section.title == on_server.split(" ", 1)[1])
+            ).one()
+        roadmaps.operations.apply(DeleteSectionCommand(target))
+    finally:
+        database.close()
+    database, roadmaps = service(files["mokshan"])
+    try:
+        tree = roadmaps.load(roadmaps.roadmap_ids()[0])
+        inside = next(ident for ident, s in tree.sections.items() if s.title == on_server.split(" ", 1)[1])
+        roadmaps.operations.apply(InsertMeasureCommand(tree.header.id, inside, 1))
+    finally:
+        database.close()
+    answer = sync(districts, "mokshan")  # no internal error: a conflict, both sides whole
+    assert any(c["kind"] == "title" and c["server"] == "удалено" for c in answer["conflicts"])
+    assert len(sync(districts, "mokshan")["conflicts"]) == len(answer["conflicts"])  # said again
+
+
+def test_a_file_synced_as_one_district_or_copied_before_its_first_sync_is_refused(
+    districts: dict[str, Any], tmp_path: Path
+) -> None:
+    import shutil
+
+    files, urls = districts["files"], districts["urls"]
+    early = tmp_path / "копия до синхронизации.sqlite"
+    shutil.copyfile(files["mokshan"], early)
+    sync(districts, "mokshan")
+    wrong = run_cli("sync", "--db", str(files["mokshan"]), "--server", urls["kusa"])
+    assert wrong.returncode != 0 and "учётной записью «mokshan»" in wrong.stderr
+    twice = run_cli("sync", "--db", str(early), "--server", urls["mokshan"])
+    assert twice.returncode != 0 and "уже есть дорожная карта" in twice.stderr
+    assert len(measures(urls["mokshan"])) == len(measures(files["mokshan"]))  # nothing twice
+    assert measures(urls["kusa"]) == []
+
+
+@pytest.mark.parametrize(
+    ("address", "words"),
+    [
+        ("postgresql://mokshan:p@127.0.0.1:99999/db", "записан неверно"),
+        ("postgresql://mokshan:p@[::1:5432/db", "записан неверно"),
+        ("postgresql://mokshan:p@127.0.0.1:5432/db?foo=bar", "неизвестные параметры (foo)"),
+        ("postgresql://127.0.0.1:5432/db", "не указана учётная запись"),
+        ("postgresql://mokshan@127.0.0.1:5432/", "не указана база данных"),
+    ],
+)
+def test_a_wrong_server_address_is_explained(tmp_path: Path, address: str, words: str) -> None:
+    file = tmp_path / "район.sqlite"
+    cli_json("import", str(SEED / "000.docx"), "--db", str(file))
+    before = file_digest(file)
+    refused = run_cli("sync", "--db", str(file), "--server", address)
+    assert refused.returncode == 1 and words in refused.stderr, refused.stderr
+    assert "Внутренняя ошибка" not in refused.stderr and file_digest(file) == before

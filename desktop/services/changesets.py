@@ -41,6 +41,8 @@ class ChangeSet:
     section_titles: set[int] = field(default_factory=set)
     other: int = 0  # lines of changes a merge does not carry
     conflicted: set[int] = field(default_factory=set)  # measures in a conflict not resolved yet
+    restored: set[int] = field(default_factory=set)  # measures put back (an undone deletion)
+    sections_restored: set[int] = field(default_factory=set)
 
     def touched(self, measure_id: int) -> bool:
         """Anything at all written to the measure after the point."""
@@ -107,8 +109,10 @@ def changes_since(conn: Connection, after: int, skip: Sequence[tuple[int, int]] 
                 found.deleted.discard(ident)
             elif name == "delete":
                 found.deleted.add(ident)
+                found.restored.discard(ident)
             elif name == "restore":
                 found.deleted.discard(ident)
+                found.restored.add(ident)
             elif name.startswith("evidence"):
                 found.evidence.add(ident)
             elif name == "move":
@@ -120,8 +124,10 @@ def changes_since(conn: Connection, after: int, skip: Sequence[tuple[int, int]] 
                 found.sections_inserted.add(ident)
             elif name == "delete":
                 found.sections_deleted.add(ident)
+                found.sections_restored.discard(ident)
             elif name == "restore":
                 found.sections_deleted.discard(ident)
+                found.sections_restored.add(ident)
             elif name == "title":
                 found.section_titles.add(ident)
             else:

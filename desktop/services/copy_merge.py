@@ -10,19 +10,22 @@ from sqlalchemy import Connection, func, select
 
 from desktop.services.changes import Changes
 from desktop.services.changesets import SyncPoint, save_sync_point, sync_point
-from desktop.services.copy_reading import CopyConflict, CopyError, CopyReading, NewFile
+from desktop.services.copy_reading import CopyConflict, CopyError, CopyReading, NewFile, NewSection
 from desktop.services.evidence import add_evidence, set_removed
 from desktop.services.execution import write_school_records
 from desktop.services.measure_writes import write_measure
 from desktop.services.operations import CommandState, Tx
 from desktop.services.structure import (
     delete_measures,
+    delete_section,
     insert_measures,
     insert_section,
     remove_inserted,
     rename_section,
     restore_measures,
+    restore_section,
     snapshot_measures,
+    snapshot_section,
     uninsert_section,
 )
 from models.domain.fields import EDITABLE_COLUMNS
@@ -45,6 +48,7 @@ class MergeCopyCommand:
     records_before: dict[tuple[int, int], dict[str, Any] | None] = field(default_factory=dict)
     titles_before: dict[int, str] = field(default_factory=dict)
     snapshot: list[dict[str, Any]] = field(default_factory=list)
+    section_snapshots: list[dict[str, Any]] = field(default_factory=list)
     merged: SyncPoint | None = None  # the point after the merge
     merged_lines: tuple[int, int] = (0, -1)  # the merge's own change-log lines
     reverted: SyncPoint | None = None  # the point the last undo wrote
@@ -95,7 +99,7 @@ class MergeCopyCommand:
                 None if new_section.parent is None else sections.get(new_section.parent, new_section.parent)
             )
             if new_section.position is None:
-                new_section.position = _end_of(tx.conn, new_section.roadmap_id, parent)
+                new_section.position = _section_position(tx.conn, new_section, parent, sections, measures)
             new_section.section_id = insert_section(
                 tx,
                 new_section.roadmap_id,
@@ -149,6 +153,11 @@ class MergeCopyCommand:
         if reading.deletions:
             self.snapshot = snapshot_measures(tx.conn, reading.deletions)
             delete_measures(tx, self.snapshot, reading.seen if tx.first else {})
+        self.section_snapshots = []
+        for section_id in reading.section_deletions:  # with what is still in them: nothing changed here
+            snapshot = snapshot_section(tx.conn, section_id)
+            delete_section(tx, snapshot, None)
+            self.section_snapshots.append(snapshot)
 
         def mark(first: int, last: int) -> None:
             self.merged = SyncPoint(reading.theirs_last, last, measures, sections, mark=reading.theirs_mark)
@@ -165,6 +174,8 @@ class MergeCopyCommand:
 
     def revert(self, tx: Tx) -> Changes:
         reading = self.reading
+        for snapshot in reversed(self.section_snapshots):
+            restore_section(tx, snapshot)
         if self.snapshot:
             restore_measures(tx, self.snapshot)
         for attachment_id, _measure in reversed(reading.files_removed):
@@ -242,6 +253,31 @@ def _end_of(conn: Connection, roadmap_id: int, parent: int | None) -> int:
         ).scalar(),
     ]
     return max([0, *(int(p) for p in last if p is not None)]) + 1  # positions count from 1
+
+
+def _section_position(
+    conn: Connection,
+    new: NewSection,
+    parent: int | None,
+    sections: dict[int, int],
+    measures: dict[int, int],
+) -> int:
+    """Where a section added in the copy goes: after the row that preceded it there, when the
+    file has that row under the same parent; else at the parent's end."""
+    if new.after is None:
+        return _end_of(conn, new.roadmap_id, parent)
+    kind, ident = new.after
+    if kind == "measure":
+        row = conn.execute(
+            select(Measure.section_id, Measure.position).where(Measure.id == measures.get(ident, ident))
+        ).one_or_none()
+    else:
+        row = conn.execute(
+            select(Section.parent_id, Section.position).where(Section.id == sections.get(ident, ident))
+        ).one_or_none()
+    if row is not None and row[0] == parent:
+        return int(row[1]) + 1
+    return _end_of(conn, new.roadmap_id, parent)
 
 
 def _position_after(conn: Connection, roadmap_id: int, section: int | None, after: int | None) -> int:

@@ -25,6 +25,7 @@ from models.storage.database import Database
 COPY_MARK = "copy_of"  # the copy's setting: which file it was taken from, and when
 _CARRIED = (*EDITABLE_COLUMNS, "schools")  # a measure's fields a merge carries
 _NOT_IN_FILE = "удалено в файле"
+_DELETED = "удалено в копии"
 
 
 def plain(value: object) -> str | None:
@@ -120,6 +121,7 @@ class Planner:
                 self._edited(copy_id, names)
         for copy_id in sorted(self.theirs.deleted):
             self._deleted(copy_id)
+        self._sections_deleted()
         self._files()
 
     # ---- sections ----------------------------------------------------------------------------
@@ -130,9 +132,11 @@ class Planner:
                 continue
             section = tree.sections[copy_id]
             roadmap = self.file_roadmap(tree.header.id)
-            if roadmap is None:
+            if roadmap is None or self._target_section_gone(section.parent_id):
                 continue
-            self.reading.new_sections.append(NewSection(copy_id, roadmap, section.parent_id, section.title))
+            new = NewSection(copy_id, roadmap, section.parent_id, section.title)
+            new.after = self._previous_row(tree, section.parent_id, ("section", copy_id))
+            self.reading.new_sections.append(new)
             self.reading.roadmaps.add(roadmap)
         for copy_id in sorted(self.theirs.section_titles - self.theirs.sections_inserted):
             tree = self.copy_sections.get(copy_id)
@@ -152,6 +156,66 @@ class Planner:
                 self.reading.titles[file_id] = title
                 self.reading.roadmaps.add(here.header.id)
 
+    def _sections_deleted(self) -> None:
+        """Sections the copy deleted (with all in them): deleted here too, unless something in
+        them was changed or added here since — then both stand and it is a conflict."""
+        for copy_id in sorted(self.theirs.sections_deleted):
+            file_id = self.file_section(copy_id)
+            tree = None if file_id is None else self.file_sections.get(file_id)
+            if tree is None or file_id is None:
+                continue  # deleted on both sides
+            inside = _subtree(tree, file_id)
+            measures = [m for m in tree.measures.values() if m.section_id in inside]
+            if (
+                inside & (self.mine.section_titles | self.mine.sections_inserted)
+                or any(self.mine.touched(m.id) for m in measures)
+            ):
+                number, title = tree.sections[file_id].number, tree.sections[file_id].title
+                found = CopyConflict(file_id, number, title, "", "section", title, _DELETED)
+                self.reading.conflicts.append(found)
+                continue
+            self.reading.section_deletions.append(file_id)
+            self.reading.roadmaps.add(tree.header.id)
+
+    def _target_section_gone(self, copy_section: int | None) -> bool:
+        """A section of the copy's that the file no longer has (and that the merge does not add)."""
+        if copy_section is None or self.roadmap_map is None:
+            return False
+        if copy_section in self.theirs.sections_inserted and copy_section not in self.start.sections:
+            return copy_section not in self.copy_sections  # added in the copy: added here first
+        target = self.file_section(copy_section)
+        return target is None or target not in self.file_sections
+
+    def _previous_row(
+        self, tree: RoadmapTree, parent_id: int | None, me: tuple[str, int]
+    ) -> tuple[str, int] | None:
+        """The row before ``me`` among its parent's children that the file has or gets."""
+        parent = tree.sections.get(parent_id) if parent_id is not None else None
+        before = None
+        for kind, ident in parent.children if parent is not None else tree.top:
+            if (kind, ident) == me:
+                break
+            shared = self.start.measures if kind == "measure" else self.start.sections
+            added = self.theirs.inserted if kind == "measure" else self.theirs.sections_inserted
+            if self.roadmap_map is None or ident in shared or ident in added:
+                before = (kind, ident)
+        return before
+
+    def _previous_shared(self, tree: RoadmapTree, copy_id: int) -> int | None:
+        """The measure before ``copy_id`` in its section that the file has or gets (None: first)."""
+        row = tree.measures[copy_id]
+        parent = tree.sections.get(row.section_id) if row.section_id is not None else None
+        siblings = parent.children if parent is not None else tree.top
+        before = None
+        for kind, ident in siblings:
+            if (kind, ident) == ("measure", copy_id):
+                break
+            if kind != "measure":
+                continue
+            if self.roadmap_map is None or ident in self.start.measures or ident in self.theirs.inserted:
+                before = ident
+        return before
+
     # ---- measures ----------------------------------------------------------------------------
     def _new_measure(self, copy_id: int) -> None:
         tree, row = self.copy_rows[copy_id]
@@ -159,6 +223,9 @@ class Planner:
         file_tree = None if roadmap is None else self.file_trees.get(roadmap)
         if file_tree is None or roadmap is None:
             return  # a roadmap the file no longer has
+        if self._target_section_gone(row.section_id):
+            self._gone(row, copy_id)  # added in a section the file has deleted: both stand, said
+            return
         names = {s.id: s.name for s in tree.schools}
         file_schools = {s.name.casefold(): s.id for s in file_tree.schools}
         schools = [
@@ -175,14 +242,7 @@ class Planner:
         if row.derived is not None:  # the measure's own record, not the one made from schools
             values.pop("status", None)
             values.pop("done_on", None)
-        parent = tree.sections.get(row.section_id) if row.section_id is not None else None
-        siblings = parent.children if parent is not None else tree.top
-        before = None
-        for kind, ident in siblings:
-            if (kind, ident) == ("measure", copy_id):
-                break
-            if kind == "measure":
-                before = ident
+        before = self._previous_shared(tree, copy_id)
         new = NewMeasure(copy_id, roadmap, row.section_id, before, _columns(values), schools, records)
         for item in row.evidence:
             school = (
@@ -395,6 +455,17 @@ class Planner:
         with self.copy.read() as conn:
             data = conn.execute(select(Attachment.data).where(Attachment.id == attachment_id)).scalar()
         return data if isinstance(data, bytes) else str(data or "").encode("utf-8")
+
+
+def _subtree(tree: RoadmapTree, section_id: int) -> set[int]:
+    """The section and every section under it."""
+    found = {section_id}
+    grew = True
+    while grew:
+        more = {s for s, row in tree.sections.items() if row.parent_id in found} - found
+        found |= more
+        grew = bool(more)
+    return found
 
 
 def _columns(values: dict[str, Any]) -> dict[str, Any]:

@@ -71,6 +71,7 @@ class NewSection:
     title: str
     section_id: int | None = None  # given on the first apply
     position: int | None = None
+    after: tuple[str, int] | None = None  # the copy's row before it (None: its parent's end)
 
 
 @dataclass
@@ -111,6 +112,7 @@ class CopyReading:
     new_sections: list[NewSection] = field(default_factory=list)
     new_measures: list[NewMeasure] = field(default_factory=list)
     deletions: list[int] = field(default_factory=list)
+    section_deletions: list[int] = field(default_factory=list)  # sections deleted in the copy
     files_added: dict[int, list[NewFile]] = field(default_factory=dict)  # measure -> files
     files_removed: list[tuple[int, int]] = field(default_factory=list)  # (attachment, measure)
     conflicts: list[CopyConflict] = field(default_factory=list)
@@ -124,7 +126,8 @@ class CopyReading:
         """Measures and sections the merge changes, adds or deletes."""
         measures = set(self.edits) | {m for m, _s in self.records} | set(self.files_added)
         measures |= {m for _a, m in self.files_removed} | set(self.deletions)
-        return len(measures) + len(self.new_measures) + len(self.new_sections) + len(self.titles)
+        sections = len(self.new_sections) + len(self.titles) + len(self.section_deletions)
+        return len(measures) + len(self.new_measures) + sections
 
     @property
     def empty(self) -> bool:

@@ -41,12 +41,15 @@ from desktop.services.operations import Actor, Tx, VersionLedger
 from desktop.services.roadmap import RoadmapService
 from desktop.services.writer import write_roadmap_in
 from models.domain.errors import DomainError
+from models.domain.fields import EDITABLE_COLUMNS
 from models.entities import Attachment, ChangeLogEntry, FileSetting, Roadmap
 from models.storage.database import Database
 
 PEER = "server:"  # the file's sync point with a server: PEER + the server's id
 RECORD = "sync:"  # the server's record of a file's last push: RECORD + the file's id
 _NOT_IN_TARGET = "удалено в файле"  # copy_plan's words for a row the target no longer has
+_DELETED = "удалено в копии"  # … for a section the source deleted
+_CARRIED = (*EDITABLE_COLUMNS, "schools")  # a measure's fields a merge carries
 
 
 class SyncError(DomainError):
@@ -184,6 +187,7 @@ class _Start:
     skip: list[tuple[int, int]]
     conflicts: list[dict[str, Any]]
     round: str  # the id of the sync that wrote the point ("" never synced)
+    account: str = ""  # the server's account it syncs as
 
 
 def _file_start(conn: Connection, peer: str, server_last: int, file_last: int) -> _Start:
@@ -202,6 +206,7 @@ def _file_start(conn: Connection, peer: str, server_last: int, file_last: int) -
             list(point.skip),
             [_conflict_record(c) for c in value.get("conflicts") or []],
             str(value.get("round") or "-"),
+            str(value.get("account") or ""),
         )
     except (KeyError, TypeError, ValueError, AttributeError):
         # never taken for "not synced yet": that would send every roadmap to the server again
@@ -403,6 +408,7 @@ def _plan(
         lines = evidence_lines(conn, *theirs_since)
     with target.db.read() as conn:
         mine = changes_since(conn, *mine_since)
+    maps = _current(maps, theirs, target)
     shared = {rid: tree for rid, tree in source.trees.items() if rid in maps.roadmaps}
     paired = set(maps.roadmaps.values())
     targets = {rid: tree for rid, tree in target.trees.items() if rid in paired}
@@ -418,6 +424,27 @@ def _plan(
     return _Direction(source, target, maps, reading, new_trees, conflicts)
 
 
+def _current(maps: IdMaps, theirs: ChangeSet, target: _Side) -> IdMaps:
+    """The maps as they hold for the source's changes: a row added after the point is new, whatever
+    id it got (SQLite gives a deleted last row's id again, and the map's entry for that id is the
+    old row's); a row put back (an undone deletion) that the target has deleted since is new
+    there too."""
+    maps = IdMaps(*(dict(part) for part in maps._parts()))
+    target_measures = {m for tree in target.trees.values() for m in tree.measures}
+    target_sections = {s for tree in target.trees.values() for s in tree.sections}
+    for ident in theirs.sections_restored:
+        if maps.sections.get(ident) not in target_sections:
+            theirs.sections_inserted.add(ident)
+    for ident in theirs.restored:
+        if maps.measures.get(ident) not in target_measures:
+            theirs.inserted.add(ident)
+    for ident in theirs.inserted:
+        maps.measures.pop(ident, None)
+    for ident in theirs.sections_inserted:
+        maps.sections.pop(ident, None)
+    return maps
+
+
 def _inject(
     kept: list[dict[str, Any]], theirs: ChangeSet, mine: ChangeSet, source: _Side, target: _Side
 ) -> None:
@@ -430,10 +457,16 @@ def _inject(
         tgt = int(item["server"] if source.is_file else item["file"])
         kind, name = str(item.get("kind")), str(item.get("field") or "")
         if kind == "title":
-            theirs.section_titles.add(src)
+            if any(src in tree.sections for tree in source.trees.values()):
+                theirs.section_titles.add(src)
+            else:  # deleted on the source side while the target changed it
+                theirs.sections_deleted.add(src)
             mine.section_titles.add(tgt)
         elif kind == "measure":
-            if src in source_rows:
+            if src in source_rows and tgt in target_rows:  # put back on one side: compare all of it
+                theirs.fields.setdefault(src, set()).update(_CARRIED)
+                mine.fields.setdefault(tgt, set()).update(_CARRIED)
+            elif src in source_rows:
                 theirs.fields.setdefault(src, set()).add("title")
             else:
                 theirs.deleted.add(src)
@@ -464,7 +497,8 @@ def _conflict(found: CopyConflict, source: _Side, target: _Side, maps: IdMaps) -
         kind, name = "measure", ""
     elif found.field == "section":
         src, tgt = back.sections.get(found.measure_id, 0), found.measure_id
-        source_value, target_value = found.copy, found.file
+        source_value = "удалено" if found.copy == _DELETED else found.copy
+        target_value = found.file
         kind, name = "title", ""
     else:
         src, tgt = back.measures.get(found.measure_id, 0), found.measure_id
@@ -554,6 +588,15 @@ def _chosen(
     ]
 
 
+def _union(*groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Conflicts on record from several places, each once."""
+    seen: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for group in groups:
+        for item in group:
+            seen.setdefault((item.get("kind"), item.get("file"), item.get("field"), item.get("school")), item)
+    return list(seen.values())
+
+
 def _merged(*groups: Iterable[SyncConflict]) -> list[SyncConflict]:
     seen: dict[tuple[str, int, str, str], SyncConflict] = {}
     for group in groups:
@@ -598,11 +641,28 @@ def sync(
         pushed = _verified(_read_setting(conn, RECORD + file_id), identity)
     with district.read() as conn:
         start = _file_start(conn, peer, server_last, _last_line(conn))
+    account = _account(server)
+    if start.account and start.account != account:
+        raise SyncError(
+            f"Этот файл района синхронизируется с сервером под учётной записью «{start.account}», а "
+            f"сейчас указана «{account}» — это другой район, и его дорожные карты смешались бы с "
+            "дорожными картами файла. Укажите учётную запись своего района. Файл и сервер не изменены."
+        )
+    continuing = pushed is not None and pushed.continues(start)
+    if start.round == "" and pushed is not None and not continuing:
+        raise SyncError(
+            "Этот файл района уже синхронизировался с сервером — в другой его копии (файл скопирован "
+            "до первой синхронизации). Его дорожные карты ушли бы на сервер второй раз. Работайте в "
+            "файле, который синхронизировали, или создайте новый файл и синхронизируйте его: "
+            "дорожные карты района придут с сервера. Файл и сервер не изменены."
+        )
     result = SyncResult()
     file_side = _Side(district, _trees(district, actor), True)
     server_side = _Side(server, _trees(server, actor), False)
+    if start.round == "" and not continuing:
+        _check_not_there(file_side, server_side)
     push_conflicts: list[SyncConflict] = []
-    if pushed is not None and pushed.continues(start):
+    if pushed is not None and continuing:
         _check_same_file(district, pushed)
     else:
         if pushed is not None and not pushed.closed and _made_here(district, pushed):
@@ -611,11 +671,37 @@ def sync(
             file_side, server_side, start, actor, chosen, identity, file_id, result
         )
     # the pull, from the push's record (this run's, or a cut run's that never pulled)
-    _pull(file_side, server_side, start, pushed, actor, chosen, peer, result)
+    _pull(file_side, server_side, start, pushed, push_conflicts, actor, chosen, peer, account, result)
     if pushed.stored:  # the file has it all now: a plain copy of the file may sync again
         _close(server, identity, file_id, pushed)
     result.conflicts = _merged(push_conflicts, result.conflicts)
+    if continuing:  # a cut run completed: now this run's own changes, as any sync
+        return result.then(sync(district, server, actor, resolutions))
     return result
+
+
+def _check_not_there(file_side: _Side, server_side: _Side) -> None:
+    """A first sync sends every roadmap of the file: refused when the district already has one of
+    the same title on the server (a copy of the file made before its first sync, or the same
+    document loaded on the server too) — it would be there twice."""
+    there = {tree.header.title.strip().casefold() for tree in server_side.trees.values()}
+    twice = [t.header.title for t in file_side.trees.values() if t.header.title.strip().casefold() in there]
+    if twice:
+        raise SyncError(
+            f"На сервере у района уже есть дорожная карта «{twice[0][:150]}»: первая синхронизация "
+            "этого файла отправила бы её второй раз (файл скопирован до синхронизации или документ "
+            "загружен на сервер отдельно). Создайте новый файл и синхронизируйте его — дорожные "
+            "карты района придут с сервера; или попросите администратора убрать лишнюю. Файл и "
+            "сервер не изменены."
+        )
+
+
+def _account(server: Database) -> str:
+    """The server's account the sync runs as: a district's file syncs as its district only."""
+    from sqlalchemy import text
+
+    with server.read() as conn:
+        return str(conn.execute(text("SELECT session_user")).scalar() or "")
 
 
 def _push(
@@ -666,9 +752,11 @@ def _pull(
     server_side: _Side,
     start: _Start,
     pushed: _Pushed,
+    push_conflicts: list[SyncConflict],
     actor: Actor,
     chosen: dict[tuple[str, int, str, str], str],
     peer: str,
+    account: str,
     result: SyncResult,
 ) -> None:
     """The server's changes for the district into the file, in one file transaction that moves
@@ -677,13 +765,19 @@ def _pull(
     maps = pushed.maps.inverse()  # server -> file
     skip = [] if pushed.lines[0] > pushed.lines[1] else [pushed.lines]
     pull = _plan(
-        server_side, file_side, maps, (start.theirs, skip), (start.ours, start.skip), pushed.conflicts
+        server_side,
+        file_side,
+        maps,
+        (start.theirs, skip),
+        (start.ours, start.skip),
+        _union(start.conflicts, pushed.conflicts),
     )
     result.other += pull.reading.other
     result.refused_files += pull.reading.refused_files
     pull_choice = _chosen(pull, chosen, "server")
     result.conflicts = [c for c in pull.conflicts if chosen.get(c.key) is None or c.kind == "measure"]
-    records = [c.as_record() for c in _merged(result.conflicts)]
+    # on record: what either direction found unsettled (each finds again what is its to find)
+    records = [c.as_record() for c in _merged(push_conflicts, result.conflicts)]
     skip_after = [r for r in start.skip if r[1] > pushed.file_line]
     theirs = max(pull.reading.theirs_last, start.theirs)
     writes = bool(pull.new_trees or not pull.reading.empty or pull_choice)
@@ -695,6 +789,7 @@ def _pull(
             "maps": maps.as_value(),
             "conflicts": records,
             "round": round_id,
+            "account": account,
         }
 
     with district.read() as conn:

@@ -19,7 +19,7 @@ import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Final
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -40,13 +40,45 @@ def is_server_address(text: str | Path) -> bool:
     return str(text).strip().lower().startswith(SCHEMES)
 
 
+_ADDRESS_HELP: Final = "ожидается postgresql://учётная_запись@сервер:порт/база"
+_KNOWN_OPTIONS: Final = frozenset({"sslmode", "sslrootcert", "connect_timeout", "target_session_attrs"})
+
+
+def check_address(address: str) -> None:
+    """A server's address as the program can use it, or StorageError saying what is wrong with it
+    (a port out of range, a broken IPv6 host, no database, options libpq does not know)."""
+    try:
+        parts = urlsplit(address.strip())
+        port = parts.port
+    except ValueError:
+        raise StorageError(
+            f"Адрес сервера записан неверно (порт или адрес сервера): {_ADDRESS_HELP}."
+        ) from None
+    if not parts.hostname:
+        raise StorageError(f"В адресе сервера не указан сервер: {_ADDRESS_HELP}.")
+    if not parts.username:
+        raise StorageError(f"В адресе сервера не указана учётная запись: {_ADDRESS_HELP}.")
+    if not parts.path.strip("/"):
+        raise StorageError(f"В адресе сервера не указана база данных: {_ADDRESS_HELP}.")
+    unknown = sorted({key for key, _value in parse_qsl(parts.query, keep_blank_values=True)} - _KNOWN_OPTIONS)
+    if unknown:
+        raise StorageError(
+            f"В адресе сервера неизвестные параметры ({', '.join(unknown)}): уберите всё после «?». "
+            f"Порт {port or 5432} и база указываются так: {_ADDRESS_HELP}."
+        )
+
+
 def shown_address(address: str) -> str:
     """The address without its password: «postgresql://district@server:5432/region»."""
-    parts = urlsplit(address.strip())
+    try:
+        parts = urlsplit(address.strip())
+        port = parts.port
+    except ValueError:
+        return "postgresql://(адрес записан неверно)"
     host = parts.hostname or ""
     netloc = f"{parts.username}@{host}" if parts.username else host
-    if parts.port:
-        netloc += f":{parts.port}"
+    if port:
+        netloc += f":{port}"
     return urlunsplit(("postgresql", netloc, parts.path, "", ""))
 
 
@@ -201,6 +233,7 @@ class ServerDatabase(Database):
 def open_server(address: str, *, read_only: bool = False) -> ServerDatabase:
     """Connect to the server's database, making it ours when empty, upgrading it when older;
     StorageError in Russian when the server cannot be reached or is not ours."""
+    check_address(address)
     engine = make_server_engine(address)
     try:
         revision = prepare_server(engine, address)
@@ -214,6 +247,7 @@ def open_server(address: str, *, read_only: bool = False) -> ServerDatabase:
 def server_facts(address: str) -> FileFacts:
     """`check` on a server: reachable, ours, its revision (not upgraded: nothing is changed) and
     how many roadmaps, sections and measures it holds."""
+    check_address(address)
     engine = make_server_engine(address)
     try:
         with translated(address), engine.connect() as connection:
