@@ -166,7 +166,7 @@ class FileActions(QObject):
             self.window,
             "Импорт дорожной карты",
             str(Path.home()),
-            "Документы (*.docx *.xlsx *.txt *.tsv *.doc *.odt *.rtf);;Все файлы (*)",
+            "Документы (*.docx *.xlsx *.pdf *.txt *.tsv *.doc *.odt *.rtf);;Все файлы (*)",
         )
         if name:
             self.import_path(Path(name))

@@ -19,7 +19,7 @@ __all__ = ["ImportError_", "Recognised", "import_file", "read_source", "recognis
 
 
 def read_source(path: Path) -> Document:
-    """The neutral document of a .docx, .xlsx, .txt/.tsv (or, through LibreOffice, .doc/.odt/.rtf)."""
+    """The neutral document of a .docx, .xlsx, .pdf, .txt/.tsv (or, through LibreOffice, .doc/.odt/.rtf)."""
     kind = sniff(path)
     if kind == "docx":
         from desktop.importers.docx_reader import read_docx
@@ -29,6 +29,10 @@ def read_source(path: Path) -> Document:
         from desktop.importers.xlsx_reader import read_xlsx
 
         return read_xlsx(path)
+    if kind == "pdf":
+        from desktop.importers.pdf_reader import read_pdf
+
+        return read_pdf(path)
     if kind == "office":
         from desktop.importers.office import read_via_office
 

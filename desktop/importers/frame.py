@@ -352,9 +352,7 @@ def _order_from_mark(frame: Frame) -> None:
             frame.organization = _nominative(" ".join(position))
 
 
-_BODY = re.compile(
-    r"\b(управлени|отдел|комитет|департамент|министерств)(е|я|а|ы|у|ом|о)?\b(.*)", re.I | re.S
-)
+_BODY = re.compile(r"\b(управлени|отдел|комитет|департамент|министерств)(е|я|а|ы|у|ом|о)?\b(.*)", re.I | re.S)
 _AFTER_BODY = re.compile(r"\s+(?:от\s+[«\d]|№|N\s*\d|\d{1,2}\.\d{1,2}\.\d{2,4}).*$", re.S)
 
 
@@ -452,4 +450,10 @@ def read_frame(before: list[str]) -> Frame:
     by_number = numbered_schools(clauses)
     named = _schools(_NUMBERED_SCHOOLS.sub(lambda found: found["before"] + " ", clauses))
     frame.schools = by_number + [name for name in named if name not in by_number] or _schools(" ".join(tail))
+    listed = next((line for line in tail if _SCHOOLS_LINE.match(line)), None)
+    if listed is not None:  # «Общеобразовательные организации: А; Б; В» (the program's own exports)
+        names = [" ".join(n.split()).strip(" .") for n in listed.split(":", 1)[1].split(";")]
+        names = [n for n in names if n]
+        seen = {m.casefold() for m in names}
+        frame.schools = names + [n for n in frame.schools if n.casefold() not in seen]
     return frame

@@ -29,6 +29,7 @@ KINDS: Final = {
     ".doc": "office",
     ".odt": "office",
     ".rtf": "office",
+    ".pdf": "pdf",
 }
 
 
@@ -55,10 +56,7 @@ def sniff(path: Path) -> str:
     suffix = path.suffix.lower()
     kind = KINDS.get(suffix)
     if head.startswith(b"%PDF"):
-        raise ImportError_(
-            f"Файл «{path.name}» — это PDF. Откройте исходный документ Word или Excel, "
-            "либо сохраните PDF как документ Word и импортируйте его."
-        )
+        return "pdf"
     if head.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2: .doc, .xls or an encrypted OOXML
         if suffix in (".docx", ".xlsx"):
             raise ImportError_(
@@ -77,8 +75,8 @@ def sniff(path: Path) -> str:
         )
     if kind is None:
         raise ImportError_(
-            f"Формат файла «{path.name}» не поддерживается. Поддерживаются .docx, .xlsx, .txt, .tsv, "
-            "а также .doc, .odt и .rtf (через LibreOffice)."
+            f"Формат файла «{path.name}» не поддерживается. Поддерживаются .docx, .xlsx, .pdf, .txt, "
+            ".tsv, а также .doc, .odt и .rtf (через LibreOffice)."
         )
     return kind
 

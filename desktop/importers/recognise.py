@@ -56,6 +56,29 @@ def _choose_table(document: Document) -> tuple[int, Table, Columns]:
     return best[1], best[2], best[3]
 
 
+def _first_part(document: Document, index: int, table: Table, columns: Columns) -> tuple[int, Table, Columns]:
+    """The first part of a table split over pages or sections: the part chosen may be a later one
+    (a PDF's second page holds more rows than its first, under the title). Earlier tables of the
+    same width with a header, with only headings between, are its beginning."""
+    width = max((sum(c.span for c in row) for row in table.rows), default=0)
+    at = index - 1
+    while at >= 0:
+        block = document.blocks[at]
+        if isinstance(block, Paragraph):
+            if not block.text.strip() or _heading(block.text) or block.bold:
+                at -= 1
+                continue
+            break
+        if max((sum(c.span for c in row) for row in block.rows), default=0) != width:
+            break
+        header = find_header(block)
+        if header is None or set(header.fields.values()) != set(columns.fields.values()):
+            break
+        index, table, columns = at, block, header
+        at -= 1
+    return index, table, columns
+
+
 def _heading(text: str) -> bool:
     """A paragraph between two parts of a split table that names a section."""
     text = text.strip()
@@ -71,9 +94,7 @@ def _heading(text: str) -> bool:
     )
 
 
-def _join_split_tables(
-    document: Document, index: int, table: Table, columns: Columns
-) -> tuple[Table, int]:
+def _join_split_tables(document: Document, index: int, table: Table, columns: Columns) -> tuple[Table, int]:
     """One table from the chosen one and the tables of the same width that follow it, and the
     index of the last block it took.
 
@@ -134,6 +155,8 @@ def _measure_schools(
             if not isinstance(text, str):
                 continue
             names = [" ".join(n.split()) for n in re.split(r"[\n;]", text) if n.strip()]
+            if len(names) == 1:
+                names = _known_names(names[0], schools) or names
             measure["schools"] = names
             for name in names:
                 if name.casefold() not in known:
@@ -144,6 +167,21 @@ def _measure_schools(
 
     walk(measures, sections)
     return schools
+
+
+def _known_names(text: str, schools: list[str]) -> list[str]:
+    """A cell naming several of the roadmap's schools with nothing between them (a PDF's lines
+    joined by the reader): the schools it is made of, when it is made of them only."""
+    names = sorted({" ".join(n.split()) for n in schools if n.strip()}, key=len, reverse=True)
+    found: list[str] = []
+    rest = text.strip()
+    while rest:
+        name = next((n for n in names if rest.casefold().startswith(n.casefold())), None)
+        if name is None:
+            return []
+        found.append(name)
+        rest = rest[len(name) :].strip()
+    return found if len(found) > 1 else []
 
 
 def _signature_settings(after: list[str]) -> dict[str, Any]:
@@ -208,7 +246,7 @@ def recognise(document: Document, mapping: dict[int, str | None] | None = None) 
     ``mapping`` overrides what the header's words say each column holds (the import preview
     lets the user correct it).
     """
-    index, table, columns = _choose_table(document)
+    index, table, columns = _first_part(document, *_choose_table(document))
     if mapping is not None:
         columns = remap(columns, mapping)
     table, last = _join_split_tables(document, index, table, columns)
