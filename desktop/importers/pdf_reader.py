@@ -12,6 +12,7 @@ but no text is a scan: said, nothing read.
 
 from __future__ import annotations
 
+import bisect
 import ctypes
 import itertools
 import re
@@ -99,24 +100,33 @@ def _chars(page: Any, height: float) -> list[_Char]:
     textpage = page.get_textpage()
     try:
         out: list[_Char] = []
+        handle = textpage.raw
         name = ctypes.create_string_buffer(96)
         flags = ctypes.c_int()
+        box = raw.FS_RECTF()
         fonts: dict[bytes, bool] = {}
-        for index in range(textpage.count_chars()):
-            text = chr(raw.FPDFText_GetUnicode(textpage.raw, index))
+        unicode, loose_box = raw.FPDFText_GetUnicode, raw.FPDFText_GetLooseCharBox
+        font_info, font_size = raw.FPDFText_GetFontInfo, raw.FPDFText_GetFontSize
+        for index in range(raw.FPDFText_CountChars(handle)):
+            text = chr(unicode(handle, index))
             if text in "\r\n\x00\ufffe\uffff":
                 continue  # the line ends PDFium adds; lines are found from positions
-            left, bottom, right, top = textpage.get_charbox(index, loose=True)
-            raw.FPDFText_GetFontInfo(textpage.raw, index, name, len(name), ctypes.byref(flags))
-            font = name.value
-            if font not in fonts:
-                fonts[font] = bool(_HEAVY.search(font.decode("latin-1")))
-            size = float(raw.FPDFText_GetFontSize(textpage.raw, index)) or (top - bottom)
-            if not text.strip() and out and top - bottom < 0.5:
-                # a space PDFium puts between justified words has no height: on the line before it
-                out.append(_Char(text, left, right, out[-1].top, out[-1].bottom, size, out[-1].bold))
+            loose_box(handle, index, ctypes.byref(box))
+            left, right, top, bottom = box.left, box.right, box.top, box.bottom
+            if not text.strip() and out:
+                if top - bottom < 0.5:  # a space between justified words has no height
+                    top, bottom = height - out[-1].top, height - out[-1].bottom
+                out.append(
+                    _Char(text, left, right, height - top, height - bottom, out[-1].size, out[-1].bold)
+                )
                 continue
-            out.append(_Char(text, left, right, height - top, height - bottom, size, fonts[font]))
+            font_info(handle, index, name, len(name), ctypes.byref(flags))
+            font = name.value
+            heavy = fonts.get(font)
+            if heavy is None:
+                heavy = fonts[font] = bool(_HEAVY.search(font.decode("latin-1")))
+            size = float(font_size(handle, index)) or (top - bottom)
+            out.append(_Char(text, left, right, height - top, height - bottom, size, heavy))
         return out
     finally:
         textpage.close()
@@ -237,15 +247,17 @@ def _lines(chars: list[_Char]) -> list[dict[str, Any]]:
     (a generator may write a line's words in any order): bands of overlapping height, each read
     left to right; a wide gap inside a line (a tab stop) becomes a tab."""
     bands: list[list[_Char]] = []
+    top = bottom = 0.0
     for char in sorted(chars, key=lambda c: (c.top + c.bottom) / 2):
         middle = (char.top + char.bottom) / 2
-        if bands:
+        if bands and top <= middle <= bottom:
             band = bands[-1]
-            top, bottom = min(c.top for c in band[:8]), max(c.bottom for c in band[:8])
-            if top <= middle <= bottom:
-                band.append(char)
-                continue
+            if len(band) < 8:  # the band's height: that of its first characters
+                top, bottom = min(top, char.top), max(bottom, char.bottom)
+            band.append(char)
+            continue
         bands.append([char])
+        top, bottom = char.top, char.bottom
     lines = []
     for band in bands:
         ordered = sorted(band, key=lambda c: c.x0)
@@ -304,12 +316,15 @@ class _PageReader:
         columns = sorted({round(x, 1) for cell in table.cells for x in (cell[0], cell[2])})
         out = Table()
         x0s, x1s = table.bbox[0], table.bbox[2]
-        inside = [c for c in self.chars if x0s - 1 <= (c.x0 + c.x1) / 2 <= x1s + 1]
+        inside = sorted(
+            (c for c in self.chars if x0s - 1 <= (c.x0 + c.x1) / 2 <= x1s + 1), key=lambda c: c.top + c.bottom
+        )
+        middles = [(c.top + c.bottom) / 2 for c in inside]
         for row in table.rows:
             cells: list[Cell] = []
             covered_until = -1.0
             row_top, row_bottom = row.bbox[1], row.bbox[3]
-            in_row = [c for c in inside if row_top <= (c.top + c.bottom) / 2 <= row_bottom]
+            in_row = inside[bisect.bisect_left(middles, row_top) : bisect.bisect_right(middles, row_bottom)]
             for position, box in enumerate(row.cells):
                 if box is None:
                     left = columns[position] if position < len(columns) else 0.0
