@@ -43,6 +43,9 @@ def file_to_open(args: list[str]) -> Path | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import multiprocessing
+
+    multiprocessing.freeze_support()  # a frozen program's reading processes (PDF import) start here
     args = sys.argv[1:] if argv is None else argv
     target = file_to_open(args)
     if not args or target is not None:

@@ -127,6 +127,30 @@ def hostile_pdf(path: Path) -> None:
         writer.write(handle)
 
 
+def flate_bomb_pdf(path: Path) -> None:
+    """A page whose content stream inflates from 1.3 MB to 1.2 GB."""
+    import zlib
+
+    packer = zlib.compressobj(9)
+    piece = b" " * 2**20
+    stream = b"".join(packer.compress(piece) for _ in range(1200)) + packer.flush()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    table = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, table)
+    path.write_bytes(out)
+
+
 def many_pages_pdf(path: Path) -> None:
     from pypdf import PdfWriter
 
@@ -143,6 +167,7 @@ def many_pages_pdf(path: Path) -> None:
         (scanned_pdf, "отсканированные страницы"),
         (encrypted_pdf, "защищён паролем"),
         (many_pages_pdf, "1001 страниц"),
+        (flate_bomb_pdf, "больше памяти"),
     ],
 )
 def test_a_pdf_that_cannot_be_read_is_refused_in_one_russian_line(

@@ -24,6 +24,8 @@ from desktop.importers.document import Block, Cell, Document, Paragraph, Table
 from desktop.importers.guard import ImportError_
 
 MAX_PAGES: Final = 1_000
+CHILD_SECONDS: Final = 120  # the 1,000-measure roadmap's 270 pages take 4 s
+CHILD_MEMORY: Final = 1024 * 2**20  # address space of the reading process (its libraries ~600 MB)
 MAX_CHARS_PER_PAGE: Final = 60_000  # a page of 6-pt text holds ~15,000; more is not a roadmap
 _BULLET = re.compile(r"^\s*(?:[-–—•●▪·*]|\d{1,2}[.)]\s)")
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-–—]\s*)?\d{1,4}(?:\s*[-–—])?\s*$|^\s*(?:стр\.?|страница)\s*\d+", re.I)
@@ -378,6 +380,60 @@ class _PageReader:
 
 
 def read_pdf(path: Path) -> Document:
+    """The paragraphs and tables of a text PDF, read in a process of its own with a memory limit
+    and a time limit: a PDF's streams can inflate to gigabytes (a flate bomb took 2.6 GB and 23 s
+    in the program's own process), and PDFium's C code cannot be stopped from Python."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(str(path), sender), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        if not receiver.poll(CHILD_SECONDS):
+            raise ImportError_(
+                f"PDF «{path.name}» не прочитан за {CHILD_SECONDS} секунд: он слишком сложен или "
+                "повреждён. Импортируйте исходный документ Word или Excel. Ничего не записано."
+            )
+        kind, payload = receiver.recv()
+    except (EOFError, OSError):
+        raise ImportError_(
+            f"PDF «{path.name}» не удалось прочитать: он требует больше памяти, чем допускается "
+            f"({CHILD_MEMORY // 2**20} МБ), или повреждён. Импортируйте исходный документ Word или "
+            "Excel. Ничего не записано."
+        ) from None
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.kill()
+        child.join(5)
+    if kind != "ok":
+        raise ImportError_(str(payload))
+    assert isinstance(payload, Document)
+    return payload
+
+
+def _child(path: str, sender: Any) -> None:
+    """The reading process: memory capped where the system allows it (not on Windows, where the
+    time limit alone bounds it), the Document or the message sent back."""
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (CHILD_MEMORY, CHILD_MEMORY))
+    except (ImportError, ValueError, OSError):
+        pass
+    try:
+        sender.send(("ok", read_pdf_here(Path(path))))
+    except ImportError_ as error:
+        sender.send(("error", error.message))
+    except MemoryError:
+        sender.close()
+    finally:
+        sender.close()
+
+
+def read_pdf_here(path: Path) -> Document:
     """The paragraphs and tables of a text PDF, page by page; ImportError_ (Russian) for a scan,
     an encrypted or damaged file."""
     import pypdfium2 as pdfium
