@@ -6,14 +6,18 @@ the roadmap in one transaction.
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop.importers.document import Document
 from desktop.importers.guard import ImportError_, sniff
 from desktop.importers.recognise import Recognised, recognise
-from desktop.services.writer import Progress, WriteResult, write_roadmap
-from models.storage.database import Database
+
+if TYPE_CHECKING:  # not imported at run time: a PDF's reading process imports this package too
+    import threading
+
+    from desktop.services.writer import Progress, WriteResult
+    from models.storage.database import Database
 
 __all__ = ["ImportError_", "Recognised", "import_file", "read_source", "recognise"]
 
@@ -46,5 +50,7 @@ def import_file(
     database: Database, path: Path, progress: Progress | None = None, cancel: threading.Event | None = None
 ) -> tuple[WriteResult, list[str]]:
     """Read, recognise and write one roadmap; nothing is written unless all of it is."""
+    from desktop.services.writer import write_roadmap
+
     recognised = recognise(read_source(path))
     return write_roadmap(database, recognised.roadmap, progress, cancel), recognised.warnings
