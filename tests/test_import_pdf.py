@@ -13,25 +13,13 @@ from typing import Any
 import pytest
 
 from tests.conftest import cli_json, run_cli, sha256
+from tests.test_import import flatten  # every section and measure of a dump, in document order
 
 DATA = Path(__file__).parent / "data"
 
 
 def norm(text: object) -> str:
     return " ".join(str(text or "").split()).casefold()
-
-
-def flatten(node: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Every section and every measure, in document order (a section's measures before its
-    subsections, as the dump gives them)."""
-    sections: list[dict[str, Any]] = []
-    measures: list[dict[str, Any]] = list(node.get("measures") or [])
-    for section in node.get("sections") or []:
-        sections.append(section)
-        inner_sections, inner_measures = flatten(section)
-        sections += inner_sections
-        measures += inner_measures
-    return sections, measures
 
 
 def deadline(measure: dict[str, Any]) -> str:

@@ -7,6 +7,8 @@ SQLite files and a real PostgreSQL, reading both sides back."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,7 @@ import pytest
 
 from desktop.services.commands import DeleteMeasuresCommand, InsertMeasureCommand
 from desktop.services.roadmap import Actor, RoadmapService
-from models.storage.database import Database, open_database
+from models.storage.database import open_database
 from models.storage.server import open_server
 from tests.conftest import cli_json, run_cli
 from tests.test_server_security import account, make_account
@@ -45,15 +47,19 @@ def sync(districts: dict[str, Any], name: str) -> dict[str, Any]:
     return dict(cli_json("sync", "--db", str(districts["files"][name]), "--server", districts["urls"][name]))
 
 
-def service(where: str | Path) -> tuple[Database, RoadmapService]:
+@contextmanager
+def opened(where: str | Path) -> Iterator[RoadmapService]:
+    """The roadmaps there, as a window or a command opens them; closed after."""
     database = open_server(where) if isinstance(where, str) else open_database(where)
-    return database, RoadmapService(database, ACTOR)
+    try:
+        yield RoadmapService(database, ACTOR)
+    finally:
+        database.close()
 
 
 def measures(where: str | Path) -> list[dict[str, Any]]:
     """Every measure of every roadmap there, in document order, as a user reads it."""
-    database, roadmaps = service(where)
-    try:
+    with opened(where) as roadmaps:
         out = []
         for ident in roadmaps.roadmap_ids():
             tree = roadmaps.load(ident)
@@ -70,8 +76,6 @@ def measures(where: str | Path) -> list[dict[str, Any]]:
                     }
                 )
         return out
-    finally:
-        database.close()
 
 
 def file_digest(path: Path) -> str:
@@ -79,20 +83,14 @@ def file_digest(path: Path) -> str:
 
 
 def first_measure(where: str | Path, index: int = 0) -> int:
-    database, roadmaps = service(where)
-    try:
+    with opened(where) as roadmaps:
         tree = roadmaps.load(roadmaps.roadmap_ids()[0])
         return tree.measures_in_order()[index].id
-    finally:
-        database.close()
 
 
 def edit(where: str | Path, index: int, **changes: Any) -> None:
-    database, roadmaps = service(where)
-    try:
+    with opened(where) as roadmaps:
         roadmaps.edit_measure(first_measure(where, index), None, changes)
-    finally:
-        database.close()
 
 
 def test_the_first_sync_carries_the_roadmap_whole_and_a_second_changes_nothing(
@@ -200,13 +198,12 @@ def test_a_sync_killed_midway_leaves_both_sides_consistent_and_the_next_run_comp
     sync(districts, "mokshan")
     edit(files["mokshan"], 0, note="из файла")
     edit(urls["mokshan"], 1, note="с сервера")
-    database, roadmaps = service(files["mokshan"])
-    try:  # a measure added in the file: added twice on the server if a push ran again
+    with opened(
+        files["mokshan"]
+    ) as roadmaps:  # a measure added in the file: added twice on the server if a push ran again
         tree = roadmaps.load(roadmaps.roadmap_ids()[0])
         first = tree.measures_in_order()[0]
         roadmaps.operations.apply(InsertMeasureCommand(tree.header.id, first.section_id, first.position + 1))
-    finally:
-        database.close()
     count = len(measures(files["mokshan"]))
     killed_sync(districts, "mokshan", step, when, after)
     done = sync(districts, "mokshan")  # the next run completes it
@@ -247,22 +244,20 @@ def test_rows_added_and_deleted_on_either_side_follow_and_a_deletion_against_a_c
     count = len(measures(files["mokshan"]))
     on_server = [first_measure(urls["mokshan"], i) for i in range(9)]
     in_file = [first_measure(files["mokshan"], i) for i in range(9)]
-    database, roadmaps = service(urls["mokshan"])
-    try:  # on the server: a measure added (filled in), one deleted, one changed
+    with opened(
+        urls["mokshan"]
+    ) as roadmaps:  # on the server: a measure added (filled in), one deleted, one changed
         tree = roadmaps.load(roadmaps.roadmap_ids()[0])
         top = tree.measures[on_server[0]]
         roadmaps.operations.apply(InsertMeasureCommand(tree.header.id, top.section_id, top.position))
         roadmaps.operations.apply(DeleteMeasuresCommand([on_server[5]]))
         roadmaps.edit_measure(on_server[8], None, {"note": "регион уточнил"})
-    finally:
-        database.close()
     edit(urls["mokshan"], 0, title="Новое мероприятие региона", responsible="Регион")
-    database, roadmaps = service(files["mokshan"])
-    try:  # in the file: the one the server changed deleted, the one it deleted changed
+    with opened(
+        files["mokshan"]
+    ) as roadmaps:  # in the file: the one the server changed deleted, the one it deleted changed
         roadmaps.operations.apply(DeleteMeasuresCommand([in_file[8]]))
         roadmaps.edit_measure(in_file[5], None, {"note": "район изменил удалённое"})
-    finally:
-        database.close()
 
     answer = sync(districts, "mokshan")
     kinds = sorted((c["kind"], c["file"], c["server"]) for c in answer["conflicts"])
@@ -304,21 +299,18 @@ def evidence(where: str | Path) -> list[tuple[str, str, str, str]]:
 
     from models.entities import Attachment
 
-    database, roadmaps = service(where)
-    try:
+    with opened(where) as roadmaps:
         found = []
         for ident in roadmaps.roadmap_ids():
             tree = roadmaps.load(ident)
             names = {s.id: s.name for s in tree.schools}
-            with database.read() as conn:
+            with roadmaps.db.read() as conn:
                 digests = dict(conn.execute(select(Attachment.id, Attachment.sha256)).all())
             for row in tree.measures_in_order():
                 for item in row.evidence:
                     school = names.get(item.school_id, "") if item.school_id else ""
                     found.append((row.number, school, item.name, digests[item.id]))
         return sorted(found)
-    finally:
-        database.close()
 
 
 def test_schools_records_and_files_travel_both_ways(
@@ -334,29 +326,25 @@ def test_schools_records_and_files_travel_both_ways(
 
     scan = tmp_path / "протокол.pdf"
     scan.write_bytes(b"%PDF-1.4\n% protocol\n%%EOF\n")
-    database, roadmaps = service(urls["mokshan"])
-    try:  # the region attaches a protocol and marks a school's record on the server
+    with opened(
+        urls["mokshan"]
+    ) as roadmaps:  # the region attaches a protocol and marks a school's record on the server
         tree = roadmaps.load(roadmaps.roadmap_ids()[0])
         row = next(r for r in tree.measures_in_order() if len(r.school_ids) >= 2)
         school = next(s.name for s in tree.schools if s.id == row.school_ids[1])
         roadmaps.attach(row.id, None, scan)
         roadmaps.edit_school_record(row.id, school, None, {"status": "done", "note": "проверено регионом"})
-    finally:
-        database.close()
     answer = sync(districts, "mokshan")
     assert answer["pulled"] == 1 and answer["conflicts"] == []
     assert evidence(demo_db) == evidence(urls["mokshan"])
     assert any(name == "протокол.pdf" for _n, _s, name, _d in evidence(demo_db))
-    database, roadmaps = service(demo_db)
-    try:
+    with opened(demo_db) as roadmaps:
         tree = roadmaps.load(roadmaps.roadmap_ids()[0])
         pulled = next(r for r in tree.measures_in_order() if r.number == row.number)
         record = next(
             r for r in pulled.execution if r.school_id in {s.id for s in tree.schools if s.name == school}
         )
         assert (record.status, record.note) == ("done", "проверено регионом")
-    finally:
-        database.close()
 
 
 def test_a_damaged_point_in_the_file_or_a_record_planted_on_the_server_is_refused_not_trusted(
@@ -424,8 +412,7 @@ def test_a_plain_copy_of_the_file_never_completes_another_copys_cut_sync(
 
 def sections(where: str | Path) -> list[str]:
     """Every section as «number title», in document order."""
-    database, roadmaps = service(where)
-    try:
+    with opened(where) as roadmaps:
         out: list[str] = []
         for ident in roadmaps.roadmap_ids():
             tree = roadmaps.load(ident)
@@ -436,17 +423,12 @@ def sections(where: str | Path) -> list[str]:
                     out.append(f"{tree.sections[child].number} {tree.sections[child].title}")
                     stack.extend(reversed(tree.sections[child].children))
         return out
-    finally:
-        database.close()
 
 
 def apply(where: str | Path, command: Any) -> Any:
-    database, roadmaps = service(where)
-    try:
+    with opened(where) as roadmaps:
         roadmaps.operations.apply(command)
         return command
-    finally:
-        database.close()
 
 
 def test_a_new_row_that_got_a_deleted_rows_id_and_an_undone_deletion_both_reach_the_server(
@@ -454,33 +436,24 @@ def test_a_new_row_that_got_a_deleted_rows_id_and_an_undone_deletion_both_reach_
 ) -> None:
     files, urls = districts["files"], districts["urls"]
     sync(districts, "mokshan")
-    database, roadmaps = service(files["mokshan"])
-    try:
+    with opened(files["mokshan"]) as roadmaps:
         tree = roadmaps.load(roadmaps.roadmap_ids()[0])
         last = max(tree.measures)  # SQLite gives the highest id again once it is deleted
         section, position = tree.measures[last].section_id, tree.measures[last].position
-    finally:
-        database.close()
     apply(files["mokshan"], DeleteMeasuresCommand([last]))
     assert sync(districts, "mokshan")["pushed"] == 1
     added = apply(files["mokshan"], InsertMeasureCommand(tree.header.id, section, position))
     assert added.measure_id == last  # the same id as the deleted row
-    database, roadmaps = service(files["mokshan"])
-    try:
+    with opened(files["mokshan"]) as roadmaps:
         roadmaps.edit_measure(last, None, {"title": "Новое мероприятие на месте удалённого"})
-    finally:
-        database.close()
     sync(districts, "mokshan")
     assert measures(files["mokshan"]) == measures(urls["mokshan"])
     # a deletion undone after it was synced comes back on the server too
-    database, roadmaps = service(files["mokshan"])  # the window that deletes and then undoes it
-    try:
+    with opened(files["mokshan"]) as roadmaps:  # the window that deletes and then undoes it
         gone = DeleteMeasuresCommand([first_measure(files["mokshan"], 3)])
         roadmaps.operations.apply(gone)
         sync(districts, "mokshan")
         roadmaps.operations.revert(gone)
-    finally:
-        database.close()
     answer = sync(districts, "mokshan")
     assert answer["pushed"] == 1 and answer["conflicts"] == []
     assert measures(files["mokshan"]) == measures(urls["mokshan"])
@@ -496,13 +469,10 @@ def test_sections_added_and_deleted_follow_in_place_and_a_deleted_section_in_use
 
     files, urls = districts["files"], districts["urls"]
     sync(districts, "mokshan")
-    database, roadmaps = service(files["mokshan"])
-    try:
+    with opened(files["mokshan"]) as roadmaps:
         tree = roadmaps.load(roadmaps.roadmap_ids()[0])
         top = [ident for kind, ident in tree.top if kind == "section"]
         first, second = tree.sections[top[0]], tree.sections[top[1]]
-    finally:
-        database.close()
     # a section added between the first two, in the file
     apply(
         files["mokshan"], InsertSectionCommand(tree.header.id, None, second.position, "Новый раздел района")
@@ -517,22 +487,16 @@ def test_sections_added_and_deleted_follow_in_place_and_a_deleted_section_in_use
     assert measures(files["mokshan"]) == measures(urls["mokshan"])
     # the server deletes a section while the district adds a measure into it: both stand, said
     on_server = sections(urls["mokshan"])[1]
-    database, roadmaps = service(urls["mokshan"])
-    try:
-        with database.read() as conn:
+    with opened(urls["mokshan"]) as roadmaps:
+        with roadmaps.db.read() as conn:
             (target,) = conn.execute(
                 select(Section.id).where(Section.title == on_server.split(" ", 1)[1])
             ).one()
         roadmaps.operations.apply(DeleteSectionCommand(target))
-    finally:
-        database.close()
-    database, roadmaps = service(files["mokshan"])
-    try:
+    with opened(files["mokshan"]) as roadmaps:
         tree = roadmaps.load(roadmaps.roadmap_ids()[0])
         inside = next(ident for ident, s in tree.sections.items() if s.title == on_server.split(" ", 1)[1])
         roadmaps.operations.apply(InsertMeasureCommand(tree.header.id, inside, 1))
-    finally:
-        database.close()
     answer = sync(districts, "mokshan")  # no internal error: a conflict, both sides whole
     assert any(c["kind"] == "title" and c["server"] == "удалено" for c in answer["conflicts"])
     assert len(sync(districts, "mokshan")["conflicts"]) == len(answer["conflicts"])  # said again

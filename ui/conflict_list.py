@@ -32,6 +32,11 @@ def shown_value(value: object) -> str:
     return STATUS_LABELS.get(str(value), str(value))
 
 
+def short_title(title: str) -> str:
+    """A measure's title as a conflict's line shows it: at most 160 characters."""
+    return title if len(title) <= 160 else title[:159] + "…"
+
+
 def fill_preview(
     dialog: QDialog,
     lines: list[str],

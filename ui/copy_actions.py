@@ -22,7 +22,7 @@ from desktop.services.copies import read_copy, take_copy
 from desktop.services.copy_merge import MergeCopyCommand
 from desktop.services.copy_reading import CopyConflict, CopyReading
 from models.domain.errors import DomainError
-from ui.conflict_list import fill_preview, shown_value
+from ui.conflict_list import fill_preview, short_title, shown_value
 from ui.messages import show_error
 
 if TYPE_CHECKING:
@@ -130,7 +130,7 @@ class CopyPreview(QDialog):
     @staticmethod
     def _conflict(conflict: CopyConflict) -> tuple[str, str, bool]:
         """What and both values; a deletion against a change cannot be chosen (the file stays)."""
-        title = conflict.title if len(conflict.title) <= 160 else conflict.title[:159] + "…"
+        title = short_title(conflict.title)
         school = f" — {conflict.school}" if conflict.school else ""
         values = f"в файле «{shown_value(conflict.file)}», в копии «{shown_value(conflict.copy)}»"
         return (

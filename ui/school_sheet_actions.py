@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from desktop.config import APP_TITLE
 from desktop.services.sheet_intake import Conflict, SheetReading, TakeSheetCommand
 from models.domain.errors import DomainError
-from ui.conflict_list import fill_preview, shown_value
+from ui.conflict_list import fill_preview, short_title, shown_value
 from ui.messages import show_error
 from ui.tasks import run_with_progress
 
@@ -115,7 +115,7 @@ class SheetPreview(QDialog):
         rows = []
         for conflict in reading.conflicts:
             word = FIELD_WORDS.get(conflict.field, conflict.field)
-            title = conflict.title if len(conflict.title) <= 160 else conflict.title[:159] + "…"
+            title = short_title(conflict.title)
             values = f"в файле «{shown_value(conflict.file)}», у школы «{shown_value(conflict.sheet)}»"
             rows.append((f"{conflict.number} {title}\n{word}: {values}", conflict.title, True))
         intro = (

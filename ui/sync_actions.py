@@ -14,7 +14,7 @@ from desktop.config import APP_TITLE
 from desktop.services.sync import SyncConflict, SyncResult, sync_with_server
 from models.domain.errors import DomainError
 from models.domain.fields import label_of
-from ui.conflict_list import fill_preview, shown_value
+from ui.conflict_list import fill_preview, short_title, shown_value
 from ui.messages import show_error
 from ui.tasks import run_with_progress
 
@@ -118,7 +118,7 @@ class SyncConflicts(QDialog):
 
     @staticmethod
     def _row(conflict: SyncConflict) -> tuple[str, str, bool]:
-        title = conflict.title if len(conflict.title) <= 160 else conflict.title[:159] + "…"
+        title = short_title(conflict.title)
         school = f" — {conflict.school}" if conflict.school else ""
         if conflict.kind == "measure":
             what = "мероприятие"

@@ -453,7 +453,7 @@ def _child(path: str, sender: Any) -> None:
     except ImportError_ as error:
         sender.send(("error", error.message))
     except MemoryError:
-        sender.close()
+        pass  # nothing sent: the program says the PDF needs more memory than it may take
     finally:
         sender.close()
 

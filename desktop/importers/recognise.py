@@ -56,11 +56,16 @@ def _choose_table(document: Document) -> tuple[int, Table, Columns]:
     return best[1], best[2], best[3]
 
 
+def _width(table: Table) -> int:
+    """The columns a table's widest row covers."""
+    return max((sum(c.span for c in row) for row in table.rows), default=0)
+
+
 def _first_part(document: Document, index: int, table: Table, columns: Columns) -> tuple[int, Table, Columns]:
     """The first part of a table split over pages or sections: the part chosen may be a later one
     (a PDF's second page holds more rows than its first, under the title). Earlier tables of the
     same width with a header, with only headings between, are its beginning."""
-    width = max((sum(c.span for c in row) for row in table.rows), default=0)
+    width = _width(table)
     at = index - 1
     while at >= 0:
         block = document.blocks[at]
@@ -69,7 +74,7 @@ def _first_part(document: Document, index: int, table: Table, columns: Columns) 
                 at -= 1
                 continue
             break
-        if max((sum(c.span for c in row) for row in block.rows), default=0) != width:
+        if _width(block) != width:
             break
         header = find_header(block)
         if header is None or set(header.fields.values()) != set(columns.fields.values()):
@@ -101,7 +106,7 @@ def _join_split_tables(document: Document, index: int, table: Table, columns: Co
     Word documents often have a table per section, or a table broken at a page with its header
     repeated; headings between the parts become section rows.
     """
-    width = max((sum(c.span for c in row) for row in table.rows), default=0)
+    width = _width(table)
     joined = Table(list(table.rows))
     previous = next(
         (b for b in reversed(document.blocks[:index]) if isinstance(b, Paragraph) and b.text.strip()), None
@@ -120,7 +125,7 @@ def _join_split_tables(document: Document, index: int, table: Table, columns: Co
             if block.text.strip():
                 pending.append(block)
             continue
-        if max((sum(c.span for c in row) for row in block.rows), default=0) != width:
+        if _width(block) != width:
             break
         for paragraph in pending:
             if _heading(paragraph.text) or paragraph.bold:

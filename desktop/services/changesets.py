@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, type_coerce, update
@@ -178,30 +179,39 @@ class SyncPoint:
             return None
 
 
-def _points(conn: Connection) -> dict[str, Any]:
-    value = conn.execute(select(FileSetting.value).where(FileSetting.key == SYNC_POINTS)).scalar()
+def read_setting(conn: Connection, key: str) -> Any:
+    """A file setting's stored value (None: not there)."""
+    return conn.execute(select(FileSetting.value).where(FileSetting.key == key)).scalar()
+
+
+def write_setting(conn: Connection, key: str, value: Any, now: datetime) -> None:
+    """Store a file setting (unversioned bookkeeping: sync points, a sync's record) in the
+    caller's transaction."""
+    if conn.execute(select(FileSetting.key).where(FileSetting.key == key)).scalar() is None:
+        conn.execute(insert(FileSetting).values(key=key, value=value, updated_at=now, version=1))
+    else:
+        conn.execute(
+            update(FileSetting)
+            .where(FileSetting.key == key)
+            .values(value=value, updated_at=now, version=FileSetting.version + 1)
+        )
+
+
+def stored_points(conn: Connection) -> dict[str, Any]:
+    """Every peer's sync point as stored (peer id -> its value)."""
+    value = read_setting(conn, SYNC_POINTS)
     return dict(value) if isinstance(value, Mapping) else {}
 
 
 def sync_point(conn: Connection, peer: str) -> SyncPoint | None:
-    return SyncPoint.of(_points(conn).get(peer))
+    return SyncPoint.of(stored_points(conn).get(peer))
 
 
 def save_sync_point(tx: Tx, peer: str, point: SyncPoint | None) -> None:
     """Store (None: forget) the sync point with ``peer`` inside the operation's transaction."""
-    points = _points(tx.conn)
+    points = stored_points(tx.conn)
     if point is None:
         points.pop(peer, None)
     else:
         points[peer] = point.as_value()
-    exists = tx.conn.execute(select(FileSetting.key).where(FileSetting.key == SYNC_POINTS)).scalar()
-    if exists is None:
-        tx.conn.execute(
-            insert(FileSetting).values(key=SYNC_POINTS, value=points, updated_at=tx.now, version=1)
-        )
-    else:
-        tx.conn.execute(
-            update(FileSetting)
-            .where(FileSetting.key == SYNC_POINTS)
-            .values(value=points, updated_at=tx.now, version=FileSetting.version + 1)
-        )
+    write_setting(tx.conn, SYNC_POINTS, points, tx.now)

@@ -32,8 +32,6 @@ from models.domain.fields import EDITABLE_COLUMNS
 from models.entities import Measure, MeasureSchool, Section
 
 COPY_MARK = "copy_of"  # the copy's setting: which file it was taken from, and when
-_CARRIED = (*EDITABLE_COLUMNS, "schools")  # a measure's fields a merge carries
-_NOT_IN_FILE = "удалено в файле"
 
 
 @dataclass

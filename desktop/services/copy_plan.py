@@ -23,9 +23,9 @@ from models.entities import Attachment, ChangeLogEntry, Measure
 from models.storage.database import Database
 
 COPY_MARK = "copy_of"  # the copy's setting: which file it was taken from, and when
-_CARRIED = (*EDITABLE_COLUMNS, "schools")  # a measure's fields a merge carries
-_NOT_IN_FILE = "удалено в файле"
-_DELETED = "удалено в копии"
+CARRIED = (*EDITABLE_COLUMNS, "schools")  # a measure's fields a merge (and a sync) carries
+NOT_IN_FILE = "удалено в файле"  # a conflict's value: the row the copy changed is gone here
+DELETED_IN_COPY = "удалено в копии"  # … a section the copy deleted, changed here
 
 
 def plain(value: object) -> str | None:
@@ -166,12 +166,11 @@ class Planner:
                 continue  # deleted on both sides
             inside = _subtree(tree, file_id)
             measures = [m for m in tree.measures.values() if m.section_id in inside]
-            if (
-                inside & (self.mine.section_titles | self.mine.sections_inserted)
-                or any(self.mine.touched(m.id) for m in measures)
+            if inside & (self.mine.section_titles | self.mine.sections_inserted) or any(
+                self.mine.touched(m.id) for m in measures
             ):
                 number, title = tree.sections[file_id].number, tree.sections[file_id].title
-                found = CopyConflict(file_id, number, title, "", "section", title, _DELETED)
+                found = CopyConflict(file_id, number, title, "", "section", title, DELETED_IN_COPY)
                 self.reading.conflicts.append(found)
                 continue
             self.reading.section_deletions.append(file_id)
@@ -187,9 +186,14 @@ class Planner:
         return target is None or target not in self.file_sections
 
     def _previous_row(
-        self, tree: RoadmapTree, parent_id: int | None, me: tuple[str, int]
+        self,
+        tree: RoadmapTree,
+        parent_id: int | None,
+        me: tuple[str, int],
+        kinds: tuple[str, ...] = ("measure", "section"),
     ) -> tuple[str, int] | None:
-        """The row before ``me`` among its parent's children that the file has or gets."""
+        """The row (of ``kinds``) before ``me`` among its parent's children that the file has or
+        gets (None: none before it)."""
         parent = tree.sections.get(parent_id) if parent_id is not None else None
         before = None
         for kind, ident in parent.children if parent is not None else tree.top:
@@ -197,23 +201,8 @@ class Planner:
                 break
             shared = self.start.measures if kind == "measure" else self.start.sections
             added = self.theirs.inserted if kind == "measure" else self.theirs.sections_inserted
-            if self.roadmap_map is None or ident in shared or ident in added:
+            if kind in kinds and (self.roadmap_map is None or ident in shared or ident in added):
                 before = (kind, ident)
-        return before
-
-    def _previous_shared(self, tree: RoadmapTree, copy_id: int) -> int | None:
-        """The measure before ``copy_id`` in its section that the file has or gets (None: first)."""
-        row = tree.measures[copy_id]
-        parent = tree.sections.get(row.section_id) if row.section_id is not None else None
-        siblings = parent.children if parent is not None else tree.top
-        before = None
-        for kind, ident in siblings:
-            if (kind, ident) == ("measure", copy_id):
-                break
-            if kind != "measure":
-                continue
-            if self.roadmap_map is None or ident in self.start.measures or ident in self.theirs.inserted:
-                before = ident
         return before
 
     # ---- measures ----------------------------------------------------------------------------
@@ -242,7 +231,8 @@ class Planner:
         if row.derived is not None:  # the measure's own record, not the one made from schools
             values.pop("status", None)
             values.pop("done_on", None)
-        before = self._previous_shared(tree, copy_id)
+        previous = self._previous_row(tree, row.section_id, ("measure", copy_id), ("measure",))
+        before = None if previous is None else previous[1]
         new = NewMeasure(copy_id, roadmap, row.section_id, before, _columns(values), schools, records)
         for item in row.evidence:
             school = (
@@ -277,7 +267,7 @@ class Planner:
                     copy_row, file_row, base, int(school_part), copy_names, file_schools, file_changed, linked
                 )
                 continue
-            if base not in _CARRIED or _own_status(file_row, base) or _own_status(copy_row, base):
+            if base not in CARRIED or _own_status(file_row, base) or _own_status(copy_row, base):
                 continue
             theirs_value = _comparable(copy_row, base, copy_names)
             file_value = _comparable(file_row, base, file_names)
@@ -350,7 +340,7 @@ class Planner:
         """The copy changed a measure the file has deleted since: the file's deletion stands."""
         self.reading.conflicts.append(
             CopyConflict(
-                copy_id, copy_row.number, copy_row.title, "", "measure", _NOT_IN_FILE, "изменено в копии"
+                copy_id, copy_row.number, copy_row.title, "", "measure", NOT_IN_FILE, "изменено в копии"
             )
         )
 

@@ -12,11 +12,9 @@ from desktop.services.changesets import (
     SyncPoint,
 )
 from models.domain.errors import DomainError
-from models.domain.fields import EDITABLE_COLUMNS, label_of
+from models.domain.fields import label_of
 
 COPY_MARK = "copy_of"  # the copy's setting: which file it was taken from, and when
-_CARRIED = (*EDITABLE_COLUMNS, "schools")  # a measure's fields a merge carries
-_NOT_IN_FILE = "удалено в файле"
 
 
 class CopyError(DomainError):
@@ -49,13 +47,13 @@ class CopyConflict:
             "number": self.number,
             "school": self.school,
             "field": self.field,
-            "file": _plain(self.file),
-            "sheet": _plain(self.copy),
-            "copy": _plain(self.copy),
+            "file": plain_value(self.file),
+            "sheet": plain_value(self.copy),
+            "copy": plain_value(self.copy),
         }
 
 
-def _plain(value: Any) -> Any:
+def plain_value(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, tuple):

@@ -23,17 +23,27 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, insert, select
 from sqlalchemy.orm import Session
 
-from desktop.services.changesets import SYNC_POINTS, ChangeSet, SyncPoint, changes_since, line_mark
+from desktop.services.changesets import (
+    SYNC_POINTS,
+    ChangeSet,
+    SyncPoint,
+    changes_since,
+    last_log_id,
+    line_mark,
+    read_setting,
+    stored_points,
+    write_setting,
+)
 from desktop.services.copies import store_id
 from desktop.services.copy_merge import MergeCopyCommand
-from desktop.services.copy_plan import Planner, evidence_lines
-from desktop.services.copy_reading import CopyConflict, CopyReading
+from desktop.services.copy_plan import CARRIED, DELETED_IN_COPY, NOT_IN_FILE, Planner, evidence_lines
+from desktop.services.copy_reading import CopyConflict, CopyReading, plain_value
 from desktop.services.dto import RoadmapTree
 from desktop.services.dump import roadmap_dict
 from desktop.services.identity import FileIdentity, file_identity
@@ -41,15 +51,11 @@ from desktop.services.operations import Actor, Tx, VersionLedger
 from desktop.services.roadmap import RoadmapService
 from desktop.services.writer import write_roadmap_in
 from models.domain.errors import DomainError
-from models.domain.fields import EDITABLE_COLUMNS
-from models.entities import Attachment, ChangeLogEntry, FileSetting, Roadmap
+from models.entities import Attachment, Roadmap
 from models.storage.database import Database
 
 PEER = "server:"  # the file's sync point with a server: PEER + the server's id
 RECORD = "sync:"  # the server's record of a file's last push: RECORD + the file's id
-_NOT_IN_TARGET = "удалено в файле"  # copy_plan's words for a row the target no longer has
-_DELETED = "удалено в копии"  # … for a section the source deleted
-_CARRIED = (*EDITABLE_COLUMNS, "schools")  # a measure's fields a merge carries
 
 
 class SyncError(DomainError):
@@ -64,6 +70,9 @@ class IdMaps:
     roadmaps: dict[int, int] = field(default_factory=dict)
     sections: dict[int, int] = field(default_factory=dict)
     measures: dict[int, int] = field(default_factory=dict)
+
+    def copy(self) -> IdMaps:
+        return IdMaps(dict(self.roadmaps), dict(self.sections), dict(self.measures))
 
     def inverse(self) -> IdMaps:
         return IdMaps(*({v: k for k, v in part.items()} for part in self._parts()))
@@ -119,8 +128,8 @@ class SyncConflict:
             "title": self.title,
             "school": self.school,
             "field": self.field,
-            "file": _plain(self.file),
-            "server": _plain(self.server),
+            "file": plain_value(self.file),
+            "server": plain_value(self.server),
         }
 
     def as_record(self) -> dict[str, Any]:
@@ -132,14 +141,6 @@ class SyncConflict:
             "field": self.field,
             "school": self.school,
         }
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, tuple):
-        return list(value)
-    return value
 
 
 @dataclass
@@ -191,7 +192,7 @@ class _Start:
 
 
 def _file_start(conn: Connection, peer: str, server_last: int, file_last: int) -> _Start:
-    stored = _read_setting(conn, SYNC_POINTS)
+    stored = read_setting(conn, SYNC_POINTS)
     value = stored.get(peer, ()) if isinstance(stored, Mapping) else stored
     if value is None or value == ():  # a first sync: every roadmap goes whole, the logs are not changes
         return _Start(server_last, file_last, IdMaps(), [], [], "")
@@ -232,11 +233,6 @@ def _conflict_record(item: Any) -> dict[str, Any]:
         "field": str(item.get("field") or ""),
         "school": str(item.get("school") or ""),
     }
-
-
-def _points_value(conn: Connection) -> dict[str, Any]:
-    value = conn.execute(select(FileSetting.value).where(FileSetting.key == SYNC_POINTS)).scalar()
-    return dict(value) if isinstance(value, Mapping) else {}
 
 
 @dataclass
@@ -310,7 +306,7 @@ def _made_here(district: Database, pushed: _Pushed) -> bool:
 def _close(server: Database, identity: FileIdentity, file_id: str, pushed: _Pushed) -> None:
     """Mark the server's record of the push as completed (unless another push replaced it)."""
     with server.write() as conn:
-        if _verified(_read_setting(conn, RECORD + file_id), identity) != pushed:
+        if _verified(read_setting(conn, RECORD + file_id), identity) != pushed:
             return
         pushed.closed = True
         _write_setting(conn, RECORD + file_id, _signed(pushed, identity))
@@ -334,26 +330,8 @@ def _signed(pushed: _Pushed, identity: FileIdentity) -> dict[str, Any]:
     return {**payload, "signature": identity.sign(payload)}
 
 
-def _read_setting(conn: Connection, key: str) -> Any:
-    return conn.execute(select(FileSetting.value).where(FileSetting.key == key)).scalar()
-
-
 def _write_setting(conn: Connection, key: str, value: Any) -> None:
-    now = datetime.now().replace(microsecond=0)
-    if conn.execute(select(FileSetting.key).where(FileSetting.key == key)).scalar() is None:
-        conn.execute(insert(FileSetting).values(key=key, value=value, updated_at=now, version=1))
-    else:
-        conn.execute(
-            update(FileSetting)
-            .where(FileSetting.key == key)
-            .values(value=value, updated_at=now, version=FileSetting.version + 1)
-        )
-
-
-def _last_line(conn: Connection) -> int:
-    from sqlalchemy import func
-
-    return int(conn.execute(select(func.max(ChangeLogEntry.id))).scalar() or 0)
+    write_setting(conn, key, value, datetime.now().replace(microsecond=0))
 
 
 # ---- one direction -------------------------------------------------------------------------------
@@ -388,7 +366,6 @@ class _Direction:
     """A push (file -> server) or a pull (server -> file), planned."""
 
     source: _Side
-    target: _Side
     maps: IdMaps  # source -> target, before it
     reading: CopyReading
     new_trees: list[RoadmapTree]  # roadmaps the target never had: carried whole
@@ -421,7 +398,7 @@ def _plan(
         ).plan()
     new_trees = [tree for rid, tree in source.trees.items() if rid not in maps.roadmaps]
     conflicts = [_conflict(c, source, target, maps) for c in reading.conflicts]
-    return _Direction(source, target, maps, reading, new_trees, conflicts)
+    return _Direction(source, maps, reading, new_trees, conflicts)
 
 
 def _current(maps: IdMaps, theirs: ChangeSet, target: _Side) -> IdMaps:
@@ -429,7 +406,7 @@ def _current(maps: IdMaps, theirs: ChangeSet, target: _Side) -> IdMaps:
     id it got (SQLite gives a deleted last row's id again, and the map's entry for that id is the
     old row's); a row put back (an undone deletion) that the target has deleted since is new
     there too."""
-    maps = IdMaps(*(dict(part) for part in maps._parts()))
+    maps = maps.copy()
     target_measures = {m for tree in target.trees.values() for m in tree.measures}
     target_sections = {s for tree in target.trees.values() for s in tree.sections}
     for ident in theirs.sections_restored:
@@ -464,8 +441,8 @@ def _inject(
             mine.section_titles.add(tgt)
         elif kind == "measure":
             if src in source_rows and tgt in target_rows:  # put back on one side: compare all of it
-                theirs.fields.setdefault(src, set()).update(_CARRIED)
-                mine.fields.setdefault(tgt, set()).update(_CARRIED)
+                theirs.fields.setdefault(src, set()).update(CARRIED)
+                mine.fields.setdefault(tgt, set()).update(CARRIED)
             elif src in source_rows:
                 theirs.fields.setdefault(src, set()).add("title")
             else:
@@ -486,7 +463,7 @@ def _inject(
 def _conflict(found: CopyConflict, source: _Side, target: _Side, maps: IdMaps) -> SyncConflict:
     """A merge's conflict in both sides' ids, values named by side."""
     back = maps.inverse()
-    if found.field == "measure" and found.file == _NOT_IN_TARGET:
+    if found.field == "measure" and found.file == NOT_IN_FILE:
         # changed on the source side, the target has deleted it: the id is the source's
         src, tgt = found.measure_id, maps.measures.get(found.measure_id, 0)
         source_value, target_value = "изменено", "удалено"
@@ -497,7 +474,7 @@ def _conflict(found: CopyConflict, source: _Side, target: _Side, maps: IdMaps) -
         kind, name = "measure", ""
     elif found.field == "section":
         src, tgt = back.sections.get(found.measure_id, 0), found.measure_id
-        source_value = "удалено" if found.copy == _DELETED else found.copy
+        source_value = "удалено" if found.copy == DELETED_IN_COPY else found.copy
         target_value = found.file
         kind, name = "title", ""
     else:
@@ -524,7 +501,7 @@ class _Written:
 
 def _write(direction: _Direction, conn: Connection, actor: Actor, chosen: list[CopyConflict]) -> _Written:
     """Inside the target's transaction: the roadmaps it never had, then the merge."""
-    maps = IdMaps(*(dict(part) for part in direction.maps._parts()))
+    maps = direction.maps.copy()
     changed = 0
     session = Session(bind=conn, expire_on_commit=False, autoflush=False)
     try:
@@ -637,10 +614,10 @@ def sync(
         file_id = store_id(conn, file_identity(district))
     identity = file_identity(district)
     with server.read() as conn:
-        server_last = _last_line(conn)
-        pushed = _verified(_read_setting(conn, RECORD + file_id), identity)
+        server_last = last_log_id(conn)
+        pushed = _verified(read_setting(conn, RECORD + file_id), identity)
     with district.read() as conn:
-        start = _file_start(conn, peer, server_last, _last_line(conn))
+        start = _file_start(conn, peer, server_last, last_log_id(conn))
     account = _account(server)
     if start.account and start.account != account:
         raise SyncError(
@@ -793,7 +770,7 @@ def _pull(
         }
 
     with district.read() as conn:
-        before = _points_value(conn).get(peer)
+        before = stored_points(conn).get(peer)
     if not writes and not pushed.stored and point(maps, (0, -1), start.round) == before:
         return  # nothing new on either side: nothing written
     with district.write() as conn:
@@ -802,7 +779,7 @@ def _pull(
             written = _write(pull, conn, actor, pull_choice)
             maps, lines = written.maps, written.lines
             result.pulled, result.roadmaps_pulled = written.changed, written.roadmaps
-        points = _points_value(conn)
+        points = stored_points(conn)
         points[peer] = point(maps, lines, str(uuid.uuid4()))  # a new round: the push is closed
         _write_setting(conn, SYNC_POINTS, points)
 
