@@ -13,8 +13,14 @@ DEB_PACKAGES := python3-venv poppler-utils libegl1 libgl1 libxkbcommon0 libfontc
 TEST_DEB_PACKAGES := xvfb postgresql
 # Benchmarks compare with LibreOffice and let it judge the Excel row heights.
 BENCH_DEB_PACKAGES := libreoffice-calc libreoffice-writer python3-uno
+# PyInstaller reads every bundled library's own dependencies with objdump (binutils), which a
+# fresh Debian 12 / Astra does not have: `make build` stops without it.
+BUILD_DEB_PACKAGES := binutils
+# The clean-Debian checks unpack new roots with debootstrap.
+CHECK_DEB_PACKAGES := debootstrap
 
-.PHONY: install run test lint bench clean system-packages bench-packages deb-install check-fresh build deb check-deb
+.PHONY: install run test lint bench clean system-packages test-packages bench-packages deb-install check-fresh \
+  build deb check-deb
 
 install: $(STAMP)
 
@@ -30,33 +36,42 @@ $(STAMP): pyproject.toml Makefile
 	  || $(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
 	@touch $(STAMP)
 
-# Debian packages the tests and the window need; installed only when root and missing.
+# Debian packages the window needs (the tests' own come with `make test`, so a build server that
+# only runs `make deb` gets no database server); installed only when root and missing.
 system-packages:
-	@$(MAKE) -s deb-install PACKAGES="$(DEB_PACKAGES) $(TEST_DEB_PACKAGES)"
+	@$(MAKE) -s deb-install PACKAGES="$(DEB_PACKAGES)"
+
+test-packages:
+	@$(MAKE) -s deb-install PACKAGES="$(TEST_DEB_PACKAGES)"
 
 bench-packages:
 	@$(MAKE) -s deb-install PACKAGES="$(BENCH_DEB_PACKAGES)"
 
-# Root installs what is missing; anyone else is told the one command to run, and stopped only
-# when the venv cannot be made without it (python3-venv is not on a Debian desktop by default).
+# Root installs what is missing; anyone else is told the one command to run. Either is stopped
+# only when a package of NEEDED is still missing: the venv cannot be made without python3-venv
+# (not on a Debian desktop by default), nor a build without binutils; the rest only warns.
+NEEDED ?= python3-venv
 deb-install:
 	@command -v dpkg >/dev/null 2>&1 || exit 0; missing=""; for p in $(PACKAGES); do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; [ -n "$$missing" ] || exit 0; \
 	if [ "$$(id -u)" = "0" ]; then echo "apt-get install:$$missing"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
 	  || echo "warning: could not install$$missing"; \
-	else echo "Нужны системные пакеты. Выполните: sudo apt-get install$$missing"; \
-	  case " $$missing " in *" python3-venv "*) exit 1;; esac; fi
+	else echo "Нужны системные пакеты. Выполните: sudo apt-get install$$missing"; fi; \
+	for p in $(NEEDED); do case " $(PACKAGES) " in *" $$p "*) dpkg -s $$p >/dev/null 2>&1 \
+	  || { echo "Без пакета $$p продолжить нельзя."; exit 1; };; esac; done
 
 # The README's commands in a clean Debian 12 root (debootstrap, cached under build/fresh): make
 # install, make test, and make run under Xvfb until the window appears. Root only; ~5 minutes.
 check-fresh:
+	@$(MAKE) -s deb-install PACKAGES="$(CHECK_DEB_PACKAGES)" NEEDED="$(CHECK_DEB_PACKAGES)"
 	bash installer/check_fresh.sh
 
 # The one-folder program (installer/README.md): build/dist/roadmap/roadmap carries its own Python and
 # Qt, the fonts, the demo, the migrations and Qt's Russian translations. About a minute.
 DIST := build/dist/roadmap
 build: install
+	@$(MAKE) -s deb-install PACKAGES="$(BUILD_DEB_PACKAGES)" NEEDED="$(BUILD_DEB_PACKAGES)"
 	@$(PY) -c "import PyInstaller" 2>/dev/null || $(PY) -m pip install -q --disable-pip-version-check \
 	  "$$(sed -n 's/^freeze = \["\(.*\)"\]/\1/p' pyproject.toml)"
 	$(PY) -m PyInstaller --noconfirm --log-level WARN --distpath build/dist --workpath build/pyinstaller \
@@ -64,12 +79,15 @@ build: install
 	$(DIST)/roadmap --version
 
 # Astra Linux / Debian package of that build: /opt/roadmap, the `roadmap` command, menu entry,
-# icon, file type. Tested in a clean Debian 12 root by `make check-deb` (root; ~3 minutes).
+# icon, file type; Depends names the glibc its libraries ask for (installer/linux/glibc_floor.py).
 deb: build
-	bash installer/linux/build_deb.sh $(DIST) build/deb
+	PYTHON=$(PY) bash installer/linux/build_deb.sh $(DIST) build/deb
 
-check-deb: deb
-	bash installer/check_deb.sh build/deb/roadmap_*.deb
+# Both halves on clean Debian 12 roots (root; ~10 minutes): a clean clone builds the .deb with
+# `make deb` alone in one root, a second root installs it with apt and runs it as a plain user.
+check-deb:
+	@$(MAKE) -s deb-install PACKAGES="$(CHECK_DEB_PACKAGES)" NEEDED="$(CHECK_DEB_PACKAGES)"
+	bash installer/check_deb.sh
 
 run: install
 	$(PY) -m desktop
@@ -80,7 +98,7 @@ lint: install
 	$(PY) -m mypy
 	$(VENV)/bin/lint-imports --no-cache
 
-test: install lint
+test: install test-packages lint
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 
 bench: install bench-packages

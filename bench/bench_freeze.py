@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shutil
 import statistics
 import subprocess
@@ -29,28 +28,13 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 BUDGET_S = 1.5
-GLIBC = re.compile(rb"GLIBC_(\d+)\.(\d+)(?:\.(\d+))?")
+sys.path.insert(0, str(ROOT / "installer" / "linux"))
+from glibc_floor import glibc_floor  # noqa: E402  (the .deb's Depends computes it the same way)
 
 
 def folder_mb(folder: Path) -> float:
     files = (p for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
     return round(sum(p.stat().st_size for p in files) / 2**20, 1)
-
-
-def glibc_floor(folder: Path) -> str:
-    """The highest GLIBC_ symbol version named in any ELF file of ``folder``."""
-    highest = (0, 0, 0)
-    for path in folder.rglob("*"):
-        if not path.is_file() or path.is_symlink():
-            continue
-        with path.open("rb") as handle:
-            if handle.read(4) != b"\x7fELF":
-                continue
-            data = handle.read()
-        for match in GLIBC.finditer(data):
-            version = tuple(int(part or 0) for part in match.groups())
-            highest = max(highest, version)  # type: ignore[arg-type]
-    return ".".join(str(part) for part in highest).removesuffix(".0")
 
 
 def first_paint_s(command: list[str], env: dict[str, str], folder: Path) -> float:

@@ -1,15 +1,36 @@
 #!/bin/bash
-# make check-deb: the .deb on a clean Debian 12 root, as an Astra / Debian user gets it.
-#   installer/check_deb.sh build/deb/roadmap_X_amd64.deb
-# apt installs it with its dependencies; then, as an ordinary user: `roadmap --version`, a demo
-# file and its PDF export with no display, the menu entry and the file type registered, the xcb
+# make check-deb: the .deb built and used on clean Debian 12 roots, as a new maintainer or a build
+# server makes it and an Astra / Debian user gets it.
+#   installer/check_deb.sh                                  both halves
+#   installer/check_deb.sh build/deb/roadmap_X_amd64.deb    the second half, for a package built elsewhere
+# First half: a clean clone of the committed files in a root that has only python3 and make; as
+# root there, `make deb` alone installs what it needs (README, installer/README.md) and builds.
+# Second half, in another clean root: apt installs the package with its dependencies; then, as
+# an ordinary user: `roadmap --version`, a demo file and its PDF export with no display, the menu entry and the file type registered, the xcb
 # plugin lacking no library, the window under Xvfb opened by the file type's default program (what
 # a double click does), a damaged file's message in Russian; removal keeps the user's data.
 # Screenshots: build/fresh/deb-window.png, build/fresh/deb-message.png.
 set -euo pipefail
-DEB=$(realpath "$1")
 BUILD=${BUILD:-$(cd "$(dirname "$0")/.." && pwd)/build/fresh}
 source "$(dirname "$0")/fresh_root.sh"
+if [ $# -ge 1 ]; then
+  DEB=$(realpath "$1")
+else
+  fresh_root build-root
+  git clone -q "$SRC" "$ROOT/root/app"
+  "${IN[@]}" bash -c 'apt-get install -y -qq python3 make >/dev/null'  # README: Python and make
+  cp /etc/ssl/certs/ca-certificates.crt "$ROOT/etc/ssl/certs/"  # this machine's registries need it
+  start=$(date +%s)
+  "${IN[@]}" bash -c 'cd /root/app && make deb >/tmp/make-deb.log 2>&1 || { tail -30 /tmp/make-deb.log; exit 1; }
+    grep "^apt-get install:" /tmp/make-deb.log || true'
+  echo "check-deb: make deb in a clean root: $(( $(date +%s) - start )) s"
+  mkdir -p "$BUILD/deb"; rm -f "$BUILD/deb/"*.deb
+  cp "$ROOT"/root/app/build/deb/roadmap_*.deb "$BUILD/deb/"
+  DEB=$(ls "$BUILD"/deb/roadmap_*.deb)
+  echo "check-deb: built $(basename "$DEB"), $(du -m "$DEB" | cut -f1) MB, Depends: $(dpkg-deb -f "$DEB" Depends | cut -d, -f1)"
+  cleanup
+  rm -rf --one-file-system "$ROOT"
+fi
 fresh_root
 cp "$DEB" "$ROOT/tmp/"
 start=$(date +%s)

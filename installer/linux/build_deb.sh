@@ -20,8 +20,13 @@ ln -s /opt/roadmap/roadmap "$ROOT/usr/bin/roadmap"  # the frozen program finds i
 install -m 644 "$SRC/installer/linux/roadmap.desktop" "$ROOT/usr/share/applications/roadmap.desktop"
 install -m 644 "$SRC/installer/linux/roadmap-mime.xml" "$ROOT/usr/share/mime/packages/roadmap.xml"
 install -m 644 "$SRC/resources/icons/roadmap.svg" "$ROOT/usr/share/icons/hicolor/scalable/apps/roadmap.svg"
+PYTHON=${PYTHON:-python3}  # make deb passes the venv's: the Python the build carries
 printf 'Дорожные карты %s — сборка PyInstaller с Python %s и Qt (LGPL).\nИсходный код: README.md проекта.\n' \
-  "$VERSION" "$(python3 -c 'import platform; print(platform.python_version())')" >"$ROOT/usr/share/doc/roadmap/README"
+  "$VERSION" "$("$PYTHON" -c 'import platform; print(platform.python_version())')" >"$ROOT/usr/share/doc/roadmap/README"
+# The oldest glibc the bundled libraries run on (those of the machine that built it): apt refuses
+# the package on an older system instead of the program failing at start.
+GLIBC=$("$PYTHON" "$SRC/installer/linux/glibc_floor.py" "$DIST")
+GLIBC=${GLIBC:-2.28}  # no versioned symbol at all: PySide6's own floor
 SIZE=$(du -sk --exclude=DEBIAN "$ROOT" | cut -f1)
 # What the bundled Qt needs from the system and PyInstaller does not carry (ldd on the xcb plugin
 # in a fresh Debian 12 root: nothing "not found" with these). Menu and file type caches are
@@ -32,7 +37,7 @@ Version: $VERSION
 Architecture: $ARCH
 Maintainer: Roadmap developers <roadmap@localhost>
 Installed-Size: $SIZE
-Depends: libc6 (>= 2.28), libegl1, libgl1, libfontconfig1, libfreetype6, libdbus-1-3, libglib2.0-0, libxkbcommon0, libxkbcommon-x11-0, libx11-xcb1, libxcb-cursor0, libxcb-icccm4, libxcb-image0, libxcb-keysyms1, libxcb-render-util0, libxcb-shape0, libxcb-util1, libxcb-xkb1, libxcb-randr0, libxcb-xfixes0, libxcb-sync1, libxcb-shm0, libxcb-render0, libxcb-glx0, libxcb1, libwayland-client0, libwayland-cursor0, libwayland-egl1
+Depends: libc6 (>= $GLIBC), libegl1, libgl1, libfontconfig1, libfreetype6, libdbus-1-3, libglib2.0-0, libxkbcommon0, libxkbcommon-x11-0, libx11-xcb1, libxcb-cursor0, libxcb-icccm4, libxcb-image0, libxcb-keysyms1, libxcb-render-util0, libxcb-shape0, libxcb-util1, libxcb-xkb1, libxcb-randr0, libxcb-xfixes0, libxcb-sync1, libxcb-shm0, libxcb-render0, libxcb-glx0, libxcb1, libwayland-client0, libwayland-cursor0, libwayland-egl1
 Recommends: shared-mime-info, desktop-file-utils, fonts-dejavu-core
 Section: education
 Priority: optional
