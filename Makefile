@@ -13,9 +13,11 @@ DEB_PACKAGES := python3-venv poppler-utils libegl1 libgl1 libxkbcommon0 libfontc
 TEST_DEB_PACKAGES := xvfb postgresql
 # Benchmarks compare with LibreOffice and let it judge the Excel row heights.
 BENCH_DEB_PACKAGES := libreoffice-calc libreoffice-writer python3-uno
-# PyInstaller reads every bundled library's own dependencies with objdump (binutils), which a
-# fresh Debian 12 / Astra does not have: `make build` stops without it.
-BUILD_DEB_PACKAGES := binutils
+# PyInstaller reads every bundled library's own dependencies with objdump (binutils) and bundles
+# the interpreter's shared library (Debian's python3 links it statically; libpython3.X is the
+# package that has it): a fresh Debian 12 / Astra has neither, and `make build` stops without them.
+LIBPYTHON = $(shell $(PYTHON) -c 'import sys; print("libpython%d.%d" % sys.version_info[:2] if sys.base_prefix == "/usr" else "")' 2>/dev/null)
+BUILD_DEB_PACKAGES = binutils $(LIBPYTHON)
 # The clean-Debian checks unpack new roots with debootstrap.
 CHECK_DEB_PACKAGES := debootstrap
 
