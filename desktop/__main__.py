@@ -27,6 +27,7 @@ COMMANDS = frozenset(
         "server-setup",
         "region",
         "server-account",
+        "server-log",
         "diagnose",
         "shot",
     }

@@ -13,7 +13,7 @@ import logging
 import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -279,7 +279,7 @@ def cmd_restore(args: argparse.Namespace) -> None:
             f"Резервной копии «{args.backup}» нет среди копий этого файла ({names}). "
             "Список копий: python -m desktop backups --db ФАЙЛ."
         )
-    files.restore_backup(chosen, path)
+    files.restore_backup(chosen, path, files.actor())  # the command line acts as the coordinator
     _emit({"restored": str(chosen)})
 
 
@@ -633,7 +633,7 @@ def cmd_take_sheet(args: argparse.Namespace) -> None:
         raise UserError(f"Лист «{args.sheet}» не найден. Проверьте путь.")
     database = _open(args.db, read_only=args.dry_run)
     try:
-        reading = read_sheet(sheet, existing_identity(database), database)
+        reading = read_sheet(sheet, existing_identity(database), database, _service(database).actor)
         if not args.dry_run:
             _service(database).operations.apply(TakeSheetCommand(reading))
     finally:
@@ -684,9 +684,10 @@ def cmd_sync(args: argparse.Namespace) -> None:
         raise UserError("В --server укажите адрес сервера: postgresql://пользователь@сервер/база.")
     database = _open(args.db)
     try:
+        actor = _service(database).actor
         server = _open(args.server)
         try:
-            result = sync(database, server, _service(database).actor)
+            result = sync(database, server, actor)
         finally:
             server.close()
     finally:
@@ -761,6 +762,24 @@ def cmd_server_account(args: argparse.Namespace) -> None:
     finally:
         database.close()
     _emit({"account": args.account, "district": None if args.ministry else args.district})
+
+
+def cmd_server_log(args: argparse.Namespace) -> None:
+    """``server-log``: who changed what on the server (its own trail, the administrator's)."""
+    from models.storage.server import translated
+    from models.storage.server_security import trail
+
+    try:
+        since = datetime.combine(date.fromisoformat(args.since), time()) if args.since else None
+    except ValueError:
+        raise UserError(f"Дата «{args.since}» не понята: укажите её как 2026-12-01.") from None
+    database = _open_server(args.db)
+    try:
+        with translated(args.db):
+            changes = trail(database.engine, args.district, since)
+    finally:
+        database.close()
+    _emit({"changes": [{**c, "at": c["at"].isoformat(timespec="seconds")} for c in changes]})
 
 
 def cmd_attach(args: argparse.Namespace) -> None:
@@ -934,6 +953,11 @@ def build_parser() -> argparse.ArgumentParser:
     account.add_argument("--district", metavar="РАЙОН", help="район, чьи дорожные карты она меняет")
     account.add_argument("--ministry", action="store_true", help="министерство: читает все районы")
     account.set_defaults(func=cmd_server_account)
+    trail = sub.add_parser("server-log", help="кто что менял на сервере региона (журнал сервера)")
+    trail.add_argument("--db", required=True, metavar="АДРЕС", help="postgresql://администратор@сервер/база")
+    trail.add_argument("--district", metavar="РАЙОН", help="только изменения этого района")
+    trail.add_argument("--since", metavar="ГГГГ-ММ-ДД", help="с этого дня")
+    trail.set_defaults(func=cmd_server_log)
 
     attach = sub.add_parser("attach", help="приложить файл-подтверждение к мероприятию или отчёту школы")
     attach.add_argument("file", metavar="ФАЙЛ_ПОДТВЕРЖДЕНИЯ", help="скан, фото, PDF, документ (до 20 МБ)")

@@ -251,6 +251,10 @@ class ChangeLogEntry(Base):
     old: Mapped[str | None] = mapped_column(Text)
     new: Mapped[str | None] = mapped_column(Text)
     person: Mapped[str] = mapped_column(String(200), default="", server_default="")  # who, by name
+    # On the regional server the server stamps these itself (a trigger): the account that wrote
+    # the line and its district, whatever the program sent; in a file both stay empty.
+    district: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    account: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     __table_args__ = (Index("ix_change_log_entity", "entity", "entity_id", "at"),)
 
@@ -274,6 +278,9 @@ class Person(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # The district whose people they are on the regional server: left out of inserts, the
+    # column's default there is the writing account's district; "" in a file.
+    district: Mapped[str] = mapped_column(String(200), server_default="")
 
     __table_args__ = (CheckConstraint("role IN ('coordinator', 'director', 'team')", name="role"),)
 
@@ -325,6 +332,14 @@ class Attachment(Base):
     __table_args__ = (Index("ix_attachments_measure", "measure_id"),)
 
 
+# Settings the storage itself knows by key: the file's (or the server's) identity with its secret,
+# the server's id that every account may read, and the prefix of a district's own settings (a
+# sync's record) — on the server a district writes these alone (models/storage/server_security.py).
+IDENTITY_KEY = "file_identity"
+SERVER_ID_KEY = "server_id"
+DISTRICT_SETTINGS_PREFIX = "sync:"
+
+
 class FileSetting(Base):
     """A setting of the whole file (e.g. the school calendar), versioned like every edited row."""
 
@@ -334,3 +349,7 @@ class FileSetting(Base):
     value: Mapped[Any] = mapped_column(TolerantJSON)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # On the regional server: "" for the region's own settings (the administrator's), else the
+    # district whose setting it is (a sync's record: left out of inserts, the column's default
+    # there is the writing account's district); always "" in a file.
+    district: Mapped[str] = mapped_column(String(200), server_default="")

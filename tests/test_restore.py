@@ -24,7 +24,7 @@ def test_the_pre_upgrade_copy_is_upgraded_as_it_is_restored(tmp_path: Path, data
     colleague = RoadmapService(open_database(path), Actor("Иванов", "ПК-2"))  # a window left open
     before_upgrade = next(b for b in files.list_backups(path) if b.reason.startswith("перед обновлением"))
     assert inspect(before_upgrade.path).revision == "0001"
-    files.restore_backup(before_upgrade.path, path)
+    files.restore_backup(before_upgrade.path, path, files.actor())
     assert inspect(path).revision == migrations.HEAD
     tree = colleague.load(1)  # the colleague's window reloads, it does not crash
     assert [m.title for m in tree.measures_in_order()] == ["Семинар"]
@@ -40,7 +40,7 @@ def test_a_save_based_on_rows_loaded_before_a_restore_is_refused(small_db: Path,
     seen = colleague.load(1).measures_in_order()[0]  # loaded before the restore
     me = RoadmapService(open_database(small_db), Actor("Петрова", "ПК-1"))
     me.edit_measure(seen.id, seen.version, {"note": "после копии"})
-    files.restore_backup(copy, small_db)
+    files.restore_backup(copy, small_db, files.actor())
     assert me.load(1).measures_in_order()[0].note == seen.note  # the copy is back
     with pytest.raises(StaleEditError):  # its version went back to what the colleague saw: ABA
         colleague.edit_measure(seen.id, seen.version, {"note": "поверх восстановленного"})
@@ -55,7 +55,7 @@ def test_five_restores_keep_the_only_pre_upgrade_copy(tmp_path: Path, data_dir: 
     files.open_file(path).close()
     rolling = next(b for b in files.list_backups(path) if not b.reason).path
     for _ in range(6):
-        files.restore_backup(rolling, path)
+        files.restore_backup(rolling, path, files.actor())
     reasons = [b.reason for b in files.list_backups(path)]
     assert any(r.startswith("перед обновлением") for r in reasons)
     assert sum(r == "перед восстановлением" for r in reasons) == backups.KEEP_SPECIAL
@@ -74,11 +74,11 @@ def test_a_second_restore_at_the_same_time_is_told_not_done(small_db: Path, data
     mark.write_text("", encoding="utf-8")  # another computer's restore is running
     digest = sha256(small_db)
     with pytest.raises(BusyError, match="сейчас восстанавливается"):
-        files.restore_backup(copy, small_db)
+        files.restore_backup(copy, small_db, files.actor())
     assert sha256(small_db) == digest
     old = time.time() - 3600
     os.utime(mark, (old, old))  # left by a restore that crashed an hour ago
-    files.restore_backup(copy, small_db)
+    files.restore_backup(copy, small_db, files.actor())
     assert not mark.exists()
 
 
@@ -102,7 +102,7 @@ def test_a_colleagues_window_reloads_after_a_restore_of_the_pre_upgrade_copy(
     qtbot.addWidget(theirs)  # type: ignore[attr-defined]
     copy = next(b for b in files.list_backups(path) if b.reason.startswith("перед обновлением")).path
     theirs.service.edit_measure(1, None, {"note": "после обновления"})
-    files.restore_backup(copy, path)  # done from another window
+    files.restore_backup(copy, path, files.actor())  # done from another window
     theirs.poll_file()  # what its 2-second timer does
     shown = theirs.grid_model.tree
     assert shown is not None and [m.note for m in shown.measures_in_order()] == ["протокол № 1"]

@@ -361,9 +361,14 @@ def test_a_damaged_point_in_the_file_or_a_record_planted_on_the_server_is_refuse
         (record,) = admin.execute("SELECT value FROM file_settings WHERE key = %s", (key,)).fetchone() or (
             {},
         )
-    # another district's account rewrites mokshan's record on the shared settings table
     planted = dict(record, base="чужой", maps={"roadmaps": {}, "sections": {}, "measures": {}})
-    with psycopg.connect(urls["kusa"]) as conn:
+    with psycopg.connect(urls["kusa"]) as conn:  # another district does not even see the record
+        assert conn.execute("SELECT count(*) FROM file_settings WHERE key = %s", (key,)).fetchone() == (0,)
+        assert conn.execute(
+            "UPDATE file_settings SET value = %s WHERE key = %s", (json.dumps(planted), key)
+        ).rowcount == 0
+    # the district's own account (psql with its password) rewrites it: the signature refuses it
+    with psycopg.connect(urls["mokshan"]) as conn:
         conn.execute("UPDATE file_settings SET value = %s WHERE key = %s", (json.dumps(planted), key))
     before = file_digest(files["mokshan"])
     refused = run_cli("sync", "--db", str(files["mokshan"]), "--server", urls["mokshan"])
@@ -536,3 +541,95 @@ def test_a_wrong_server_address_is_explained(tmp_path: Path, address: str, words
     refused = run_cli("sync", "--db", str(file), "--server", address)
     assert refused.returncode == 1 and words in refused.stderr, refused.stderr
     assert "Внутренняя ошибка" not in refused.stderr and file_digest(file) == before
+
+
+def syncs_at_once(file: Path, url: str, count: int = 2) -> list[dict[str, Any]]:
+    """``count`` syncs of one file started at the same moment, each its own process."""
+    import json
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "desktop", "sync", "--db", str(file), "--server", url]
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(count)]  # fmt: skip
+    answers = []
+    for run in runs:
+        out, err = run.communicate(timeout=180)
+        assert run.returncode == 0, err
+        answers.append(json.loads(out))
+    return answers
+
+
+def test_syncs_of_one_district_at_the_same_moment_carry_everything_exactly_once(
+    districts: dict[str, Any], tmp_path: Path
+) -> None:
+    """A double click, or two colleagues on one shared file, or the district's two files: the
+    second sync waits for the first and finds what it carried; nothing is added twice."""
+    files, urls = districts["files"], districts["urls"]
+    syncs_at_once(files["mokshan"], urls["mokshan"])  # the first sync, twice at once: the roadmap once
+    start = len(measures(files["mokshan"]))
+    assert len(measures(urls["mokshan"])) == start
+    second = tmp_path / "второй.sqlite"  # the district's second file (another PC), from the server
+    open_database(second, create=True).close()  # «Файл → Создать файл…»
+    assert cli_json("sync", "--db", str(second), "--server", urls["mokshan"])["roadmaps_pulled"] == 1
+    for turn in range(3):
+        with opened(files["mokshan"]) as roadmaps:  # in the file: a row added, one changed, one deleted
+            tree = roadmaps.load(roadmaps.roadmap_ids()[0])
+            top = tree.measures[first_measure(files["mokshan"], 2)]
+            roadmaps.operations.apply(InsertMeasureCommand(tree.header.id, top.section_id, top.position))
+            roadmaps.operations.apply(DeleteMeasuresCommand([first_measure(files["mokshan"], 10 + turn)]))
+        edit(files["mokshan"], 0, note=f"файл, круг {turn}")
+        edit(urls["mokshan"], 1, note=f"сервер, круг {turn}")  # on the server meanwhile
+        edit(second, 3, note=f"второй файл, круг {turn}")
+        if turn == 2:  # a roadmap added on each side
+            cli_json("import", str(SEED / "002.docx"), "--db", str(files["mokshan"]))
+            cli_json("import", str(SEED / "003.docx"), "--db", urls["mokshan"])
+        import threading
+
+        other = threading.Thread(target=lambda: syncs_at_once(second, urls["mokshan"], 1))
+        other.start()
+        answers = syncs_at_once(files["mokshan"], urls["mokshan"])
+        other.join(timeout=200)
+        assert all(a["conflicts"] == [] for a in answers)
+    for _ in range(2):  # both files settle with the server
+        sync(districts, "mokshan")
+        cli_json("sync", "--db", str(second), "--server", urls["mokshan"])
+    def rows(where: str | Path) -> list[str]:
+        return sorted(str({k: v for k, v in m.items() if k != "number"}) for m in measures(where))
+
+    # the same rows on the three (two rows added at one place may stand in either order)
+    assert rows(files["mokshan"]) == rows(urls["mokshan"]) == rows(second)
+    for seed in ("002", "003"):  # each added roadmap's rows, as its own import gives them
+        cli_json("import", str(SEED / f"{seed}.docx"), "--db", str(tmp_path / f"{seed}.sqlite"))
+    expected = start + 3 - 3 + sum(len(measures(tmp_path / f"{seed}.sqlite")) for seed in ("002", "003"))
+    there = measures(urls["mokshan"])
+    assert len(there) == expected and sum(1 for m in there if not m["title"]) == 3  # nothing twice
+    with opened(urls["mokshan"]) as roadmaps:
+        assert len(roadmaps.roadmap_ids()) == 3  # 000, and 002 and 003 once each
+
+
+def test_a_sync_waits_for_another_of_its_district_and_then_says_so_in_russian(
+    districts: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import desktop.services.sync as syncing
+    from models.storage.server import HELD_LOCKS
+
+    files, urls = districts["files"], districts["urls"]
+    sync(districts, "mokshan")
+    before = file_digest(files["mokshan"])
+    monkeypatch.setattr(syncing, "SYNC_WAIT_S", 1)
+    with psycopg.connect(urls["mokshan"], autocommit=True) as running:  # another sync of the district
+        running.execute(
+            "SELECT pg_advisory_lock(%s, hashtext('sync:' || roadmap_my_district()))", (HELD_LOCKS,)
+        )
+        district, server = open_database(files["mokshan"]), open_server(urls["mokshan"])
+        try:
+            with pytest.raises(syncing.SyncError, match="уже синхронизируется этот район"):
+                syncing.sync(district, server, ACTOR)
+            # another district is not held up by it
+            kusa = cli_json("sync", "--db", str(files["kusa"]), "--server", urls["kusa"])
+            assert kusa["roadmaps_pushed"] == 1
+        finally:
+            district.close()
+            server.close()
+    assert file_digest(files["mokshan"]) == before

@@ -22,6 +22,7 @@ from desktop.services.copies import read_copy, take_copy
 from desktop.services.copy_merge import MergeCopyCommand
 from desktop.services.copy_reading import CopyConflict, CopyReading
 from models.domain.errors import DomainError
+from models.domain.roles import MERGE_COPY
 from ui.conflict_list import fill_preview, short_title, shown_value
 from ui.messages import show_error
 
@@ -67,6 +68,8 @@ class CopyActions:
     def merge(self) -> None:
         """A copy's changes: previewed with their conflicts, then applied as one undo step."""
         window = self.window
+        if not window.allowed(MERGE_COPY):  # read_copy refuses too: this spares the file dialog
+            return
         start = str(QSettings().value(FOLDER_KEY) or window.service.db.path.parent)
         name, _ = QFileDialog.getOpenFileName(
             window, "Объединить с копией", start, "Файлы дорожных карт (*.sqlite *.db);;Все файлы (*)"

@@ -20,6 +20,7 @@ from desktop.importers import read_source, recognise
 from desktop.services import files
 from desktop.services.writer import CancelledError
 from models.domain.errors import DomainError
+from models.domain.roles import IMPORT, RESTORE
 from ui.controller import WindowController
 from ui.import_dialog import ImportPreviewDialog
 from ui.messages import show_error
@@ -129,6 +130,8 @@ class FileActions(QObject):
         )
 
     def restore_backup(self) -> None:
+        if not self.window.allowed(RESTORE):
+            return
         path = self._file_path()
         copies = files.list_backups(path)
         if not copies:
@@ -153,7 +156,7 @@ class FileActions(QObject):
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
-            files.restore_backup(chosen, path)
+            files.restore_backup(chosen, path, self.controller.service.actor)
         except DomainError as error:
             show_error(self.window, error)
             return
@@ -162,6 +165,8 @@ class FileActions(QObject):
         self.window.statusBar().showMessage(f"Файл восстановлен из копии от {choice}.", 10_000)
 
     def import_document(self) -> None:
+        if not self.window.allowed(IMPORT):
+            return
         name, _ = QFileDialog.getOpenFileName(
             self.window,
             "Импорт дорожной карты",
@@ -175,7 +180,10 @@ class FileActions(QObject):
         self, source: Path, confirm: bool = True, cancel: threading.Event | None = None
     ) -> int | None:
         """Read and recognise off the GUI thread, preview, then write in one transaction (with
-        progress and Cancel); nothing is written unless all of it is."""
+        progress and Cancel); nothing is written unless all of it is, nor by anyone but the
+        coordinator (asked here before reading, and again by the service before writing)."""
+        if not self.window.allowed(IMPORT):
+            return None
         try:
             document = run_with_progress(
                 self.window, f"Чтение «{source.name}»…", lambda _progress, _cancel: read_source(source)

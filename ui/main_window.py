@@ -49,7 +49,7 @@ from desktop.services.schedule import PROGRESS_CLASSES, PROGRESS_LABELS, Schedul
 from desktop.services.session import FileSession
 from desktop.services.tree_refresh import refreshed
 from models.domain.errors import DomainError, StaleEditError
-from models.domain.roles import COORDINATOR
+from models.domain.roles import COORDINATOR, check_file_operation
 from models.domain.tracking import DUE_SOON_DAYS
 from ui.conflict_dialog import ConflictDialog
 from ui.controller import WindowController
@@ -93,6 +93,19 @@ def execution_summary(tree: RoadmapTree, today: date | None = None) -> str:
 
 
 T = TypeVar("T")
+
+# The File menu's whole-file writes, the coordinator's alone: greyed for anyone else (their
+# services refuse them too). «Люди и роли» and the school calendar stay open to read; their saves
+# are operations, refused by Operations.
+COORDINATOR_ONLY = frozenset(
+    {
+        "&Импорт документа…",
+        "Объединить с коп&ией…",
+        "Син&хронизировать с сервером…",
+        "&Восстановить из резервной копии…",
+        "Принять &отчёт школы…",
+    }
+)
 
 
 class MainWindow(QMainWindow):
@@ -235,6 +248,7 @@ class MainWindow(QMainWindow):
 
     def _build_menu(self) -> None:
         self.named_actions: dict[str, QAction] = {}  # by menu text: the grid's context menu reuses them
+        self.coordinator_actions: list[QAction] = []  # greyed for anyone else (_work_as)
         file_menu = self.menuBar().addMenu("&Файл")
         for text, keys, slot in (
             ("&Создать файл…", QKeySequence.StandardKey.New, self.files.new_file),
@@ -256,6 +270,8 @@ class MainWindow(QMainWindow):
             action.setShortcut(keys)
             action.triggered.connect(slot)
             file_menu.addAction(action)
+            if text in COORDINATOR_ONLY:
+                self.coordinator_actions.append(action)
         self.recent_menu = file_menu.addMenu("&Недавние файлы")
         self.recent_menu.aboutToShow.connect(lambda: self.files.fill_recent(self.recent_menu))
         file_menu.addSeparator()
@@ -513,12 +529,26 @@ class MainWindow(QMainWindow):
         self.grid_model.read_only = not coordinator
         self.document_editor.editable = coordinator
         self.document_editor.setEnabled(coordinator and self.document_editor.state is not None)
+        for action in self.coordinator_actions:  # the services refuse them too: this only greys
+            action.setEnabled(coordinator)
         self.grid.viewport().update()
         who = f" — {actor.person} ({ROLE_LABELS.get(actor.role, actor.role)})" if actor.person else ""
         if actor.role == "viewer":
             who = " — только просмотр"
         self.setWindowTitle(f"{APP_TITLE} — {self.controller.location}{who}")
         self._my_school()
+
+    def allowed(self, what: str) -> bool:
+        """Whether the person working may run a whole-file write (``what``: models.domain.roles'
+        words); if not, says why. The services check again before writing: this spares the user
+        the file dialogs of an action that would be refused."""
+        actor = self.service.actor
+        try:
+            check_file_operation(actor.role, actor.shown, what)
+        except DomainError as error:
+            self.show_error(error)
+            return False
+        return True
 
     def _my_school(self) -> None:
         """A school's person sees the measures of their school: the filter set to it, where the

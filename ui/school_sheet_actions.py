@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from desktop.config import APP_TITLE
 from desktop.services.sheet_intake import Conflict, SheetReading, TakeSheetCommand
 from models.domain.errors import DomainError
+from models.domain.roles import TAKE_SHEETS
 from ui.conflict_list import fill_preview, short_title, shown_value
 from ui.messages import show_error
 from ui.tasks import run_with_progress
@@ -80,12 +81,16 @@ class SchoolSheetActions:
         from desktop.services.sheet_intake import read_sheet
 
         window = self.window
+        if not window.allowed(TAKE_SHEETS):  # read_sheet refuses too: this spares the file dialog
+            return
         start = str(QSettings().value("sheets/folder") or Path.home())
         name, _ = QFileDialog.getOpenFileName(window, "Принять отчёт школы", start, "Книги Excel (*.xlsx)")
         if not name:
             return
         try:
-            reading = read_sheet(Path(name), existing_identity(window.service.db), window.service.db)
+            reading = read_sheet(
+                Path(name), existing_identity(window.service.db), window.service.db, window.service.actor
+            )
         except DomainError as error:
             show_error(window, error)
             return

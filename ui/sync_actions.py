@@ -14,6 +14,7 @@ from desktop.config import APP_TITLE
 from desktop.services.sync import SyncConflict, SyncResult, sync_with_server
 from models.domain.errors import DomainError
 from models.domain.fields import label_of
+from models.domain.roles import SYNC
 from ui.conflict_list import fill_preview, short_title, shown_value
 from ui.messages import show_error
 from ui.tasks import run_with_progress
@@ -30,6 +31,8 @@ class SyncActions:
         from ui.server_dialog import ServerDialog
 
         window = self.window
+        if not window.allowed(SYNC):  # before the server's address is asked
+            return
         if window.service.db.is_server:
             show_error(
                 window,

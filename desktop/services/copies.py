@@ -37,6 +37,7 @@ from desktop.services.identity import FileIdentity, existing_identity, file_iden
 from desktop.services.operations import Actor
 from desktop.services.os_words import os_reason
 from models.domain.errors import DomainError
+from models.domain.roles import MERGE_COPY, check_file_operation
 from models.entities import FileSetting
 from models.storage.backup import copy_database
 from models.storage.database import Database, open_database
@@ -190,7 +191,9 @@ def _check_mark(name: str, copy: Database, ours: FileIdentity | None, here: str)
 
 def read_copy(path: Path, database: Database, actor: Actor) -> CopyReading:
     """What merging the copy at ``path`` would change; CopyError (Russian, nothing written)
-    when it is not this file's copy."""
+    when it is not this file's copy; NotAllowedError, before anything is read, unless ``actor``
+    is the coordinator (the merge writes the whole copy's changes)."""
+    check_file_operation(actor.role, actor.shown, MERGE_COPY)
     if path.resolve() == database.path.resolve():
         raise CopyError("Это сам открытый файл, а не его копия.")
     ours = existing_identity(database)

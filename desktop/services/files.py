@@ -10,6 +10,7 @@ from urllib.parse import quote
 from desktop import config
 from desktop.services.roadmap import Actor, RoadmapService
 from desktop.services.session import FileSession
+from models.domain.roles import RESTORE, check_file_operation
 from models.storage import backup as backups
 from models.storage.database import FileFacts, create_database, inspect, open_database, restore_from
 from models.storage.errors import StorageError
@@ -75,6 +76,8 @@ def list_backups(path: Path) -> list[backups.BackupInfo]:
     return backups.list_backups(backups.backup_folder(config.backup_root(), path))
 
 
-def restore_backup(chosen: Path, path: Path) -> None:
-    """Put a backup back: checked, upgraded if older, its versions above the live file's."""
+def restore_backup(chosen: Path, path: Path, actor: Actor) -> None:
+    """Put a backup back: checked, upgraded if older, its versions above the live file's.
+    NotAllowedError (the file untouched) unless ``actor`` is the coordinator."""
+    check_file_operation(actor.role, actor.shown, RESTORE)
     restore_from(chosen, path, backups.backup_folder(config.backup_root(), path))

@@ -19,10 +19,10 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from models.entities import FileSetting
+from models.entities import IDENTITY_KEY, SERVER_ID_KEY, FileSetting
 from models.storage.database import Database
 
-IDENTITY = "file_identity"
+IDENTITY = IDENTITY_KEY
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,3 +76,15 @@ def file_identity(database: Database) -> FileIdentity:
     identity = _read(made)
     assert identity is not None
     return identity
+
+
+def store_id(database: Database) -> str:
+    """The id other stores know this one by. A region's server gives it as a setting of its own
+    (its identity, with the secret, is read by no district: server-setup makes both); a file, or
+    a server never set up for a region, gives its identity's id."""
+    if database.is_server:
+        with database.read() as conn:
+            value = conn.execute(select(FileSetting.value).where(FileSetting.key == SERVER_ID_KEY)).scalar()
+        if isinstance(value, dict) and isinstance(value.get("id"), str) and value["id"]:
+            return str(value["id"])
+    return file_identity(database).file_id

@@ -34,6 +34,7 @@ from desktop.services.operations import Operations
 from models.domain.errors import NotFoundError, ValidationError
 from models.domain.fields import EDITABLE_COLUMNS
 from models.domain.numbering import Node, number_tree
+from models.domain.roles import IMPORT, check_file_operation
 from models.domain.school_calendar import DEFAULT_CALENDAR, SchoolCalendar
 from models.entities import (
     ApprovalOrder,
@@ -396,9 +397,11 @@ class RoadmapService:
         """A whole roadmap (an import, the demo) in one transaction; returns its id.
 
         ``progress(done, total, text)`` and ``cancel`` (a threading.Event) as in write_roadmap.
+        NotAllowedError (nothing written) unless the person working is the coordinator.
         """
         from desktop.services.writer import write_roadmap
 
+        check_file_operation(self.actor.role, self.actor.shown, IMPORT)
         return write_roadmap(self.db, data, progress, cancel).roadmap_id
 
     def history(self, measure_id: int) -> list[dict[str, object]]:

@@ -31,9 +31,10 @@ from desktop.services.execution import (
     write_school_records,
 )
 from desktop.services.identity import FileIdentity
-from desktop.services.operations import CommandState, Tx
+from desktop.services.operations import Actor, CommandState, Tx
 from models.domain.errors import DomainError, ValidationError
 from models.domain.execution import SchoolRecord
+from models.domain.roles import TAKE_SHEETS, check_file_operation
 from models.domain.status import STATUS_LABELS, parse_status
 from models.entities import FileSetting, Measure, MeasureSchool
 from models.storage.database import Database
@@ -113,10 +114,13 @@ def _taken(conn: Any) -> list[dict[str, Any]]:
     return [t for t in value if isinstance(t, dict)] if isinstance(value, list) else []
 
 
-def read_sheet(path: Path, identity: FileIdentity | None, database: Database) -> SheetReading:
+def read_sheet(path: Path, identity: FileIdentity | None, database: Database, actor: Actor) -> SheetReading:
     """What taking ``path`` back would change; SheetError (Russian, nothing written) when it is
     not this file's sheet (``identity`` None: the file never sent any) or was taken before,
-    ValidationError for a value the school mistyped."""
+    ValidationError for a value the school mistyped; NotAllowedError, before the sheet is read,
+    unless ``actor`` is the coordinator (the records are written without checking the person's
+    school, as TakeSheetCommand is the coordinator's)."""
+    check_file_operation(actor.role, actor.shown, TAKE_SHEETS)
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 

@@ -47,15 +47,24 @@ from desktop.services.copy_reading import CopyConflict, CopyReading, plain_value
 from desktop.services.dto import RoadmapTree
 from desktop.services.dump import roadmap_dict
 from desktop.services.identity import FileIdentity, file_identity
+from desktop.services.identity import store_id as store_id_of
 from desktop.services.operations import Actor, Tx, VersionLedger
 from desktop.services.roadmap import RoadmapService
 from desktop.services.writer import write_roadmap_in
 from models.domain.errors import DomainError
-from models.entities import Attachment, Roadmap
+from models.domain.roles import SYNC, check_file_operation
+from models.entities import DISTRICT_SETTINGS_PREFIX, Attachment, Roadmap
 from models.storage.database import Database
+from models.storage.errors import BusyError
+from models.storage.server import ServerDatabase
 
 PEER = "server:"  # the file's sync point with a server: PEER + the server's id
-RECORD = "sync:"  # the server's record of a file's last push: RECORD + the file's id
+RECORD = DISTRICT_SETTINGS_PREFIX  # the server's record of a file's last push: RECORD + the file's id
+SYNC_WAIT_S = 60  # how long a sync waits for another sync of the same district
+SYNC_RUNNING = (
+    "С сервером уже синхронизируется этот район (этот же файл в другом окне или другой файл "
+    "района), и за минуту синхронизация не закончилась. Ничего не изменено; повторите позже."
+)
 
 
 class SyncError(DomainError):
@@ -607,9 +616,28 @@ def sync(
     """Push the file's changes since the last sync, then pull the server's for the district.
     ``resolutions``: a conflict's key -> "file" or "server", the value the user chose (both
     sides get it); conflicts without one keep each side's value and stay on record."""
+    check_file_operation(actor.role, actor.shown, SYNC)  # before anything is read or written
     check_peers(district, server)
+    assert isinstance(server, ServerDatabase)
+    # One sync of a district at a time, from any file or window: the second waits, then finds
+    # what the first carried already (nothing twice).
+    try:
+        with server.held("sync", SYNC_WAIT_S, SYNC_RUNNING):
+            return _sync(district, server, actor, resolutions)
+    except BusyError as exc:
+        if str(exc) == SYNC_RUNNING:
+            raise SyncError(SYNC_RUNNING) from None
+        raise
+
+
+def _sync(
+    district: Database,
+    server: Database,
+    actor: Actor,
+    resolutions: Mapping[tuple[str, int, str, str], str] | None,
+) -> SyncResult:
     chosen = dict(resolutions or {})
-    peer = PEER + file_identity(server).file_id
+    peer = PEER + store_id_of(server)
     with district.read() as conn:
         file_id = store_id(conn, file_identity(district))
     identity = file_identity(district)
@@ -653,7 +681,7 @@ def sync(
         _close(server, identity, file_id, pushed)
     result.conflicts = _merged(push_conflicts, result.conflicts)
     if continuing:  # a cut run completed: now this run's own changes, as any sync
-        return result.then(sync(district, server, actor, resolutions))
+        return result.then(_sync(district, server, actor, resolutions))
     return result
 
 
@@ -793,6 +821,7 @@ def sync_with_server(
     """``sync`` with the server at ``address``, connected for this sync only (the window's)."""
     from models.storage.server import open_server
 
+    check_file_operation(actor.role, actor.shown, SYNC)  # before the server is even asked
     server = open_server(address)
     try:
         return sync(district, server, actor, resolutions)

@@ -1,6 +1,7 @@
 """Who may change what: a coordinator anything; a school's director or team member only their
-own school's records of execution. Checked before every operation (desktop/services/operations.py)
-and where a school's record is written."""
+own school's records of execution. Checked before every operation (desktop/services/operations.py),
+where a school's record is written, and at the start of each whole-file write that is not one
+operation (an import, a merge of a copy, taking school sheets in, a sync, a restore)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,25 @@ def check_operation(role: str, who: str, for_school: bool) -> None:
     raise NotAllowedError(
         f"{who} работает как {ROLE_LABELS.get(role, role)} и может отмечать только исполнение "
         "мероприятий своей школы («Отчёты школ»). Остальное меняет координатор."
+    )
+
+
+# What a whole-file write is called in a refusal («… делает координатор»): the object of the verb.
+IMPORT: Final = "импорт документа в файл"
+MERGE_COPY: Final = "объединение с копией"
+TAKE_SHEETS: Final = "приём отчётов школ"
+SYNC: Final = "синхронизацию с сервером"
+RESTORE: Final = "восстановление из резервной копии"
+
+
+def check_file_operation(role: str, who: str, what: str) -> None:
+    """NotAllowedError unless the role may run a write of the whole file (``what``: one of the
+    words above), which is the coordinator's alone; called where such a write starts, before
+    anything is read for it or written."""
+    if role == COORDINATOR:
+        return
+    raise NotAllowedError(
+        f"{who} работает как {ROLE_LABELS.get(role, role)}: {what} делает координатор. Файл не изменён."
     )
 
 

@@ -32,6 +32,7 @@ from models.storage.errors import BusyError, NewerVersionError, NotRoadmapFileEr
 log = logging.getLogger(__name__)
 SCHEMES: Final = ("postgresql://", "postgres://", "postgresql+psycopg://")
 WRITE_LOCK: Final = 0x524D4150  # the advisory lock every write takes ("RMAP", as the file's id)
+HELD_LOCKS: Final = 0x524D  # the key space of locks held across transactions (ServerDatabase.held)
 CONNECT_TIMEOUT_S: Final = 5
 
 
@@ -223,6 +224,47 @@ class ServerDatabase(Database):
             return False
         with self.read() as connection:
             return bool(connection.execute(text("SELECT has_table_privilege('measures', 'UPDATE')")).scalar())
+
+    @contextlib.contextmanager
+    def held(self, name: str, wait_s: float, busy: str) -> Iterator[None]:
+        """A lock of this account's district named ``name`` (its account's, on a server that has no
+        districts), held across several transactions by a connection of its own (a session-level
+        advisory lock, in its own key space apart from the write lock): a second holder waits up
+        to ``wait_s`` and then gets BusyError(``busy``). Released when the block ends, and by the
+        server itself when the connection is lost (a process killed)."""
+        import psycopg  # the driver the engine already loaded
+
+        raw = self.engine.raw_connection()
+        conn = raw.driver_connection
+        assert conn is not None
+        try:
+            conn.autocommit = True  # no transaction around the wait: the lock outlives them
+            has_districts = conn.execute(
+                "SELECT to_regprocedure('public.roadmap_my_district()') IS NOT NULL"
+            ).fetchone()
+            owner = "session_user"
+            if has_districts and has_districts[0]:
+                owner = "coalesce(public.roadmap_my_district(), session_user)"
+            conn.execute(f"SET lock_timeout = {max(1, int(wait_s * 1000))}")
+            conn.execute(f"SELECT pg_advisory_lock({HELD_LOCKS}, hashtext(%s || ':' || {owner}))", (name,))
+        except psycopg.Error as exc:
+            raw.invalidate()
+            if getattr(exc, "sqlstate", None) == "55P03":
+                raise BusyError(busy) from None
+            known = translate_server(exc, self.address)
+            if known is None:
+                raise
+            raise known from exc
+        try:
+            yield
+        finally:
+            try:
+                conn.execute("SELECT pg_advisory_unlock_all()")
+                conn.execute("RESET lock_timeout")
+                conn.autocommit = False
+                raw.close()
+            except psycopg.Error:
+                raw.invalidate()  # the server drops the lock with the connection
 
     def data_version(self) -> int:
         """Changes when anyone commits an edit: the change log's last line."""

@@ -6,63 +6,179 @@ district: the ministry). A row a district may not see is simply not there for it
 to put into another district is refused by the server («new row violates row-level security»).
 
 Run by the server's administrator (the database's owner, who is not bound by the policies):
-``setup_region`` once, ``add_account`` per district or ministry account. Shared tables (people,
-file settings) stay readable and writable by the districts for now: they carry no district.
+``setup_region`` once (and again after an upgrade of the program), ``add_account`` per district
+or ministry account. What every district shares (the region's settings, the server's identity,
+the schema's version, the accounts) only the administrator writes; what is a district's (its
+people and their PINs, its sync records, its change-log lines) only that district reads and
+writes; the server's secret nobody reads. The server keeps its own trail of every change
+(``server_log``: account, time, row, old and new value) where no account but the administrator
+can write, read or delete.
 """
 
 from __future__ import annotations
 
+import json
+import secrets
+import uuid
+from datetime import datetime
 from typing import Any, Final, cast
 
 import psycopg
 from psycopg import sql
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, text
+
+from models.entities import DISTRICT_SETTINGS_PREFIX, IDENTITY_KEY, SERVER_ID_KEY
 
 ACCOUNTS: Final = "region_accounts"
+TRAIL: Final = "server_log"
 # Tables whose rows belong to a roadmap (roadmap_id) or to a measure (measure_id).
 BY_ROADMAP: Final = ("sections", "measures", "schools", "orders")
 BY_MEASURE: Final = ("measure_schools", "school_executions", "attachments")
-SHARED: Final = ("people", "file_settings", "alembic_version")
+# A district's own rows among what was shared: its people (and their PINs), its sync records.
+BY_DISTRICT: Final = ("people", "file_settings")
+DISTRICT_SETTINGS: Final = DISTRICT_SETTINGS_PREFIX  # the only settings a district writes: sync records
+SECRET_SETTING: Final = IDENTITY_KEY  # the server's identity: its secret read by no account
+SERVER_ID_SETTING: Final = SERVER_ID_KEY  # its id alone, read by every account
+
+# Every function a policy or a trigger runs is the administrator's (SECURITY DEFINER) and names
+# what it uses by schema, with the temporary schema searched last: PostgreSQL otherwise looks in
+# the session's pg_temp first, and a district's temporary table «region_accounts» would make it
+# another district or the ministry («Writing SECURITY DEFINER Functions Safely»).
+_PINNED: Final = "SET search_path = pg_catalog, public, pg_temp"
+_ME: Final = "a.account OPERATOR(pg_catalog.=) (session_user)::pg_catalog.text"
 
 _SETUP: Final = f"""
-CREATE TABLE IF NOT EXISTS {ACCOUNTS} (
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+CREATE TABLE IF NOT EXISTS public.{ACCOUNTS} (
     account text PRIMARY KEY,
     district text,
     title text NOT NULL DEFAULT ''
 );
-CREATE OR REPLACE FUNCTION roadmap_my_district() RETURNS text
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
-    AS $$ SELECT district FROM {ACCOUNTS} WHERE account = session_user $$;
-CREATE OR REPLACE FUNCTION roadmap_is_ministry() RETURNS boolean
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
-    AS $$ SELECT EXISTS (SELECT 1 FROM {ACCOUNTS} WHERE account = session_user AND district IS NULL) $$;
-ALTER TABLE roadmaps ALTER COLUMN district SET DEFAULT coalesce(roadmap_my_district(), '');
-ALTER TABLE roadmaps ENABLE ROW LEVEL SECURITY;
-DROP POLICY IF EXISTS region_read ON roadmaps;
-DROP POLICY IF EXISTS region_write ON roadmaps;
-CREATE POLICY region_read ON roadmaps FOR SELECT
-    USING ((SELECT roadmap_is_ministry()) OR district = (SELECT roadmap_my_district()));
-CREATE POLICY region_write ON roadmaps FOR ALL
-    USING (district = (SELECT roadmap_my_district()))
-    WITH CHECK (district = (SELECT roadmap_my_district()));
+REVOKE ALL ON public.{ACCOUNTS} FROM PUBLIC;
+CREATE OR REPLACE FUNCTION public.roadmap_my_district() RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER {_PINNED}
+    AS $$ SELECT a.district FROM public.{ACCOUNTS} a WHERE {_ME} $$;
+CREATE OR REPLACE FUNCTION public.roadmap_is_ministry() RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER {_PINNED}
+    AS $$ SELECT EXISTS (SELECT 1 FROM public.{ACCOUNTS} a WHERE {_ME} AND a.district IS NULL) $$;
+ALTER TABLE public.roadmaps ALTER COLUMN district SET DEFAULT coalesce(public.roadmap_my_district(), '');
+ALTER TABLE public.roadmaps ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS region_read ON public.roadmaps;
+DROP POLICY IF EXISTS region_write ON public.roadmaps;
+CREATE POLICY region_read ON public.roadmaps FOR SELECT
+    USING ((SELECT public.roadmap_is_ministry()) OR district = (SELECT public.roadmap_my_district()));
+CREATE POLICY region_write ON public.roadmaps FOR ALL
+    USING (district = (SELECT public.roadmap_my_district()))
+    WITH CHECK (district = (SELECT public.roadmap_my_district()));
 """
 # The account's district is asked once per statement: "(SELECT f())" is computed once (an init
 # plan), a bare "f()" once per row checked — a cost that grew with the region's size (a district's
 # sync of 200 changes took 3.6 s at 50 districts instead of 1.2 s at 10).
-_MINE: Final = "SELECT id FROM roadmaps WHERE district = (SELECT roadmap_my_district())"
+_MY: Final = "(SELECT public.roadmap_my_district())"
+_MINISTRY: Final = "(SELECT public.roadmap_is_ministry())"
+_MINE: Final = f"SELECT id FROM public.roadmaps WHERE district = {_MY}"
 _MY_MEASURES: Final = (
-    "SELECT m.id FROM measures m JOIN roadmaps r ON r.id = m.roadmap_id "  # a district's own measures
-    "WHERE r.district = (SELECT roadmap_my_district())"
+    "SELECT m.id FROM public.measures m JOIN public.roadmaps r ON r.id = m.roadmap_id "  # a district's own
+    f"WHERE r.district = {_MY}"
 )
+
+# The change log: what a district's sync reads as «what changed». The server stamps each line
+# with the account that wrote it and that account's district, whatever the program sent; a
+# district reads only its own district's lines and can neither change nor delete a line.
+_CHANGE_LOG: Final = f"""
+CREATE OR REPLACE FUNCTION public.roadmap_stamp_line() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER {_PINNED}
+    AS $$
+BEGIN
+    NEW.account := session_user;
+    NEW.district := coalesce(
+        public.roadmap_my_district(),
+        (SELECT r.district FROM public.roadmaps r WHERE r.id OPERATOR(pg_catalog.=) NEW.roadmap_id),
+        '');
+    RETURN NEW;
+END $$;
+DROP TRIGGER IF EXISTS roadmap_stamp ON public.change_log;
+CREATE TRIGGER roadmap_stamp BEFORE INSERT OR UPDATE ON public.change_log
+    FOR EACH ROW EXECUTE FUNCTION public.roadmap_stamp_line();
+"""
+
+# The trail nobody but the administrator can rewrite: every row written in a roadmap, a person or
+# a setting, by whom (the login), when, old and new value of each field changed — kept by the
+# server itself in the same transaction, in a table no account but the administrator may touch.
+_TRAIL: Final = f"""
+CREATE TABLE IF NOT EXISTS public.{TRAIL} (
+    id bigserial PRIMARY KEY,
+    at timestamptz NOT NULL DEFAULT now(),
+    account text NOT NULL,
+    district text NOT NULL DEFAULT '',
+    tbl text NOT NULL,
+    row_id bigint,
+    field text NOT NULL,
+    old text,
+    new text
+);
+CREATE INDEX IF NOT EXISTS {TRAIL}_district_at ON public.{TRAIL} (district, at);
+REVOKE ALL ON public.{TRAIL} FROM PUBLIC;
+CREATE OR REPLACE FUNCTION public.roadmap_trail() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER {_PINNED}
+    AS $$
+DECLARE
+    old_row jsonb := CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END;
+    new_row jsonb := CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END;
+    one_row jsonb := coalesce(new_row, old_row);
+    owner text;
+    name text;
+BEGIN
+    owner := CASE TG_ARGV[0]
+        WHEN 'roadmap' THEN one_row->>'district'
+        WHEN 'own' THEN nullif(one_row->>'district', '')
+        WHEN 'by_roadmap' THEN (SELECT r.district FROM public.roadmaps r
+            WHERE r.id OPERATOR(pg_catalog.=) (one_row->>'roadmap_id')::bigint)
+        ELSE (SELECT r.district FROM public.measures m
+            JOIN public.roadmaps r ON r.id OPERATOR(pg_catalog.=) m.roadmap_id
+            WHERE m.id OPERATOR(pg_catalog.=) (one_row->>'measure_id')::bigint)
+    END;
+    IF TG_TABLE_NAME = 'file_settings' AND one_row->>'key' LIKE '{DISTRICT_SETTINGS}%' THEN
+        RETURN NULL;  -- a sync's own bookkeeping, not a change anybody made
+    END IF;
+    owner := coalesce(owner, public.roadmap_my_district(), '');
+    -- file contents and PIN hashes are not copied into the trail: their change is
+    old_row := old_row - 'data'; new_row := new_row - 'data';
+    IF TG_OP = 'UPDATE' THEN
+        FOR name IN SELECT pg_catalog.jsonb_object_keys(new_row) LOOP
+            IF name NOT IN ('version', 'updated_at')
+               AND (old_row->name) IS DISTINCT FROM (new_row->name) THEN
+                INSERT INTO public.{TRAIL} (account, district, tbl, row_id, field, old, new)
+                VALUES (session_user, owner, TG_TABLE_NAME, (one_row->>'id')::bigint, name,
+                        CASE WHEN name = 'pin_hash' THEN '***' ELSE old_row->>name END,
+                        CASE WHEN name = 'pin_hash' THEN '***' ELSE new_row->>name END);
+            END IF;
+        END LOOP;
+    ELSE
+        INSERT INTO public.{TRAIL} (account, district, tbl, row_id, field, old, new)
+        VALUES (session_user, owner, TG_TABLE_NAME, (one_row->>'id')::bigint, lower(TG_OP),
+                (old_row - 'pin_hash')::text, (new_row - 'pin_hash')::text);
+    END IF;
+    RETURN NULL;
+END $$;
+"""
+
+
+def _trail_trigger(table: str, owner: str) -> str:
+    return f"""
+DROP TRIGGER IF EXISTS roadmap_trail ON public.{table};
+CREATE TRIGGER roadmap_trail AFTER INSERT OR UPDATE OR DELETE ON public.{table}
+    FOR EACH ROW EXECUTE FUNCTION public.roadmap_trail('{owner}');
+"""
 
 
 def _policies(table: str, visible: str, writable: str) -> str:
     return f"""
-ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;
-DROP POLICY IF EXISTS region_read ON {table};
-DROP POLICY IF EXISTS region_write ON {table};
-CREATE POLICY region_read ON {table} FOR SELECT USING ({visible});
-CREATE POLICY region_write ON {table} FOR ALL USING ({writable}) WITH CHECK ({writable});
+ALTER TABLE public.{table} ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS region_read ON public.{table};
+DROP POLICY IF EXISTS region_write ON public.{table};
+CREATE POLICY region_read ON public.{table} FOR SELECT USING ({visible});
+CREATE POLICY region_write ON public.{table} FOR ALL USING ({writable}) WITH CHECK ({writable});
 """
 
 
@@ -72,46 +188,120 @@ def _psycopg(connection: Connection) -> psycopg.Connection[Any]:
 
 
 def setup_region(engine: Engine) -> None:
-    """Make the server's database a region's: the accounts table and the policies (idempotent)."""
+    """Make the server's database a region's (idempotent, the administrator's): the accounts
+    table, the policies, the change log's stamp, the trail, and the server's identity (its id
+    readable by every account, its secret by none)."""
     statements = [_SETUP]
     for table in BY_ROADMAP:
         statements.append(
-            _policies(table, "roadmap_id IN (SELECT id FROM roadmaps)", f"roadmap_id IN ({_MINE})")
+            _policies(table, "roadmap_id IN (SELECT id FROM public.roadmaps)", f"roadmap_id IN ({_MINE})")
         )
     for table in BY_MEASURE:
         statements.append(
-            _policies(table, "measure_id IN (SELECT id FROM measures)", f"measure_id IN ({_MY_MEASURES})")
+            _policies(
+                table, "measure_id IN (SELECT id FROM public.measures)", f"measure_id IN ({_MY_MEASURES})"
+            )
         )
     statements.append(
         _policies(
             "change_log",
-            "roadmap_id IS NULL OR roadmap_id IN (SELECT id FROM roadmaps)",
-            f"roadmap_id IS NULL OR roadmap_id IN ({_MINE})",
+            f"{_MINISTRY} OR district = {_MY}",
+            f"district = {_MY} AND (roadmap_id IS NULL OR roadmap_id IN ({_MINE}))",
         )
     )
+    statements.append(_policies("people", f"district = {_MY}", f"district = {_MY}"))
+    statements.append(
+        _policies(
+            "file_settings",
+            f"(district = '' AND key NOT IN ('{SECRET_SETTING}')) OR district = {_MY}",
+            f"district = {_MY} AND key LIKE '{DISTRICT_SETTINGS}%'",
+        )
+    )
+    for table in BY_DISTRICT:
+        statements.append(
+            f"ALTER TABLE public.{table} ALTER COLUMN district "
+            "SET DEFAULT coalesce(public.roadmap_my_district(), '');"
+        )
+    statements += [_CHANGE_LOG, _TRAIL]
+    statements += [_trail_trigger("roadmaps", "roadmap")]
+    statements += [_trail_trigger(table, "by_roadmap") for table in BY_ROADMAP]
+    statements += [_trail_trigger(table, "by_measure") for table in BY_MEASURE]
+    statements += [_trail_trigger(table, "own") for table in BY_DISTRICT]
     with engine.begin() as connection:
         raw = _psycopg(connection)
         for statement in statements:
             raw.execute(statement)
+        _make_identity(raw)
+
+
+def _make_identity(raw: psycopg.Connection[Any]) -> None:
+    """The server's identity, made here by the administrator (a district may not write shared
+    settings): the id goes beside it as a setting every account reads."""
+    found = raw.execute(
+        "SELECT value FROM public.file_settings WHERE key = %s", (SECRET_SETTING,)
+    ).fetchone()
+    value = found[0] if found else None
+    if isinstance(value, str):
+        value = json.loads(value)
+    made: dict[str, Any] = value if isinstance(value, dict) else {}
+    if not isinstance(made.get("id"), str) or len(str(made.get("secret"))) < 32:
+        made = {"id": str(uuid.uuid4()), "secret": secrets.token_hex(32)}
+        raw.execute("DELETE FROM public.file_settings WHERE key = %s", (SECRET_SETTING,))
+        raw.execute(
+            "INSERT INTO public.file_settings (key, value, updated_at, version, district) "
+            "VALUES (%s, %s, now(), 1, '')",
+            (SECRET_SETTING, json.dumps(made)),
+        )
+    raw.execute(
+        "INSERT INTO public.file_settings (key, value, updated_at, version, district) "
+        "VALUES (%s, %s, now(), 1, '') ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (SERVER_ID_SETTING, json.dumps({"id": made["id"]})),
+    )
 
 
 def add_account(engine: Engine, account: str, password: str, district: str | None, title: str = "") -> None:
     """A login role for a district (``district``) or the ministry (None), with its rights: a
-    district reads and writes (the policies keep it to its own); the ministry only reads."""
-    tables = [*BY_ROADMAP, *BY_MEASURE, "roadmaps", "change_log", *SHARED]
+    district reads and writes its roadmaps, people and sync records (the policies keep it to its
+    own), adds change-log lines (stamped by the server) and reads the schema's version; the
+    ministry only reads. Nobody but the administrator touches the accounts or the trail."""
+    data = [*BY_ROADMAP, *BY_MEASURE, "roadmaps", *BY_DISTRICT]
     with engine.begin() as connection:
         raw = _psycopg(connection)
         role = sql.Identifier(account)
         exists = raw.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (account,)).fetchone()
         verb = sql.SQL("ALTER ROLE") if exists else sql.SQL("CREATE ROLE")
-        raw.execute(sql.SQL("{} {} LOGIN PASSWORD {}").format(verb, role, sql.Literal(password)))
-        rights = "SELECT" if district is None else "SELECT, INSERT, UPDATE, DELETE"
-        for table in tables:
-            raw.execute(sql.SQL(f"GRANT {rights} ON {{}} TO {{}}").format(sql.Identifier(table), role))
-        if district is not None:
-            raw.execute(sql.SQL("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {}").format(role))
         raw.execute(
-            f"INSERT INTO {ACCOUNTS} (account, district, title) VALUES (%s, %s, %s) "
+            sql.SQL("{} {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD {}").format(
+                verb, role, sql.Literal(password)
+            )
+        )
+        # an account made again (a district become the ministry) keeps nothing of its old rights
+        raw.execute(sql.SQL("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {}").format(role))
+        raw.execute(sql.SQL("REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {}").format(role))
+        grants = [(table, "SELECT") for table in (*data, "change_log", "alembic_version")]
+        if district is not None:
+            grants += [(table, "INSERT, UPDATE, DELETE") for table in data] + [("change_log", "INSERT")]
+            # nextval for its own rows; not UPDATE: setval would make every district's next
+            # insert collide
+            raw.execute(sql.SQL("GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {}").format(role))
+        for table, rights in grants:
+            raw.execute(sql.SQL(f"GRANT {rights} ON public.{{}} TO {{}}").format(sql.Identifier(table), role))
+        raw.execute(
+            f"INSERT INTO public.{ACCOUNTS} (account, district, title) VALUES (%s, %s, %s) "
             "ON CONFLICT (account) DO UPDATE SET district = excluded.district, title = excluded.title",
             (account, district, title),
         )
+
+
+def trail(engine: Engine, district: str | None = None, since: datetime | None = None) -> list[dict[str, Any]]:
+    """The server's own record of changes, oldest first (the administrator's: any other account is
+    refused by the server, «42501»), of one district and from a moment when asked."""
+    query = f"SELECT at, account, district, tbl, row_id, field, old, new FROM public.{TRAIL} WHERE true"
+    if district is not None:
+        query += " AND district = :district"
+    if since is not None:
+        query += " AND at >= :since"
+    with engine.connect() as connection:
+        rows = connection.execute(text(query + " ORDER BY id"), {"district": district, "since": since}).all()
+    names = ("at", "account", "district", "table", "row", "field", "old", "new")
+    return [dict(zip(names, row, strict=True)) for row in rows]
