@@ -22,7 +22,7 @@ BUILD_DEB_PACKAGES = binutils $(LIBPYTHON)
 CHECK_DEB_PACKAGES := debootstrap
 
 .PHONY: install run test lint bench clean system-packages test-packages bench-packages deb-install check-fresh \
-  build deb check-deb
+  build deb check-deb sync-soak
 
 install: $(STAMP)
 
@@ -102,6 +102,13 @@ lint: install
 
 test: install test-packages lint
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+
+# Syncs killed with SIGKILL at random moments, many rounds (make test runs three); SEED repeats one.
+SYNC_KILLS ?= 40
+SEED ?= 29
+sync-soak: install test-packages
+	ROADMAP_SYNC_KILLS=$(SYNC_KILLS) ROADMAP_SYNC_SEED=$(SEED) QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q \
+	  tests/test_sync.py -k killed_at_random
 
 bench: install bench-packages
 	QT_QPA_PLATFORM=offscreen $(PY) bench/run_all.py

@@ -26,7 +26,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 from process_env import program_env  # noqa: E402
-from synthetic import roadmap_dict  # noqa: E402
+from synthetic import operations_of, roadmap_dict  # noqa: E402
 
 BUDGETS = {"sheets_50_schools_1000_measures_s": 5.0, "take_one_sheet_s": 1.0}
 SCHOOLS = [f"МБОУ «Средняя школа № {n}»" for n in range(1, 51)]
@@ -44,7 +44,7 @@ def make(path: Path, per_measure: int) -> None:
             measure["schools"] = [SCHOOLS[(number + k) % 50] for k in range(per_measure)]
             number += 1
     database = create_database(path)
-    write_roadmap(database, data)
+    write_roadmap(operations_of(database), data)
     database.close()
 
 

@@ -24,7 +24,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
-from synthetic import roadmap_dict  # noqa: E402
+from synthetic import operations_of, roadmap_dict  # noqa: E402
 
 BUDGETS = {
     "region_summary_s": 1.0,
@@ -42,6 +42,7 @@ def main() -> None:
     from desktop.services.region import region_summary
     from desktop.services.roadmap import Actor, RoadmapService
     from desktop.services.writer import write_roadmap
+    from models.domain.roles import IMPORT
     from models.entities import Roadmap
     from models.storage.server import open_server
     from tests.pg_server import PgServer, binaries
@@ -67,11 +68,13 @@ def main() -> None:
                 data = copy.deepcopy(template)
                 district = f"Район {loaded // ROADMAPS_PER_DISTRICT + 1}"
                 data["title"] = f"Дорожная карта: {district}, № {loaded + 1}"
-                made = write_roadmap(database, data)
-                with database.write() as conn:
-                    conn.execute(
+                made = write_roadmap(operations_of(database), data)
+                operations_of(database).transact(  # the administrator files it under its district
+                    IMPORT,
+                    lambda tx, made=made, district=district: tx.conn.execute(
                         update(Roadmap).where(Roadmap.id == made.roadmap_id).values(district=district)
-                    )
+                    ),
+                )
                 loaded += 1
             database.close()
             load_s = time.perf_counter() - began
@@ -149,7 +152,7 @@ def sync_figures(url: str, server: object, districts: int, template: dict, chang
         for number in range(ROADMAPS_PER_DISTRICT):
             data = copy.deepcopy(template)
             data["title"] = f"Дорожная карта района, № {number + 1}"
-            write_roadmap(file, data)
+            write_roadmap(operations_of(file), data)
         on_server = open_server(district_url)
         start = time.perf_counter()
         first = sync(file, on_server, actor)

@@ -52,6 +52,13 @@ def roadmap_dict(n: int) -> dict[str, Any]:
     }
 
 
+def operations_of(database: Any) -> Any:
+    """The benchmarks write as the coordinator, through the operations as the program does."""
+    from desktop.services.operations import Actor, Operations
+
+    return Operations(database, Actor("bench", "bench"))
+
+
 def make_file(path: Path, n: int, fresh: bool = False) -> Path:
     """A roadmap file with one synthetic roadmap of ``n`` measures (made once, then reused;
     ``fresh``: made anew, for benchmarks that change it)."""
@@ -64,6 +71,6 @@ def make_file(path: Path, n: int, fresh: bool = False) -> Path:
     from models.storage.database import create_database
 
     database = create_database(path)
-    write_roadmap(database, roadmap_dict(n))
+    write_roadmap(operations_of(database), roadmap_dict(n))
     database.close()
     return path

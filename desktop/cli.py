@@ -161,7 +161,7 @@ def cmd_import(args: argparse.Namespace) -> None:
     else:
         database = open_database(Path(args.db), config.backup_root(), create=True)
     try:
-        result = write_roadmap(database, recognised.roadmap)
+        result = write_roadmap(_service(database).operations, recognised.roadmap)
     finally:
         database.close()
     _emit(

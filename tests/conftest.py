@@ -187,6 +187,13 @@ SMALL_ROADMAP: dict[str, Any] = {
 }
 
 
+def operations_of(database: Any) -> Any:
+    """Writes of a test's own set-up, as the coordinator, through the operations as the program's."""
+    from desktop.services.operations import Actor, Operations
+
+    return Operations(database, Actor("Тест", "ПК"))
+
+
 @pytest.fixture
 def small_db(tmp_path: Path) -> Path:
     """A real roadmap file with one small roadmap (3 measures in 2 sections)."""
@@ -195,7 +202,7 @@ def small_db(tmp_path: Path) -> Path:
 
     path = tmp_path / "small.sqlite"
     database = create_database(path)
-    write_roadmap(database, SMALL_ROADMAP)
+    write_roadmap(operations_of(database), SMALL_ROADMAP)
     database.close()
     return path
 
@@ -262,6 +269,6 @@ def store(request: pytest.FixtureRequest, small_db: Path) -> Any:
         return Store("sqlite", str(small_db))
     url = request.getfixturevalue("pg_url")
     database = open_server(url)
-    write_roadmap(database, SMALL_ROADMAP)
+    write_roadmap(operations_of(database), SMALL_ROADMAP)
     database.close()
     return Store("postgresql", url)

@@ -19,7 +19,7 @@ from desktop.services.roadmap import Actor, RoadmapService
 from desktop.services.writer import write_roadmap
 from models.storage import migrations
 from models.storage.database import create_database, open_database
-from tests.conftest import SMALL_ROADMAP, cli_json, run_cli, sha256
+from tests.conftest import SMALL_ROADMAP, cli_json, operations_of, run_cli, sha256
 from tests.test_grid import window  # noqa: F401  # the fixture: the window on the small file
 
 SIXTEEN = "МКОУ СОШ № 16"
@@ -130,7 +130,7 @@ def test_copies_that_are_not_this_files_are_refused_and_nothing_changes(
 ) -> None:
     other = tmp_path / "другой.sqlite"
     database = create_database(other)
-    write_roadmap(database, SMALL_ROADMAP)
+    write_roadmap(operations_of(database), SMALL_ROADMAP)
     database.close()
     foreign = tmp_path / "копия другого.sqlite"
     cli_json("take-copy", "--db", str(other), "--out", str(foreign))

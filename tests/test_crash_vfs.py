@@ -12,7 +12,7 @@ import pytest
 from desktop.services.writer import write_roadmap
 from models.storage.database import create_database
 from models.storage.engine import SQLITE_PRAGMAS
-from tests.conftest import SMALL_ROADMAP
+from tests.conftest import SMALL_ROADMAP, operations_of
 from tests.crash_vfs import CrashVFS, reboot, run_workload
 
 EDITS = 36
@@ -51,7 +51,7 @@ def initial_file(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
         }
         for s in range(1, 11)
     ]
-    write_roadmap(database, roadmap)
+    write_roadmap(operations_of(database), roadmap)
     database.close()
     return {"roadmap.sqlite": path.read_bytes()}
 
@@ -116,7 +116,7 @@ def verify(vfs: CrashVFS, survivors: dict[str, bytes], acknowledged: list[int], 
             "  ORDER BY c.id DESC LIMIT 1),"
             " m.version FROM measures m"
         ).fetchall()
-        bulks = connection.execute("SELECT count(*) FROM change_log WHERE entity='roadmap'").fetchone()[0]
+        bulks = connection.execute("SELECT count(*) FROM change_log WHERE field = 'bulk'").fetchone()[0]
         for _id, note, count, last, version in rows:
             if (last or "") != note or version != 1 + count + bulks:
                 return "inconsistent"

@@ -23,8 +23,9 @@ from desktop.services.roadmap import Actor, RoadmapService
 from desktop.services.writer import CancelledError, write_roadmap
 from models.domain.deadlines import read_deadline
 from models.domain.errors import DomainError
+from models.storage import write_gate
 from models.storage.database import create_database, open_database
-from tests.conftest import SMALL_ROADMAP, cli_json, run_cli, sha256
+from tests.conftest import SMALL_ROADMAP, cli_json, operations_of, run_cli, sha256
 
 HOSTILE_TITLE = '<img src="/etc/passwd"/> & <b>не жирный</b> <a href="file:///etc/hosts">ссылка</a>'
 FORMULA_TITLES = ("=SUM(A1:A3)", "+79001234567", "- подготовить отчёт", "@cmd")
@@ -73,7 +74,7 @@ def hostile_db(tmp_path: Path) -> Path:
     ]
     path = tmp_path / "hostile.sqlite"
     database = create_database(path)
-    write_roadmap(database, data)
+    write_roadmap(operations_of(database), data)
     database.close()
     return path
 
@@ -165,7 +166,7 @@ def test_user_text_prints_as_written_and_opens_nothing(hostile_db: Path, tmp_pat
 def test_a_roadmap_without_an_order_starts_on_a_landscape_page(small_db: Path, tmp_path: Path) -> None:
     database = open_database(small_db)
     try:
-        with database.write() as conn:
+        with write_gate.opened("test"), database.write() as conn:
             conn.exec_driver_sql("DELETE FROM orders")
         tree = RoadmapService(database, Actor("Тест", "ПК")).load(1)
     finally:
@@ -466,7 +467,7 @@ def test_export_overwrites_an_existing_file_whole(small_db: Path, tmp_path: Path
 def _write(tmp_path: Path, data: dict[str, Any]) -> Path:
     path = tmp_path / "odd.sqlite"
     database = create_database(path)
-    write_roadmap(database, data)
+    write_roadmap(operations_of(database), data)
     database.close()
     return path
 
@@ -597,7 +598,7 @@ def test_the_monday_page_prints_hostile_text_as_text_and_an_empty_roadmap_says_s
     empty["sections"], empty["measures"] = [], []
     path = tmp_path / "empty.sqlite"
     database = create_database(path)
-    write_roadmap(database, empty)
+    write_roadmap(operations_of(database), empty)
     database.close()
     export_tree(load_tree(path), "upcoming", out, today=date(2024, 2, 20))
     printed = " ".join(PdfReader(out).pages[0].extract_text().split())

@@ -11,7 +11,7 @@ import pytest
 
 from desktop.importers import read_source, recognise
 from desktop.importers.guard import ImportError_
-from tests.conftest import run_cli, sha256
+from tests.conftest import operations_of, run_cli, sha256
 
 HEADER = ("№ п/п", "Наименование мероприятия", "Сроки", "Ответственные", "Ожидаемый результат")
 
@@ -150,7 +150,7 @@ def test_a_write_failing_halfway_adds_nothing(
     monkeypatch.setattr(writer._TreeWriter, "flush", failing_flush)
     database = open_database(small_db)
     with pytest.raises(OSError):
-        import_file(database, source)
+        import_file(operations_of(database), source)
     database.close()
     assert sha256(small_db) == before
 

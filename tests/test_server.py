@@ -18,7 +18,7 @@ from models.entities import Base
 from models.storage import migrations
 from models.storage.errors import NotRoadmapFileError, StorageError
 from models.storage.server import is_server_address, open_server, shown_address
-from tests.conftest import SMALL_ROADMAP, cli_json, run_cli
+from tests.conftest import SMALL_ROADMAP, cli_json, operations_of, run_cli
 
 
 def test_an_empty_server_database_gets_the_schema_the_models_declare(pg_url: str) -> None:
@@ -46,7 +46,7 @@ def test_an_empty_server_database_gets_the_schema_the_models_declare(pg_url: str
 
 
 def test_a_roadmap_is_edited_undone_and_a_stale_save_refused_on_the_server(pg_url: str) -> None:
-    write_roadmap(open_server(pg_url), SMALL_ROADMAP)
+    write_roadmap(operations_of(open_server(pg_url)), SMALL_ROADMAP)
     mine = RoadmapService(open_server(pg_url), Actor("Петрова", "ПК-1"))
     theirs = RoadmapService(open_server(pg_url), Actor("Иванов", "ПК-2"))
     try:

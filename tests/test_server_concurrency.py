@@ -12,14 +12,14 @@ from desktop.services.roadmap import Actor, RoadmapService
 from desktop.services.writer import write_roadmap
 from models.domain.errors import FileBusyError, StaleEditError
 from models.storage.server import open_server
-from tests.conftest import SMALL_ROADMAP
+from tests.conftest import SMALL_ROADMAP, operations_of
 
 CLIENTS = 50
 SECONDS = 8.0  # the whole storm is bounded in time
 
 
 def test_fifty_clients_lose_no_update_and_every_stale_save_is_told(pg_url: str) -> None:
-    write_roadmap(open_server(pg_url), SMALL_ROADMAP)
+    write_roadmap(operations_of(open_server(pg_url)), SMALL_ROADMAP)
     first = RoadmapService(open_server(pg_url), Actor("t", "t"))
     measures = [m.id for m in first.load(1).measures_in_order()]
     first.db.close()

@@ -17,7 +17,7 @@ from desktop.services.commands import EditMeasureCommand
 from desktop.services.roadmap import Actor, RoadmapService
 from desktop.services.writer import write_roadmap
 from models.storage.server import open_server
-from tests.conftest import SMALL_ROADMAP
+from tests.conftest import SMALL_ROADMAP, operations_of
 from tests.test_grid import window  # noqa: F401  # the fixture: the window on the small file
 from tests.test_server_security import region  # noqa: F401  # the fixture
 from ui import server_dialog
@@ -47,7 +47,7 @@ def test_the_window_works_on_the_server_and_keeps_no_password(
 ) -> None:
     server = open_server(pg_url)
     data = dict(SMALL_ROADMAP, title="Дорожная карта на сервере")
-    write_roadmap(server, data)
+    write_roadmap(operations_of(server), data)
     server.close()
     answer_with(monkeypatch, pg_url, "postgres", "секрет-не-сохранять")
     actions = {a.text(): a for a in window.findChildren(QAction)}

@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
+from models.storage import write_gate
 from models.storage.database import inspect, open_database
 from models.storage.engine import sqlite_uri
 from models.storage.errors import (
@@ -109,7 +110,7 @@ def test_an_extended_code_counts_as_its_primary_code(tmp_path: Path) -> None:
 def test_a_file_at_its_size_limit_is_full(small_db: Path) -> None:
     """SQLITE_FULL without a full disk: the file may not grow (PRAGMA max_page_count)."""
     database = open_database(small_db)
-    with pytest.raises(DiskFullError) as caught, database.write() as connection:
+    with pytest.raises(DiskFullError) as caught, write_gate.opened("test"), database.write() as connection:
         pages = connection.exec_driver_sql("PRAGMA page_count").scalar()
         connection.exec_driver_sql(f"PRAGMA max_page_count = {pages}")
         connection.exec_driver_sql("UPDATE measures SET note = ?", ("x" * 100_000,))

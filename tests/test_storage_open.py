@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from desktop import config
-from models.storage import backup
+from models.storage import backup, write_gate
 from models.storage.database import create_database, inspect, open_database
 from models.storage.engine import APPLICATION_ID
 from models.storage.errors import (
@@ -139,8 +139,8 @@ def test_read_only_file_can_be_read_not_written(small_db: Path) -> None:
         before = sha256(small_db)
         database = open_database(small_db, config.backup_root())
         assert database.read_only
-        with pytest.raises(ReadOnlyError, match="только для чтения"), database.write():
-            pass
+        with write_gate.opened("test"), pytest.raises(ReadOnlyError, match="только для чтения"):
+            database.write().__enter__()
         database.close()
         result = run_cli("set", "--db", str(small_db), "--measure", "1", "note=проверка")
         assert result.returncode == 1 and "только для чтения" in result.stderr

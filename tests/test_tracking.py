@@ -19,7 +19,7 @@ from desktop.services.roadmap import Actor, RoadmapService
 from desktop.services.schedule import Schedule
 from desktop.services.writer import write_roadmap
 from models.storage.database import create_database, open_database
-from tests.conftest import SMALL_ROADMAP
+from tests.conftest import SMALL_ROADMAP, operations_of
 from ui.main_window import MainWindow
 from ui.status_dialog import StatusDialog
 
@@ -52,7 +52,7 @@ def roadmap_data() -> dict[str, Any]:
 def tracking_db(tmp_path: Path) -> Path:
     path = tmp_path / "tracking.sqlite"
     database = create_database(path)
-    write_roadmap(database, roadmap_data())
+    write_roadmap(operations_of(database), roadmap_data())
     database.close()
     return path
 
@@ -382,7 +382,7 @@ def test_a_short_bar_takes_a_free_lane_beside_a_longer_one(qtbot: QtBot, tmp_pat
     ]
     path = tmp_path / "lanes.sqlite"
     database = create_database(path)
-    write_roadmap(database, data)
+    write_roadmap(operations_of(database), data)
     database.close()
     grid = MonthGrid()
     qtbot.addWidget(grid)
@@ -437,7 +437,7 @@ def test_numbers_that_restart_in_each_section_say_their_section(tmp_path: Path) 
             measure["number"] = str(number)
     path = tmp_path / "restart.sqlite"
     database = create_database(path)
-    write_roadmap(database, data)
+    write_roadmap(operations_of(database), data)
     database.close()
     tree = load(path)
     numbers = [e.number for e in Schedule(tree, TODAY).entries]
@@ -448,7 +448,7 @@ def test_numbers_that_restart_in_each_section_say_their_section(tmp_path: Path) 
 def load_small(tmp_path: Path) -> Any:
     path = tmp_path / "small.sqlite"
     database = create_database(path)
-    write_roadmap(database, copy.deepcopy(SMALL_ROADMAP))
+    write_roadmap(operations_of(database), copy.deepcopy(SMALL_ROADMAP))
     database.close()
     return load(path)
 

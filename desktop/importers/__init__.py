@@ -16,8 +16,8 @@ from desktop.importers.recognise import Recognised, recognise
 if TYPE_CHECKING:  # not imported at run time: a PDF's reading process imports this package too
     import threading
 
+    from desktop.services.operations import Operations
     from desktop.services.writer import Progress, WriteResult
-    from models.storage.database import Database
 
 __all__ = ["ImportError_", "Recognised", "import_file", "read_source", "recognise"]
 
@@ -47,10 +47,13 @@ def read_source(path: Path) -> Document:
 
 
 def import_file(
-    database: Database, path: Path, progress: Progress | None = None, cancel: threading.Event | None = None
+    operations: Operations,
+    path: Path,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
 ) -> tuple[WriteResult, list[str]]:
-    """Read, recognise and write one roadmap; nothing is written unless all of it is."""
+    """Read, recognise and write one roadmap as one operation; nothing is written unless all of it is."""
     from desktop.services.writer import write_roadmap
 
     recognised = recognise(read_source(path))
-    return write_roadmap(database, recognised.roadmap, progress, cancel), recognised.warnings
+    return write_roadmap(operations, recognised.roadmap, progress, cancel), recognised.warnings

@@ -133,6 +133,8 @@ def changes_since(conn: Connection, after: int, skip: Sequence[tuple[int, int]] 
                 found.section_titles.add(ident)
             else:
                 found.other += 1
+        elif entity == "roadmap" and name == "insert":
+            continue  # a roadmap added: carried whole by whoever does not have it yet
         else:
             found.other += 1
     found.deleted -= found.inserted & found.deleted  # added and deleted again: nothing to carry

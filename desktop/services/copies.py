@@ -39,6 +39,7 @@ from desktop.services.os_words import os_reason
 from models.domain.errors import DomainError
 from models.domain.roles import MERGE_COPY, check_file_operation
 from models.entities import FileSetting
+from models.storage import write_gate
 from models.storage.backup import copy_database
 from models.storage.database import Database, open_database
 
@@ -86,7 +87,8 @@ def take_copy(database: Database, target: Path, who: str, replace: bool = False)
         copy_database(database.path, partial)
         copy = open_database(partial)
         try:
-            with copy.write() as conn:
+            # the copy's own mark, in a new file: not the user's data
+            with write_gate.opened("the copy's mark"), copy.write() as conn:
                 base = last_log_id(conn)
                 mark: dict[str, Any] = {
                     "file": identity.file_id,

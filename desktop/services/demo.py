@@ -18,9 +18,11 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from desktop.services.operations import Actor, Operations, Tx
 from desktop.services.writer import write_roadmap
 from models.domain.deadlines import read_deadline
-from models.storage.database import Database, create_database
+from models.domain.roles import IMPORT
+from models.storage.database import create_database
 
 DEMO_FOLDER = Path(__file__).resolve().parents[2] / "resources" / "demo"
 EVIDENCE = (
@@ -171,11 +173,12 @@ def create_demo(path: Path, today: date | None = None) -> int:
     """Create ``path`` (must not exist) with the demo roadmaps dated around ``today`` (the real
     today unless given); returns how many."""
     database = create_database(path)
+    operations = Operations(database, Actor("демонстрация", ""))
     try:
         roadmaps = demo_roadmaps(today=today)
         for roadmap in roadmaps:
-            write_roadmap(database, roadmap)
-        _attach_certificates(database)
+            write_roadmap(operations, roadmap)
+        operations.transact(IMPORT, _attach_certificates)
     except BaseException:
         database.close()
         path.unlink(missing_ok=True)
@@ -214,7 +217,7 @@ def _wrapped(text: str, width: int) -> list[str]:
     return textwrap.wrap(" ".join(text.split()), width)[:6]
 
 
-def _attach_certificates(database: Database) -> None:
+def _attach_certificates(tx: Tx) -> None:
     """Three schools' reports of the first roadmap come with a scanned «справка» (evidence
     files are shown in «Отчёты школ и файлы», «Отчёт» and the report exports)."""
     import hashlib
@@ -223,37 +226,37 @@ def _attach_certificates(database: Database) -> None:
 
     from models.entities import Attachment, Measure, School, SchoolExecution
 
-    with database.write() as conn:
-        done = conn.execute(
-            select(
-                SchoolExecution.measure_id,
-                SchoolExecution.school_id,
-                SchoolExecution.done_on,
-                School.name,
-                Measure.title,
-            )
-            .join(School, School.id == SchoolExecution.school_id)
-            .join(Measure, Measure.id == SchoolExecution.measure_id)
-            .where(SchoolExecution.status == "done", Measure.roadmap_id == 1)
-            .order_by(SchoolExecution.id)
-            .limit(3)
-        ).all()
-        rows = []
-        for measure_id, school_id, day, school, title in done:
-            data = _certificate(school, title, day)
-            rows.append(
-                {
-                    "measure_id": measure_id,
-                    "school_id": school_id,
-                    "name": f"Справка о выполнении{f' от {day:%d.%m.%Y}' if day else ''}.pdf",
-                    "size": len(data),
-                    "sha256": hashlib.sha256(data).hexdigest(),
-                    "data": data,
-                    "added_at": None,
-                    "added_by": "демонстрация",
-                    "removed": False,
-                    "version": 1,
-                }
-            )
-        if rows:
-            conn.execute(insert(Attachment), rows)
+    conn = tx.conn
+    done = conn.execute(
+        select(
+            SchoolExecution.measure_id,
+            SchoolExecution.school_id,
+            SchoolExecution.done_on,
+            School.name,
+            Measure.title,
+        )
+        .join(School, School.id == SchoolExecution.school_id)
+        .join(Measure, Measure.id == SchoolExecution.measure_id)
+        .where(SchoolExecution.status == "done", Measure.roadmap_id == 1)
+        .order_by(SchoolExecution.id)
+        .limit(3)
+    ).all()
+    rows = []
+    for measure_id, school_id, day, school, title in done:
+        data = _certificate(school, title, day)
+        rows.append(
+            {
+                "measure_id": measure_id,
+                "school_id": school_id,
+                "name": f"Справка о выполнении{f' от {day:%d.%m.%Y}' if day else ''}.pdf",
+                "size": len(data),
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "data": data,
+                "added_at": None,
+                "added_by": "демонстрация",
+                "removed": False,
+                "version": 1,
+            }
+        )
+    if rows:
+        conn.execute(insert(Attachment), rows)

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from models.entities import IDENTITY_KEY, SERVER_ID_KEY, FileSetting
+from models.storage import write_gate
 from models.storage.database import Database
 
 IDENTITY = IDENTITY_KEY
@@ -62,7 +63,7 @@ def file_identity(database: Database) -> FileIdentity:
     found = existing_identity(database)
     if found is not None:
         return found
-    with database.write() as conn:
+    with write_gate.opened("the file's identity"), database.write() as conn:
         found = _read(conn.execute(select(FileSetting.value).where(FileSetting.key == IDENTITY)).scalar())
         if found is not None:  # made by a colleague meanwhile
             return found

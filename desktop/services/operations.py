@@ -20,15 +20,18 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Connection, Table, func, insert, select, update
 
 from desktop.services.changes import Changes
 from models.domain.errors import StaleEditError
-from models.domain.roles import check_operation
+from models.domain.roles import check_file_operation, check_operation
 from models.entities import ChangeLogEntry
+from models.storage import write_gate
 from models.storage.database import Database
+
+T = TypeVar("T")
 
 Key = tuple[str, int]  # ("measure" | "section" | "roadmap" | "settings", id): as in the change log
 
@@ -223,13 +226,16 @@ class Tx:
         the lines the merge itself wrote."""
         self._after_log.append(write)
 
-    def _flush(self) -> None:
+    def flush_log(self) -> None:
+        """Write this step's change-log lines now, still inside the transaction (a sync needs
+        their ids before it commits); the executor calls it once more at the end."""
         if self._log:
             self.conn.execute(insert(ChangeLogEntry), self._log)
         if self._after_log:
             last = int(self.conn.execute(select(func.max(ChangeLogEntry.id))).scalar() or 0)
             for write in self._after_log:
                 write(last - len(self._log) + 1, last)
+        self._log, self._after_log = [], []
 
     def _commit_bookkeeping(self) -> None:
         self._ledger.rows.update(self._pending)
@@ -255,12 +261,24 @@ class Operations:
 
     def _run(self, command: Command, step: Callable[[Tx], Changes]) -> Changes:
         check_operation(self.actor.role, self.actor.shown, bool(getattr(command, "for_school", False)))
-        with self.db.write(self.wait_ms) as conn:
+        with write_gate.opened("operation"), self.db.write(self.wait_ms) as conn:
             tx = Tx(conn, self.actor, self.ledger, command.state)
             changes = step(tx)
-            tx._flush()
+            tx.flush_log()
         tx._commit_bookkeeping()  # only once the transaction is committed
         return changes
+
+    def transact(self, what: str, work: Callable[[Tx], T]) -> T:
+        """A whole-file write that is not an undoable command — an import, the demo, each
+        direction of a sync — through the same door as every command: the role check (``what``:
+        models.domain.roles' word for it, the coordinator's alone), one transaction, the change
+        log. ``work(tx)`` does the writing; what it returns is returned once committed."""
+        check_file_operation(self.actor.role, self.actor.shown, what)
+        with write_gate.opened(what), self.db.write(self.wait_ms) as conn:
+            tx = Tx(conn, self.actor, VersionLedger(), CommandState())
+            result = work(tx)
+            tx.flush_log()
+        return result
 
     def forget(self) -> None:
         """Another file, or a restore: nothing this window wrote is a base for undo any more."""

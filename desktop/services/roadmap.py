@@ -34,7 +34,6 @@ from desktop.services.operations import Operations
 from models.domain.errors import NotFoundError, ValidationError
 from models.domain.fields import EDITABLE_COLUMNS
 from models.domain.numbering import Node, number_tree
-from models.domain.roles import IMPORT, check_file_operation
 from models.domain.school_calendar import DEFAULT_CALENDAR, SchoolCalendar
 from models.entities import (
     ApprovalOrder,
@@ -401,8 +400,7 @@ class RoadmapService:
         """
         from desktop.services.writer import write_roadmap
 
-        check_file_operation(self.actor.role, self.actor.shown, IMPORT)
-        return write_roadmap(self.db, data, progress, cancel).roadmap_id
+        return write_roadmap(self.operations, data, progress, cancel).roadmap_id
 
     def history(self, measure_id: int) -> list[dict[str, object]]:
         """The measure's change log, newest first; ``school`` names the school of a school's

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from desktop.services.evidence import drop_removed
 from models.domain.errors import DomainError
+from models.storage import write_gate
 from models.storage.database import Database
 from models.storage.presence import Presence, PresenceRecord
 from models.storage.watch import ChangeWatcher
@@ -54,7 +55,7 @@ class FileSession:
         if self.presence is None or self.others():
             return
         try:
-            with self.database.write(wait_ms=200) as conn:
+            with write_gate.opened("tidying"), self.database.write(wait_ms=200) as conn:
                 drop_removed(conn)
         except DomainError:
             pass  # a busy or read-only file keeps them until the next time

@@ -48,7 +48,7 @@ from desktop.services.dto import RoadmapTree
 from desktop.services.dump import roadmap_dict
 from desktop.services.identity import FileIdentity, file_identity
 from desktop.services.identity import store_id as store_id_of
-from desktop.services.operations import Actor, Tx, VersionLedger
+from desktop.services.operations import Actor, Operations, Tx
 from desktop.services.roadmap import RoadmapService
 from desktop.services.writer import write_roadmap_in
 from models.domain.errors import DomainError
@@ -312,13 +312,16 @@ def _made_here(district: Database, pushed: _Pushed) -> bool:
         return line_mark(conn, pushed.file_line) == pushed.file_mark
 
 
-def _close(server: Database, identity: FileIdentity, file_id: str, pushed: _Pushed) -> None:
+def _close(server: Database, actor: Actor, identity: FileIdentity, file_id: str, pushed: _Pushed) -> None:
     """Mark the server's record of the push as completed (unless another push replaced it)."""
-    with server.write() as conn:
-        if _verified(read_setting(conn, RECORD + file_id), identity) != pushed:
+
+    def work(tx: Tx) -> None:
+        if _verified(read_setting(tx.conn, RECORD + file_id), identity) != pushed:
             return
         pushed.closed = True
-        _write_setting(conn, RECORD + file_id, _signed(pushed, identity))
+        _write_setting(tx.conn, RECORD + file_id, _signed(pushed, identity))
+
+    Operations(server, actor).transact(SYNC, work)
 
 
 def _check_same_file(district: Database, pushed: _Pushed) -> None:
@@ -508,11 +511,11 @@ class _Written:
     roadmaps: int
 
 
-def _write(direction: _Direction, conn: Connection, actor: Actor, chosen: list[CopyConflict]) -> _Written:
+def _write(direction: _Direction, tx: Tx, chosen: list[CopyConflict]) -> _Written:
     """Inside the target's transaction: the roadmaps it never had, then the merge."""
     maps = direction.maps.copy()
     changed = 0
-    session = Session(bind=conn, expire_on_commit=False, autoflush=False)
+    session = Session(bind=tx.conn, expire_on_commit=False, autoflush=False)
     try:
         for tree in direction.new_trees:
             changed += _carry(direction.source.db, tree, session, maps)
@@ -524,9 +527,8 @@ def _write(direction: _Direction, conn: Connection, actor: Actor, chosen: list[C
         reading.start.theirs, reading.start.ours, dict(maps.measures), dict(maps.sections)
     )
     command = _SyncMerge(reading, chosen)
-    tx = Tx(conn, actor, VersionLedger(), command.state)
     command.apply(tx)
-    tx._flush()
+    tx.flush_log()  # the merge's own lines: their ids go into the records
     if command.merged is not None:
         maps.measures, maps.sections = dict(command.merged.measures), dict(command.merged.sections)
     settled = len({(c.measure_id, c.school_id) for c in chosen})  # values the user chose: carried too
@@ -671,14 +673,14 @@ def _sync(
         _check_same_file(district, pushed)
     else:
         if pushed is not None and not pushed.closed and _made_here(district, pushed):
-            _close(server, identity, file_id, pushed)  # completed by a run cut before closing it
+            _close(server, actor, identity, file_id, pushed)  # completed by a run cut before closing it
         pushed, push_conflicts = _push(
             file_side, server_side, start, actor, chosen, identity, file_id, result
         )
     # the pull, from the push's record (this run's, or a cut run's that never pulled)
     _pull(file_side, server_side, start, pushed, push_conflicts, actor, chosen, peer, account, result)
     if pushed.stored:  # the file has it all now: a plain copy of the file may sync again
-        _close(server, identity, file_id, pushed)
+        _close(server, actor, identity, file_id, pushed)
     result.conflicts = _merged(push_conflicts, result.conflicts)
     if continuing:  # a cut run completed: now this run's own changes, as any sync
         return result.then(_sync(district, server, actor, resolutions))
@@ -738,14 +740,18 @@ def _push(
     maps = start.maps.inverse()
     lines: tuple[int, int] = (0, -1)
     if push.new_trees or not push.reading.empty or push_choice:
-        with server_side.db.write() as conn:
-            written = _write(push, conn, actor, push_choice)
+
+        def work(tx: Tx) -> tuple[_Written, _Pushed]:
+            written = _write(push, tx, push_choice)
             with file_side.db.read() as file_conn:
                 mark = line_mark(file_conn, push.reading.theirs_last)
             pushed = _Pushed(
                 start.round, push.reading.theirs_last, written.lines, written.maps, kept, file_mark=mark
             )
-            _write_setting(conn, RECORD + file_id, _signed(pushed, identity))
+            _write_setting(tx.conn, RECORD + file_id, _signed(pushed, identity))
+            return written, pushed
+
+        written, pushed = Operations(server_side.db, actor).transact(SYNC, work)
         result.pushed, result.roadmaps_pushed = written.changed, written.roadmaps
         return pushed, unsettled
     local = _Pushed(start.round, push.reading.theirs_last, lines, maps, kept, stored=False)
@@ -801,15 +807,18 @@ def _pull(
         before = stored_points(conn).get(peer)
     if not writes and not pushed.stored and point(maps, (0, -1), start.round) == before:
         return  # nothing new on either side: nothing written
-    with district.write() as conn:
+    def work(tx: Tx) -> None:
+        nonlocal maps
         lines: tuple[int, int] = (0, -1)
         if writes:
-            written = _write(pull, conn, actor, pull_choice)
+            written = _write(pull, tx, pull_choice)
             maps, lines = written.maps, written.lines
             result.pulled, result.roadmaps_pulled = written.changed, written.roadmaps
-        points = stored_points(conn)
+        points = stored_points(tx.conn)
         points[peer] = point(maps, lines, str(uuid.uuid4()))  # a new round: the push is closed
-        _write_setting(conn, SYNC_POINTS, points)
+        _write_setting(tx.conn, SYNC_POINTS, points)
+
+    Operations(district, actor).transact(SYNC, work)
 
 
 def sync_with_server(

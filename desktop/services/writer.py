@@ -15,12 +15,13 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from desktop.services.operations import Operations, Tx
 from models.domain.errors import ValidationError
 from models.domain.fields import MEASURE_FIELDS
 from models.domain.numbering import Node, NodeKind, infer_style
+from models.domain.roles import IMPORT
 from models.domain.status import PLANNED, parse_status
 from models.entities import ApprovalOrder, Measure, MeasureSchool, Roadmap, School, SchoolExecution, Section
-from models.storage.database import Database
 
 Progress = Callable[[int, int, str], None]
 # The measure's plain text fields: stored in the column of the same name as the dump's key.
@@ -89,18 +90,30 @@ def _count(node: Mapping[str, Any]) -> int:
 
 
 def write_roadmap(
-    database: Database,
+    operations: Operations,
     data: Mapping[str, Any],
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
 ) -> WriteResult:
-    """Add one roadmap from ``data`` (dump shape) in a single transaction.
+    """Add one roadmap from ``data`` (dump shape) in a single operation: the coordinator's alone
+    (refused before anything is written otherwise), one transaction, a line in the change log.
 
     A section's own measures come before its subsections (the order of the dump). When
     ``numbering`` is not given, the style that reproduces the document's own numbers is used.
     """
-    with database.unit_of_work() as session:
-        return write_roadmap_in(session, data, progress, cancel)
+
+    def work(tx: Tx) -> WriteResult:
+        session = Session(bind=tx.conn, expire_on_commit=False, autoflush=False)
+        try:
+            result = write_roadmap_in(session, data, progress, cancel)
+            session.flush()
+        finally:
+            session.close()
+        title = str(data.get("title") or "")
+        tx.log(result.roadmap_id, "roadmap", result.roadmap_id, "insert", None, title[:500])
+        return result
+
+    return operations.transact(IMPORT, work)
 
 
 def write_roadmap_in(

@@ -23,7 +23,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from models.storage import backup as backups
-from models.storage import migrations, schema_check, text_check
+from models.storage import migrations, schema_check, text_check, write_gate
 from models.storage.engine import (
     APPLICATION_ID,
     BEGIN_OPTION,
@@ -247,7 +247,9 @@ class Database:
     @contextlib.contextmanager
     def write(self, wait_ms: int | None = None) -> Iterator[Connection]:
         """One write transaction (BEGIN IMMEDIATE): committed on success, rolled back on error.
-        ``wait_ms``: how long to wait for a colleague's write lock (default: the full 10 s)."""
+        ``wait_ms``: how long to wait for a colleague's write lock (default: the full 10 s).
+        Only inside the operations' door (models/storage/write_gate.py)."""
+        write_gate.check()
         if self.read_only:
             from models.storage.errors import READ_ONLY_MESSAGE
 

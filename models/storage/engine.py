@@ -84,6 +84,8 @@ def make_engine(path: Path, *, read_only: bool = False, create: bool = False) ->
         # Each transaction says how long it waits (the window waits briefly, then asks the user;
         # scripts wait the full time); a pooled connection never keeps another's setting.
         connection.exec_driver_sql(f"PRAGMA busy_timeout={int(options.get(WAIT_OPTION, BUSY_TIMEOUT_MS))}")
+        if not read_only:  # a read transaction cannot write, whoever holds its connection
+            connection.exec_driver_sql(f"PRAGMA query_only={'ON' if mode == 'DEFERRED' else 'OFF'}")
         connection.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
