@@ -59,6 +59,13 @@ def main() -> None:
     results: dict[str, object] = {"budgets": BUDGETS, "measures_per_roadmap": MEASURES}
     try:
         url = server.new_database()
+        from models.storage.server import make_server_engine
+        from models.storage.server_security import setup_region
+
+        admin = make_server_engine(url)  # the region's triggers (stamp, trail) from the first row on
+        open_server(url).close()
+        setup_region(admin)
+        admin.dispose()
         template = roadmap_dict(MEASURES)
         loaded = 0
         for districts in sorted(int(n) for n in options.districts.split(",")):
@@ -92,12 +99,19 @@ def main() -> None:
                 tree = service.load(roadmap)
                 reads.append(time.perf_counter() - start)
             rows = tree.measures_in_order()
-            edits = []
+            edits, bare = [], []
             for number in range(options.edits):
                 row = rows[number % len(rows)]
                 start = time.perf_counter()
                 service.edit_measure(row.id, None, {"note": f"правка {number}"})
                 edits.append(time.perf_counter() - start)
+            triggers(url, "DISABLE")  # the same edits without the trail and the stamp: their cost
+            for number in range(options.edits):
+                row = rows[number % len(rows)]
+                start = time.perf_counter()
+                service.edit_measure(row.id, None, {"note": f"без журнала {number}"})
+                bare.append(time.perf_counter() - start)
+            triggers(url, "ENABLE")
             service.db.close()
             synced = sync_figures(url, server, districts, template, options.edits)
             figures = {
@@ -107,6 +121,7 @@ def main() -> None:
                 "region_summary_s": round(statistics.median(summaries), 3),
                 "district_roadmap_load_s": round(statistics.median(reads), 3),
                 "committed_edit_ms": round(statistics.median(edits) * 1000, 2),
+                "committed_edit_without_triggers_ms": round(statistics.median(bare) * 1000, 2),
                 **synced,
             }
             results[f"{districts}_districts"] = figures
@@ -114,8 +129,23 @@ def main() -> None:
     finally:
         server.stop()
     out = HERE / "results" / "server.json"
+    if out.exists():  # the figures before this run, kept beside the new ones
+        before = json.loads(out.read_text(encoding="utf-8"))
+        results["before"] = {k: v for k, v in before.items() if k.endswith("_districts")}
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print("->", out)
+
+
+def triggers(url: str, verb: str) -> None:
+    """The server's own trail and change-log stamp on measures switched on or off (the bench's
+    comparison only; a region's server always has them)."""
+    from models.storage.server import make_server_engine
+
+    engine = make_server_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"ALTER TABLE public.measures {verb} TRIGGER roadmap_trail")
+        conn.exec_driver_sql(f"ALTER TABLE public.change_log {verb} TRIGGER roadmap_stamp")
+    engine.dispose()
 
 
 def sync_figures(url: str, server: object, districts: int, template: dict, changes: int) -> dict[str, float]:
@@ -164,6 +194,13 @@ def sync_figures(url: str, server: object, districts: int, template: dict, chang
             start = time.perf_counter()
             own.load(ident)
             loads.append(time.perf_counter() - start)
+        edits = []
+        rows = own.load(own.roadmap_ids()[0]).measures_in_order()
+        for number in range(100):  # a committed edit as the district's account: policies and triggers
+            start = time.perf_counter()
+            own.edit_measure(rows[number % len(rows)].id, None, {"note": f"район, правка {number}"})
+            edits.append(time.perf_counter() - start)
+        sync(file, on_server, actor)  # the file takes them before the day of work
         pushes, pulls = [], []
         for round_number in range(3):
             for where, timings in ((file, pushes), (on_server, pulls)):
@@ -183,6 +220,7 @@ def sync_figures(url: str, server: object, districts: int, template: dict, chang
     return {
         "district_roadmap_load_as_district_s": round(statistics.median(loads), 3),
         "region_summary_as_ministry_s": round(statistics.median(summaries), 3),
+        "committed_edit_as_district_ms": round(statistics.median(edits) * 1000, 2),
         "sync_first_s": round(first_s, 2),
         # the slower direction is the figure held against the budget
         "sync_200_changes_s": round(max(statistics.median(pushes), statistics.median(pulls)), 3),

@@ -258,17 +258,27 @@ def pg_url(pg_server: Any) -> str:
     return str(pg_server.new_database())
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", "postgresql", "district"])
 def store(request: pytest.FixtureRequest, small_db: Path) -> Any:
-    """The small roadmap in a SQLite file and, again, on the test's PostgreSQL."""
+    """The small roadmap in a SQLite file and, again, on the test's PostgreSQL — as its owner,
+    and as a district's account of a region's server (row-level security, the server's trail and
+    its check that each change-log line names a row its transaction wrote)."""
     from desktop.services.writer import write_roadmap
-    from models.storage.server import open_server
+    from models.storage.server import make_server_engine, open_server
+    from models.storage.server_security import add_account, setup_region
     from tests.stores import Store
 
     if request.param == "sqlite":
         return Store("sqlite", str(small_db))
     url = request.getfixturevalue("pg_url")
+    if request.param == "district":
+        open_server(url).close()
+        admin = make_server_engine(url)
+        setup_region(admin)
+        add_account(admin, "district", "pass-district", "Мокшанский район")
+        admin.dispose()
+        url = url.replace("postgresql://postgres@", "postgresql://district:pass-district@", 1)
     database = open_server(url)
     write_roadmap(operations_of(database), SMALL_ROADMAP)
     database.close()
-    return Store("postgresql", url)
+    return Store("postgresql", url, district=request.param == "district")

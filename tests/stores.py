@@ -20,6 +20,7 @@ from models.storage.server import open_server
 class Store:
     kind: str  # "sqlite" or "postgresql"
     address: str  # the file's path or the database's URL
+    district: bool = False  # a district's account of a region's server (not the owner)
 
     def open(self) -> Database:
         if self.kind == "postgresql":

@@ -131,26 +131,29 @@ def test_a_forged_change_log_line_reaches_no_other_district(districts: dict[str,
     known = ids(districts["admin"])
     before = cli_json("dump", "--db", str(victim))
     with psycopg.connect(urls["mokshan"]) as conn:
-        conn.execute(  # no roadmap, and the victim's name in every column it may fill
+        mine = conn.execute("SELECT id, roadmap_id FROM measures ORDER BY id LIMIT 1").fetchone()
+        assert mine is not None
+        line = (
             "INSERT INTO change_log (at, \"user\", computer, roadmap_id, entity, entity_id, field, old, new, "
-            "person, district, account) VALUES (now(), 'kusa', 'ПК', NULL, 'measure', %s, 'delete', NULL, "
-            "NULL, '', %s, 'kusa')",
-            (known["measure"][0], KUSA),
+            "person, district, account) VALUES (now(), 'kusa', 'ПК', %s, 'measure', %s, %s, NULL, NULL, "
+            "'', %s, 'kusa')"
         )
-        conn.commit()
-        refused(
-            conn,
-            "INSERT INTO change_log (at, \"user\", computer, roadmap_id, entity, entity_id, field) "
-            "VALUES (now(), 'x', 'x', %s, 'measure', %s, 'delete')",
-            known["theirs"], known["measure"][0],
-        )  # fmt: skip
+        # no roadmap and the victim's name in every column; the victim's roadmap; its own measure
+        # that this transaction never wrote: each names a change nobody made, each refused
+        refused(conn, line, None, known["measure"][0], "delete", KUSA)
+        refused(conn, line, known["theirs"], known["measure"][0], "delete", KUSA)
+        refused(conn, line, mine[1], mine[0], "title", KUSA)
         refused(conn, "UPDATE change_log SET field = 'delete'")  # not even its own lines
         refused(conn, "DELETE FROM change_log")
+        # its own measure changed in the same transaction: the line stands, stamped by the server
+        conn.execute("UPDATE measures SET note = 'своё' WHERE id = %s", (mine[0],))
+        conn.execute(line, (mine[1], mine[0], "note", KUSA))
+        conn.commit()
     with psycopg.connect(districts["admin"]) as admin:
         stamped = admin.execute(
-            "SELECT district, account FROM change_log WHERE computer = 'ПК' AND field = 'delete'"
+            "SELECT district, account, entity_id FROM change_log WHERE computer = 'ПК'"
         ).fetchall()
-    assert stamped == [(MOKSHAN, "mokshan")]  # the server wrote who really wrote it
+    assert stamped == [(MOKSHAN, "mokshan", mine[0])]  # the server wrote who really wrote it
     answer = cli_json("sync", "--db", str(victim), "--server", urls["kusa"])
     assert answer["pulled"] == 0
     assert cli_json("dump", "--db", str(victim)) == before
@@ -207,6 +210,9 @@ def test_the_servers_trail_says_who_changed_what_and_no_district_rewrites_it(reg
     assert set(edit[-1]) == {"at", "account", "district", "table", "row", "field", "old", "new"}
     assert not [c for c in changes if c["district"] != KUSA]
     assert cli_json("server-log", "--db", region["admin"], "--since", "2999-01-01")["changes"] == []
+    values = [f"{c['old']} {c['new']}" for c in cli_json("server-log", "--db", region["admin"])["changes"]]
+    assert any("server_id" in v for v in values)  # the settings server-setup made are on record…
+    assert not any('"secret"' in v for v in values)  # …but the server's secret is not copied into it
     for name in ("kusa", "ministry"):
         done = run_cli("server-log", "--db", region[name])
         assert done.returncode != 0 and "нет права" in done.stderr and "Traceback" not in done.stderr

@@ -90,6 +90,15 @@ CREATE OR REPLACE FUNCTION public.roadmap_stamp_line() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER {_PINNED}
     AS $$
 BEGIN
+    -- a district's line must name a row this very transaction wrote (the server's own trail
+    -- has it): a line claiming a change nobody made is refused, not carried by a sync
+    IF public.roadmap_my_district() IS NOT NULL AND NOT EXISTS (
+        SELECT 1 FROM public.{TRAIL} t
+        WHERE t.xact OPERATOR(pg_catalog.=) pg_catalog.pg_current_xact_id()
+          AND t.ref OPERATOR(pg_catalog.=) (NEW.entity || ':' || NEW.entity_id)) THEN
+        RAISE EXCEPTION 'a change-log line names no row written in its transaction: %:%',
+            NEW.entity, NEW.entity_id USING ERRCODE = '42501';
+    END IF;
     NEW.account := session_user;
     NEW.district := coalesce(
         public.roadmap_my_district(),
@@ -117,7 +126,10 @@ CREATE TABLE IF NOT EXISTS public.{TRAIL} (
     old text,
     new text
 );
+ALTER TABLE public.{TRAIL} ADD COLUMN IF NOT EXISTS xact xid8 NOT NULL DEFAULT pg_current_xact_id();
+ALTER TABLE public.{TRAIL} ADD COLUMN IF NOT EXISTS ref text NOT NULL DEFAULT '';
 CREATE INDEX IF NOT EXISTS {TRAIL}_district_at ON public.{TRAIL} (district, at);
+CREATE INDEX IF NOT EXISTS {TRAIL}_xact_ref ON public.{TRAIL} (xact, ref);
 REVOKE ALL ON public.{TRAIL} FROM PUBLIC;
 CREATE OR REPLACE FUNCTION public.roadmap_trail() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER {_PINNED}
@@ -128,7 +140,19 @@ DECLARE
     one_row jsonb := coalesce(new_row, old_row);
     owner text;
     name text;
+    ref text;  -- what a change-log line names it by: «measure:12», «section:3», «roadmap:1»…
+    written integer := 0;
 BEGIN
+    ref := CASE TG_TABLE_NAME
+        WHEN 'measures' THEN 'measure:' || (one_row->>'id')
+        WHEN 'sections' THEN 'section:' || (one_row->>'id')
+        WHEN 'roadmaps' THEN 'roadmap:' || (one_row->>'id')
+        WHEN 'schools' THEN 'roadmap:' || (one_row->>'roadmap_id')
+        WHEN 'orders' THEN 'roadmap:' || (one_row->>'roadmap_id')
+        WHEN 'people' THEN 'person:' || (one_row->>'id')
+        WHEN 'file_settings' THEN 'settings:' || (one_row->>'key')
+        ELSE 'measure:' || (one_row->>'measure_id')
+    END;
     owner := CASE TG_ARGV[0]
         WHEN 'roadmap' THEN one_row->>'district'
         WHEN 'own' THEN nullif(one_row->>'district', '')
@@ -142,22 +166,32 @@ BEGIN
         RETURN NULL;  -- a sync's own bookkeeping, not a change anybody made
     END IF;
     owner := coalesce(owner, public.roadmap_my_district(), '');
-    -- file contents and PIN hashes are not copied into the trail: their change is
+    -- file contents, PIN hashes and the server's secret are not copied into the trail: their
+    -- change is
     old_row := old_row - 'data'; new_row := new_row - 'data';
+    IF TG_TABLE_NAME = 'file_settings' AND one_row->>'key' = '{SECRET_SETTING}' THEN
+        old_row := old_row - 'value'; new_row := new_row - 'value';
+    END IF;
     IF TG_OP = 'UPDATE' THEN
         FOR name IN SELECT pg_catalog.jsonb_object_keys(new_row) LOOP
             IF name NOT IN ('version', 'updated_at')
                AND (old_row->name) IS DISTINCT FROM (new_row->name) THEN
-                INSERT INTO public.{TRAIL} (account, district, tbl, row_id, field, old, new)
+                INSERT INTO public.{TRAIL} (account, district, tbl, row_id, field, old, new, ref)
                 VALUES (session_user, owner, TG_TABLE_NAME, (one_row->>'id')::bigint, name,
                         CASE WHEN name = 'pin_hash' THEN '***' ELSE old_row->>name END,
-                        CASE WHEN name = 'pin_hash' THEN '***' ELSE new_row->>name END);
+                        CASE WHEN name = 'pin_hash' THEN '***' ELSE new_row->>name END, ref);
+                written := written + 1;
             END IF;
         END LOOP;
+        IF written = 0 THEN  -- only its version moved: still a write of this row, on record
+            INSERT INTO public.{TRAIL} (account, district, tbl, row_id, field, old, new, ref)
+            VALUES (session_user, owner, TG_TABLE_NAME, (one_row->>'id')::bigint, 'version',
+                    old_row->>'version', new_row->>'version', ref);
+        END IF;
     ELSE
-        INSERT INTO public.{TRAIL} (account, district, tbl, row_id, field, old, new)
+        INSERT INTO public.{TRAIL} (account, district, tbl, row_id, field, old, new, ref)
         VALUES (session_user, owner, TG_TABLE_NAME, (one_row->>'id')::bigint, lower(TG_OP),
-                (old_row - 'pin_hash')::text, (new_row - 'pin_hash')::text);
+                (old_row - 'pin_hash')::text, (new_row - 'pin_hash')::text, ref);
     END IF;
     RETURN NULL;
 END $$;
@@ -222,7 +256,7 @@ def setup_region(engine: Engine) -> None:
             f"ALTER TABLE public.{table} ALTER COLUMN district "
             "SET DEFAULT coalesce(public.roadmap_my_district(), '');"
         )
-    statements += [_CHANGE_LOG, _TRAIL]
+    statements += [_TRAIL, _CHANGE_LOG]
     statements += [_trail_trigger("roadmaps", "roadmap")]
     statements += [_trail_trigger(table, "by_roadmap") for table in BY_ROADMAP]
     statements += [_trail_trigger(table, "by_measure") for table in BY_MEASURE]
