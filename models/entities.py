@@ -11,6 +11,7 @@ Only portable column types are used (the same models must run on PostgreSQL late
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -31,11 +32,24 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from models.domain.status import PLANNED, STATUSES
+
+
+def new_uid() -> str:
+    """A row's identity that survives copies, school sheets and the server (the integer id is
+    the store's own and differs between them)."""
+    return str(uuid.uuid4())
+
+
+def _uid_index(table: str) -> Index:
+    """Each identity once in a store; rows written by another program without one are left alone."""
+    given = text("uid <> ''")
+    return Index(f"ix_{table}_uid", "uid", unique=True, sqlite_where=given, postgresql_where=given)
 
 
 class TolerantDate(TypeDecorator[date]):
@@ -117,6 +131,7 @@ class Roadmap(Base):
     __tablename__ = "roadmaps"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(36), default=new_uid, server_default="")
     title: Mapped[str] = mapped_column(Text, default="")
     organization: Mapped[str] = mapped_column(Text, default="")
     period_start: Mapped[date] = mapped_column(Date)  # needed: damage here is told as damage
@@ -141,7 +156,7 @@ class Roadmap(Base):
         back_populates="roadmap", cascade="all, delete-orphan", uselist=False
     )
     __mapper_args__ = {"version_id_col": version}
-    __table_args__ = (CheckConstraint("period_start <= period_end", name="period"),)
+    __table_args__ = (CheckConstraint("period_start <= period_end", name="period"), _uid_index("roadmaps"))
 
 
 class ApprovalOrder(Base):
@@ -171,6 +186,7 @@ class Section(Base):
     __tablename__ = "sections"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(36), default=new_uid, server_default="")
     roadmap_id: Mapped[int] = mapped_column(ForeignKey("roadmaps.id", ondelete="CASCADE"))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("sections.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
@@ -179,13 +195,17 @@ class Section(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
-    __table_args__ = (Index("ix_sections_parent", "roadmap_id", "parent_id", "position"),)
+    __table_args__ = (
+        Index("ix_sections_parent", "roadmap_id", "parent_id", "position"),
+        _uid_index("sections"),
+    )
 
 
 class Measure(Base):
     __tablename__ = "measures"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(36), default=new_uid, server_default="")
     roadmap_id: Mapped[int] = mapped_column(ForeignKey("roadmaps.id", ondelete="CASCADE"))
     section_id: Mapped[int | None] = mapped_column(ForeignKey("sections.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
@@ -208,6 +228,7 @@ class Measure(Base):
     __table_args__ = (
         CheckConstraint(STATUS_CHECK, name="status"),
         Index("ix_measures_parent", "roadmap_id", "section_id", "position"),
+        _uid_index("measures"),
     )
 
 
@@ -292,6 +313,7 @@ class SchoolExecution(Base):
     __tablename__ = "school_executions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(36), default=new_uid, server_default="")
     measure_id: Mapped[int] = mapped_column(ForeignKey("measures.id", ondelete="CASCADE"))
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
     status: Mapped[str] = mapped_column(String(20), default=PLANNED)
@@ -305,6 +327,7 @@ class SchoolExecution(Base):
         CheckConstraint(STATUS_CHECK, name="status"),
         UniqueConstraint("measure_id", "school_id"),
         Index("ix_school_executions_school", "school_id"),
+        _uid_index("school_executions"),
     )
 
 

@@ -57,7 +57,11 @@ def test_check_and_dump_tell_damage_and_agree(flipped: list[Path]) -> None:
         for code, err in ((check, check_err), (dump, dump_err)):
             assert "Внутренняя ошибка" not in err and "Traceback" not in err, (path.name, err)
             assert code == 0 or "повреждён" in err or "не файл дорожных карт" in err, (path.name, err)
-        assert (check == 0) == (dump == 0), (path.name, check_err, dump_err)  # `check` ok = readable
+        # `check` ok = readable; a flip inside an index only (`check` runs the full integrity
+        # check, opening the quick one, which does not compare an index with its table) leaves
+        # every row readable: `check` tells it, `dump` may still read
+        index_only = check != 0 and dump == 0 and " from index " in check_err
+        assert (check == 0) == (dump == 0) or index_only, (path.name, check_err, dump_err)
         told += check != 0
         assert path.read_bytes() == before  # looking never changes the file
     assert told >= 4  # this seed damages text, pages and the header: a check that sees nothing fails

@@ -97,7 +97,7 @@ def test_deadline() -> None:
 
 def test_check(demo_db: Path) -> None:
     out = cli_json("check", "--db", str(demo_db))
-    assert out["ok"] is True and out["integrity"] == "ok" and out["schema"] == "0007"
+    assert out["ok"] is True and out["integrity"] == "ok" and out["schema"] == "0008"
     assert out["roadmaps"] == 3 and out["measures"] == 37 + 22 + 11
 
 

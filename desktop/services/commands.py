@@ -27,6 +27,7 @@ from models.domain.evidence import safe_name
 from models.domain.execution import SchoolRecord
 from models.domain.fields import EDITABLE_COLUMNS, label_of
 from models.domain.school_calendar import SchoolCalendar
+from models.entities import new_uid
 
 FIGURE_FIELDS = frozenset({"status", "deadline", "done_on"})  # what the progress figures read
 
@@ -228,11 +229,12 @@ class InsertMeasureCommand(_Undoable):
     measure_id: int | None = None
     label: str = "Вставка мероприятия"
     place: structure.Place | None = None  # the section's rows once the undo ran
+    uid: str = field(default_factory=new_uid)  # the row's identity: a redo brings back the same row
 
     def apply(self, tx: Tx) -> Changes:
         ids = None if self.measure_id is None else [self.measure_id]
         (self.measure_id,) = structure.insert_measures(
-            tx, self.roadmap_id, self.section_id, self.position, [{}], ids, self.place
+            tx, self.roadmap_id, self.section_id, self.position, [{}], ids, self.place, [self.uid]
         )
         return _structure(
             self.roadmap_id,
@@ -364,6 +366,7 @@ class PasteCommand(_Undoable):
     new_ids: list[int] = field(default_factory=list)
     place: structure.Place | None = None  # the section's rows once the undo removed the new ones
     label: str = "Вставка из буфера обмена"
+    new_uids: list[str] = field(default_factory=list)  # the new rows' identities, the same on redo
 
     @property
     def measure_id(self) -> int | None:
@@ -375,6 +378,7 @@ class PasteCommand(_Undoable):
             rows = [
                 {EDITABLE_COLUMNS[k]: normalise_value(k, v) for k, v in row.items()} for row in self.new_rows
             ]
+            self.new_uids = self.new_uids or [new_uid() for _ in rows]
             self.new_ids = structure.insert_measures(
                 tx,
                 self.roadmap_id or 0,
@@ -383,6 +387,7 @@ class PasteCommand(_Undoable):
                 rows,
                 self.new_ids or None,
                 self.place,
+                self.new_uids,
             )
         return self._changes(changed, added=frozenset(self.new_ids))
 
@@ -449,10 +454,18 @@ class InsertSectionCommand(_Undoable):
     section_id: int | None = None
     label: str = "Вставка раздела"
     place: structure.Place | None = None  # the parent's rows once the undo ran
+    uid: str = field(default_factory=new_uid)  # the section's identity: a redo brings back the same one
 
     def apply(self, tx: Tx) -> Changes:
         self.section_id = structure.insert_section(
-            tx, self.roadmap_id, self.parent_id, self.position, self.title, self.section_id, self.place
+            tx,
+            self.roadmap_id,
+            self.parent_id,
+            self.position,
+            self.title,
+            self.section_id,
+            self.place,
+            self.uid,
         )
         return Changes(self.roadmap_id, structure=True, focus=("section", self.section_id))
 

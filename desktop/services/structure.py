@@ -20,7 +20,7 @@ from desktop.services.operations import Tx
 from models.domain.errors import NotFoundError, StaleEditError, ValidationError
 from models.domain.fields import MEASURE_FIELDS, FieldKind
 from models.domain.status import PLANNED
-from models.entities import Measure, MeasureSchool, SchoolExecution, Section
+from models.entities import Measure, MeasureSchool, SchoolExecution, Section, new_uid
 
 Direction = Literal["indent", "outdent"]  # relocate_section's one-step moves of a section
 
@@ -147,10 +147,12 @@ def insert_measures(
     rows: list[dict[str, Any]],
     ids: list[int] | None = None,
     place: Place | None = None,
+    uids: list[str] | None = None,
 ) -> list[int]:
     """Measures with ``rows``' values (columns) at ``position`` among the section's children;
     their ids. ``ids`` gives them back the ids of a first apply (redo), where the section's rows
-    must still be ``place``, as ``remove_inserted`` left them."""
+    must still be ``place``, as ``remove_inserted`` left them; ``uids``, their identities (a
+    redo's rows are the same rows; none given: new ones)."""
     if ids is not None:
         _check_place(tx, roadmap_id, section_id, place)
     _shift(tx.conn, roadmap_id, section_id, position, len(rows))
@@ -163,6 +165,7 @@ def insert_measures(
             "section_id": section_id,
             "position": position + offset,
             "updated_at": tx.now,
+            "uid": uids[offset] if uids else new_uid(),
         }
         if ids is not None:
             _refuse_taken(tx, Measure, ids[offset])
@@ -287,9 +290,11 @@ def insert_section(
     title: str,
     section_id: int | None,
     place: Place | None = None,
+    uid: str | None = None,
 ) -> int:
     """A new (empty) section at ``position`` among the parent's children; returns its id. Put
-    back with ``section_id`` (redo), the parent's rows must still be ``place``."""
+    back with ``section_id`` (redo), the parent's rows must still be ``place``; ``uid``: its
+    identity (a redo's section is the same section; none given: a new one)."""
     if section_id is not None:
         _check_place(tx, roadmap_id, parent_id, place)
     _shift(tx.conn, roadmap_id, parent_id, position, 1)
@@ -300,6 +305,7 @@ def insert_section(
         "title": title,
         "number_as_written": "",
         "version": 1,
+        "uid": uid or new_uid(),
     }
     if section_id is not None:
         _refuse_taken(tx, Section, section_id)

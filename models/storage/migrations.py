@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 
 # Every revision this program knows, oldest first. A file at any other revision was written by
 # a newer program. tests/test_migrations.py checks this list against the Alembic scripts.
-KNOWN_REVISIONS: Final = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
+KNOWN_REVISIONS: Final = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
 HEAD: Final = KNOWN_REVISIONS[-1]
 SCRIPT_LOCATION: Final = Path(__file__).resolve().parent.parent / "migrations"
 

@@ -25,6 +25,7 @@ TABLES_BY_REVISION: Final = {
     "0005": _TABLES_0001 | {"change_log", "file_settings", "people", "school_executions", "attachments"},
     "0006": _TABLES_0001 | {"change_log", "file_settings", "people", "school_executions", "attachments"},
     "0007": _TABLES_0001 | {"change_log", "file_settings", "people", "school_executions", "attachments"},
+    "0008": _TABLES_0001 | {"change_log", "file_settings", "people", "school_executions", "attachments"},
 }
 
 
