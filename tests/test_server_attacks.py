@@ -219,3 +219,62 @@ def test_the_servers_trail_says_who_changed_what_and_no_district_rewrites_it(reg
         with psycopg.connect(region[name]) as conn:
             refused(conn, "DELETE FROM server_log")
             refused(conn, "UPDATE server_log SET account = 'никто'")
+
+
+def test_a_district_hangs_nothing_under_another_and_squats_no_id(region: dict[str, str]) -> None:  # noqa: F811
+    """Found by an attack with mokshan's login: its measure put under Кусинский район's section
+    (whose deletion then cascaded into it, on record as kusa's doing), kusa's schools listed as its
+    own, and ids the server had not given yet taken — every other district's next insert failed."""
+    known = ids(region["admin"])
+    with psycopg.connect(region["admin"]) as admin:
+        kusa_section = admin.execute(
+            "SELECT id FROM sections WHERE roadmap_id = %s LIMIT 1", (known["theirs"],)
+        ).fetchone()
+        kusa_school = admin.execute(
+            "SELECT id FROM schools WHERE roadmap_id = %s LIMIT 1", (known["theirs"],)
+        ).fetchone()
+    assert kusa_section and kusa_school
+    with psycopg.connect(region["mokshan"]) as conn:
+        own = conn.execute("SELECT id, section_id FROM measures ORDER BY id LIMIT 1").fetchone()
+        own_section = conn.execute("SELECT id FROM sections ORDER BY id LIMIT 1").fetchone()
+        assert own and own_section
+        refused(conn, "UPDATE measures SET section_id = %s WHERE id = %s", kusa_section[0], own[0])
+        refused(conn, "UPDATE sections SET parent_id = %s WHERE id = %s", kusa_section[0], own_section[0])
+        link = "INSERT INTO measure_schools (measure_id, school_id) VALUES (%s, %s)"
+        refused(conn, link, own[0], kusa_school[0])
+        refused(
+            conn,
+            "INSERT INTO school_executions (measure_id, school_id, status, note, version, updated_by) "
+            "VALUES (%s, %s, 'done', '', 1, '')",
+            own[0], kusa_school[0],
+        )  # fmt: skip
+        assert conn.execute(  # its own section, as ever
+            "UPDATE measures SET section_id = %s WHERE id = %s", (own_section[0], own[0])
+        ).rowcount == 1
+        conn.rollback()
+        (last,) = conn.execute("SELECT max(id) FROM measures").fetchone() or (0,)
+        refused(
+            conn,
+            "INSERT INTO measures (id, roadmap_id, position, title, form, deadline_text, responsible, "
+            "result, target_group, status, note, number_as_written, extra, version, updated_at) "
+            "VALUES (%s, %s, 99, 'чужой номер', '', '', '', '', '', 'planned', '', '', '{}', 1, now())",
+            last + 1000, known["mine"],
+        )  # fmt: skip
+        refused(
+            conn,
+            "INSERT INTO change_log (id, at, \"user\", computer, roadmap_id, entity, entity_id, field) "
+            "SELECT g, now(), 'x', 'x', NULL, 'measure', 1, 'note' "
+            "FROM generate_series(10000000, 10000010) g",
+        )
+        # a row only touched cannot back a deletion line: the district's own file would lose it
+        conn.execute("UPDATE measures SET id = id WHERE id = %s", (own[0],))
+        refused(
+            conn,
+            "INSERT INTO change_log (at, \"user\", computer, roadmap_id, entity, entity_id, field) "
+            "VALUES (now(), 'x', 'x', %s, 'measure', %s, 'delete')",
+            known["mine"], own[0],
+        )  # fmt: skip
+    done = run_cli("set", "--db", region["kusa"], "--measure", str(known["measure"][0]), "note=после атаки")
+    assert done.returncode == 0, done.stderr
+    kept = cli_json("dump", "--db", region["kusa"])["roadmaps"][0]
+    assert kept["title"]  # kusa's roadmap whole and its edit saved

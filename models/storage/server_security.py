@@ -92,10 +92,16 @@ CREATE OR REPLACE FUNCTION public.roadmap_stamp_line() RETURNS trigger
 BEGIN
     -- a district's line must name a row this very transaction wrote (the server's own trail
     -- has it): a line claiming a change nobody made is refused, not carried by a sync
+    -- (a row added, deleted or put back: the trail must hold that very insert or delete of the
+    -- entity's own table, not only a touch of the row or of a record under it)
     IF public.roadmap_my_district() IS NOT NULL AND NOT EXISTS (
         SELECT 1 FROM public.{TRAIL} t
         WHERE t.xact OPERATOR(pg_catalog.=) pg_catalog.pg_current_xact_id()
-          AND t.ref OPERATOR(pg_catalog.=) (NEW.entity || ':' || NEW.entity_id)) THEN
+          AND t.ref OPERATOR(pg_catalog.=) (NEW.entity || ':' || NEW.entity_id)
+          AND (NEW.field NOT IN ('insert', 'delete', 'restore')
+               OR (t.field OPERATOR(pg_catalog.=) CASE NEW.field WHEN 'delete' THEN 'delete' ELSE 'insert' END
+                   AND t.tbl OPERATOR(pg_catalog.=) CASE NEW.entity WHEN 'measure' THEN 'measures'
+                       WHEN 'section' THEN 'sections' WHEN 'roadmap' THEN 'roadmaps' ELSE 'people' END))) THEN
         RAISE EXCEPTION 'a change-log line names no row written in its transaction: %:%',
             NEW.entity, NEW.entity_id USING ERRCODE = '42501';
     END IF;
@@ -198,6 +204,58 @@ END $$;
 """
 
 
+# What a row points at must be of its own roadmap: a measure's section, a section's parent, a
+# school's record's or file's school — else a district could hang its rows under another
+# district's section (whose deletion then cascades into them) or list its schools as its own.
+# Asked through the administrator's functions: a policy on sections querying sections would
+# recurse through its own policies.
+_SAME_ROADMAP: Final = f"""
+CREATE OR REPLACE FUNCTION public.roadmap_section_of(section bigint, roadmap bigint) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER {_PINNED}
+    AS $$ SELECT section IS NULL OR EXISTS (SELECT 1 FROM public.sections s
+        WHERE s.id OPERATOR(pg_catalog.=) section AND s.roadmap_id OPERATOR(pg_catalog.=) roadmap) $$;
+CREATE OR REPLACE FUNCTION public.roadmap_school_of(school bigint, measure bigint) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER {_PINNED}
+    AS $$ SELECT school IS NULL OR EXISTS (SELECT 1 FROM public.schools c
+        JOIN public.measures m ON m.roadmap_id OPERATOR(pg_catalog.=) c.roadmap_id
+        WHERE c.id OPERATOR(pg_catalog.=) school AND m.id OPERATOR(pg_catalog.=) measure) $$;
+"""
+_POINTS_AT: Final = {
+    "measures": "public.roadmap_section_of(section_id, roadmap_id)",
+    "sections": "public.roadmap_section_of(parent_id, roadmap_id)",
+    "measure_schools": "public.roadmap_school_of(school_id, measure_id)",
+    "school_executions": "public.roadmap_school_of(school_id, measure_id)",
+    "attachments": "public.roadmap_school_of(school_id, measure_id)",
+}
+
+# A district's row may take back an id it had (an undo puts a deleted row back with its id), never
+# one the server has not given yet: rows squatting the ids to come made every other district's
+# next insert fail («duplicate key») for as long as they reached.
+_NO_FUTURE_IDS: Final = f"""
+CREATE OR REPLACE FUNCTION public.roadmap_given_id() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER {_PINNED}
+    AS $$
+DECLARE
+    sequence text := pg_catalog.pg_get_serial_sequence('public.' || TG_TABLE_NAME, 'id');
+BEGIN
+    IF public.roadmap_my_district() IS NOT NULL AND sequence IS NOT NULL
+       AND NEW.id OPERATOR(pg_catalog.>)
+           coalesce(pg_catalog.pg_sequence_last_value(sequence::pg_catalog.regclass), 0) THEN
+        RAISE EXCEPTION 'an id the server has not given: %', NEW.id USING ERRCODE = '42501';
+    END IF;
+    RETURN NEW;
+END $$;
+"""
+
+
+def _given_ids_trigger(table: str) -> str:
+    return f"""
+DROP TRIGGER IF EXISTS roadmap_given_id ON public.{table};
+CREATE TRIGGER roadmap_given_id BEFORE INSERT OR UPDATE OF id ON public.{table}
+    FOR EACH ROW EXECUTE FUNCTION public.roadmap_given_id();
+"""
+
+
 def _trail_trigger(table: str, owner: str) -> str:
     return f"""
 DROP TRIGGER IF EXISTS roadmap_trail ON public.{table};
@@ -225,17 +283,14 @@ def setup_region(engine: Engine) -> None:
     """Make the server's database a region's (idempotent, the administrator's): the accounts
     table, the policies, the change log's stamp, the trail, and the server's identity (its id
     readable by every account, its secret by none)."""
-    statements = [_SETUP]
+    statements = [_SETUP, _SAME_ROADMAP]
     for table in BY_ROADMAP:
-        statements.append(
-            _policies(table, "roadmap_id IN (SELECT id FROM public.roadmaps)", f"roadmap_id IN ({_MINE})")
-        )
+        mine = f"roadmap_id IN ({_MINE})"
+        writable = f"{mine} AND {_POINTS_AT[table]}" if table in _POINTS_AT else mine
+        statements.append(_policies(table, "roadmap_id IN (SELECT id FROM public.roadmaps)", writable))
     for table in BY_MEASURE:
-        statements.append(
-            _policies(
-                table, "measure_id IN (SELECT id FROM public.measures)", f"measure_id IN ({_MY_MEASURES})"
-            )
-        )
+        writable = f"measure_id IN ({_MY_MEASURES}) AND {_POINTS_AT[table]}"
+        statements.append(_policies(table, "measure_id IN (SELECT id FROM public.measures)", writable))
     statements.append(
         _policies(
             "change_log",
@@ -261,6 +316,10 @@ def setup_region(engine: Engine) -> None:
     statements += [_trail_trigger(table, "by_roadmap") for table in BY_ROADMAP]
     statements += [_trail_trigger(table, "by_measure") for table in BY_MEASURE]
     statements += [_trail_trigger(table, "own") for table in BY_DISTRICT]
+    statements.append(_NO_FUTURE_IDS)
+    for table in ("roadmaps", *BY_ROADMAP, *BY_MEASURE, *BY_DISTRICT, "change_log"):
+        if table not in ("file_settings", "measure_schools"):  # keyed by name / by the pair, no id
+            statements.append(_given_ids_trigger(table))
     with engine.begin() as connection:
         raw = _psycopg(connection)
         for statement in statements:
