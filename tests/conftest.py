@@ -258,6 +258,13 @@ def pg_url(pg_server: Any) -> str:
     return str(pg_server.new_database())
 
 
+@pytest.fixture
+def pg_migrated(pg_server: Any) -> str:
+    """A fresh database on the test server with the program's schema already in (a copy of a
+    template migrated once): for tests of what runs on a server, not of making one."""
+    return str(pg_server.new_database(migrated=True))
+
+
 @pytest.fixture(params=["sqlite", "postgresql", "district"])
 def store(request: pytest.FixtureRequest, small_db: Path) -> Any:
     """The small roadmap in a SQLite file and, again, on the test's PostgreSQL — as its owner,
@@ -270,7 +277,7 @@ def store(request: pytest.FixtureRequest, small_db: Path) -> Any:
 
     if request.param == "sqlite":
         return Store("sqlite", str(small_db))
-    url = request.getfixturevalue("pg_url")
+    url = request.getfixturevalue("pg_migrated")
     if request.param == "district":
         open_server(url).close()
         admin = make_server_engine(url)

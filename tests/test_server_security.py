@@ -31,8 +31,9 @@ def make_account(url: str, name: str, *flags: str) -> dict[str, Any]:
 
 
 @pytest.fixture
-def region(pg_url: str) -> dict[str, str]:
+def region(pg_migrated: str) -> dict[str, str]:
     """A region with two districts and the ministry, each district having imported its roadmap."""
+    pg_url = pg_migrated
     assert cli_json("server-setup", "--db", pg_url) == {"ok": True}
     make_account(pg_url, "mokshan", "--district", "Мокшанский район")
     make_account(pg_url, "kusa", "--district", "Кусинский район")

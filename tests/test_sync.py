@@ -27,8 +27,9 @@ ACTOR = Actor("Тест", "ПК")
 
 
 @pytest.fixture
-def districts(pg_url: str, tmp_path: Path) -> dict[str, Any]:
+def districts(pg_migrated: str, tmp_path: Path) -> dict[str, Any]:
     """A region with two districts working in their own files, and the ministry."""
+    pg_url = pg_migrated
     assert cli_json("server-setup", "--db", pg_url) == {"ok": True}
     make_account(pg_url, "mokshan", "--district", "Мокшанский район")
     make_account(pg_url, "kusa", "--district", "Кусинский район")
