@@ -684,10 +684,9 @@ def cmd_sync(args: argparse.Namespace) -> None:
         raise UserError("В --server укажите адрес сервера: postgresql://пользователь@сервер/база.")
     database = _open(args.db)
     try:
-        actor = _service(database).actor
         server = _open(args.server)
         try:
-            result = sync(database, server, actor)
+            result = sync(database, server, _service(database).actor)
         finally:
             server.close()
     finally:

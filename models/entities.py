@@ -11,6 +11,7 @@ Only portable column types are used (the same models must run on PostgreSQL late
 from __future__ import annotations
 
 import json
+import secrets
 import uuid
 from collections.abc import Callable
 from datetime import date, datetime
@@ -361,6 +362,24 @@ class Attachment(Base):
 IDENTITY_KEY = "file_identity"
 SERVER_ID_KEY = "server_id"
 DISTRICT_SETTINGS_PREFIX = "sync:"
+
+
+def new_identity() -> dict[str, str]:
+    """A store's identity as kept under IDENTITY_KEY: a random id and a secret (hex)."""
+    return {"id": str(uuid.uuid4()), "secret": secrets.token_hex(32)}
+
+
+def identity_parts(value: Any) -> tuple[str, bytes] | None:
+    """The id and secret of a stored identity; None when it is missing or damaged."""
+    if not isinstance(value, dict):
+        return None
+    ident, secret = value.get("id"), value.get("secret")
+    if not isinstance(ident, str) or not isinstance(secret, str) or len(secret) < 32:
+        return None
+    try:
+        return ident, bytes.fromhex(secret)
+    except ValueError:
+        return None
 
 
 class FileSetting(Base):

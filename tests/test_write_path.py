@@ -3,17 +3,19 @@ transaction, the change log); a read transaction cannot write; an import is an o
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
 
 from desktop.services.changesets import changes_since
 from desktop.services.operations import Actor, Operations
 from desktop.services.writer import write_roadmap
 from models.domain.errors import NotAllowedError
 from models.domain.roles import IMPORT
-from models.entities import ChangeLogEntry
+from models.entities import ChangeLogEntry, Person
 from models.storage.database import open_database
 from models.storage.write_gate import WriteOutsideOperation
 from tests.conftest import SMALL_ROADMAP, sha256
@@ -25,8 +27,10 @@ def test_no_write_transaction_opens_outside_an_operation(small_db: Path) -> None
     try:
         with pytest.raises(WriteOutsideOperation), database.write() as conn:
             conn.execute(text("UPDATE measures SET note = 'мимо операций'"))
-        with pytest.raises(WriteOutsideOperation), database.unit_of_work():
-            pass
+        with database.read() as conn, pytest.raises(WriteOutsideOperation):  # nor an ORM flush
+            session = Session(bind=conn)
+            session.add(Person(name="мимо операций", created_at=datetime.now()))
+            session.flush()
         refused = pytest.raises(Exception, match=r"readonly|read-only|только для чтения")
         with refused, database.read() as conn:  # a read cannot write
             conn.execute(text("UPDATE measures SET note = 'в чтении'"))

@@ -11,15 +11,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import secrets
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select
 
-from models.entities import IDENTITY_KEY, SERVER_ID_KEY, FileSetting
+from models.entities import IDENTITY_KEY, SERVER_ID_KEY, FileSetting, identity_parts, new_identity
 from models.storage import write_gate
 from models.storage.database import Database
 
@@ -41,15 +39,8 @@ class FileIdentity:
 
 
 def _read(value: Any) -> FileIdentity | None:
-    if not isinstance(value, dict):
-        return None
-    file_id, secret = value.get("id"), value.get("secret")
-    if not isinstance(file_id, str) or not isinstance(secret, str) or len(secret) < 32:
-        return None
-    try:
-        return FileIdentity(file_id, bytes.fromhex(secret))
-    except ValueError:
-        return None
+    parts = identity_parts(value)
+    return None if parts is None else FileIdentity(*parts)
 
 
 def existing_identity(database: Database) -> FileIdentity | None:
@@ -67,7 +58,7 @@ def file_identity(database: Database) -> FileIdentity:
         found = _read(conn.execute(select(FileSetting.value).where(FileSetting.key == IDENTITY)).scalar())
         if found is not None:  # made by a colleague meanwhile
             return found
-        made = {"id": str(uuid.uuid4()), "secret": secrets.token_hex(32)}
+        made = new_identity()
         conn.execute(FileSetting.__table__.delete().where(FileSetting.key == IDENTITY))  # a damaged one
         conn.execute(
             insert(FileSetting).values(
@@ -79,13 +70,13 @@ def file_identity(database: Database) -> FileIdentity:
     return identity
 
 
-def store_id(database: Database) -> str:
-    """The id other stores know this one by. A region's server gives it as a setting of its own
-    (its identity, with the secret, is read by no district: server-setup makes both); a file, or
-    a server never set up for a region, gives its identity's id."""
-    if database.is_server:
-        with database.read() as conn:
-            value = conn.execute(select(FileSetting.value).where(FileSetting.key == SERVER_ID_KEY)).scalar()
-        if isinstance(value, dict) and isinstance(value.get("id"), str) and value["id"]:
-            return str(value["id"])
-    return file_identity(database).file_id
+def server_id(server: Database) -> str:
+    """The id a district's file knows its server by (a file's own id, or a copy's, is
+    copies.store_id). A region's server gives it as a setting of its own — its identity, with the
+    secret, is read by no district: server-setup makes both; a server never set up for a region
+    gives its identity's id."""
+    with server.read() as conn:
+        value = conn.execute(select(FileSetting.value).where(FileSetting.key == SERVER_ID_KEY)).scalar()
+    if isinstance(value, dict) and isinstance(value.get("id"), str) and value["id"]:
+        return str(value["id"])
+    return file_identity(server).file_id

@@ -16,13 +16,15 @@ row are then refused instead of silently undoing the colleague's work.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Connection, Table, func, insert, select, update
+from sqlalchemy.orm import Session
 
 from desktop.services.changes import Changes
 from models.domain.errors import StaleEditError
@@ -193,6 +195,17 @@ class Tx:
             entity=entity,
             entity_id=ident,
         )
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Session]:
+        """An ORM session on this transaction (writing a whole roadmap), flushed at the end;
+        objects stay usable after the commit."""
+        session = Session(bind=self.conn, expire_on_commit=False, autoflush=False)
+        try:
+            yield session
+            session.flush()
+        finally:
+            session.close()
 
     # ---- change log ------------------------------------------------------------------------
     def log(

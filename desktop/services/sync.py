@@ -20,6 +20,7 @@ A run with nothing new on either side writes nothing.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -46,8 +47,7 @@ from desktop.services.copy_plan import CARRIED, DELETED_IN_COPY, NOT_IN_FILE, Pl
 from desktop.services.copy_reading import CopyConflict, CopyReading, plain_value
 from desktop.services.dto import RoadmapTree
 from desktop.services.dump import roadmap_dict
-from desktop.services.identity import FileIdentity, file_identity
-from desktop.services.identity import store_id as store_id_of
+from desktop.services.identity import FileIdentity, file_identity, server_id
 from desktop.services.operations import Actor, Operations, Tx
 from desktop.services.roadmap import RoadmapService
 from desktop.services.writer import write_roadmap_in
@@ -515,13 +515,9 @@ def _write(direction: _Direction, tx: Tx, chosen: list[CopyConflict]) -> _Writte
     """Inside the target's transaction: the roadmaps it never had, then the merge."""
     maps = direction.maps.copy()
     changed = 0
-    session = Session(bind=tx.conn, expire_on_commit=False, autoflush=False)
-    try:
+    with tx.session() as session:
         for tree in direction.new_trees:
             changed += _carry(direction.source.db, tree, session, maps)
-        session.flush()
-    finally:
-        session.close()
     reading = direction.reading
     reading.start = SyncPoint(
         reading.start.theirs, reading.start.ours, dict(maps.measures), dict(maps.sections)
@@ -623,13 +619,12 @@ def sync(
     assert isinstance(server, ServerDatabase)
     # One sync of a district at a time, from any file or window: the second waits, then finds
     # what the first carried already (nothing twice).
-    try:
-        with server.held("sync", SYNC_WAIT_S, SYNC_RUNNING):
-            return _sync(district, server, actor, resolutions)
-    except BusyError as exc:
-        if str(exc) == SYNC_RUNNING:
+    with contextlib.ExitStack() as held:
+        try:
+            held.enter_context(server.held("sync", SYNC_WAIT_S, SYNC_RUNNING))
+        except BusyError:
             raise SyncError(SYNC_RUNNING) from None
-        raise
+        return _sync(district, server, actor, resolutions)
 
 
 def _sync(
@@ -639,7 +634,7 @@ def _sync(
     resolutions: Mapping[tuple[str, int, str, str], str] | None,
 ) -> SyncResult:
     chosen = dict(resolutions or {})
-    peer = PEER + store_id_of(server)
+    peer = PEER + server_id(server)
     with district.read() as conn:
         file_id = store_id(conn, file_identity(district))
     identity = file_identity(district)
@@ -807,15 +802,15 @@ def _pull(
         before = stored_points(conn).get(peer)
     if not writes and not pushed.stored and point(maps, (0, -1), start.round) == before:
         return  # nothing new on either side: nothing written
+
     def work(tx: Tx) -> None:
-        nonlocal maps
-        lines: tuple[int, int] = (0, -1)
+        after, lines = maps, (0, -1)
         if writes:
             written = _write(pull, tx, pull_choice)
-            maps, lines = written.maps, written.lines
+            after, lines = written.maps, written.lines
             result.pulled, result.roadmaps_pulled = written.changed, written.roadmaps
         points = stored_points(tx.conn)
-        points[peer] = point(maps, lines, str(uuid.uuid4()))  # a new round: the push is closed
+        points[peer] = point(after, lines, str(uuid.uuid4()))  # a new round: the push is closed
         _write_setting(tx.conn, SYNC_POINTS, points)
 
     Operations(district, actor).transact(SYNC, work)

@@ -103,12 +103,8 @@ def write_roadmap(
     """
 
     def work(tx: Tx) -> WriteResult:
-        session = Session(bind=tx.conn, expire_on_commit=False, autoflush=False)
-        try:
+        with tx.session() as session:
             result = write_roadmap_in(session, data, progress, cancel)
-            session.flush()
-        finally:
-            session.close()
         title = str(data.get("title") or "")
         tx.log(result.roadmap_id, "roadmap", result.roadmap_id, "insert", None, title[:500])
         return result

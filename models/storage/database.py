@@ -20,7 +20,6 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
 
 from models.storage import backup as backups
 from models.storage import migrations, schema_check, text_check, write_gate
@@ -275,17 +274,6 @@ class Database:
             log.warning("unreadable value in %s: %r", self.path, exc)
             detail = "значение в файле не читается: дата, список или текст испорчены"
             raise DamagedFileError(damaged_message(self.path, detail, newest), newest) from exc
-
-    @contextlib.contextmanager
-    def unit_of_work(self) -> Iterator[Session]:
-        """An ORM session inside one write transaction; objects stay usable after commit."""
-        with self.write() as connection:
-            session = Session(bind=connection, expire_on_commit=False, autoflush=False)
-            try:
-                yield session
-                session.flush()
-            finally:
-                session.close()
 
     def data_version(self) -> int:
         """Changes when another connection commits (PRAGMA data_version), for refreshing views."""

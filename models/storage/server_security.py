@@ -18,8 +18,6 @@ can write, read or delete.
 from __future__ import annotations
 
 import json
-import secrets
-import uuid
 from datetime import datetime
 from typing import Any, Final, cast
 
@@ -27,7 +25,13 @@ import psycopg
 from psycopg import sql
 from sqlalchemy import Connection, Engine, text
 
-from models.entities import DISTRICT_SETTINGS_PREFIX, IDENTITY_KEY, SERVER_ID_KEY
+from models.entities import (
+    DISTRICT_SETTINGS_PREFIX,
+    IDENTITY_KEY,
+    SERVER_ID_KEY,
+    identity_parts,
+    new_identity,
+)
 
 ACCOUNTS: Final = "region_accounts"
 TRAIL: Final = "server_log"
@@ -334,11 +338,11 @@ def _make_identity(raw: psycopg.Connection[Any]) -> None:
         "SELECT value FROM public.file_settings WHERE key = %s", (SECRET_SETTING,)
     ).fetchone()
     value = found[0] if found else None
-    if isinstance(value, str):
-        value = json.loads(value)
-    made: dict[str, Any] = value if isinstance(value, dict) else {}
-    if not isinstance(made.get("id"), str) or len(str(made.get("secret"))) < 32:
-        made = {"id": str(uuid.uuid4()), "secret": secrets.token_hex(32)}
+    parts = identity_parts(json.loads(value) if isinstance(value, str) else value)
+    ident = parts[0] if parts else ""
+    if not ident:  # none yet, or damaged
+        made = new_identity()
+        ident = made["id"]
         raw.execute("DELETE FROM public.file_settings WHERE key = %s", (SECRET_SETTING,))
         raw.execute(
             "INSERT INTO public.file_settings (key, value, updated_at, version, district) "
@@ -348,7 +352,7 @@ def _make_identity(raw: psycopg.Connection[Any]) -> None:
     raw.execute(
         "INSERT INTO public.file_settings (key, value, updated_at, version, district) "
         "VALUES (%s, %s, now(), 1, '') ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        (SERVER_ID_SETTING, json.dumps({"id": made["id"]})),
+        (SERVER_ID_SETTING, json.dumps({"id": ident})),
     )
 
 
